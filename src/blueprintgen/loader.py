@@ -1,0 +1,549 @@
+"""Blueprint files -> model, collecting every positioned problem instead of stopping at the first."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
+                    Failure, Ignore, Owner, Position, Promise, Step)
+from .schema import DURATION_PATTERN, OBJECTS
+from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree
+
+__all__ = ["Problem", "Loaded", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
+
+BLUEPRINT_SUFFIXES = (".yaml", ".yml")
+# Page names the site uses for itself; a blueprint id must not take them.
+RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404"})
+MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
+_DURATION = re.compile(DURATION_PATTERN)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A positioned error in a blueprint file, with a hint on how to fix it."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{self.file}:{self.line}:{self.column}: error: {self.message}{hint}"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The blueprints that loaded, and every problem found, sorted by position."""
+
+    blueprints: tuple[Blueprint, ...]
+    problems: tuple[Problem, ...]
+
+
+def _did_you_mean(word: str, choices) -> str | None:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _kind_name(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "nothing" if node.is_null else f"the text '{node.text}'"
+
+
+class _Reader:
+    """Reads one file's tree into the model; problems accumulate in `problems`."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, node, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.file, node.line, node.column, message, hint))
+
+    def position(self, node) -> Position:
+        return Position(self.file, node.line, node.column)
+
+    # -- objects -----------------------------------------------------------------
+
+    def fields(self, node: Node, kind: str, where: str) -> dict[str, Node] | None:
+        """The keys of a mapping node after checking unknown and missing keys."""
+        if not isinstance(node, Mapping):
+            self.problem(node, f"{where} must be a mapping of keys, not {_kind_name(node)}",
+                         f"write it as `key: value` lines; keys: {', '.join(OBJECTS[kind])}")
+            return None
+        spec = OBJECTS[kind]
+        found: dict[str, Node] = {}
+        for key, value in node.items:
+            if key.text not in spec:
+                suggestion = _did_you_mean(key.text, spec)
+                self.problem(key, f"unknown key '{key.text}' in {where}",
+                             suggestion or f"known keys: {', '.join(spec)}")
+            found.setdefault(key.text, value)
+        for key, field in spec.items():
+            if field.required and (key not in found or _is_null(found[key])):
+                self.problem(node, f"{where} has no '{key}'", f"add `{key}:`, {field.doc[0].lower()}{field.doc[1:].rstrip('.')}")
+        return {key: value for key, value in found.items() if key in spec and not _is_null(value)}
+
+    # -- scalars -----------------------------------------------------------------
+
+    def text(self, node: Node | None, where: str) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, Scalar):
+            self.problem(node, f"{where} must be text, not {_kind_name(node)}",
+                         "write a single line of text, quoted if it contains ': ' or starts with a symbol")
+            return None
+        if not node.text.strip():
+            self.problem(node, f"{where} must not be empty", "write the text, or remove the key")
+            return None
+        return node.text
+
+    def identifier(self, node: Node | None, where: str, pattern=ID_PATTERN) -> str | None:
+        value = self.text(node, where)
+        if value is not None and not pattern.fullmatch(value):
+            self.problem(node, f"{where} '{value}' is not a valid id",
+                         "use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters"
+                         if pattern is ID_PATTERN else "use letters, digits, '-' and '_', at most 64 characters")
+            return None
+        return value
+
+    def duration(self, node: Node | None, where: str) -> Duration | None:
+        value = self.text(node, where)
+        if value is None:
+            return None
+        match = _DURATION.fullmatch(value)
+        if not match:
+            self.problem(node, f"{where} '{value}' is not a duration",
+                         "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`")
+            return None
+        number = float(value[:-1])
+        return Duration(value, round(number * MINUTES[value[-1]]))
+
+    def choice(self, node: Node | None, where: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(node, where)
+        if value is not None and value not in choices:
+            suggestion = _did_you_mean(value, choices)
+            self.problem(node, f"{where} '{value}' is not one of: {', '.join(choices)}",
+                         suggestion or f"use one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def texts(self, node: Node | None, where: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if isinstance(node, Scalar):
+            self.problem(node, f"{where} must be a list", f"write it as a list: `{where.rsplit('.', 1)[-1]}: [first, second]`")
+            return ()
+        if not isinstance(node, Sequence):
+            self.problem(node, f"{where} must be a list, not {_kind_name(node)}", "write one `- item` line per entry")
+            return ()
+        values = (self.text(item, f"{where}[{index}]") for index, item in enumerate(node.items))
+        return tuple(value for value in values if value is not None)
+
+    def items(self, node: Node | None, where: str) -> list[Node]:
+        if node is None:
+            return []
+        if not isinstance(node, Sequence):
+            self.problem(node, f"{where} must be a list, not {_kind_name(node)}", "write one `- ` entry per item")
+            return []
+        return node.items
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, Scalar) and node.is_null
+
+
+def _root_problem(file: str, line: int, column: int, message: str, hint: str | None) -> Loaded:
+    return Loaded((), (Problem(file, line, column, message, hint),))
+
+
+def load_bytes(data: bytes, file: str, default_id: str) -> Loaded:
+    """Load one blueprint from its bytes; pure apart from nothing (no I/O)."""
+    text, error = decode(data)
+    if error:
+        return _root_problem(file, error.line, error.column, error.message, error.hint)
+    root, tree_errors = read_tree(text)
+    reader = _Reader(file)
+    for error in tree_errors:
+        reader.problems.append(Problem(file, error.line, error.column, error.message, error.hint))
+    if root is None:
+        if not tree_errors:
+            return _root_problem(file, 1, 1, "the file is empty", "write a blueprint: at least `title:` and `steps:`")
+        return Loaded((), tuple(sorted(reader.problems)))
+    if not isinstance(root, Mapping):
+        reader.problem(root, f"a blueprint must be a mapping of keys at the top level, not {_kind_name(root)}",
+                       "start the file with `title: ...` and `steps:`")
+        return Loaded((), tuple(sorted(reader.problems)))
+    blueprint = _read_blueprint(reader, root, default_id)
+    problems = tuple(sorted(reader.problems))
+    return Loaded(() if problems else (blueprint,), problems)
+
+
+def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprint | None:
+    top = reader.fields(root, "blueprint", "the blueprint") or {}
+    if "id" in top:
+        blueprint_id = reader.identifier(top["id"], "id")
+    elif ID_PATTERN.fullmatch(default_id):
+        blueprint_id = default_id
+    else:
+        reader.problem(root, f"the file name '{default_id}' is not a valid blueprint id",
+                       "add `id:` with lowercase letters, digits and '-', or rename the file")
+        blueprint_id = None
+    if blueprint_id in RESERVED_IDS:
+        reader.problem(top.get("id", root), f"the id '{blueprint_id}' is reserved for a page of the site",
+                       f"choose another id; reserved: {', '.join(sorted(RESERVED_IDS))}")
+    stages = reader.texts(top.get("stages"), "stages")
+    _check_unique(reader, top.get("stages"), stages, "stage")
+    owners = _read_owners(reader, top.get("owners"))
+    owner_keys = {owner.key for owner in owners}
+    channels = _read_channels(reader, top.get("channels"), owner_keys)
+    steps_node = top.get("steps")
+    if isinstance(steps_node, Sequence) and not steps_node.items:
+        reader.problem(steps_node, "steps must not be empty", "add at least one step with `id`, `lane` and `action`")
+    refs = _References(owner_keys, {channel.key for channel in channels}, set(stages))
+    steps = _read_steps(reader, reader.items(steps_node, "steps"), refs)
+    ignores = _read_ignores(reader, reader.items(top.get("ignore"), "ignore"), {step.id for step in steps})
+    status = reader.choice(top.get("status"), "status", OBJECTS["blueprint"]["status"].choices) or "as-is"
+    redesigns = reader.identifier(top.get("redesigns"), "redesigns")
+    if redesigns and status != "to-be":
+        reader.problem(top["redesigns"], "only a to-be blueprint can redesign another",
+                       "add `status: to-be`, or remove `redesigns:`")
+    return Blueprint(
+        id=blueprint_id or default_id,
+        title=reader.text(top.get("title"), "title") or "",
+        file=reader.file,
+        summary=reader.text(top.get("summary"), "summary"),
+        status=status,
+        redesigns=redesigns,
+        maintainer=reader.text(top.get("maintainer"), "maintainer"),
+        tags=reader.texts(top.get("tags"), "tags"),
+        stages=stages,
+        owners=owners,
+        channels=channels,
+        steps=steps,
+        ignores=ignores,
+        position=reader.position(top.get("id", root)),
+        redesigns_position=reader.position(top["redesigns"]) if redesigns else None,
+    )
+
+
+def _check_unique(reader: _Reader, node: Node | None, values: tuple[str, ...], what: str) -> None:
+    if not isinstance(node, Sequence):
+        return
+    seen: set[str] = set()
+    for item in node.items:
+        if isinstance(item, Scalar) and item.text in seen:
+            reader.problem(item, f"duplicate {what} '{item.text}'", f"each {what} appears once; remove this one")
+        seen.add(getattr(item, "text", None))
+
+
+def _keyed(reader: _Reader, node: Node | None, where: str):
+    """(key, value) pairs of an owners/channels mapping with valid keys."""
+    if node is None:
+        return
+    if not isinstance(node, Mapping):
+        reader.problem(node, f"{where} must be a mapping from key to details, not {_kind_name(node)}",
+                       f"write `{where}:` then one `key: {{name: ...}}` entry per line")
+        return
+    for key, value in node.items:
+        if reader.identifier(key, f"{where} key", KEY_PATTERN) is not None:
+            yield key, value
+
+
+def _read_owners(reader: _Reader, node: Node | None) -> tuple[Owner, ...]:
+    owners = []
+    for key, value in _keyed(reader, node, "owners"):
+        found = reader.fields(value, "owner", f"owner '{key.text}'")
+        if found is None:
+            continue
+        where = f"owners.{key.text}"
+        owners.append(Owner(key.text, reader.text(found.get("name"), f"{where}.name") or "",
+                            reader.text(found.get("team"), f"{where}.team"),
+                            reader.text(found.get("contact"), f"{where}.contact"), reader.position(key)))
+    return tuple(owners)
+
+
+def _read_channels(reader: _Reader, node: Node | None, owner_keys: set[str]) -> tuple[Channel, ...]:
+    channels = []
+    for key, value in _keyed(reader, node, "channels"):
+        found = reader.fields(value, "channel", f"channel '{key.text}'")
+        if found is None:
+            continue
+        where = f"channels.{key.text}"
+        watched_by = _reference(reader, found.get("watched_by"), f"{where}.watched_by", owner_keys, "owner")
+        channels.append(Channel(key.text, reader.text(found.get("name"), f"{where}.name") or "", watched_by,
+                                reader.duration(found.get("response"), f"{where}.response"), reader.position(key)))
+    return tuple(channels)
+
+
+@dataclass
+class _References:
+    owners: set[str]
+    channels: set[str]
+    stages: set[str]
+
+
+def _reference(reader: _Reader, node: Node | None, where: str, known, what: str,
+               pattern=KEY_PATTERN) -> str | None:
+    value = reader.text(node, where)
+    if value is None:
+        return None
+    if value not in known:
+        suggestion = _did_you_mean(value, known)
+        listing = f"known {what}s: {', '.join(sorted(known))}" if known else f"declare it under `{what}s:` first"
+        reader.problem(node, f"{where} refers to unknown {what} '{value}'", suggestion or listing)
+        return None
+    return value
+
+
+def _read_steps(reader: _Reader, nodes: list[Node], refs: _References) -> tuple[Step, ...]:
+    """Steps in file order, with their edges resolved (explicit and implicit)."""
+    raw = [(node, reader.fields(node, "step", f"steps[{index}]")) for index, node in enumerate(nodes)]
+    ids: dict[str, Scalar] = {}
+    for index, (node, found) in enumerate(raw):
+        if found is None:
+            continue
+        step_id = reader.identifier(found.get("id"), f"steps[{index}].id")
+        if step_id is None:
+            continue
+        if step_id in ids:
+            first = ids[step_id]
+            reader.problem(found["id"], f"duplicate step id '{step_id}' (first at line {first.line}, column {first.column})",
+                           "give each step its own id")
+        else:
+            ids[step_id] = found["id"]
+    read: list[tuple[Step, dict[str, Node]]] = []
+    for index, (node, found) in enumerate(raw):
+        if found is None:
+            continue
+        following = raw[index + 1][1] if index + 1 < len(raw) else None
+        step = _read_step(reader, node, found, index, refs, set(ids), following)
+        if step is not None:
+            read.append((step, found))
+    promised = {step.id for step, _ in read if step.promise}
+    for step, found in read:
+        if step.fulfils and step.fulfils not in promised:
+            reader.problem(found["fulfils"], f"step '{step.id}' fulfils step '{step.fulfils}', which makes no promise",
+                           f"add a `promise:` to step '{step.fulfils}', or point `fulfils:` at the step that made it")
+    return tuple(step for step, _ in read)
+
+
+def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: int, refs: _References,
+               step_ids: set[str], following: dict[str, Node] | None) -> Step | None:
+    where = f"steps[{index}]"
+    step_id = found.get("id").text if isinstance(found.get("id"), Scalar) else None
+    lane = reader.choice(found.get("lane"), f"{where}.lane", OBJECTS["step"]["lane"].choices)
+    action = reader.text(found.get("action"), f"{where}.action")
+    owner = _reference(reader, found.get("owner"), f"{where}.owner", refs.owners, "owner")
+    if owner and lane == "customer":
+        reader.problem(found["owner"], f"{where} is in the customer lane, so it has no owner",
+                       f"remove `owner:`, or move the step to a staff lane ({', '.join(STAFF_LANES)})")
+    end = reader.choice(found.get("end"), f"{where}.end", OBJECTS["step"]["end"].choices)
+    edges = _read_next(reader, found, where, step_id, refs, step_ids, following, end)
+    if None in (step_id, lane, action):
+        return None
+    return Step(
+        id=step_id, lane=lane, action=action, owner=owner,
+        stage=_reference(reader, found.get("stage"), f"{where}.stage", refs.stages, "stage", None),
+        touchpoint=reader.text(found.get("touchpoint"), f"{where}.touchpoint"),
+        channel=_reference(reader, found.get("channel"), f"{where}.channel", refs.channels, "channel"),
+        evidence=reader.text(found.get("evidence"), f"{where}.evidence"),
+        duration=reader.duration(found.get("duration"), f"{where}.duration"),
+        wait=reader.duration(found.get("wait"), f"{where}.wait"),
+        promise=_read_promise(reader, found.get("promise"), where),
+        fulfils=_reference(reader, found.get("fulfils"), f"{where}.fulfils", step_ids, "step", None),
+        failure=_read_failure(reader, found.get("failure"), where, step_ids),
+        end=end, next=edges, position=reader.position(node),
+    )
+
+
+def _read_promise(reader: _Reader, node: Node | None, where: str) -> Promise | None:
+    found = None if node is None else reader.fields(node, "promise", f"{where}.promise")
+    if not found:
+        return None
+    what = reader.text(found.get("what"), f"{where}.promise.what")
+    within = reader.duration(found.get("within"), f"{where}.promise.within")
+    return Promise(what, within, reader.position(node)) if what else None
+
+
+def _read_failure(reader: _Reader, node: Node | None, where: str, step_ids: set[str]) -> Failure | None:
+    found = None if node is None else reader.fields(node, "failure", f"{where}.failure")
+    if not found:
+        return None
+    what = reader.text(found.get("what"), f"{where}.failure.what")
+    recovery = _reference(reader, found.get("recovery"), f"{where}.failure.recovery", step_ids, "step", None)
+    return Failure(what, recovery, reader.position(node)) if what else None
+
+
+def _read_next(reader: _Reader, found: dict[str, Node], where: str, step_id: str | None, refs: _References,
+               step_ids: set[str], following: dict[str, Node] | None, end: str | None) -> tuple[Edge, ...]:
+    node = found.get("next")
+    source = step_id or ""
+    if node is None:
+        # Implicit flow to the following step, unless the journey ends here.
+        if end or following is None or not isinstance(following.get("id"), Scalar):
+            return ()
+        next_id = following["id"].text
+        if next_id not in step_ids:
+            return ()
+        position = reader.position(found.get("id") or node)
+        return (Edge(source, next_id, None, None, (), True, position),)
+    entries = [node] if isinstance(node, Scalar) else reader.items(node, f"{where}.next")
+    if entries and end:
+        reader.problem(node, f"{where} has both `end: {end}` and `next:`",
+                       "a step that ends the journey has nothing next; remove `next:` or `end:`")
+    edges = []
+    for index, entry in enumerate(entries):
+        edge = _read_edge(reader, entry, f"{where}.next[{index}]", source, refs, step_ids)
+        if edge is not None:
+            edges.append(edge)
+    return tuple(edges)
+
+
+def _read_edge(reader: _Reader, entry: Node, where: str, source: str, refs: _References,
+               step_ids: set[str]) -> Edge | None:
+    if isinstance(entry, Scalar):
+        to = _reference(reader, entry, where, step_ids, "step", None)
+        return Edge(source, to, None, None, (), False, reader.position(entry)) if to else None
+    found = reader.fields(entry, "edge", where)
+    if found is None:
+        return None
+    to = _reference(reader, found.get("to"), f"{where}.to", step_ids, "step", None)
+    via = _reference(reader, found.get("via"), f"{where}.via", refs.channels, "channel")
+    within = reader.duration(found.get("within"), f"{where}.within")
+    carries = reader.texts(found.get("carries"), f"{where}.carries")
+    return Edge(source, to, via, within, carries, False, reader.position(entry)) if to else None
+
+
+def _read_ignores(reader: _Reader, nodes: list[Node], step_ids: set[str]) -> tuple[Ignore, ...]:
+    ignores = []
+    for index, node in enumerate(nodes):
+        where = f"ignore[{index}]"
+        found = reader.fields(node, "ignore", where)
+        if found is None:
+            continue
+        rule = reader.choice(found.get("rule"), f"{where}.rule", OBJECTS["ignore"]["rule"].choices)
+        step_id = _reference(reader, found.get("step"), f"{where}.step", step_ids, "step", None)
+        reason = reader.text(found.get("reason"), f"{where}.reason")
+        if rule and reason:
+            ignores.append(Ignore(rule, step_id, reason, reader.position(node)))
+    return tuple(ignores)
+
+
+# -- files -------------------------------------------------------------------------
+
+
+def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """Blueprint files under `paths`, sorted; folders are searched recursively.
+
+    Symbolic links are followed only while they stay inside the folder given;
+    loops and links that leave it are reported, never followed.
+    """
+    files: list[str] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if os.path.isdir(path):
+            _walk(Path(path), Path(os.path.realpath(path)), files, problems, set())
+        elif os.path.islink(path) and not os.path.exists(path):
+            problems.append(_link_problem(path))
+        else:
+            files.append(path)
+    return sorted(dict.fromkeys(files)), problems
+
+
+def _link_problem(path: str) -> Problem:
+    try:
+        os.stat(path)
+        message = "the symbolic link points outside the blueprint folder"
+    except OSError as error:
+        message = "the symbolic link loops back on itself" if error.errno == 40 else "the symbolic link is broken"
+    return Problem(str(path), 1, 1, message, "replace the link with the blueprint file itself")
+
+
+def _walk(folder: Path, root: Path, files: list[str], problems: list[Problem], seen: set[str]) -> None:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(folder, entry.name)
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            target = os.path.realpath(path)
+            if not os.path.exists(path) or not _inside(target, root):
+                if entry.name.endswith(BLUEPRINT_SUFFIXES) or not os.path.exists(path) or os.path.isdir(path):
+                    problems.append(_link_problem(str(path)))
+                continue
+        if entry.is_dir():
+            _walk(path, root, files, problems, seen)
+        elif entry.name.endswith(BLUEPRINT_SUFFIXES):
+            files.append(str(path))
+
+
+def _inside(target: str, root: Path) -> bool:
+    return target == str(root) or target.startswith(str(root) + os.sep)
+
+
+def load_file(path: str) -> Loaded:
+    """Read and load one blueprint file, refusing files that are too large."""
+    default_id = Path(path).name.rsplit(".", 1)[0]
+    try:
+        if os.path.isdir(path):
+            return _root_problem(path, 1, 1, "this is a folder, not a blueprint file", "give a .yaml file or a folder of them")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return _root_problem(path, 1, 1, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
+    if len(data) > MAX_FILE_BYTES:
+        return _root_problem(path, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
+                             "split the journey into several blueprints")
+    return load_bytes(data, path, default_id)
+
+
+def check_across(blueprints: list[Blueprint]) -> list[Problem]:
+    """Problems between files: duplicate ids and `redesigns` references."""
+    problems = []
+    by_id: dict[str, Blueprint] = {}
+    for blueprint in blueprints:
+        first = by_id.setdefault(blueprint.id, blueprint)
+        if first is not blueprint:
+            where = blueprint.position
+            problems.append(Problem(where.file, where.line, where.column,
+                                    f"blueprint id '{blueprint.id}' is already used by {first.file}",
+                                    "give each blueprint its own `id:` (or file name)"))
+    for blueprint in blueprints:
+        if not blueprint.redesigns:
+            continue
+        target = by_id.get(blueprint.redesigns)
+        where = blueprint.redesigns_position
+        if target is None:
+            suggestion = _did_you_mean(blueprint.redesigns, by_id)
+            problems.append(Problem(where.file, where.line, where.column,
+                                    f"redesigns unknown blueprint '{blueprint.redesigns}'",
+                                    suggestion or "check the id of the as-is blueprint, and check it together with this one"))
+        elif target.status != "as-is":
+            problems.append(Problem(where.file, where.line, where.column,
+                                    f"redesigns '{target.id}', which is not an as-is blueprint",
+                                    "a to-be blueprint redesigns an as-is one"))
+    return problems
+
+
+def load_paths(paths: list[str]) -> Loaded:
+    """Load every blueprint under `paths`, with problems from every file and between files."""
+    files, problems = find_files(paths)
+    blueprints: list[Blueprint] = []
+    for path in files:
+        loaded = load_file(path)
+        blueprints.extend(loaded.blueprints)
+        problems.extend(loaded.problems)
+    problems.extend(check_across(blueprints))
+    return Loaded(tuple(blueprints), tuple(sorted(problems)))

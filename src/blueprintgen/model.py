@@ -1,0 +1,180 @@
+"""The blueprint model: immutable data with source positions, and no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+__all__ = [
+    "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "ENDS", "STATUSES",
+    "Position", "Duration", "Owner", "Channel", "Promise", "Failure", "Edge",
+    "Step", "Ignore", "Blueprint",
+]
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+LANES = ("customer", "frontstage", "backstage", "support")
+STAFF_LANES = ("frontstage", "backstage", "support")
+ENDS = ("resolved", "abandoned")
+STATUSES = ("as-is", "to-be")
+# The customer's actor key; parentheses keep it apart from every owner key.
+CUSTOMER = "(customer)"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where an element starts in its source file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A span of time as the designer wrote it (`4h`) and in minutes."""
+
+    text: str
+    minutes: int
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A person or team who acts in the journey."""
+
+    key: str
+    name: str
+    team: str | None
+    contact: str | None
+    position: Position
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A way of reaching someone; unwatched when `watched_by` is None."""
+
+    key: str
+    name: str
+    watched_by: str | None
+    response: Duration | None
+    position: Position
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A commitment made to the customer at a step."""
+
+    what: str
+    within: Duration | None
+    position: Position
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A known failure point at a step, and the step that recovers from it."""
+
+    what: str
+    recovery: str | None
+    position: Position
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One arrow of the journey: from step `source` to step `to`.
+
+    `implicit` edges come from the flow to the following step in the list.
+    """
+
+    source: str
+    to: str
+    via: str | None
+    within: Duration | None
+    carries: tuple[str, ...]
+    implicit: bool
+    position: Position
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action in the journey, in one lane."""
+
+    id: str
+    lane: str
+    action: str
+    owner: str | None
+    stage: str | None
+    touchpoint: str | None
+    channel: str | None
+    evidence: str | None
+    duration: Duration | None
+    wait: Duration | None
+    promise: Promise | None
+    fulfils: str | None
+    failure: Failure | None
+    end: str | None
+    next: tuple[Edge, ...]
+    position: Position
+
+    @property
+    def is_staff(self) -> bool:
+        return self.lane in STAFF_LANES
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """A finding silenced on purpose, with the designer's reason."""
+
+    rule: str
+    step: str | None
+    reason: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """A whole service blueprint as loaded from one file."""
+
+    id: str
+    title: str
+    file: str
+    summary: str | None = None
+    status: str = "as-is"
+    redesigns: str | None = None
+    maintainer: str | None = None
+    tags: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    owners: tuple[Owner, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    steps: tuple[Step, ...] = ()
+    ignores: tuple[Ignore, ...] = ()
+    position: Position = field(default=None)  # type: ignore[assignment]
+    redesigns_position: Position | None = None
+
+    # Lookups are cached in the instance dict; cached_property bypasses the
+    # frozen __setattr__, so the dataclass stays immutable from outside.
+    @cached_property
+    def owner_by_key(self) -> dict[str, Owner]:
+        return {owner.key: owner for owner in self.owners}
+
+    @cached_property
+    def channel_by_key(self) -> dict[str, Channel]:
+        return {channel.key: channel for channel in self.channels}
+
+    @cached_property
+    def step_by_id(self) -> dict[str, Step]:
+        return {step.id: step for step in self.steps}
+
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        return tuple(edge for step in self.steps for edge in step.next)
+
+    def actor(self, step: Step) -> str | None:
+        """The owner key for staff steps, CUSTOMER for customer steps."""
+        return step.owner if step.is_staff else CUSTOMER

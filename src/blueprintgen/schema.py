@@ -1,0 +1,141 @@
+"""The blueprint format, described once: drives validation and the JSON Schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ENDS, ID_PATTERN, KEY_PATTERN, LANES, STATUSES
+from .rules import RULES
+
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "json_schema"]
+
+DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a blueprint object.
+
+    kind is one of: text, id, duration, enum, texts (list of text),
+    ref:<owner|channel|stage|step>, object:<name>, map:<name>, list:<name>, next.
+    """
+
+    kind: str
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+OBJECTS: dict[str, dict[str, Field]] = {
+    "blueprint": {
+        "title": Field("text", "Name of the journey, as people say it.", required=True),
+        "id": Field("id", "Stable id used in links and file names; default: the file name."),
+        "summary": Field("text", "What happens in this journey, in a few sentences."),
+        "status": Field("enum", "`as-is` (how it works today) or `to-be` (a redesign).", choices=STATUSES),
+        "redesigns": Field("blueprint", "For a to-be blueprint: the id of the as-is blueprint it redesigns."),
+        "maintainer": Field("text", "Who keeps this blueprint up to date."),
+        "tags": Field("texts", "Words to group blueprints by."),
+        "stages": Field("texts", "Ordered stage names: the columns of the blueprint."),
+        "owners": Field("map:owner", "The people or teams who act, by key."),
+        "channels": Field("map:channel", "The ways of reaching someone, by key."),
+        "steps": Field("list:step", "The steps of the journey in time order.", required=True),
+        "ignore": Field("list:ignore", "Findings silenced on purpose, each with a reason."),
+    },
+    "owner": {
+        "name": Field("text", "The person's or team's name as shown on the site.", required=True),
+        "team": Field("text", "The team the owner belongs to."),
+        "contact": Field("text", "How to reach the owner."),
+    },
+    "channel": {
+        "name": Field("text", "The channel's name (e.g. 'Store voicemail').", required=True),
+        "watched_by": Field("ref:owner", "The owner who watches the channel; none means nobody does."),
+        "response": Field("duration", "How fast the watcher answers (e.g. `4h`)."),
+    },
+    "step": {
+        "id": Field("id", "Unique id of the step in this blueprint.", required=True),
+        "lane": Field("enum", "Which lane the step is in.", required=True, choices=LANES),
+        "action": Field("text", "What happens, in plain words.", required=True),
+        "owner": Field("ref:owner", "Who does the step (expected on staff lanes)."),
+        "stage": Field("ref:stage", "The stage (column) the step belongs to."),
+        "touchpoint": Field("text", "Where the customer meets the service here."),
+        "channel": Field("ref:channel", "The channel the step goes through."),
+        "evidence": Field("text", "What the customer sees or keeps at this step."),
+        "duration": Field("duration", "How long the step takes."),
+        "wait": Field("duration", "How long the customer waits before this step."),
+        "promise": Field("object:promise", "A commitment made to the customer here."),
+        "fulfils": Field("ref:step", "The id of the step whose promise this step keeps."),
+        "failure": Field("object:failure", "A known failure point at this step."),
+        "end": Field("enum", "The journey ends here.", choices=ENDS),
+        "next": Field("next", "What follows: a step id, a list of ids, or a list of handoffs."),
+    },
+    "promise": {
+        "what": Field("text", "What was promised.", required=True),
+        "within": Field("duration", "The deadline of the promise."),
+    },
+    "failure": {
+        "what": Field("text", "What goes wrong here.", required=True),
+        "recovery": Field("ref:step", "The id of the step that recovers from it."),
+    },
+    "edge": {
+        "to": Field("ref:step", "The id of the step that follows.", required=True),
+        "via": Field("ref:channel", "The channel the handoff goes through."),
+        "within": Field("duration", "The deadline of the handoff."),
+        "carries": Field("texts", "What information travels with the handoff."),
+    },
+    "ignore": {
+        "rule": Field("enum", "The rule to silence.", required=True, choices=tuple(r.slug for r in RULES)),
+        "step": Field("ref:step", "The step to silence it on (default: the whole blueprint)."),
+        "reason": Field("text", "Why this finding is accepted.", required=True),
+    },
+}
+
+
+def _field_schema(spec: Field) -> dict:
+    kind, _, target = spec.kind.partition(":")
+    description = {"description": spec.doc}
+    if kind == "text":
+        return {"type": "string", "minLength": 1, **description}
+    if kind in ("id", "blueprint") or (kind == "ref" and target == "step"):
+        return {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$", **description}
+    if kind == "ref":
+        return {"type": "string", **description}
+    if kind == "duration":
+        return {"type": "string", "pattern": DURATION_PATTERN, **description}
+    if kind == "enum":
+        return {"enum": list(spec.choices), **description}
+    if kind == "texts":
+        return {"type": "array", "items": {"type": "string"}, **description}
+    if kind == "object":
+        return {"$ref": f"#/$defs/{target}", **description}
+    if kind == "map":
+        return {"type": "object", "propertyNames": {"pattern": f"^{KEY_PATTERN.pattern}$"},
+                "additionalProperties": {"$ref": f"#/$defs/{target}"}, **description}
+    if kind == "list":
+        return {"type": "array", "items": {"$ref": f"#/$defs/{target}"},
+                **({"minItems": 1} if spec.required else {}), **description}
+    if kind == "next":
+        step_id = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
+        return {"oneOf": [step_id, {"type": "array", "items": {"oneOf": [step_id, {"$ref": "#/$defs/edge"}]}}],
+                **description}
+    raise ValueError(f"unknown field kind {spec.kind}")
+
+
+def _object_schema(fields: dict[str, Field]) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [key for key, spec in fields.items() if spec.required],
+        "properties": {key: _field_schema(spec) for key, spec in fields.items()},
+    }
+
+
+def json_schema() -> dict:
+    """A JSON Schema (draft 2020-12) of the format, for editors' completion."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://blueprintgen.dev/schema/blueprint.schema.json",
+        "title": "blueprintgen service blueprint",
+        **_object_schema(OBJECTS["blueprint"]),
+        "$defs": {name: _object_schema(fields) for name, fields in OBJECTS.items() if name != "blueprint"},
+    }
+    return schema

@@ -1,0 +1,212 @@
+"""Safe YAML reading: bytes -> a tree of positioned text nodes, built from events.
+
+PyYAML's composer is never used: libyaml's recursive composer segfaults on
+deeply nested input, and composed trees lose duplicate keys and the exact
+text of scalars. Walking the event stream ourselves lets us refuse tags,
+anchors, aliases and deep nesting before anything is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+__all__ = [
+    "MAX_FILE_BYTES", "MAX_DEPTH", "Scalar", "Mapping", "Sequence", "Node",
+    "TreeError", "read_tree", "decode",
+]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(slots=True)
+class Scalar:
+    """A scalar exactly as typed; `plain` is False for quoted and block scalars."""
+
+    text: str
+    plain: bool
+    line: int
+    column: int
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.text in NULL_WORDS
+
+
+@dataclass(slots=True)
+class Mapping:
+    """A mapping with its keys in file order."""
+
+    line: int
+    column: int
+    items: list[tuple[Scalar, "Node"]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Sequence:
+    """A list with its items in file order."""
+
+    line: int
+    column: int
+    items: list["Node"] = field(default_factory=list)
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass(frozen=True)
+class TreeError:
+    """A problem found while reading the YAML itself."""
+
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+
+def decode(data: bytes) -> tuple[str | None, TreeError | None]:
+    """UTF-8 text of `data`, or a positioned error for binary or non-UTF-8 data."""
+    if not data.strip():
+        return None, TreeError(1, 1, "the file is empty", "write a blueprint: at least `title:` and `steps:`")
+    if b"\x00" in data:
+        line, column = _line_column(data, data.index(b"\x00"))
+        return None, TreeError(line, column, "the file is binary (it contains a NUL byte)",
+                               "blueprints are UTF-8 text files")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data, error.start)
+        return None, TreeError(line, column, "the file is not valid UTF-8",
+                               "save the file with UTF-8 encoding")
+    return text.removeprefix("\ufeff"), None
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _mark(event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def read_tree(text: str) -> tuple[Node | None, list[TreeError]]:
+    """Parse one YAML document into nodes; errors are collected, not raised.
+
+    Refusals that make the rest of the file untrustworthy (syntax errors,
+    tags, anchors, aliases, nesting) stop reading at once; duplicate keys are
+    collected and reading goes on.
+    """
+    errors: list[TreeError] = []
+    try:
+        root = _build(yaml.parse(text, Loader=_Parser), errors)
+    except _Stop as stop:
+        return None, errors + [stop.error]
+    except yaml.MarkedYAMLError as error:
+        return None, errors + [_syntax_error(error)]
+    except yaml.YAMLError as error:  # unmarked reader errors
+        return None, errors + [TreeError(1, 1, f"YAML error: {error}")]
+    return root, errors
+
+
+class _Stop(Exception):
+    def __init__(self, error: TreeError):
+        self.error = error
+
+
+def _syntax_error(error: yaml.MarkedYAMLError) -> TreeError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "invalid YAML"
+    context = f" {error.context}" if error.context else ""
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return TreeError(line, column, f"YAML syntax error: {problem}{context}",
+                     "check indentation, colons and quotes around this point")
+
+
+def _refuse_extras(event) -> None:
+    anchor = getattr(event, "anchor", None)
+    if isinstance(event, yaml.AliasEvent):
+        raise _Stop(TreeError(*_mark(event), f"alias '*{anchor}' is not allowed",
+                              "anchors and aliases are not supported; write the value out in full"))
+    if anchor is not None:
+        raise _Stop(TreeError(*_mark(event), f"anchor '&{anchor}' is not allowed",
+                              "anchors and aliases are not supported; write the value out in full"))
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        raise _Stop(TreeError(*_mark(event), f"explicit tag '{tag}' is not allowed",
+                              "remove the tag; every value is read as plain text"))
+
+
+def _build(events, errors: list[TreeError]) -> Node | None:
+    """Turn the event stream into nodes with an explicit stack (no recursion)."""
+    stack: list[Mapping | Sequence] = []
+    pending_key: list[Scalar | None] = []   # per open mapping: the key awaiting a value
+    seen_keys: list[dict[str, Scalar]] = []
+    root: Node | None = None
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Stop(TreeError(*_mark(event), "a second YAML document is not allowed",
+                                      "keep one blueprint per file; remove the '---' line"))
+            continue
+        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            continue
+        _refuse_extras(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            node = stack.pop()
+            if kind is yaml.MappingEndEvent:
+                pending_key.pop()
+                seen_keys.pop()
+        elif kind is yaml.ScalarEvent:
+            node = Scalar(event.value, not event.style, *_mark(event))  # C parser: "", pure: None
+        else:
+            if len(stack) >= MAX_DEPTH:
+                raise _Stop(TreeError(*_mark(event), f"nesting deeper than {MAX_DEPTH} levels",
+                                      "a blueprint needs only a few levels; flatten the structure"))
+            node = (Mapping if kind is yaml.MappingStartEvent else Sequence)(*_mark(event))
+            _attach(node, stack, pending_key, seen_keys, errors)
+            stack.append(node)
+            if kind is yaml.MappingStartEvent:
+                pending_key.append(None)
+                seen_keys.append({})
+            continue
+        if kind is yaml.ScalarEvent:
+            _attach(node, stack, pending_key, seen_keys, errors)
+        if not stack and root is None:
+            root = node
+    return root
+
+
+def _attach(node: Node, stack, pending_key, seen_keys, errors) -> None:
+    if not stack:
+        return
+    parent = stack[-1]
+    if isinstance(parent, Sequence):
+        parent.items.append(node)
+        return
+    key = pending_key[-1]
+    if key is None:
+        if not isinstance(node, Scalar):
+            raise _Stop(TreeError(node.line, node.column, "a key must be plain text, not a list or mapping",
+                                  "write keys as simple words followed by ':'"))
+        first = seen_keys[-1].get(node.text)
+        if first is not None:
+            errors.append(TreeError(node.line, node.column,
+                                    f"duplicate key '{node.text}' (first at line {first.line}, column {first.column})",
+                                    "remove one of them; YAML would silently keep only the last"))
+        else:
+            seen_keys[-1][node.text] = node
+        pending_key[-1] = node
+        return
+    parent.items.append((key, node))
+    pending_key[-1] = None
