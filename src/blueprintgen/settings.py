@@ -1,0 +1,26 @@
+"""Project settings shared by every command and the MkDocs plugin; plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .rules import RULES
+
+__all__ = ["Settings", "FAIL_ON_CHOICES", "SEVERITY_CHOICES"]
+
+FAIL_ON_CHOICES = ("low", "medium", "high", "never")
+SEVERITY_CHOICES = ("low", "medium", "high", "off")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a project may configure. `severities` maps rule slug -> severity or 'off'."""
+
+    blueprints_dir: str = "blueprints"
+    severities: dict[str, str] = field(default_factory=lambda: {rule.slug: rule.severity for rule in RULES})
+    chain_limit: int = 3
+    fail_on: str = "high"
+    dot_timeout: float = 30.0
+
+    def severity(self, slug: str) -> str:
+        return self.severities.get(slug, "off")
