@@ -13,7 +13,7 @@ from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Du
 from .schema import DURATION_PATTERN, OBJECTS
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree
 
-__all__ = ["Problem", "Loaded", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
+__all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 # Page names the site uses for itself; a blueprint id must not take them.
@@ -45,7 +45,7 @@ class Loaded:
     problems: tuple[Problem, ...]
 
 
-def _did_you_mean(word: str, choices) -> str | None:
+def did_you_mean(word: str, choices) -> str | None:
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
@@ -83,7 +83,7 @@ class _Reader:
         found: dict[str, Node] = {}
         for key, value in node.items:
             if key.text not in spec:
-                suggestion = _did_you_mean(key.text, spec)
+                suggestion = did_you_mean(key.text, spec)
                 self.problem(key, f"unknown key '{key.text}' in {where}",
                              suggestion or f"known keys: {', '.join(spec)}")
             found.setdefault(key.text, value)
@@ -130,7 +130,7 @@ class _Reader:
     def choice(self, node: Node | None, where: str, choices: tuple[str, ...]) -> str | None:
         value = self.text(node, where)
         if value is not None and value not in choices:
-            suggestion = _did_you_mean(value, choices)
+            suggestion = did_you_mean(value, choices)
             self.problem(node, f"{where} '{value}' is not one of: {', '.join(choices)}",
                          suggestion or f"use one of: {', '.join(choices)}")
             return None
@@ -297,7 +297,7 @@ def _reference(reader: _Reader, node: Node | None, where: str, known, what: str,
     if value is None:
         return None
     if value not in known:
-        suggestion = _did_you_mean(value, known)
+        suggestion = did_you_mean(value, known)
         listing = f"known {what}s: {', '.join(sorted(known))}" if known else f"declare it under `{what}s:` first"
         reader.problem(node, f"{where} refers to unknown {what} '{value}'", suggestion or listing)
         return None
@@ -347,11 +347,8 @@ def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: in
         reader.problem(found["owner"], f"{where} is in the customer lane, so it has no owner",
                        f"remove `owner:`, or move the step to a staff lane ({', '.join(STAFF_LANES)})")
     end = reader.choice(found.get("end"), f"{where}.end", OBJECTS["step"]["end"].choices)
-    edges = _read_next(reader, found, where, step_id, refs, step_ids, following, end)
-    if None in (step_id, lane, action):
-        return None
-    return Step(
-        id=step_id, lane=lane, action=action, owner=owner,
+    # Read every field before giving up on the step, so all its problems are reported.
+    fields = dict(
         stage=_reference(reader, found.get("stage"), f"{where}.stage", refs.stages, "stage", None),
         touchpoint=reader.text(found.get("touchpoint"), f"{where}.touchpoint"),
         channel=_reference(reader, found.get("channel"), f"{where}.channel", refs.channels, "channel"),
@@ -361,8 +358,11 @@ def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: in
         promise=_read_promise(reader, found.get("promise"), where),
         fulfils=_reference(reader, found.get("fulfils"), f"{where}.fulfils", step_ids, "step", None),
         failure=_read_failure(reader, found.get("failure"), where, step_ids),
-        end=end, next=edges, position=reader.position(node),
+        next=_read_next(reader, found, where, step_id, refs, step_ids, following, end),
     )
+    if None in (step_id, lane, action):
+        return None
+    return Step(id=step_id, lane=lane, action=action, owner=owner, end=end, position=reader.position(node), **fields)
 
 
 def _read_promise(reader: _Reader, node: Node | None, where: str) -> Promise | None:
@@ -526,7 +526,7 @@ def check_across(blueprints: list[Blueprint]) -> list[Problem]:
         target = by_id.get(blueprint.redesigns)
         where = blueprint.redesigns_position
         if target is None:
-            suggestion = _did_you_mean(blueprint.redesigns, by_id)
+            suggestion = did_you_mean(blueprint.redesigns, by_id)
             problems.append(Problem(where.file, where.line, where.column,
                                     f"redesigns unknown blueprint '{blueprint.redesigns}'",
                                     suggestion or "check the id of the as-is blueprint, and check it together with this one"))
@@ -546,4 +546,5 @@ def load_paths(paths: list[str]) -> Loaded:
         blueprints.extend(loaded.blueprints)
         problems.extend(loaded.problems)
     problems.extend(check_across(blueprints))
-    return Loaded(tuple(blueprints), tuple(sorted(problems)))
+    invalid = {problem.file for problem in problems}
+    return Loaded(tuple(b for b in blueprints if b.file not in invalid), tuple(sorted(problems)))

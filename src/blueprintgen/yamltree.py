@@ -97,16 +97,18 @@ def _mark(event) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def read_tree(text: str) -> tuple[Node | None, list[TreeError]]:
+def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[TreeError]]:
     """Parse one YAML document into nodes; errors are collected, not raised.
 
     Refusals that make the rest of the file untrustworthy (syntax errors,
     tags, anchors, aliases, nesting) stop reading at once; duplicate keys are
-    collected and reading goes on.
+    collected and reading goes on. `tolerant` reads a project's own config
+    (mkdocs.yml uses tags such as `!!python/name:`): tags are ignored and
+    aliases read as empty values, never expanded.
     """
     errors: list[TreeError] = []
     try:
-        root = _build(yaml.parse(text, Loader=_Parser), errors)
+        root = _build(yaml.parse(text, Loader=_Parser), errors, tolerant)
     except _Stop as stop:
         return None, errors + [stop.error]
     except yaml.MarkedYAMLError as error:
@@ -144,7 +146,7 @@ def _refuse_extras(event) -> None:
                               "remove the tag; every value is read as plain text"))
 
 
-def _build(events, errors: list[TreeError]) -> Node | None:
+def _build(events, errors: list[TreeError], tolerant: bool = False) -> Node | None:
     """Turn the event stream into nodes with an explicit stack (no recursion)."""
     stack: list[Mapping | Sequence] = []
     pending_key: list[Scalar | None] = []   # per open mapping: the key awaiting a value
@@ -161,7 +163,11 @@ def _build(events, errors: list[TreeError]) -> Node | None:
             continue
         if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
             continue
-        _refuse_extras(event)
+        if tolerant and kind is yaml.AliasEvent:
+            event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark, event.end_mark)
+            kind = yaml.ScalarEvent
+        elif not tolerant:
+            _refuse_extras(event)
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             node = stack.pop()
             if kind is yaml.MappingEndEvent:

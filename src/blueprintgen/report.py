@@ -1,0 +1,176 @@
+"""Findings and load problems -> text, JSON, SARIF 2.1.0 and GitHub annotations. Pure and deterministic."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import PurePath
+
+from . import __version__
+from .analysis import Analysis, Finding
+from .loader import Problem
+from .rules import RULES, SEVERITIES
+
+__all__ = ["FORMATS", "SEVERITY_RANK", "format_report", "fails"]
+
+FORMATS = ("text", "json", "sarif", "github")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+GITHUB_LEVEL = {"high": "error", "medium": "warning", "low": "notice"}
+INVALID_RULE = "invalid-blueprint"
+DOCS_URI = "https://github.com/blueprintgen/blueprintgen/blob/main/docs/rules.md"
+
+
+def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str) -> bool:
+    """True when the run should exit 1: an invalid blueprint, or a finding at or above fail_on."""
+    if problems:
+        return True
+    if fail_on == "never":
+        return False
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for a in analyses for f in a.findings)
+
+
+def _all_findings(analyses: list[Analysis]) -> list[Finding]:
+    findings = [finding for analysis in analyses for finding in analysis.findings]
+    return sorted(findings, key=lambda f: (f.position.file, f.position.line, f.position.column, f.rule, f.step or ""))
+
+
+def format_report(analyses: list[Analysis], problems: list[Problem], fmt: str) -> str:
+    """The whole report in one format, ending with a newline."""
+    analyses = sorted(analyses, key=lambda a: (a.blueprint.file, a.blueprint.id))
+    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](analyses, problems)
+
+
+def _finding_line(finding: Finding) -> str:
+    return f"{finding.position}: {finding.severity} {finding.rule}: {finding.message} (hint: {finding.hint})"
+
+
+def summary(analyses: list[Analysis], problems: list[Problem]) -> str:
+    counts = Counter(f.severity for a in analyses for f in a.findings)
+    ignored = sum(len(a.ignored) for a in analyses)
+    parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES)]
+    line = f"{', '.join(parts)} in {len(analyses)} blueprint(s)"
+    if ignored:
+        line += f"; {ignored} ignored"
+    if problems:
+        line += f"; {len(problems)} error(s) in invalid blueprints"
+    return line
+
+
+def _text(analyses: list[Analysis], problems: list[Problem]) -> str:
+    lines = [(p.file, p.line, p.column, str(p)) for p in problems]
+    lines += [(f.position.file, f.position.line, f.position.column, _finding_line(f)) for f in _all_findings(analyses)]
+    body = [line for *_, line in sorted(lines)]
+    return "\n".join(body + [summary(analyses, problems)]) + "\n"
+
+
+def _finding_json(finding: Finding) -> dict:
+    data = {
+        "number": finding.number, "rule": finding.rule, "severity": finding.severity, "step": finding.step,
+        "file": finding.position.file, "line": finding.position.line, "column": finding.position.column,
+        "message": finding.message, "hint": finding.hint,
+    }
+    if finding.ignored is not None:
+        data["ignored"] = finding.ignored
+    return data
+
+
+def _json(analyses: list[Analysis], problems: list[Problem]) -> str:
+    document = {
+        "version": __version__,
+        "blueprints": [{
+            "id": a.blueprint.id, "file": a.blueprint.file, "title": a.blueprint.title, "status": a.blueprint.status,
+            "metrics": dict(a.metrics.__dict__),
+            "findings": [_finding_json(f) for f in a.findings],
+            "ignored": [_finding_json(f) for f in a.ignored],
+        } for a in analyses],
+        "errors": [{"file": p.file, "line": p.line, "column": p.column, "message": p.message, "hint": p.hint}
+                   for p in problems],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A repository-relative URI with forward slashes, as code scanning expects."""
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        path = relative if not relative.startswith("..") else path
+    return PurePath(path).as_posix()
+
+
+def _location(file: str, line: int, column: int) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(file), "uriBaseId": "%SRCROOT%"},
+                                 "region": {"startLine": line, "startColumn": column}}}
+
+
+def _sarif_rules() -> list[dict]:
+    rules = [{
+        "id": rule.slug, "name": rule.title.title().replace(" ", ""),
+        "shortDescription": {"text": rule.title}, "fullDescription": {"text": rule.explanation},
+        "help": {"text": f"Fix: {rule.hint}"}, "helpUri": f"{DOCS_URI}#{rule.slug}",
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+    } for rule in RULES]
+    rules.append({"id": INVALID_RULE, "name": "InvalidBlueprint",
+                  "shortDescription": {"text": "Invalid blueprint"},
+                  "fullDescription": {"text": "The blueprint file cannot be loaded: fix it so it can be analysed."},
+                  "help": {"text": "See docs/format.md for the blueprint format."},
+                  "defaultConfiguration": {"level": "error"}})
+    return rules
+
+
+def _sarif_result(finding: Finding, rule_index: dict[str, int]) -> dict:
+    result = {
+        "ruleId": finding.rule, "ruleIndex": rule_index[finding.rule], "level": SARIF_LEVEL[finding.severity],
+        "message": {"text": f"{finding.message} Fix: {finding.hint}"},
+        "locations": [_location(finding.position.file, finding.position.line, finding.position.column)],
+        "partialFingerprints": {"blueprintgen/v1": f"{finding.blueprint}:{finding.rule}:{finding.step or ''}"},
+    }
+    if finding.ignored is not None:
+        result["suppressions"] = [{"kind": "inSource", "justification": finding.ignored}]
+    return result
+
+
+def _sarif(analyses: list[Analysis], problems: list[Problem]) -> str:
+    rules = _sarif_rules()
+    rule_index = {rule["id"]: index for index, rule in enumerate(rules)}
+    results = [{
+        "ruleId": INVALID_RULE, "ruleIndex": rule_index[INVALID_RULE], "level": "error",
+        "message": {"text": p.message + (f" Fix: {p.hint}" if p.hint else "")},
+        "locations": [_location(p.file, p.line, p.column)],
+    } for p in problems]
+    ignored = sorted((f for a in analyses for f in a.ignored), key=lambda f: (f.position, f.rule))
+    results += [_sarif_result(f, rule_index) for f in _all_findings(analyses) + ignored]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "blueprintgen", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": "https://github.com/blueprintgen/blueprintgen", "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(analyses: list[Analysis], problems: list[Problem]) -> str:
+    lines = []
+    for p in problems:
+        message = p.message + (f" (hint: {p.hint})" if p.hint else "")
+        lines.append((p.file, p.line, p.column, f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
+                      f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}"))
+    for f in _all_findings(analyses):
+        title = _escape_property(f"blueprintgen {f.severity} {f.rule}")
+        lines.append((f.position.file, f.position.line, f.position.column,
+                      f"::{GITHUB_LEVEL[f.severity]} file={_escape_property(f.position.file)},line={f.position.line},"
+                      f"col={f.position.column},title={title}::{_escape_data(f'{f.message} (hint: {f.hint})')}"))
+    body = [line for *_, line in sorted(lines)]
+    return "\n".join(body + [summary(analyses, problems)]) + "\n"

@@ -1,0 +1,63 @@
+"""CLI behaviour through Click's runner: exit codes, exact output, help texts."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from blueprintgen import __version__
+from blueprintgen.cli import main
+
+BROKEN = Path(__file__).parent / "broken"
+EXAMPLES = Path(__file__).parent.parent / "blueprints"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_version():
+    assert run("--version").output == f"blueprintgen, version {__version__}\n"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output and f"blueprintgen {command}" in result.output
+
+
+def test_validate_examples_exit_0():
+    result = run("validate", EXAMPLES)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("blueprint(s) valid\n")
+
+
+def test_validate_broken_folder_one_line_per_file_exit_1():
+    result = run("validate", BROKEN)
+    files = sorted(BROKEN.glob("*.yaml"))
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1
+    assert len(lines) == len(files)
+    assert sorted(line.split(":", 1)[0] for line in lines) == sorted(str(f) for f in files)
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("validate", tmp_path / "missing.yaml").exit_code == 2
+    assert run("check", "--format", "xml", EXAMPLES).exit_code == 2
+
+
+def test_no_blueprints_folder_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "there is no blueprints/ folder here" in result.output
+
+
+def test_schema_is_json_with_every_step_key():
+    schema = json.loads(run("schema").output)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(schema["$defs"]["step"]["properties"]) >= {"id", "lane", "action", "owner", "next", "promise", "failure"}
+    assert schema["$defs"]["step"]["additionalProperties"] is False

@@ -1,0 +1,113 @@
+"""The loader: one exact, positioned error per broken file; text kept as typed; examples valid."""
+
+from pathlib import Path
+
+import pytest
+
+from blueprintgen.loader import load_bytes, load_file, load_paths
+from blueprintgen.yamltree import MAX_FILE_BYTES
+
+BROKEN = Path(__file__).parent / "broken"
+EXAMPLES = Path(__file__).parent.parent / "blueprints"
+
+
+def _expected(path: Path) -> str:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: ")
+    return f"{path}:{first.removeprefix('# expect: ')}"
+
+
+@pytest.mark.parametrize("path", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_broken_file_gives_its_one_exact_error(path):
+    loaded = load_paths([str(path)])
+    assert [str(problem) for problem in loaded.problems] == [_expected(path)]
+    assert loaded.blueprints == ()
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"title: T\n\xff\xfe\n", "1.yaml:2:1: error: the file is not valid UTF-8 (hint: save the file with UTF-8 encoding)"),
+    (b"title: T\x00\n", "1.yaml:1:9: error: the file is binary (it contains a NUL byte) (hint: blueprints are UTF-8 text files)"),
+    (b"", "1.yaml:1:1: error: the file is empty (hint: write a blueprint: at least `title:` and `steps:`)"),
+    (b"just text\n", "1.yaml:1:1: error: a blueprint must be a mapping of keys at the top level, not the text 'just text' "
+                     "(hint: start the file with `title: ...` and `steps:`)"),
+])
+def test_byte_level_problems(data, expected):
+    assert [str(p) for p in load_bytes(data, "1.yaml", "1").problems] == [expected]
+
+
+def test_file_over_the_size_limit_is_refused_unread(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"title: T\n" + b"#" * MAX_FILE_BYTES)
+    assert [str(p) for p in load_file(str(big)).problems] == [
+        f"{big}:1:1: error: the file is larger than 1024 KiB (hint: split the journey into several blueprints)"]
+
+
+def test_thirty_thousand_nested_brackets_do_not_crash():
+    loaded = load_bytes(b"title: T\nsteps: " + b"[" * 30000 + b"]" * 30000, "deep.yaml", "deep")
+    assert [(p.line, p.column, p.message) for p in loaded.problems] == [(2, 71, "nesting deeper than 64 levels")]
+
+
+def test_text_keeps_what_the_user_typed():
+    loaded = load_bytes(b"title: NO\ntags: [1.10, 2024-01-01, yes, ~x]\nsteps:\n"
+                        b"  - {id: a, lane: customer, action: 0x1F, end: resolved}\n", "t.yaml", "t")
+    blueprint, = loaded.blueprints
+    assert (blueprint.title, blueprint.tags, blueprint.steps[0].action) == ("NO", ("1.10", "2024-01-01", "yes", "~x"), "0x1F")
+
+
+def test_every_problem_in_a_file_is_reported_not_just_the_first():
+    loaded = load_bytes(b"title: T\nsteps:\n  - {id: a, lane: custmer, action: x, wait: soon, next: [zz]}\n",
+                        "m.yaml", "m")
+    assert [p.message for p in loaded.problems] == [
+        "steps[0].lane 'custmer' is not one of: customer, frontstage, backstage, support",
+        "steps[0].wait 'soon' is not a duration",
+        "steps[0].next[0] refers to unknown step 'zz'",
+    ]
+
+
+def test_duplicate_blueprint_ids_across_files(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("id: same\ntitle: T\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    loaded = load_paths([str(tmp_path)])
+    assert [str(p) for p in loaded.problems] == [
+        f"{tmp_path}/b.yaml:1:5: error: blueprint id 'same' is already used by {tmp_path}/a.yaml "
+        "(hint: give each blueprint its own `id:` (or file name))"]
+
+
+def test_edges_resolve_implicit_flow_explicit_lists_and_empty_next():
+    loaded = load_bytes(b"""title: T
+owners: {desk: {name: Desk}}
+channels: {mail: {name: Mail, watched_by: desk, response: 4h}}
+steps:
+  - {id: a, lane: customer, action: x}
+  - {id: b, lane: frontstage, owner: desk, action: y, next: [{to: c, via: mail, within: 1.5h, carries: [case]}, a]}
+  - {id: c, lane: backstage, owner: desk, action: z, next: []}
+  - {id: d, lane: customer, action: w, end: resolved}
+""", "t.yaml", "t")
+    blueprint, = loaded.blueprints
+    edges = [(e.source, e.to, e.via, e.within and e.within.minutes, e.carries, e.implicit) for e in blueprint.edges]
+    assert edges == [("a", "b", None, None, (), True), ("b", "c", "mail", 90, ("case",), False),
+                     ("b", "a", None, None, (), False)]
+
+
+def test_symlink_outside_the_folder_and_loops_are_refused(tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("title: secret\n")
+    (folder / "leak.yaml").symlink_to(secret)
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    loaded = load_paths([str(folder)])
+    assert [str(p) for p in loaded.problems] == [
+        f"{folder}/leak.yaml:1:1: error: the symbolic link points outside the blueprint folder "
+        "(hint: replace the link with the blueprint file itself)",
+        f"{folder}/loop.yaml:1:1: error: the symbolic link loops back on itself "
+        "(hint: replace the link with the blueprint file itself)"]
+
+
+def test_every_example_blueprint_is_valid():
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    assert len(files) >= 6
+    loaded = load_paths([str(EXAMPLES)])
+    assert [str(p) for p in loaded.problems] == []
+    assert len(loaded.blueprints) == len(files)
+    assert any(b.status == "to-be" and b.redesigns for b in loaded.blueprints)
