@@ -61,3 +61,8 @@ def test_schema_is_json_with_every_step_key():
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert set(schema["$defs"]["step"]["properties"]) >= {"id", "lane", "action", "owner", "next", "promise", "failure"}
     assert schema["$defs"]["step"]["additionalProperties"] is False
+
+
+def test_committed_schema_file_matches_the_code():
+    committed = (Path(__file__).parent.parent / "schema" / "blueprint.schema.json").read_text()
+    assert committed == run("schema").output, "run: blueprintgen schema > schema/blueprint.schema.json"
