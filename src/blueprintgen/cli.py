@@ -120,3 +120,128 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
     click.echo(format_report(analyses, list(loaded.problems), fmt), nl=False)
     if fails(analyses, list(loaded.problems), fail_on or settings.fail_on):
         sys.exit(EXIT_INVALID)
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@main.command()
+@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of blueprint files (default: blueprints/, or the configured blueprints_dir).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).")
+@click.option("-o", "--output", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Where the site goes; it is replaced only when the whole build succeeds.")
+@click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")
+def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool) -> None:
+    """Build the blueprint site: validate, analyse, draw diagrams and build it with MkDocs Material.
+
+    On any error the previous site is left exactly as it was.
+
+    \b
+    Examples:
+      blueprintgen build
+      blueprintgen build --blueprints service/blueprints -o public --strict
+    """
+    from .analysis import analyse
+    from .loader import load_paths
+    from .report import fails, format_report
+    from .site import BlueprintsInvalid, SiteError, build_site
+
+    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
+    settings = _settings(config_file)
+    folder = blueprints_dir or settings.blueprints_dir
+    if not os.path.isdir(folder):
+        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
+    loaded = load_paths([folder])
+    if loaded.problems:
+        _print_problems(loaded.problems)
+        click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
+        sys.exit(EXIT_INVALID)
+    if strict:
+        analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
+        if fails(analyses, [], settings.fail_on):
+            click.echo(format_report(analyses, [], "text"), err=True, nl=False)
+            click.echo(f"build stopped (--strict): findings at or above {settings.fail_on}; "
+                       f"{out_dir}/ left as it was", err=True)
+            sys.exit(EXIT_INVALID)
+    _log_mkdocs()
+    try:
+        build_site(config_file, blueprints_dir, out_dir, strict=strict)
+    except (BlueprintsInvalid, SiteError) as error:
+        _print_problems(getattr(error, "problems", [error]))
+        click.echo(f"build stopped; {out_dir}/ left as it was", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"site built in {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
+
+
+def _log_mkdocs() -> None:
+    """Show MkDocs' warnings (and our plugin's) on stderr, one plain line each."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
+        handler._blueprintgen = True
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+
+
+@main.command()
+@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of blueprint files (default: blueprints/).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="The project's mkdocs.yml (default: ./mkdocs.yml when present).")
+@click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve the preview on.")
+def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> None:
+    """Live preview: serve the site and rebuild and reload the page when a blueprint is saved.
+
+    \b
+    Example:
+      blueprintgen serve -a 127.0.0.1:8001
+    """
+    from .site import serve_site
+
+    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
+    _settings(config_file)
+    _log_mkdocs()
+    import logging
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    serve_site(config_file, blueprints_dir, address)
+
+
+@main.command()
+@paths_argument
+@config_option
+@click.option("-o", "--output", "out_dir", default="diagrams", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the diagram files, one per blueprint, named by blueprint id.")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), default="svg", show_default=True,
+              help="File format; dot writes the Graphviz source without running Graphviz.")
+def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: str) -> None:
+    """Draw each blueprint as a service blueprint diagram with its breaks marked.
+
+    \b
+    Examples:
+      blueprintgen render -o diagrams --format png
+      blueprintgen render blueprints/refund.yaml --format dot
+    """
+    from .analysis import analyse
+    from .loader import load_paths
+    from .render import render_blueprints
+
+    settings = _settings(config_file)
+    loaded = load_paths(_default_paths(paths, settings.blueprints_dir))
+    if loaded.problems:
+        _print_problems(loaded.problems)
+        sys.exit(EXIT_INVALID)
+    analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
+    problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/", err=True)
+    if problems:
+        sys.exit(EXIT_INVALID)

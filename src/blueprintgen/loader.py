@@ -131,8 +131,7 @@ class _Reader:
         value = self.text(node, where)
         if value is not None and value not in choices:
             suggestion = did_you_mean(value, choices)
-            self.problem(node, f"{where} '{value}' is not one of: {', '.join(choices)}",
-                         suggestion or f"use one of: {', '.join(choices)}")
+            self.problem(node, f"{where} '{value}' is not one of: {', '.join(choices)}", suggestion)
             return None
         return value
 

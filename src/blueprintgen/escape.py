@@ -1,0 +1,41 @@
+"""One escaping function per destination, so YAML text is only ever shown as text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["clean", "html_text", "markdown_text", "cell"]
+
+# C0/C1 controls (but tab and newline), and bidirectional overrides/isolates/marks
+# that can make text read differently from what it is.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+# Characters that mean something to Markdown, to its common extensions (attr_list
+# braces, emoji shortcodes, pymdownx snippets `--8<--`, tables, magiclink), or to
+# template plugins (`{{ }}`, `{% %}`). Written as numeric character references, they
+# stay literal text in every Markdown flavour and decode back to the input.
+_MARKDOWN_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|:~^=<>&\"'%$@"}
+
+
+def clean(text: str) -> str:
+    """Remove control and bidirectional-override characters; keep everything else."""
+    return _INVISIBLE.sub("", text)
+
+
+def html_text(text: str) -> str:
+    """Text for HTML element content or a double- or single-quoted attribute value."""
+    return html.escape(clean(text), quote=True)
+
+
+def markdown_text(text: str) -> str:
+    """Text for any Markdown inline position (paragraph, list item, link text, table cell).
+
+    Newlines become `&#10;` so a value never breaks a table row or starts a block.
+    """
+    return clean(text).translate(_MARKDOWN_SPECIAL).replace("\n", "&#10;").replace("\t", " ")
+
+
+def cell(text: str | None) -> str:
+    """A Markdown table cell: escaped text, or an em dash for nothing."""
+    return markdown_text(text) if text else "—"

@@ -1,0 +1,63 @@
+"""The MkDocs plugin `blueprints`: a thin adapter that adds the generated pages to a site."""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.config import base, config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .config import ConfigError, settings_from_options
+from .site import BlueprintsInvalid, generate, prune_nav
+
+log = get_plugin_logger(__name__)
+
+
+class BlueprintsConfig(base.Config):
+    blueprints_dir = c.Type(str, default="blueprints")
+    severities = c.Type(dict, default={})
+    chain_limit = c.Type(int, default=3)
+    fail_on = c.Type((str, bool), default="high")
+    dot_timeout = c.Type((int, float), default=30)
+
+
+class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
+    """Adds a dashboard, one page per blueprint, breaks, owners and tags pages."""
+
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        options = {key: value for key, value in self.config.items()}
+        config_file = config.config_file_path or "mkdocs.yml"
+        try:
+            self.settings = settings_from_options(options, config_file)
+        except ConfigError as error:
+            raise PluginError(str(error)) from None
+        folder = self.settings.blueprints_dir
+        if not os.path.isabs(folder):
+            folder = os.path.join(os.path.dirname(os.path.abspath(config_file)), folder)
+        self.folder = folder
+        self.root = os.path.dirname(os.path.abspath(config_file))
+        config.extra_css.append("blueprints/assets/blueprintgen.css")
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        present = {file.src_uri for file in files}
+        try:
+            self.generated = generate(self.settings, self.folder, present, self.root)
+        except BlueprintsInvalid as error:
+            raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
+        for problem in self.generated.render_problems:
+            log.warning(problem)
+        for path, content in sorted(self.generated.files.items()):
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_nav(self, nav, config, files):
+        return prune_nav(nav, self.generated.blueprint_pages)
+
+    def on_serve(self, server, config, builder):
+        server.watch(self.folder)
+        return server

@@ -1,0 +1,230 @@
+"""Graphviz runs here and nowhere else: DOT text -> SVG, PNG or PDF bytes.
+
+The DOT text from `dot.blueprint_dot` carries every position, so it is drawn
+with `neato -n2` (use the positions and edge routes as given). Rendering many
+diagrams runs Graphviz processes in parallel threads, and an optional cache
+keyed by the DOT text, the format and the Graphviz version means unchanged
+diagrams are never rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .model import ID_PATTERN, Blueprint
+
+__all__ = [
+    "FORMATS", "PROGRAM", "RenderError", "Rendered", "graphviz_version", "render", "render_checked",
+    "render_many", "render_blueprints",
+]
+
+FORMATS = ("svg", "png", "pdf", "dot")
+PROGRAM = "neato"
+ARGUMENTS = ("-n2",)
+INSTALL_HINT = "install Graphviz, e.g. `sudo apt-get install graphviz` (macOS: `brew install graphviz`)"
+
+
+class RenderError(Exception):
+    """Graphviz is missing, failed or took too long; the message says which and what to do."""
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown diagram format '{fmt}'; use one of: {', '.join(FORMATS)}")
+
+
+def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess:
+    try:
+        # On timeout, subprocess.run kills the process and reaps it before raising.
+        return subprocess.run([PROGRAM, *arguments], input=data, capture_output=True, timeout=timeout)
+    except FileNotFoundError:
+        raise RenderError(f"Graphviz is not installed: the `{PROGRAM}` program was not found; {INSTALL_HINT}") from None
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"Graphviz timed out after {timeout:g} s and was stopped; "
+                          "the diagram may be too large, or raise the timeout") from None
+    except OSError as error:
+        raise RenderError(f"cannot run Graphviz (`{PROGRAM}`): {error.strerror or error}; {INSTALL_HINT}") from None
+
+
+@lru_cache(maxsize=None)
+def graphviz_version() -> str:
+    """The version line of the installed Graphviz, e.g. `neato - graphviz version 2.43.0 (0)`."""
+    completed = _run(["-V"], b"", 30.0)
+    text = (completed.stderr or completed.stdout).decode("utf-8", "replace").strip()
+    if completed.returncode != 0 or not text:
+        raise RenderError(f"cannot tell the Graphviz version: {text or 'no output'}; {INSTALL_HINT}")
+    return text
+
+
+def render_checked(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> tuple[bytes, str]:
+    """Render and also return Graphviz's warnings (its stderr), e.g. for tests."""
+    _check_format(fmt)
+    if fmt == "dot":
+        return dot_text.encode("utf-8"), ""
+    completed = _run([*ARGUMENTS, f"-T{fmt}"], dot_text.encode("utf-8"), timeout)
+    stderr = completed.stderr.decode("utf-8", "replace").strip()
+    if completed.returncode != 0:
+        raise RenderError(f"Graphviz failed (exit status {completed.returncode}): {stderr or 'no message'}")
+    if not completed.stdout:
+        raise RenderError(f"Graphviz produced no {fmt} output: {stderr or 'no message'}")
+    return completed.stdout, stderr
+
+
+def render(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> bytes:
+    """DOT text -> the diagram in `fmt` (svg, png, pdf; dot returns the text itself).
+
+    Raises RenderError when Graphviz is missing, fails (with its message) or runs
+    longer than `timeout` seconds (it is then killed).
+    """
+    return render_checked(dot_text, fmt, timeout)[0]
+
+
+@dataclass
+class Rendered:
+    """What `render_many` did: one result per job, in order, and how it got them."""
+
+    results: list[bytes | RenderError] = field(default_factory=list)
+    runs: int = 0       # Graphviz processes started
+    cached: int = 0     # results read from the cache
+
+    @property
+    def errors(self) -> list[tuple[int, RenderError]]:
+        return [(index, result) for index, result in enumerate(self.results) if isinstance(result, RenderError)]
+
+
+def _cache_key(dot_text: str, fmt: str) -> str:
+    identity = "\0".join([graphviz_version(), PROGRAM, *ARGUMENTS, fmt, dot_text])
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def render_many(jobs: Sequence[str], fmt: str = "svg", timeout: float = 30.0, workers: int | None = None,
+                cache_dir: str | os.PathLike | None = None) -> Rendered:
+    """Render many DOT texts in parallel; a failure is returned in its place and the rest go on.
+
+    With `cache_dir`, a result is stored in a file named by sha256(DOT text, format,
+    Graphviz version) and read back instead of rendering again.
+    """
+    _check_format(fmt)
+    jobs = list(jobs)
+    rendered = Rendered(results=[b""] * len(jobs))
+    if fmt == "dot":
+        rendered.results = [job.encode("utf-8") for job in jobs]
+        return rendered
+    cache = Path(cache_dir) if cache_dir is not None else None
+    keys: dict[int, str] = {}
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            for index, job in enumerate(jobs):
+                keys[index] = _cache_key(job, fmt)
+        except RenderError as error:
+            rendered.results = [error] * len(jobs)
+            return rendered
+        except OSError:
+            cache = None  # an unusable cache only costs time
+    todo: dict[str, list[int]] = {}  # identical DOT texts are rendered once
+    for index, job in enumerate(jobs):
+        if cache is not None:
+            try:
+                rendered.results[index] = (cache / f"{keys[index]}.{fmt}").read_bytes()
+                rendered.cached += 1
+                continue
+            except OSError:
+                pass
+        todo.setdefault(job, []).append(index)
+
+    def one(job: str) -> bytes | RenderError:
+        try:
+            return render(job, fmt, timeout)
+        except RenderError as error:
+            return error
+
+    texts = list(todo)
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+        outputs = list(pool.map(one, texts))
+    rendered.runs = len(texts)
+    for text, output in zip(texts, outputs):
+        for index in todo[text]:
+            rendered.results[index] = output
+        if cache is not None and isinstance(output, bytes):
+            try:
+                _write_atomically(cache / f"{keys[todo[text][0]]}.{fmt}", output)
+            except OSError:
+                pass
+    return rendered
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.parent == folder and path.name not in ("", ".", "..")
+
+
+def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "svg", timeout: float = 30.0,
+                      workers: int | None = None, cache_dir: str | os.PathLike | None = None) -> list[str]:
+    """Write `<out_dir>/<blueprint id>.<fmt>` for each blueprint; return the problems, one line each.
+
+    `items` holds `Analysis` objects, `(blueprint, findings)` pairs or bare blueprints.
+    A diagram that cannot be rendered is reported and the others are still written.
+    """
+    from .dot import blueprint_dot
+
+    _check_format(fmt)
+    folder = Path(os.path.realpath(out_dir))
+    problems: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return [f"{out_dir}: error: cannot create the output folder: {error.strerror or error}"]
+    jobs: list[tuple[Blueprint, Path, str]] = []
+    taken: set[Path] = set()
+    for item in items:
+        if isinstance(item, Blueprint):
+            blueprint, findings = item, ()
+        elif hasattr(item, "blueprint") and hasattr(item, "findings"):
+            blueprint, findings = item.blueprint, item.findings
+        else:
+            blueprint, findings = item
+        where = blueprint.position
+        prefix = f"{where}: error:" if where else f"{blueprint.file}: error:"
+        path = folder / f"{blueprint.id}.{fmt}"
+        if not ID_PATTERN.fullmatch(blueprint.id or "") or not _inside(path, folder):
+            problems.append(f"{prefix} the blueprint id '{blueprint.id}' cannot name a file in {out_dir}")
+            continue
+        if path in taken:
+            problems.append(f"{prefix} another blueprint already wrote {path.name}; give each blueprint its own id")
+            continue
+        taken.add(path)
+        jobs.append((blueprint, path, blueprint_dot(blueprint, findings)))
+    rendered = render_many([dot for _, _, dot in jobs], fmt, timeout, workers, cache_dir)
+    for (blueprint, path, _), result in zip(jobs, rendered.results):
+        where = blueprint.position
+        prefix = f"{where}: error:" if where else f"{blueprint.file}: error:"
+        if isinstance(result, RenderError):
+            problems.append(f"{prefix} cannot render the diagram of '{blueprint.id}': {result}")
+            continue
+        try:
+            _write_atomically(path, result)
+        except OSError as error:
+            problems.append(f"{prefix} cannot write {path}: {error.strerror or error}")
+    return problems

@@ -1,0 +1,214 @@
+"""Plans the generated docs tree (load, analyse, draw, write pages) and builds the site atomically."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from .analysis import Analysis, analyse
+from .dot import blueprint_dot
+from .loader import Problem, load_paths
+from .pages import Layout, site_pages
+from .render import render_many
+from .settings import Settings
+
+__all__ = ["BlueprintsInvalid", "Generated", "generate", "prune_nav", "build_site", "SITE_MARKER",
+           "DEFAULT_CONFIG"]
+
+SITE_MARKER = ".blueprintgen-site"
+CACHE_DIR = os.path.join(".cache", "blueprintgen")
+DEFAULT_CONFIG = """\
+site_name: Service blueprints
+theme:
+  name: material
+  font: false
+  features: [navigation.sections, navigation.top, search.highlight, search.suggest, toc.follow]
+plugins:
+  - search
+  - blueprints
+markdown_extensions: [tables, toc]
+"""
+
+
+class BlueprintsInvalid(Exception):
+    """The blueprints cannot be built into a site; carries every positioned problem."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class Generated:
+    """Everything the site gets from the blueprints: docs-relative path -> content."""
+
+    files: dict[str, bytes]
+    analyses: list[Analysis]
+    blueprint_pages: set[str]
+    render_problems: list[str] = field(default_factory=list)
+    rendered: int = 0
+
+
+def _stylesheet() -> bytes:
+    return resources.files("blueprintgen").joinpath("assets/blueprintgen.css").read_bytes()
+
+
+def _relative(path: str, root: str) -> str:
+    relative = os.path.relpath(path, root)
+    return path if relative.startswith("..") else Path(relative).as_posix()
+
+
+def generate(settings: Settings, folder: str, present: set[str], root: str = ".") -> Generated:
+    """Load, analyse and draw every blueprint under `folder`, and write its pages.
+
+    `present` is the set of docs files the project already has: its own index.md
+    keeps the home page, its own rules.md is the rules reference.
+    """
+    loaded = load_paths([_relative(folder, os.getcwd())]) if os.path.isdir(folder) else None
+    if loaded is None:
+        raise BlueprintsInvalid([Problem(folder, 1, 1, "the blueprint folder does not exist",
+                                         "create it, or set `blueprints_dir` in the blueprints plugin entry")])
+    if loaded.problems:
+        raise BlueprintsInvalid(list(loaded.problems))
+    # Pages show source files relative to the project, so builds do not depend on where it lives.
+    blueprints = [replace(b, file=_relative(b.file, root)) for b in loaded.blueprints]
+    analyses = [analyse(blueprint, settings) for blueprint in blueprints]
+    layout = Layout(home="blueprints/index.md" if "index.md" in present else "index.md",
+                    rules="rules.md" if "rules.md" in present else None)
+    ids = [a.blueprint.id for a in analyses]
+    results = render_many([blueprint_dot(a.blueprint, a.findings) for a in analyses], "svg",
+                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR)
+    svgs, problems = {}, []
+    for blueprint_id, result in sorted(zip(ids, results.results)):
+        if isinstance(result, bytes):
+            svgs[blueprint_id] = result.decode("utf-8")
+        else:
+            svgs[blueprint_id] = None
+            problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+    files = {path: text.encode("utf-8") for path, text in site_pages(analyses, svgs, layout).items()}
+    for blueprint_id, svg in svgs.items():
+        if svg is not None:
+            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg.encode("utf-8")
+    files[f"{layout.folder}/assets/blueprintgen.css"] = _stylesheet()
+    return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs)
+
+
+def prune_nav(nav, blueprint_pages: set[str]):
+    """Drop per-blueprint pages from the nav, so every page carries O(1) of it.
+
+    A flat nav of hundreds of blueprints makes every page carry the whole list;
+    blueprint pages are reached from the dashboard, breaks, owners and tags pages.
+    """
+    def keep(item) -> bool:
+        file = getattr(item, "file", None)
+        return file is None or file.src_uri not in blueprint_pages
+
+    def walk(items):
+        kept = [item for item in items if keep(item)]
+        for item in kept:
+            if getattr(item, "children", None):
+                item.children = walk(item.children)
+        return kept
+
+    nav.items = walk(nav.items)
+    nav.pages = [page for page in nav.pages if keep(page)]
+    return nav
+
+
+class SiteError(Exception):
+    """The site could not be built; the previous output is untouched."""
+
+
+def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str, strict: bool,
+                   blueprints_dir: str | None):
+    """Load the project's mkdocs.yml, or the embedded default, with the blueprints plugin in it."""
+    from mkdocs.config import load_config
+
+    from .plugin import BlueprintsPlugin
+
+    if config_file:
+        config = load_config(config_file=config_file, site_dir=site_dir, strict=strict)
+    else:
+        config = load_config(config_file=io.StringIO(DEFAULT_CONFIG), docs_dir=docs_dir, site_dir=site_dir,
+                             strict=strict)
+    if "blueprints" not in config.plugins:
+        plugin = BlueprintsPlugin()
+        plugin.load_config({}, config_file_path=config.config_file_path)
+        config.plugins["blueprints"] = plugin
+    if blueprints_dir:
+        config.plugins["blueprints"].config.blueprints_dir = os.path.abspath(blueprints_dir)
+    return config
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARKER).exists())):
+        raise SiteError(f"{out} exists and was not built by blueprintgen; refusing to replace it "
+                        f"(delete it yourself, or choose another folder with -o)")
+
+
+def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False) -> None:
+    """Build the site into a sibling temporary folder, then swap it in.
+
+    Whatever fails (invalid blueprints, Graphviz, MkDocs, a full disk, Ctrl-C), the
+    previous output stays exactly as it was; only folders carrying our marker are
+    ever deleted.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    out = Path(out_dir).absolute()
+    _check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    empty_docs = None if config_file else tempfile.mkdtemp(prefix="blueprintgen-docs-")
+    try:
+        (staging / SITE_MARKER).write_text("built by blueprintgen\n")
+        config = _mkdocs_config(config_file, empty_docs, str(staging), strict, blueprints_dir)
+        try:
+            build(config)
+        except MkDocsException as error:
+            raise SiteError(str(error).strip() or type(error).__name__) from None
+        (staging / SITE_MARKER).write_text("built by blueprintgen\n")
+        _swap(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+        if empty_docs:
+            shutil.rmtree(empty_docs, ignore_errors=True)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old.rmdir()
+    out.rename(old)
+    staging.rename(out)
+    if (old / SITE_MARKER).exists() or not any(old.iterdir()):
+        shutil.rmtree(old)
+
+
+def serve_site(config_file: str | None, blueprints_dir: str | None, address: str) -> None:
+    """Live preview: MkDocs' dev server; the plugin watches the blueprint folder."""
+    from mkdocs.commands.serve import serve
+
+    work = None
+    if not config_file:
+        work = tempfile.mkdtemp(prefix="blueprintgen-serve-")
+        os.mkdir(os.path.join(work, "docs"))
+        config_file = os.path.join(work, "mkdocs.yml")
+        folder = os.path.abspath(blueprints_dir or "blueprints")
+        text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {folder!r}\n")
+        Path(config_file).write_text(text)
+    try:
+        serve(config_file=config_file, dev_addr=address, livereload=True)
+    finally:
+        if work:
+            shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,373 @@
+"""dot.py (blueprint -> DOT text) and render.py (the only place Graphviz runs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import blueprint_factory as factory  # noqa: E402
+from blueprintgen import render as render_module  # noqa: E402
+from blueprintgen.analysis import Analysis, Finding, Metrics  # noqa: E402
+from blueprintgen.dot import BODY_SIZE, blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
+from blueprintgen.loader import load_paths  # noqa: E402
+from blueprintgen.model import Position  # noqa: E402
+from blueprintgen.render import (RenderError, render, render_blueprints, render_checked,  # noqa: E402
+                                 render_many)
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "blueprints"
+GOLDENS = Path(__file__).parent / "goldens"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+HAS_GRAPHVIZ = shutil.which("neato") is not None
+needs_graphviz = pytest.mark.skipif(not HAS_GRAPHVIZ, reason="Graphviz (neato) is not installed")
+
+
+def finding(blueprint, number, step=None, edge=None, rule="dead-end", message="Something breaks here"):
+    return Finding(rule, "high", blueprint.id, step, Position(blueprint.file, 1, 1), message, "fix it",
+                   number=number, edge=edge)
+
+
+def node_groups(svg: bytes) -> dict[str, ET.Element]:
+    """SVG node groups by their DOT node name (the <title>)."""
+    root = ET.fromstring(svg)
+    return {group.find(f"{SVG}title").text: group for group in root.iter(f"{SVG}g")
+            if "node" in (group.get("class") or "").split()}
+
+
+def texts(element: ET.Element) -> str:
+    return " ".join(text.text or "" for text in element.iter(f"{SVG}text"))
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def test_clean_text_removes_controls_and_bidi_overrides():
+    text = "a\x00b\x07c\u202ed\u2066e\u2069f\u200eg\u200fh\ufeffi\r\nj\tk\u2028l\ufffem"
+    assert clean_text(text) == "abcdefghi j k lm"
+    assert clean_text("  many   spaces\n\n") == "many spaces"
+    assert clean_text(None) == ""
+
+
+def test_wrap_text_never_cuts_and_fits():
+    text = "Supercalifragilistic " * 5 + "W" * 300 + " the end"
+    lines = wrap_text(text, 120)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(text_width(line) <= 120 for line in lines)
+    assert wrap_text("", 100) == [""]
+
+
+def test_text_width_is_at_least_what_graphviz_measures():
+    # DejaVu Sans 12 pt as measured by Graphviz 2.43 / pango: 40 'a' = 301 pt, 20 'W' = 241 pt.
+    assert text_width("a" * 40) >= 301
+    assert text_width("W" * 20) >= 241
+    assert text_width("W" * 20, bold=True) >= 271
+
+
+# -- DOT text ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def looping():
+    return factory.load(factory.looping_yaml())
+
+
+def test_dot_is_deterministic_and_ids_are_generated(looping):
+    dot = blueprint_dot(looping)
+    assert dot == blueprint_dot(looping)
+    names = re.findall(r"^\s+(\w+) \[", dot, re.MULTILINE)
+    assert names and all(re.fullmatch(r"(s|v|l|h|lane|linelabel|line|legend\w*|title|note)\d*[ab]?", name)
+                         for name in names if name not in ("graph", "node", "edge")), names
+    for step in looping.steps:
+        assert f" {step.id} [" not in dot
+    hrefs = re.findall(r'href="([^"]*)"', dot)
+    assert hrefs and all(re.fullmatch(r"#step-[a-z0-9-]+", href) for href in hrefs)
+    assert {f"#step-{step.id}" for step in looping.steps} <= set(hrefs)
+
+
+def test_every_node_has_a_pinned_position_and_fixed_size(looping):
+    dot = blueprint_dot(looping)
+    for line in dot.splitlines():
+        if re.match(r"\s+\w+ \[", line) and not line.strip().startswith(("graph", "node", "edge")):
+            assert re.search(r'pos="[0-9.]+,[0-9.]+!"', line), line
+            assert "width=" in line and "height=" in line
+    assert "fixedsize=true" in dot
+
+
+def test_every_edge_carries_its_route(looping):
+    dot = blueprint_dot(looping)
+    edges = [line for line in dot.splitlines() if re.match(r"\s+\w+ -> \w+ \[", line)]
+    assert len([e for e in edges if "class=\"flow" in e or "class=\"handoff" in e]) == len(looping.edges)
+    for line in edges:
+        pos = re.search(r'pos="([^"]*)"', line).group(1)
+        points = [p for p in pos.split() if not p.startswith("e,")]
+        assert (len(points) - 1) % 3 == 0 and len(points) >= 4
+
+
+def test_handoffs_are_distinct_from_same_owner_flow():
+    blueprint = factory.load(factory.linear_yaml(12, 5))
+    dot = blueprint_dot(blueprint)
+    styles = {}
+    for step in blueprint.steps:
+        for edge in step.next:
+            target = blueprint.step_by_id[edge.to]
+            kind = "handoff" if blueprint.actor(step) != blueprint.actor(target) else "flow"
+            index = [e for s in blueprint.steps for e in s.next].index(edge)
+            line = next(line for line in dot.splitlines() if f'id="bp-{blueprint.id}-e{index}"' in line)
+            assert f'class="{kind}"' in line
+            styles[kind] = tuple(re.search(f'{key}=("[^"]*"|[^,\\]]*)', line).group(1)
+                                 for key in ("color", "penwidth", "arrowhead"))
+    assert set(styles) == {"flow", "handoff"}
+    assert all(a != b for a, b in zip(styles["flow"], styles["handoff"]))
+
+
+MARKED = """
+title: Markers
+owners: {clerk: {name: Store clerk}}
+channels: {phone: {name: Store phone line}}
+steps:
+  - {id: ask, lane: customer, action: Asks for a refund., wait: 2d, channel: phone, touchpoint: Counter,
+     next: [{to: answer, via: phone, within: 4h, carries: [receipt, order number]}]}
+  - {id: answer, lane: frontstage, owner: clerk, action: Promises a call.,
+     promise: {what: We will call you, within: 1d}, failure: {what: Nobody calls}}
+  - {id: call, lane: frontstage, owner: clerk, action: Calls back., fulfils: answer, end: resolved}
+"""
+
+
+def test_cards_show_markers_owner_channel_and_edge_labels():
+    dot = blueprint_dot(factory.load(MARKED)).replace("<BR/>", " ")
+    for marker in (">W<", ">P<", ">P\u2713<", ">F<", ">END<"):
+        assert marker in dot, marker
+    for text in ("waits 2d before this", "promise: We will call you (within 1d)", "fails: Nobody calls",
+                 "keeps: We will call you", "journey ends: resolved", "<B>Store clerk</B>",
+                 "via Store phone line", "at Counter", "within 4h", "carries: receipt; order number"):
+        assert text in dot, text
+
+
+def test_findings_are_drawn_where_they_belong(looping):
+    edge = looping.steps[3].next[-1]
+    findings = [
+        finding(looping, 1, step=looping.steps[1].id),
+        finding(looping, 2, step=looping.steps[3].id, edge=edge, rule="context-lost"),
+        finding(looping, 3, message="The whole journey has no owner"),
+        replace(finding(looping, 4, step=looping.steps[2].id), ignored="accepted"),
+    ]
+    dot = blueprint_dot(looping, findings)
+    lines = dot.splitlines()
+    card = next(line for line in lines if line.strip().startswith("s1 ["))
+    assert "\u26a0\u00a01" in card and "finding" in card and "#c62828" in card
+    index = [e for s in looping.steps for e in s.next].index(edge)
+    label = next(line for line in lines if line.strip().startswith(f"l{index} ["))
+    assert "\u26a0\u00a02" in label and "#c62828" in label
+    arrow = next(line for line in lines if f'-e{index}"' in line)
+    assert "finding" in arrow and "#c62828" in arrow
+    note = next(line for line in lines if line.strip().startswith("note ["))
+    assert "\u26a0\u00a03" in note and "The whole journey has no owner" in note
+    assert "\u26a0\u00a04" not in dot  # ignored findings are not drawn
+    # An Analysis is accepted too.
+    metrics = Metrics(0, 0, 0, 0, 0, 0, 0, 0, None)
+    assert blueprint_dot(Analysis(looping, tuple(findings[:3]), (), (), metrics)) == blueprint_dot(looping, findings[:3])
+
+
+def test_legend_and_lines_are_labelled(looping):
+    dot = blueprint_dot(looping)
+    for text in ("Line of interaction", "Line of visibility", "Line of internal interaction", "Physical",
+                 "Customer", "Frontstage", "Backstage", "Support", "Legend", "Handoff", "Flow", "Failure point"):
+        assert text in dot
+
+
+def test_empty_blueprint_still_gives_a_diagram():
+    blueprint = replace(factory.load(factory.linear_yaml(2, 1)), steps=())
+    dot = blueprint_dot(blueprint)
+    assert "digraph" in dot
+    if HAS_GRAPHVIZ:
+        assert render_checked(dot, "svg", 30)[1] == ""
+
+
+# -- security --------------------------------------------------------------------------------
+
+
+@needs_graphviz
+def test_hostile_texts_stay_text():
+    blueprint = factory.load(factory.hostile_yaml())
+    findings = [finding(blueprint, 1, step="b", message=factory.HOSTILE_TEXTS[1]),
+                finding(blueprint, 2, message=factory.HOSTILE_TEXTS[2]),
+                finding(blueprint, 3, step="a", edge=blueprint.steps[0].next[0], message=factory.HOSTILE_TEXTS[4])]
+    dot = blueprint_dot(blueprint, findings)
+    svg, warnings = render_checked(dot, "svg", 60)
+    assert warnings == ""
+    assert b"<script" not in svg.lower()
+    root = ET.fromstring(svg)  # well-formed XML
+    for element in root.iter():
+        assert element.tag.rsplit("}", 1)[-1].lower() not in ("script", "foreignobject", "iframe")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            assert not local.startswith("on"), (name, value)
+            if local in ("href", "src"):
+                assert re.fullmatch(r"#step-[a-z0-9-]+", value), value
+    # "javascript:" only ever appears as inert, escaped text (<text> content or a tooltip).
+    raw = svg.decode()
+    for match in re.finditer("javascript:", raw, re.IGNORECASE):
+        before = raw[:match.start()]
+        tag_start, tag_end = before.rfind("<"), before.rfind(">")
+        if tag_start > tag_end:  # inside a tag: only in a tooltip
+            assert re.search(r'xlink:title="[^"]*$', before), raw[tag_start:match.end()]
+    shown = texts(root)
+    # Shown literally: no \N or \G expansion, no markup, no bidi overrides or controls.
+    assert '\\N \\G \\\\ " \\l \\E \\T \\H' in shown
+    assert "<script>alert(1)</script>" in shown
+    assert "a:b" in shown
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\x00-\x08\x0b-\x1f]", svg.decode())
+    nodes = node_groups(svg)
+    long_card = texts(nodes["s2"])
+    assert long_card.replace(" ", "").count("W") == 10_000  # wrapped, never cut
+    tooltips = [a.get(f"{XLINK}title") for a in root.iter(f"{SVG}a") if a.get(f"{XLINK}title")]
+    assert any('\\N \\G \\\\ "' in tip for tip in tooltips)
+    assert any("<script>alert(1)</script>" in tip for tip in tooltips)
+    assert "s0" not in {tip.strip() for tip in tooltips}
+    # The three bad things of the brief in one edge-label: still plain text.
+    assert "&amp;" in shown and "&#60;" in shown
+
+
+@needs_graphviz
+def test_tooltips_show_text_literally():
+    from blueprintgen.dot import _tooltip
+
+    text = 'first \\N \\G "q" &amp; <b> line\\\nsecond ends with \\'
+    dot = f'digraph {{ a [pos="10,10!", href="#x", tooltip={_tooltip(text)}]; }}'
+    root = ET.fromstring(render(dot, "svg", 30))
+    titles = [a.get(f"{XLINK}title") for a in root.iter(f"{SVG}a")]
+    assert titles == [text]
+
+
+def test_blueprint_and_step_ids_never_reach_urls_unvalidated():
+    blueprint = factory.load(factory.linear_yaml(3, 1))
+    bad_step = replace(blueprint.steps[0], id='x" onclick="alert(1)')
+    bad = replace(blueprint, id="../../etc", steps=(bad_step,) + blueprint.steps[1:])
+    dot = blueprint_dot(bad)
+    assert "onclick" not in dot and "../" not in dot
+    assert all(re.fullmatch(r"#step-[a-z0-9-]+", href) for href in re.findall(r'href="([^"]*)"', dot))
+    assert all(re.fullmatch(r"bp(-[a-z0-9-]+)?", value) for value in re.findall(r'\bid="([^"]*?)(?:-[a-z]+\d*[ab]?)?"', dot)
+               if not value.startswith("bp-"))
+
+
+# -- goldens -----------------------------------------------------------------------------------
+
+
+def example_files() -> list[Path]:
+    return sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yml"))
+
+
+def load_example(path: Path):
+    """The blueprint of one example file, loaded with all the others (for `redesigns`)."""
+    loaded = load_paths([str(EXAMPLES)])
+    problems = [problem for problem in loaded.problems if Path(problem.file).name == path.name]
+    found = [blueprint for blueprint in loaded.blueprints if Path(blueprint.file).name == path.name]
+    if problems or not found:
+        pytest.skip(f"{path.name} does not load: {problems[:1]}")
+    return found[0]
+
+
+@pytest.mark.parametrize("path", example_files(), ids=lambda path: path.stem)
+def test_example_matches_its_golden(path):
+    """Regenerate with BLUEPRINTGEN_UPDATE_GOLDENS=1 pytest tests/test_dot.py -k golden."""
+    blueprint = load_example(path)
+    dot = blueprint_dot(blueprint)
+    golden = GOLDENS / f"{blueprint.id}.dot"
+    if os.environ.get("BLUEPRINTGEN_UPDATE_GOLDENS") == "1":
+        GOLDENS.mkdir(exist_ok=True)
+        golden.write_text(dot, encoding="utf-8")
+    assert golden.exists(), f"no golden for {blueprint.id}; run with BLUEPRINTGEN_UPDATE_GOLDENS=1"
+    assert dot == golden.read_text(encoding="utf-8"), \
+        f"{golden.name} differs; if the change is intended, run with BLUEPRINTGEN_UPDATE_GOLDENS=1"
+
+
+# -- render.py ---------------------------------------------------------------------------------
+
+SMALL = 'digraph { graph [bb="0,0,100,50"]; a [pos="25,25!", width=0.5, height=0.3]; }'
+
+
+@needs_graphviz
+@pytest.mark.parametrize("fmt, magic", [("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_render_formats(fmt, magic):
+    assert render(SMALL, fmt, 30).startswith(magic)
+
+
+def test_render_dot_format_is_the_text_itself():
+    assert render(SMALL, "dot", 1) == SMALL.encode()
+    with pytest.raises(ValueError):
+        render(SMALL, "gif", 1)
+
+
+@needs_graphviz
+def test_render_error_carries_graphviz_message():
+    with pytest.raises(RenderError, match="syntax error"):
+        render("digraph { a -> }", "svg", 30)
+
+
+def test_missing_graphviz_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(render_module, "PROGRAM", "neato-not-installed-here")
+    with pytest.raises(RenderError, match="sudo apt-get install graphviz"):
+        render(SMALL, "svg", 5)
+
+
+def _slow_program(tmp_path: Path) -> str:
+    script = tmp_path / "slow-graphviz"
+    script.write_text("#!/bin/sh\nexec sleep 30\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def test_render_times_out_and_kills(monkeypatch, tmp_path):
+    monkeypatch.setattr(render_module, "PROGRAM", _slow_program(tmp_path))
+    started = time.monotonic()
+    with pytest.raises(RenderError, match=r"timed out after 0\.5 s"):
+        render(SMALL, "svg", 0.5)
+    assert time.monotonic() - started < 10
+
+
+@needs_graphviz
+def test_render_many_keeps_going_and_caches(tmp_path):
+    good = [SMALL.replace("a [", "n ["), SMALL.replace("a [", "m [")]
+    jobs = [good[0], "digraph { a -> }", good[1]]
+    first = render_many(jobs, "svg", 30, workers=2, cache_dir=tmp_path)
+    assert first.runs == 3 and first.cached == 0
+    assert isinstance(first.results[1], RenderError)
+    assert first.results[0].startswith(b"<?xml") and first.results[2].startswith(b"<?xml")
+    warm = render_many(jobs, "svg", 30, cache_dir=tmp_path)
+    assert warm.runs == 1 and warm.cached == 2  # only the failing job is tried again
+    changed = render_many([good[0], good[1].replace("0.3", "0.4")], "svg", 30, cache_dir=tmp_path)
+    assert changed.runs == 1 and changed.cached == 1
+    assert render_many(jobs, "dot", 30).runs == 0
+
+
+@needs_graphviz
+def test_render_blueprints_writes_files_inside_out_dir(tmp_path):
+    one = factory.load(factory.linear_yaml(3, 1))
+    two = factory.load(factory.looping_yaml(5, 2))
+    escaping = replace(one, id="../escape")
+    problems = render_blueprints([one, (two, [finding(two, 1)]), escaping], tmp_path / "out", "svg", 30)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([f"{one.id}.svg", f"{two.id}.svg"])
+    assert len(problems) == 1 and "../escape" in problems[0]
+    assert not (tmp_path / "escape.svg").exists()
+    assert "\u26a0\u00a01".encode() in (tmp_path / "out" / f"{two.id}.svg").read_bytes()
+
+
+def test_render_blueprints_reports_render_failures(monkeypatch, tmp_path):
+    monkeypatch.setattr(render_module, "PROGRAM", "neato-not-installed-here")
+    blueprint = factory.load(factory.linear_yaml(3, 1))
+    problems = render_blueprints([blueprint], tmp_path, "png", 5)
+    assert len(problems) == 1 and "apt-get install graphviz" in problems[0]
+    assert render_blueprints([blueprint], tmp_path, "dot", 5) == []
+    assert (tmp_path / f"{blueprint.id}.dot").read_text() == blueprint_dot(blueprint)

@@ -1,0 +1,309 @@
+"""Diagram geometry, read back from the SVG that Graphviz draws: bands, columns, overlaps, routes, text."""
+
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import blueprint_factory as factory  # noqa: E402
+from test_dot import EXAMPLES, example_files, finding, load_example, needs_graphviz  # noqa: E402
+from blueprintgen.dot import BANDS, BODY_SIZE, LINES, blueprint_dot, clean_text  # noqa: E402
+from blueprintgen.render import render_checked  # noqa: E402
+
+pytestmark = needs_graphviz
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+BADGE = "\u26a0"
+EPS = 0.5
+
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.left + self.right) / 2
+
+    def inside(self, other: "Box") -> bool:
+        return (self.left >= other.left - EPS and self.right <= other.right + EPS
+                and self.top >= other.top - EPS and self.bottom <= other.bottom + EPS)
+
+    def overlaps(self, other: "Box") -> bool:
+        return (self.left < other.right - EPS and other.left < self.right - EPS
+                and self.top < other.bottom - EPS and other.top < self.bottom - EPS)
+
+    def contains_point(self, x: float, y: float, shrink: float = 1.0) -> bool:
+        return self.left + shrink < x < self.right - shrink and self.top + shrink < y < self.bottom - shrink
+
+
+NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
+
+
+def _shape_box(group: ET.Element) -> Box | None:
+    """The node's (or cluster's) own shape: its first polygon or path."""
+    for element in group.iter():
+        tag = element.tag.replace(SVG, "")
+        if tag == "polygon":
+            numbers = [float(n) for n in re.findall(NUMBER, element.get("points"))]
+        elif tag == "path":
+            numbers = [float(n) for n in re.findall(NUMBER, element.get("d"))]
+        else:
+            continue
+        xs, ys = numbers[0::2], numbers[1::2]
+        return Box(min(xs), min(ys), max(xs), max(ys))
+    return None
+
+
+@dataclass
+class Node:
+    name: str
+    classes: list[str]
+    box: Box | None
+    href: str | None
+    tooltip: str | None
+    text: str
+    font_sizes: list[float]
+
+
+@dataclass
+class Diagram:
+    blueprint: object
+    findings: list
+    warnings: str
+    nodes: dict[str, Node]
+    bands: dict[str, Box]
+    edges: list[tuple[str, list[str], list[tuple[float, float]]]]   # (svg id, classes, sampled points)
+    font_sizes: list[float]
+
+    def of_class(self, css: str) -> list[Node]:
+        return [node for node in self.nodes.values() if css in node.classes]
+
+
+def _bezier_points(d: str) -> list[tuple[float, float]]:
+    numbers = [float(n) for n in re.findall(NUMBER, d)]
+    points = list(zip(numbers[0::2], numbers[1::2]))
+    sampled = [points[0]]
+    for index in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[index - 1], points[index], points[index + 1], points[index + 2]
+        for step in range(1, 11):
+            t = step / 10
+            sampled.append(tuple((1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * e
+                                 for a, b, c, e in zip(p0, p1, p2, p3)))
+    return sampled
+
+
+def parse(svg: bytes, blueprint, findings, warnings: str) -> Diagram:
+    root = ET.fromstring(svg)
+    nodes, bands, edges = {}, {}, []
+    for group in root.iter(f"{SVG}g"):
+        classes = (group.get("class") or "").split()
+        title = group.find(f"{SVG}title")
+        if "node" in classes:
+            anchor = next(iter(group.iter(f"{SVG}a")), None)
+            texts = list(group.iter(f"{SVG}text"))
+            nodes[title.text] = Node(
+                title.text, classes, _shape_box(group),
+                anchor.get(f"{XLINK}href") if anchor is not None else None,
+                anchor.get(f"{XLINK}title") if anchor is not None else None,
+                " ".join(t.text or "" for t in texts), [float(t.get("font-size")) for t in texts])
+        elif "cluster" in classes and "band" in classes:
+            name = next(c for c in classes if c.startswith("band-"))[5:]
+            bands[name] = _shape_box(group)
+        elif "edge" in classes:
+            path = next(group.iter(f"{SVG}path"))
+            edges.append((group.get("id"), classes, _bezier_points(path.get("d"))))
+    font_sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text")]
+    return Diagram(blueprint, findings, warnings, nodes, bands, edges, font_sizes)
+
+
+def sample_findings(blueprint) -> list:
+    """Findings on every third step, every fourth edge and the whole blueprint, numbered in order."""
+    findings = []
+    for step in blueprint.steps[::3]:
+        findings.append(finding(blueprint, len(findings) + 1, step=step.id, rule="missing-owner"))
+    for edge in blueprint.edges[1::4]:
+        findings.append(finding(blueprint, len(findings) + 1, step=edge.source, edge=edge, rule="context-lost"))
+    findings.append(finding(blueprint, len(findings) + 1, rule="handoff-chain", message="Too many hands"))
+    return findings
+
+
+GENERATED = {
+    "linear": lambda: factory.linear_yaml(),
+    "branching": lambda: factory.branching_yaml(),
+    "looping": lambda: factory.looping_yaml(),
+    "forty": lambda: factory.forty_yaml(),
+    "forty-loops": lambda: factory.blueprint_yaml(40, 9, looping=0.3, labels=0.6, blueprint_id="forty-loops"),
+    "hostile": lambda: factory.hostile_yaml(long=2000),
+}
+CASES = [f"generated:{name}" for name in GENERATED] + [f"example:{path.stem}" for path in example_files()]
+
+
+@lru_cache(maxsize=None)
+def diagram(case: str) -> Diagram:
+    kind, name = case.split(":", 1)
+    if kind == "generated":
+        blueprint = factory.load(GENERATED[name](), f"{name}.yaml")
+    else:
+        blueprint = load_example(EXAMPLES / f"{name}.yaml")
+    findings = sample_findings(blueprint)
+    svg, warnings = render_checked(blueprint_dot(blueprint, findings), "svg", 60)
+    return parse(svg, blueprint, findings, warnings)
+
+
+@pytest.fixture(params=CASES)
+def drawn(request) -> Diagram:
+    return diagram(request.param)
+
+
+def test_graphviz_has_nothing_to_say(drawn):
+    # In particular no "size too small for label": our text measure is never short.
+    assert drawn.warnings == ""
+
+
+def test_bands_are_stacked_in_order(drawn):
+    assert list(drawn.bands) == list(BANDS)
+    boxes = [drawn.bands[name] for name in BANDS]
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert upper.top < lower.top
+        assert abs(upper.bottom - lower.top) <= EPS
+        assert abs(upper.left - lower.left) <= EPS and abs(upper.right - lower.right) <= EPS
+
+
+def test_bands_and_lines_are_labelled(drawn):
+    labels = " ".join(node.text for node in drawn.of_class("lane-label"))
+    for title in ("Physical evidence", "Customer actions", "Frontstage", "Backstage", "Support processes"):
+        assert title in labels
+    lines = {edge_id: points for edge_id, classes, points in drawn.edges if "line" in classes}
+    assert len(lines) == 3
+    line_labels = drawn.of_class("line-label")
+    for (upper, lower, name), (edge_id, points) in zip(LINES, sorted(lines.items())):
+        y = drawn.bands[upper].bottom
+        assert all(abs(py - y) <= EPS for _, py in points)
+        label = next(node for node in line_labels if node.text == name or name in node.text)
+        assert label.box.top < y < label.box.bottom
+
+
+def test_every_step_is_inside_its_lane_band(drawn):
+    steps = drawn.of_class("step")
+    assert len(steps) == len(drawn.blueprint.steps)
+    for node in steps:
+        lane = next(c for c in node.classes if c.startswith("lane-"))[5:]
+        assert node.box.inside(drawn.bands[lane]), (node.name, lane)
+
+
+def test_steps_go_left_to_right_in_journey_order(drawn):
+    by_id = {node.href[len("#step-"):]: node for node in drawn.of_class("step")}
+    boxes = [by_id[step.id].box for step in drawn.blueprint.steps]
+    for before, after in zip(boxes, boxes[1:]):
+        assert before.right < after.left
+
+
+def test_evidence_sits_above_its_step(drawn):
+    steps = {node.href: node for node in drawn.of_class("step")}
+    evidence = drawn.of_class("evidence")
+    assert len(evidence) == sum(1 for step in drawn.blueprint.steps if step.evidence)
+    for node in evidence:
+        step = steps[node.href]
+        assert node.box.inside(drawn.bands["evidence"])
+        assert node.box.bottom < step.box.top
+        assert abs(node.box.cx - step.box.cx) <= EPS
+
+
+def test_no_two_boxes_overlap(drawn):
+    boxes = [node for node in drawn.nodes.values() if node.classes != ["node"]]  # all but invisible points
+    assert all(node.box is not None for node in boxes), [node.name for node in boxes if node.box is None]
+    assert len(boxes) > len(drawn.blueprint.steps)
+    for index, first in enumerate(boxes):
+        for second in boxes[index + 1:]:
+            assert not first.box.overlaps(second.box), (first.name, second.name)
+
+
+def test_text_is_never_smaller_than_body_text(drawn):
+    assert min(drawn.font_sizes) >= BODY_SIZE
+    assert Counter(drawn.font_sizes).most_common(1)[0][0] == BODY_SIZE
+
+
+def test_edges_never_cross_cards_or_other_labels(drawn):
+    obstacles = {name: node.box for name, node in drawn.nodes.items()
+                 if {"step", "evidence", "edge-label", "stage", "lane-label", "note", "title"} & set(node.classes)}
+    for edge_id, classes, points in drawn.edges:
+        if not {"flow", "handoff"} & set(classes):
+            continue
+        own_label = "l" + edge_id.rsplit("-e", 1)[1]
+        for name, box in obstacles.items():
+            if name == own_label:
+                continue
+            assert not any(box.contains_point(x, y) for x, y in points), (edge_id, name)
+
+
+def test_steps_link_to_their_anchor_with_a_tooltip(drawn):
+    by_href = {node.href: node for node in drawn.of_class("step")}
+    for step in drawn.blueprint.steps:
+        node = by_href[f"#step-{step.id}"]
+        assert node.tooltip.startswith(clean_text(step.action)[:200])
+
+
+def test_findings_are_drawn_with_their_numbers(drawn):
+    edges = [edge for step in drawn.blueprint.steps for edge in step.next]
+    for found in drawn.findings:
+        badge = f"{BADGE}\u00a0{found.number}"
+        if found.edge is not None:
+            node = drawn.nodes[f"l{edges.index(found.edge)}"]
+        elif found.step is not None:
+            step_index = [step.id for step in drawn.blueprint.steps].index(found.step)
+            node = drawn.nodes[f"s{step_index}"]
+        else:
+            node = drawn.nodes["note"]
+        assert re.search(rf"{badge}(?!\d)", node.text), (found.number, node.name)
+        assert "finding" in node.classes
+
+
+def test_stage_headers_stand_over_their_steps(drawn):
+    stages = drawn.of_class("stage")
+    by_href = {node.href: node for node in drawn.of_class("step")}
+    for step in drawn.blueprint.steps:
+        if step.stage:
+            box = by_href[f"#step-{step.id}"].box
+            assert any(header.box.left <= box.cx <= header.box.right and header.box.bottom <= drawn.bands["evidence"].top
+                       and clean_text(step.stage).split(" ")[0] in header.text for header in stages), step.id
+
+
+def test_no_huge_empty_areas(drawn):
+    """Each band is only as tall as its tallest box plus its margins and edge tracks."""
+    for name, band in drawn.bands.items():
+        inside = [node.box for node in drawn.nodes.values()
+                  if node.box and node.box.inside(band) and "line-label" not in node.classes]
+        tallest = max(box.bottom - box.top for box in inside)
+        tracks = sum(1 for _, classes, _ in drawn.edges if {"flow", "handoff"} & set(classes))
+        assert band.bottom - band.top <= tallest + 2 * 22 + 10 * tracks + 30, name
+    steps = drawn.of_class("step")
+    widths = [after.box.left - before.box.right for before, after in zip(steps, steps[1:])]
+    assert max(widths, default=0) <= 400
+
+
+def test_analysis_findings_render_when_analysis_exists():
+    from blueprintgen.analysis import analyse
+
+    blueprint = factory.load(factory.forty_yaml())
+    try:
+        analysis = analyse(blueprint)
+    except NotImplementedError:
+        pytest.skip("analyse() is not written yet")
+    svg, warnings = render_checked(blueprint_dot(analysis), "svg", 60)
+    assert warnings == ""
+    for found in analysis.findings:
+        assert f"{BADGE}\u00a0{found.number}".encode() in svg

@@ -1,0 +1,176 @@
+"""The site build: real MkDocs + Material + Graphviz; atomic output, plugin, determinism, nav size."""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from blueprint_factory import blueprint_yaml
+from blueprintgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "blueprints"
+
+
+def build(*args, cwd: Path = ROOT):
+    """Run `blueprintgen build` in `cwd` through Click's runner."""
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, ["build", *map(str, args)], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build("-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_example_site_has_every_page(example_site):
+    ids = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+    for page in ["index.html", "blueprints/breaks/index.html", "blueprints/owners/index.html",
+                 "blueprints/tags/index.html", "rules/index.html", "format/index.html", ".blueprintgen-site"]:
+        assert (example_site / page).is_file(), page
+    for blueprint_id in ids:
+        page = (example_site / "blueprints" / blueprint_id / "index.html").read_text()
+        assert '<svg' in page and f'id="blueprint-{blueprint_id}"' in page
+        assert (example_site / "blueprints" / "diagrams" / f"{blueprint_id}.svg").is_file()
+    home = (example_site / "index.html").read_text()
+    assert all(f'href="blueprints/{blueprint_id}/"' in home for blueprint_id in ids)
+
+
+def test_search_index_finds_steps_owners_channels_failures_and_rules(example_site):
+    index = json.loads((example_site / "search" / "search_index.json").read_text())["docs"]
+
+    def locations(word: str) -> set[str]:
+        return {doc["location"] for doc in index if word.lower() in (doc["title"] + doc["text"]).lower()}
+
+    assert any(loc.startswith("blueprints/ortho-shoes-prescription/#step-") for loc in locations("voicemail"))
+    assert any(loc.startswith("blueprints/double-charge-refund/#step-") for loc in locations("auto-sorted"))
+    assert any(loc.startswith("blueprints/double-charge-refund") for loc in locations("refund"))
+    assert any("dead-end" in loc for loc in locations("dead-end"))
+    assert locations("Regional manager")
+
+
+def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
+    to_be = (example_site / "blueprints" / "double-charge-refund-to-be" / "index.html").read_text()
+    as_is = (example_site / "blueprints" / "double-charge-refund" / "index.html").read_text()
+    assert 'href="../double-charge-refund/"' in to_be and "What this redesign removes" in to_be
+    assert "removes 11 of the 11 breaks" in to_be
+    assert 'href="../double-charge-refund-to-be/"' in as_is
+
+
+def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path):
+    folder = tmp_path / "blueprints"
+    shutil.copytree(EXAMPLES, folder)
+    out = tmp_path / "site"
+    assert build("--blueprints", folder, "-o", out).exit_code == 0
+    before = snapshot(out)
+    broken = folder / "double-charge-refund.yaml"
+    broken.write_text(broken.read_text().replace("lane: customer", "lane: custome", 1))
+    result = build("--blueprints", folder, "-o", out)
+    assert result.exit_code == 1
+    assert f"{folder}/double-charge-refund.yaml:" in result.output
+    assert "is not one of: customer, frontstage, backstage, support (hint: did you mean 'customer'?)" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blueprints", "site"]  # no staging left behind
+
+
+def test_strict_fails_on_findings_and_keeps_the_previous_site(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / ".blueprintgen-site").write_text("old\n")
+    result = build("--strict", "-o", out)
+    assert result.exit_code == 1
+    assert "findings at or above high" in result.output
+    assert snapshot(out) == {".blueprintgen-site": hashlib.sha256(b"old\n").hexdigest()}
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    result = build("-o", out)
+    assert result.exit_code == 1
+    assert "was not built by blueprintgen; refusing to replace it" in result.output
+    assert (out / "precious.txt").read_text() == "keep me"
+
+
+def test_two_builds_are_identical(tmp_path, example_site):
+    again = tmp_path / "again"
+    assert build("-o", again).exit_code == 0
+    assert snapshot(again) == snapshot(example_site)
+
+
+def test_embedded_configuration_without_mkdocs_yml(tmp_path):
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    result = build(cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "Service blueprints" in home and "bpg-card" in home
+    assert (tmp_path / "site" / "blueprints" / "rules" / "index.html").is_file()  # generated rules page
+    assert "fonts.googleapis.com" not in home   # nothing fetched when viewed
+
+
+def test_plugin_in_a_plain_mkdocs_project(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Our team site\n\nWelcome to our handbook.\n")
+    (tmp_path / "blueprints").mkdir()
+    for name in ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml"):
+        shutil.copy(EXAMPLES / name, tmp_path / "blueprints" / name)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Team\ntheme:\n  name: material\n  font: false\n"
+                                         "plugins:\n  - search\n  - blueprints\n")
+    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    site = tmp_path / "site"
+    assert "Welcome to our handbook" in (site / "index.html").read_text()
+    dashboard = (site / "blueprints" / "index.html").read_text()
+    assert 'href="../double-charge-refund/"' in dashboard or 'href="double-charge-refund/"' in dashboard
+    assert (site / "blueprints" / "double-charge-refund" / "index.html").is_file()
+    # Blueprint pages are kept out of the nav: reached from the dashboard instead.
+    assert "Double charge refund that never arrives" not in (site / "index.html").read_text()
+
+
+def test_plugin_reports_invalid_blueprints_as_a_build_error(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "blueprints").mkdir()
+    (tmp_path / "blueprints" / "bad.yaml").write_text("title: T\nsteps:\n  - {id: a, lane: nowhere, action: x}\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Team\nplugins:\n  - blueprints\n")
+    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True)
+    assert completed.returncode == 1
+    assert ("blueprints/bad.yaml:3:19: error: steps[0].lane 'nowhere' is not one of: "
+            "customer, frontstage, backstage, support\n") in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def _site_of(tmp_path: Path, count: int) -> Path:
+    folder = tmp_path / f"n{count}"
+    (folder / "blueprints").mkdir(parents=True)
+    for index in range(count):
+        (folder / "blueprints" / f"b{index:04d}.yaml").write_text(blueprint_yaml(steps=12, seed=index, branching=0.2,
+                                                                                     blueprint_id=f"b{index:04d}"))
+    assert build(cwd=folder).exit_code == 0
+    return folder / "site"
+
+
+def test_a_blueprint_page_does_not_grow_with_the_number_of_blueprints(tmp_path):
+    small, large = _site_of(tmp_path, 3), _site_of(tmp_path, 60)
+    page = Path("blueprints/b0000/index.html")
+    assert (large / page).stat().st_size <= 1.25 * (small / page).stat().st_size
