@@ -37,6 +37,8 @@ class _Value:
     value: object
     line: int = 1
     column: int = 1
+    key_line: int = 1
+    key_column: int = 1
 
 
 def load_settings(config_file: str | None) -> tuple[Settings, str | None]:
@@ -78,7 +80,8 @@ def _plugin_options(root: Mapping) -> dict[str, _Value]:
 def _node_values(node: Node) -> dict[str, _Value]:
     if not isinstance(node, Mapping):
         return {}
-    return {key.text: _Value(_plain(value), value.line, value.column) for key, value in node.items}
+    return {key.text: _Value(_plain(value), value.line, value.column, key.line, key.column)
+            for key, value in node.items}
 
 
 def _plain(node: Node):
@@ -86,7 +89,8 @@ def _plain(node: Node):
         return None if node.is_null else node.text
     if isinstance(node, Sequence):
         return [_plain(item) for item in node.items]
-    return {key.text: _Value(_plain(value), value.line, value.column) for key, value in node.items}
+    return {key.text: _Value(_plain(value), value.line, value.column, key.line, key.column)
+            for key, value in node.items}
 
 
 def settings_from_options(options: dict, file: str) -> Settings:
@@ -98,13 +102,14 @@ def settings_from_options(options: dict, file: str) -> Settings:
     problems: list[Problem] = []
     wrapped = {key: value if isinstance(value, _Value) else _Value(value) for key, value in options.items()}
 
-    def problem(item: _Value, message: str, hint: str | None = None) -> None:
-        problems.append(Problem(file, item.line, item.column, message, hint))
+    def problem(item: _Value, message: str, hint: str | None = None, at_key: bool = False) -> None:
+        line, column = (item.key_line, item.key_column) if at_key else (item.line, item.column)
+        problems.append(Problem(file, line, column, message, hint))
 
     for key, item in wrapped.items():
         if key not in OPTION_DOCS:
             problem(item, f"unknown blueprints option '{key}'", did_you_mean(key, OPTION_DOCS)
-                    or f"known options: {', '.join(OPTION_DOCS)}")
+                    or f"known options: {', '.join(OPTION_DOCS)}", at_key=True)
     defaults = Settings()
     severities = dict(defaults.severities)
     raw = wrapped.get("severities")
@@ -117,7 +122,7 @@ def settings_from_options(options: dict, file: str) -> Settings:
                 value = "off" if level.value is False else str(level.value).lower()
                 if slug not in RULE_BY_SLUG:
                     problem(level, f"severities: unknown rule '{slug}'",
-                            did_you_mean(slug, RULE_BY_SLUG) or "see docs/rules.md for the rule names")
+                            did_you_mean(slug, RULE_BY_SLUG) or "see docs/rules.md for the rule names", at_key=True)
                 elif value not in SEVERITY_CHOICES:
                     problem(level, f"severities: '{level.value}' for {slug} is not one of {', '.join(SEVERITY_CHOICES)}")
                 else:
@@ -127,7 +132,7 @@ def settings_from_options(options: dict, file: str) -> Settings:
     dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem)
     blueprints_dir = wrapped.get("blueprints_dir")
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(sorted(problems))
     return Settings(blueprints_dir=str(blueprints_dir.value) if blueprints_dir and blueprints_dir.value
                     else defaults.blueprints_dir, severities=severities, chain_limit=chain_limit,
                     fail_on=fail_on, dot_timeout=dot_timeout)

@@ -1,0 +1,184 @@
+"""`blueprintgen check`: the examples tell their stories; every format; exit codes; configuration."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from blueprintgen.analysis import analyse
+from blueprintgen.cli import main
+from blueprintgen.loader import load_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "blueprints"
+
+
+def run(*args, cwd: Path = ROOT):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture(scope="module")
+def analyses():
+    loaded = load_paths([str(EXAMPLES)])
+    assert not loaded.problems
+    return {b.id: analyse(b) for b in loaded.blueprints}
+
+
+def found(analysis, rule):
+    return {f.step for f in analysis.findings if f.rule == rule}
+
+
+# The breaks each story tells (see ../shared/seeds), as (rule, step) pairs that must be flagged.
+STORIES = {
+    "facial-appointment-cancelled": [   # voicemail cancels; "someone will get back to you"; manager never follows up
+        ("unwatched-channel", "voicemail-cancels"), ("broken-promise", "voicemail-cancels"),
+        ("broken-promise", "manager-promises-follow-up"), ("customer-chases", "manager-promises-follow-up"),
+        ("context-lost", "clerk-listens")],
+    "beauty-store-headset-help": [      # headset call nobody answers; "I'll go find someone"; walks out
+        ("broken-promise", "promises-to-find"), ("dead-end", "coworker-asked")],
+    "two-providers-four-people": [      # four people before one who can act, each deflecting
+        ("handoff-chain", "new-manager-blames-staff"), ("context-lost", "second-staffer-deflects"),
+        ("unrecovered-failure", "second-staffer-deflects")],
+    "double-charge-refund": [           # refund promised never comes; email auto-sorted unread; story repeated
+        ("broken-promise", "staff-promise-refund"), ("unwatched-channel", "emails-store"),
+        ("context-lost", "floor-staff-restart"), ("dead-end", "manager-inbox"),
+        ("customer-chases", "refund-not-received")],
+    "ortho-shoes-prescription": [       # voicemail twice, no return call; provider tells the doctor, not the patient
+        ("unwatched-channel", "calls-provider"), ("customer-chases", "calls-provider"),
+        ("silent-backstage", "provider-wants-new-exam"), ("handoff-chain", "corporate-takes-it-on")],
+}
+
+
+@pytest.mark.parametrize("blueprint_id", sorted(STORIES))
+def test_each_as_is_example_is_flagged_for_the_breaks_its_story_tells(analyses, blueprint_id):
+    flagged = {(f.rule, f.step) for f in analyses[blueprint_id].findings}
+    assert set(STORIES[blueprint_id]) <= flagged
+
+
+def test_headset_call_nobody_answers_is_an_unwatched_handoff(analyses):
+    analysis = analyses["beauty-store-headset-help"]
+    assert any(f.rule == "unwatched-channel" and f.edge is not None for f in analysis.findings)
+
+
+@pytest.mark.parametrize("blueprint_id", ["double-charge-refund-to-be", "facial-appointment-cancelled-to-be"])
+def test_to_be_redesigns_pass_clean(analyses, blueprint_id):
+    analysis = analyses[blueprint_id]
+    assert analysis.blueprint.status == "to-be" and analysis.blueprint.redesigns in analyses
+    assert [(f.rule, f.step) for f in analysis.findings] == []
+    assert run("check", EXAMPLES / f"{blueprint_id}.yaml", EXAMPLES / f"{analysis.blueprint.redesigns}.yaml",
+               "--fail-on", "high").output.count(" high ") == len(
+        [f for f in analyses[analysis.blueprint.redesigns].findings if f.severity == "high"])
+
+
+def test_text_format_lines_sorted_by_file_and_line_then_summary():
+    result = run("check", "blueprints")
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    keys = [(line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2])) for line in lines[:-1]]
+    assert keys == sorted(keys)
+    assert lines[0].startswith("blueprints/beauty-store-headset-help.yaml:")
+    assert " high " in lines[0] and "(hint: " in lines[0]
+    assert lines[-1].endswith("in 7 blueprint(s); 1 ignored")
+
+
+def test_json_format_has_the_documented_keys():
+    document = json.loads(run("check", "--format", "json", "--fail-on", "never").output)
+    blueprint = document["blueprints"][0]
+    assert {"id", "file", "title", "metrics", "findings"} <= set(blueprint)
+    assert {"rule", "severity", "step", "file", "line", "column", "message", "hint"} <= set(blueprint["findings"][0])
+    assert document["errors"] == []
+    ignored = [f for b in document["blueprints"] for f in b["ignored"]]
+    assert ignored and all(f["ignored"] for f in ignored)
+
+
+def test_sarif_has_what_code_scanning_requires():
+    sarif = json.loads(run("check", "--format", "sarif", "--fail-on", "never").output)
+    assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
+    run_ = sarif["runs"][0]
+    rule_ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    assert "dead-end" in rule_ids and "handoff-chain" in rule_ids
+    assert run_["results"]
+    for result in run_["results"]:
+        assert result["ruleId"] in rule_ids and result["level"] in ("error", "warning", "note")
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].startswith("blueprints/")
+        assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
+    suppressed = [r for r in run_["results"] if "suppressions" in r]
+    assert suppressed and suppressed[0]["suppressions"][0]["justification"]
+
+
+def test_github_format_prints_annotations():
+    lines = run("check", "--format", "github").output.splitlines()
+    assert lines[0].startswith("::error file=blueprints/beauty-store-headset-help.yaml,line=")
+    assert any(line.startswith("::warning file=") for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_output_is_byte_identical_across_runs(fmt):
+    assert run("check", "--format", fmt).output == run("check", "--format", fmt).output
+
+
+@pytest.mark.parametrize("fail_on, code", [("high", 1), ("medium", 1), ("low", 1), ("never", 0)])
+def test_fail_on_exit_codes_on_the_as_is_examples(fail_on, code):
+    assert run("check", "--fail-on", fail_on).exit_code == code
+
+
+def test_clean_blueprint_exits_0_at_any_threshold():
+    assert run("check", EXAMPLES / "double-charge-refund-to-be.yaml", EXAMPLES / "double-charge-refund.yaml",
+               "--fail-on", "never").exit_code == 0
+    assert run("check", "--fail-on", "low", EXAMPLES / "facial-appointment-cancelled-to-be.yaml",
+               EXAMPLES / "facial-appointment-cancelled.yaml").exit_code == 1  # the as-is one fails
+
+
+def test_invalid_blueprint_fails_check_with_its_position(tmp_path):
+    (tmp_path / "x.yaml").write_text("title: T\nsteps:\n  - {id: a, lane: customer, action: x, end: done}\n")
+    result = run("check", tmp_path, "--fail-on", "never")
+    assert result.exit_code == 1
+    assert f"{tmp_path}/x.yaml:3:45: error: steps[0].end 'done' is not one of: resolved, abandoned" in result.output
+
+
+def _project(tmp_path: Path, plugin_entry: str) -> Path:
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "a.yaml").write_text(
+        "title: T\nowners: {desk: {name: Desk}}\nsteps:\n  - {id: a, lane: customer, action: x}\n"
+        "  - {id: b, lane: frontstage, owner: desk, action: y}\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme:\n  name: material\n"
+                                         "  icon: !!python/name:material.extensions.emoji.twemoji\n"
+                                         f"plugins:\n  - search\n  - blueprints:\n{plugin_entry}")
+    return tmp_path
+
+
+def test_configuration_from_mkdocs_yml_sets_folder_severities_and_fail_on(tmp_path):
+    project = _project(tmp_path, "      blueprints_dir: flows\n      severities: {dead-end: low}\n"
+                                 "      fail_on: medium\n")
+    result = run("check", cwd=project)
+    assert "flows/a.yaml:5:5: low dead-end: " in result.output
+    assert result.exit_code == 0      # a low finding passes fail_on: medium
+
+
+def test_severity_off_silences_a_rule(tmp_path):
+    project = _project(tmp_path, "      blueprints_dir: flows\n      severities:\n        dead-end: off\n")
+    assert "dead-end" not in run("check", cwd=project).output
+
+
+def test_configuration_errors_are_positioned_and_exit_2(tmp_path):
+    project = _project(tmp_path, "      blueprints_dir: flows\n      severities: {dead-ends: low}\n"
+                                 "      chain_limt: 4\n")
+    result = run("check", cwd=project)
+    assert result.exit_code == 2
+    assert result.output == (
+        "mkdocs.yml:9:20: error: severities: unknown rule 'dead-ends' (hint: did you mean 'dead-end'?)\n"
+        "mkdocs.yml:10:7: error: unknown blueprints option 'chain_limt' (hint: did you mean 'chain_limit'?)\n")
+
+
+def test_pre_commit_hook_runs_check():
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: blueprintgen check" in hooks and "id: blueprintgen-check" in hooks
