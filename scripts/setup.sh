@@ -40,4 +40,5 @@ fi
 echo "setup: ready ($(.venv/bin/blueprintgen --version), $(dot -V 2>&1))"
 
 if [ "${BLUEPRINTGEN_SETUP_ONLY:-}" = 1 ]; then exit 0; fi
-.venv/bin/blueprintgen check --fail-on never
+.venv/bin/blueprintgen check --fail-on never | tail -n 1
+.venv/bin/blueprintgen build
