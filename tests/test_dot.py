@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import blueprint_factory as factory  # noqa: E402
 from blueprintgen import render as render_module  # noqa: E402
 from blueprintgen.analysis import Analysis, Finding, Metrics  # noqa: E402
-from blueprintgen.dot import BODY_SIZE, blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
+from blueprintgen.dot import blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
 from blueprintgen.loader import load_paths  # noqa: E402
 from blueprintgen.model import Position  # noqa: E402
 from blueprintgen.render import (RenderError, render, render_blueprints, render_checked,  # noqa: E402

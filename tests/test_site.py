@@ -174,3 +174,48 @@ def test_a_blueprint_page_does_not_grow_with_the_number_of_blueprints(tmp_path):
     small, large = _site_of(tmp_path, 3), _site_of(tmp_path, 60)
     page = Path("blueprints/b0000/index.html")
     assert (large / page).stat().st_size <= 1.25 * (small / page).stat().st_size
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, predicate, seconds: float = 30.0) -> str:
+    import time
+    import urllib.request
+    deadline = time.monotonic() + seconds
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                body = response.read().decode("utf-8")
+            if predicate(body):
+                return body
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never satisfied the condition; last body: {body[:300]}")
+
+
+def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
+    folder = tmp_path / "blueprints"
+    shutil.copytree(EXAMPLES, folder)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "blueprintgen", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        home = f"http://127.0.0.1:{port}/"
+        _wait_for(home, lambda body: "bpg-card" in body)
+        (folder / "half.yaml").write_text("title: Half\nsteps: [\n")
+        body = _wait_for(home, lambda body: "problem(s) in the blueprints" in body)
+        assert "half&#46;yaml&#58;3&#58;1" in body          # the positioned error, escaped as text
+        (folder / "half.yaml").write_text("title: Half\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+        _wait_for(home, lambda body: "problem(s) in the blueprints" not in body and "Half" in body)
+        assert server.poll() is None                          # still serving
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "half.yaml:3:1: error: YAML syntax error" in output

@@ -241,6 +241,7 @@ class _Cell:
     border: str | None = None   # border colour; the cell then has a 1-pt border
     span: bool = False          # spans the two columns of a card table
     align: str = "LEFT"
+    fixed: float | None = None  # the cell's width, when it must not take more or less
 
     @property
     def height(self) -> float:
@@ -251,10 +252,13 @@ class _Cell:
         widest = max((text_width(line, self.size, self.bold) for line in self.lines), default=0)
         return widest + 2 * CELL_PAD + (2 if self.border else 0)
 
-    def render(self) -> str:
+    def render(self, width: float | None = None) -> str:
         attrs = [f'ALIGN="{self.align}"', f'BALIGN="{self.align}"', 'VALIGN="MIDDLE"']
         if self.span:
             attrs.append('COLSPAN="2"')
+        width = width or self.fixed
+        if width:
+            attrs.append(f'WIDTH="{math.floor(width)}"')
         if self.fill:
             attrs.append(f'BGCOLOR="{self.fill}"')
         if self.border:
@@ -287,9 +291,10 @@ class _Table:
 
     def add_marked(self, marker: str, text: str, marker_width: float, **style) -> None:
         fill, ink = MARKERS[marker]
-        mark = _Cell([marker], bold=True, color=ink, fill=fill, border=ink, align="CENTER")
-        room = self.width - marker_width - 2 * CELL_PAD - 3 * CELL_SPACING - 2
-        self.rows.append([mark, _Cell(wrap_text(text, room), **style)])
+        mark = _Cell([marker], bold=True, color=ink, fill=fill, border=ink, align="CENTER", fixed=marker_width)
+        rest = self.width - marker_width - 3 * CELL_SPACING
+        # The text cell takes all the rest, so the marker column keeps the marker's width.
+        self.rows.append([mark, _Cell(wrap_text(text, rest - 2 * CELL_PAD - 2), fixed=rest, **style)])
 
     def shrink(self) -> "_Table":
         """Narrow the table to its widest row, once all rows are added."""
@@ -297,7 +302,10 @@ class _Table:
         return self
 
     def render(self) -> str:
-        rows = "".join(f"<TR>{''.join(cell.render() for cell in row)}</TR>" for row in self.rows)
+        # Full-width rows are given the table's width, so a badge strip spans the whole card.
+        full = self.width - 2 * CELL_SPACING
+        rows = "".join(f"<TR>{''.join(cell.render(full if cell.span else None) for cell in row)}</TR>"
+                       for row in self.rows)
         return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{CELL_SPACING}" CELLPADDING="{CELL_PAD}" '
                 f'WIDTH="{math.ceil(self.width)}">{rows}</TABLE>')
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
                     Failure, Ignore, Owner, Position, Promise, Step)
 from .schema import DURATION_PATTERN, OBJECTS
-from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree
+from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
 
@@ -47,7 +47,7 @@ class Loaded:
 
 def did_you_mean(word: str, choices) -> str | None:
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return f"did you mean '{shown(close[0])}'?" if close else None
 
 
 def _kind_name(node: Node) -> str:
@@ -55,7 +55,7 @@ def _kind_name(node: Node) -> str:
         return "a mapping"
     if isinstance(node, Sequence):
         return "a list"
-    return "nothing" if node.is_null else f"the text '{node.text}'"
+    return "nothing" if node.is_null else f"the text '{shown(node.text)}'"
 
 
 class _Reader:
@@ -84,7 +84,7 @@ class _Reader:
         for key, value in node.items:
             if key.text not in spec:
                 suggestion = did_you_mean(key.text, spec)
-                self.problem(key, f"unknown key '{key.text}' in {where}",
+                self.problem(key, f"unknown key '{shown(key.text)}' in {where}",
                              suggestion or f"known keys: {', '.join(spec)}")
             found.setdefault(key.text, value)
         for key, field in spec.items():
@@ -109,7 +109,7 @@ class _Reader:
     def identifier(self, node: Node | None, where: str, pattern=ID_PATTERN) -> str | None:
         value = self.text(node, where)
         if value is not None and not pattern.fullmatch(value):
-            self.problem(node, f"{where} '{value}' is not a valid id",
+            self.problem(node, f"{where} '{shown(value)}' is not a valid id",
                          "use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters"
                          if pattern is ID_PATTERN else "use letters, digits, '-' and '_', at most 64 characters")
             return None
@@ -121,7 +121,7 @@ class _Reader:
             return None
         match = _DURATION.fullmatch(value)
         if not match:
-            self.problem(node, f"{where} '{value}' is not a duration",
+            self.problem(node, f"{where} '{shown(value)}' is not a duration",
                          "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`")
             return None
         number = float(value[:-1])
@@ -131,7 +131,7 @@ class _Reader:
         value = self.text(node, where)
         if value is not None and value not in choices:
             suggestion = did_you_mean(value, choices)
-            self.problem(node, f"{where} '{value}' is not one of: {', '.join(choices)}", suggestion)
+            self.problem(node, f"{where} '{shown(value)}' is not one of: {', '.join(choices)}", suggestion)
             return None
         return value
 
@@ -193,11 +193,11 @@ def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprin
     elif ID_PATTERN.fullmatch(default_id):
         blueprint_id = default_id
     else:
-        reader.problem(root, f"the file name '{default_id}' is not a valid blueprint id",
+        reader.problem(root, f"the file name '{shown(default_id)}' is not a valid blueprint id",
                        "add `id:` with lowercase letters, digits and '-', or rename the file")
         blueprint_id = None
     if blueprint_id in RESERVED_IDS:
-        reader.problem(top.get("id", root), f"the id '{blueprint_id}' is reserved for a page of the site",
+        reader.problem(top.get("id", root), f"the id '{shown(blueprint_id)}' is reserved for a page of the site",
                        f"choose another id; reserved: {', '.join(sorted(RESERVED_IDS))}")
     stages = reader.texts(top.get("stages"), "stages")
     _check_unique(reader, top.get("stages"), stages, "stage")
@@ -240,7 +240,7 @@ def _check_unique(reader: _Reader, node: Node | None, values: tuple[str, ...], w
     seen: set[str] = set()
     for item in node.items:
         if isinstance(item, Scalar) and item.text in seen:
-            reader.problem(item, f"duplicate {what} '{item.text}'", f"each {what} appears once; remove this one")
+            reader.problem(item, f"duplicate {what} '{shown(item.text)}'", f"each {what} appears once; remove this one")
         seen.add(getattr(item, "text", None))
 
 
@@ -260,7 +260,7 @@ def _keyed(reader: _Reader, node: Node | None, where: str):
 def _read_owners(reader: _Reader, node: Node | None) -> tuple[Owner, ...]:
     owners = []
     for key, value in _keyed(reader, node, "owners"):
-        found = reader.fields(value, "owner", f"owner '{key.text}'")
+        found = reader.fields(value, "owner", f"owner '{shown(key.text)}'")
         if found is None:
             continue
         where = f"owners.{key.text}"
@@ -273,7 +273,7 @@ def _read_owners(reader: _Reader, node: Node | None) -> tuple[Owner, ...]:
 def _read_channels(reader: _Reader, node: Node | None, owner_keys: set[str]) -> tuple[Channel, ...]:
     channels = []
     for key, value in _keyed(reader, node, "channels"):
-        found = reader.fields(value, "channel", f"channel '{key.text}'")
+        found = reader.fields(value, "channel", f"channel '{shown(key.text)}'")
         if found is None:
             continue
         where = f"channels.{key.text}"
@@ -298,7 +298,7 @@ def _reference(reader: _Reader, node: Node | None, where: str, known, what: str,
     if value not in known:
         suggestion = did_you_mean(value, known)
         listing = f"known {what}s: {', '.join(sorted(known))}" if known else f"declare it under `{what}s:` first"
-        reader.problem(node, f"{where} refers to unknown {what} '{value}'", suggestion or listing)
+        reader.problem(node, f"{where} refers to unknown {what} '{shown(value)}'", suggestion or listing)
         return None
     return value
 
@@ -315,7 +315,7 @@ def _read_steps(reader: _Reader, nodes: list[Node], refs: _References) -> tuple[
             continue
         if step_id in ids:
             first = ids[step_id]
-            reader.problem(found["id"], f"duplicate step id '{step_id}' (first at line {first.line}, column {first.column})",
+            reader.problem(found["id"], f"duplicate step id '{shown(step_id)}' (first at line {first.line}, column {first.column})",
                            "give each step its own id")
         else:
             ids[step_id] = found["id"]
@@ -527,7 +527,7 @@ def check_across(blueprints: list[Blueprint]) -> list[Problem]:
         if target is None:
             suggestion = did_you_mean(blueprint.redesigns, by_id)
             problems.append(Problem(where.file, where.line, where.column,
-                                    f"redesigns unknown blueprint '{blueprint.redesigns}'",
+                                    f"redesigns unknown blueprint '{shown(blueprint.redesigns)}'",
                                     suggestion or "check the id of the as-is blueprint, and check it together with this one"))
         elif target.status != "as-is":
             problems.append(Problem(where.file, where.line, where.column,

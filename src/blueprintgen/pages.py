@@ -299,7 +299,16 @@ def _ranked(analyses: list[Analysis]) -> list[Analysis]:
     return sorted(analyses, key=key)
 
 
-def dashboard(analyses: list[Analysis], layout: Layout) -> str:
+def _problems_banner(problems) -> str:
+    """Shown on the home page of a live preview while a blueprint does not load."""
+    if not problems:
+        return ""
+    items = "\n".join(f"- {md(str(problem))}" for problem in problems)
+    return (f'<div class="bpg-problems" markdown="0"><strong>{len(problems)} problem(s) in the blueprints; '
+            f"the pages below leave those blueprints out until they are fixed.</strong></div>\n\n{items}\n\n")
+
+
+def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
     page = layout.home
     findings = [f for a in analyses for f in a.findings]
     counts = _counts(findings)
@@ -320,7 +329,7 @@ def dashboard(analyses: list[Analysis], layout: Layout) -> str:
                   str(by_rule[r.slug]), str(len({f.blueprint for f in findings if f.rule == r.slug}))]
                  for r in RULES if by_rule[r.slug]]
     return "".join([
-        _front_matter("Service blueprints"), "# Service blueprints\n\n",
+        _front_matter("Service blueprints"), "# Service blueprints\n\n", _problems_banner(problems),
         "Where the handoffs between people and teams break, blueprint by blueprint.\n\n", totals,
         "\n## Blueprints, most high-severity breaks first\n\n",
         _table(["Blueprint", "Status", "Breaks", "Broken handoffs", "Longest time to resolution"], rows),
@@ -428,7 +437,8 @@ def rules_page() -> str:
     return "".join(parts)
 
 
-def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: Layout) -> dict[str, str]:
+def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: Layout,
+               problems=()) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text."""
     by_id = {a.blueprint.id: a for a in analyses}
     redesigned_by: dict[str, list[Analysis]] = defaultdict(list)
@@ -436,7 +446,7 @@ def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: La
         if a.blueprint.redesigns:
             redesigned_by[a.blueprint.redesigns].append(a)
     pages = {
-        layout.home: dashboard(analyses, layout),
+        layout.home: dashboard(analyses, layout, problems),
         layout.path("breaks"): breaks_page(analyses, layout),
         layout.path("owners"): owners_page(analyses, layout),
         layout.path("tags"): tags_page(analyses, layout),

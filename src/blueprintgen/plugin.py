@@ -27,6 +27,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     """Adds a dashboard, one page per blueprint, breaks, owners and tags pages."""
 
     supports_multiple_instances = False
+    serving = False
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_config(self, config):
         options = {key: value for key, value in self.config.items()}
@@ -46,11 +50,14 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
         try:
-            self.generated = generate(self.settings, self.folder, present, self.root)
+            self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving)
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
-        for problem in self.generated.render_problems:
-            log.warning(problem)
+        for problem in self.generated.problems:   # only in a live preview
+            log.error(str(problem))
+        if self.generated.render_problems:
+            # Every diagram was tried; one that failed fails the build as a whole.
+            raise PluginError("\n".join(self.generated.render_problems))
         for path, content in sorted(self.generated.files.items()):
             files.append(File.generated(config, path, content=content))
         return files

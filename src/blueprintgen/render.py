@@ -110,6 +110,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes files private; diagrams are ordinary output
         os.replace(temporary, path)
     except BaseException:
         try:

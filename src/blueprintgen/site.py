@@ -53,6 +53,7 @@ class Generated:
     blueprint_pages: set[str]
     render_problems: list[str] = field(default_factory=list)
     rendered: int = 0
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _stylesheet() -> bytes:
@@ -64,7 +65,8 @@ def _relative(path: str, root: str) -> str:
     return path if relative.startswith("..") else Path(relative).as_posix()
 
 
-def generate(settings: Settings, folder: str, present: set[str], root: str = ".") -> Generated:
+def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
+             preview: bool = False) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
 
     `present` is the set of docs files the project already has: its own index.md
@@ -74,8 +76,10 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if loaded is None:
         raise BlueprintsInvalid([Problem(folder, 1, 1, "the blueprint folder does not exist",
                                          "create it, or set `blueprints_dir` in the blueprints plugin entry")])
-    if loaded.problems:
+    if loaded.problems and not preview:
         raise BlueprintsInvalid(list(loaded.problems))
+    # In a live preview, a half-typed file must not stop the server: the valid
+    # blueprints are shown and the problems head the home page until fixed.
     # Pages show source files relative to the project, so builds do not depend on where it lives.
     blueprints = [replace(b, file=_relative(b.file, root)) for b in loaded.blueprints]
     analyses = [analyse(blueprint, settings) for blueprint in blueprints]
@@ -91,12 +95,14 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
-    files = {path: text.encode("utf-8") for path, text in site_pages(analyses, svgs, layout).items()}
+    pages = site_pages(analyses, svgs, layout, list(loaded.problems))
+    files = {path: text.encode("utf-8") for path, text in pages.items()}
     for blueprint_id, svg in svgs.items():
         if svg is not None:
             files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg.encode("utf-8")
     files[f"{layout.folder}/assets/blueprintgen.css"] = _stylesheet()
-    return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs)
+    return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
+                     list(loaded.problems))
 
 
 def prune_nav(nav, blueprint_pages: set[str]):

@@ -14,7 +14,7 @@ import yaml
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_DEPTH", "Scalar", "Mapping", "Sequence", "Node",
-    "TreeError", "read_tree", "decode",
+    "TreeError", "read_tree", "decode", "shown",
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -67,6 +67,16 @@ class TreeError:
     column: int
     message: str
     hint: str | None = None
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """A value as quoted in a message: control characters removed, long values cut.
+
+    Messages name the offending value so it can be found, but never reproduce a
+    file's contents (or terminal escape sequences hidden in them).
+    """
+    visible = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in text)
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
 
 
 def decode(data: bytes) -> tuple[str | None, TreeError | None]:
@@ -135,14 +145,14 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> TreeError:
 def _refuse_extras(event) -> None:
     anchor = getattr(event, "anchor", None)
     if isinstance(event, yaml.AliasEvent):
-        raise _Stop(TreeError(*_mark(event), f"alias '*{anchor}' is not allowed",
+        raise _Stop(TreeError(*_mark(event), f"alias '*{shown(anchor)}' is not allowed",
                               "anchors and aliases are not supported; write the value out in full"))
     if anchor is not None:
-        raise _Stop(TreeError(*_mark(event), f"anchor '&{anchor}' is not allowed",
+        raise _Stop(TreeError(*_mark(event), f"anchor '&{shown(anchor)}' is not allowed",
                               "anchors and aliases are not supported; write the value out in full"))
     tag = getattr(event, "tag", None)
     if tag is not None:
-        raise _Stop(TreeError(*_mark(event), f"explicit tag '{tag}' is not allowed",
+        raise _Stop(TreeError(*_mark(event), f"explicit tag '{shown(tag)}' is not allowed",
                               "remove the tag; every value is read as plain text"))
 
 
@@ -208,7 +218,7 @@ def _attach(node: Node, stack, pending_key, seen_keys, errors) -> None:
         first = seen_keys[-1].get(node.text)
         if first is not None:
             errors.append(TreeError(node.line, node.column,
-                                    f"duplicate key '{node.text}' (first at line {first.line}, column {first.column})",
+                                    f"duplicate key '{shown(node.text)}' (first at line {first.line}, column {first.column})",
                                     "remove one of them; YAML would silently keep only the last"))
         else:
             seen_keys[-1][node.text] = node

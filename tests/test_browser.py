@@ -1,0 +1,396 @@
+"""The built site in a real browser: dashboard, search, diagram links, hostile text, screenshots.
+
+Each site is built by the real command line (`python -m blueprintgen build`), served
+over HTTP by the standard library (Material's search worker needs http://) and driven
+with Playwright in the system's headless Chromium. These tests never skip: without
+Chromium they fail and say how to install it (./scripts/setup.sh).
+
+BLUEPRINTGEN_CHROMIUM overrides the Chromium executable; BLUEPRINTGEN_SCREENSHOTS is
+the folder the screenshots are saved to (default: a temporary folder).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "blueprints"
+HOSTILE = Path(__file__).resolve().parent / "hostile_site"
+SECRET = "hunter2-do-not-leak"
+VIEWPORT = {"width": 1400, "height": 1000}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+SETUP_HINT = "run ./scripts/setup.sh (it installs Chromium and the test tools), then run the tests again"
+# The example stories that involve a voicemail.
+VOICEMAIL_BLUEPRINTS = ("facial-appointment-cancelled", "ortho-shoes-prescription")
+# Characters the site must never emit: bidirectional marks, embeddings, overrides and isolates,
+# which make text read differently from what it is ("Trojan source").
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+# --- building and serving ----------------------------------------------------------------
+
+
+def _build(cwd: Path, out: Path) -> Path:
+    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", str(out)],
+                            cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"blueprintgen build failed in {cwd}:\n{result.stdout}\n{result.stderr}"
+    assert (out / "index.html").is_file(), f"no index.html in {out}"
+    return out
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def serve():
+    """serve(folder) -> base URL ending in '/'; every server stops when the module ends."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory, serve):
+    """The bundled example site, built from the repository root: (folder, base URL)."""
+    out = _build(ROOT, tmp_path_factory.mktemp("example") / "site")
+    return out, serve(out)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, serve):
+    """The hostile site, built from a copy of tests/hostile_site (so caches stay out of the repo)."""
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(HOSTILE, project)
+    assert (project / ".env").is_file(), "tests/hostile_site/.env (the fake secret) is missing"
+    out = _build(project, project.parent / "site")
+    return out, serve(out)
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+def _chromium_path() -> str:
+    configured = os.environ.get("BLUEPRINTGEN_CHROMIUM")
+    candidates = [configured] if configured else ["/usr/bin/chromium", shutil.which("chromium"),
+                                                  shutil.which("chromium-browser")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.fail(f"Chromium was not found ({configured or '/usr/bin/chromium, chromium on PATH'}): "
+                f"{SETUP_HINT}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(f"the Playwright Python package is not installed: {SETUP_HINT}", pytrace=False)
+    executable = _chromium_path()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:  # Playwright raises its own Error type with the browser's log
+            pytest.fail(f"Chromium at {executable} did not start ({error}): {SETUP_HINT}", pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _example_ids() -> list[str]:
+    ids = []
+    for file in sorted([*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.yml")]):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        ids.append(str(data.get("id") or file.stem))
+    assert ids, "blueprints/ holds no examples"
+    return ids
+
+
+def _heading_in_viewport(page, element_id: str) -> dict:
+    return page.evaluate("""id => {
+        const el = document.getElementById(id);
+        if (!el) return {exists: false};
+        const box = el.getBoundingClientRect();
+        return {exists: true, tag: el.tagName.toLowerCase(), top: box.top, height: window.innerHeight};
+    }""", element_id)
+
+
+def _assert_step_heading_shown(page, step_anchor: str) -> None:
+    state = _heading_in_viewport(page, step_anchor)
+    assert state["exists"] and state["tag"] == "h4", f"no <h4 id={step_anchor!r}> on {page.url}: {state}"
+    assert 0 <= state["top"] < state["height"], f"{step_anchor} is not scrolled into view on {page.url}: {state}"
+
+
+# --- 1. the dashboard --------------------------------------------------------------------
+
+
+def test_home_page_shows_the_dashboard(page, example_site):
+    _, base = example_site
+    page.goto(base)
+    heading = page.locator("article h1").first
+    assert heading.inner_text().replace("¶", "").strip() == "Service blueprints"
+
+    cards = page.locator(".bpg-card")
+    assert cards.count() >= 2, "the key-figure cards are missing"
+    figures = {cards.nth(i).locator(".bpg-label").inner_text().strip(): cards.nth(i).locator(".bpg-figure")
+               .inner_text().strip() for i in range(cards.count())}
+    ids = _example_ids()
+    assert figures.get("blueprints") == str(len(ids)), f"blueprint card shows {figures.get('blueprints')!r}, " \
+                                                       f"there are {len(ids)} files in blueprints/: {figures}"
+    assert cards.first.is_visible()
+
+    links = page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)")
+    for blueprint_id in ids:
+        target = urljoin(base, f"blueprints/{blueprint_id}/")
+        assert target in links, f"the home page does not link to {target}"
+    page.locator(f'article a[href="blueprints/{ids[0]}/"]').first.click()
+    page.wait_for_url(urljoin(base, f"blueprints/{ids[0]}/"))
+    assert page.locator(".bpg-diagram svg").count() == 1
+
+
+# --- 2. search ---------------------------------------------------------------------------
+
+
+def _search(page, base: str, query: str) -> list[str]:
+    """Type `query` into Material's search box on the home page; return the result links."""
+    page.goto(base)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup: one search, for the whole query
+    page.locator(".md-search-result__item").first.wait_for(state="attached")
+    return page.eval_on_selector_all(".md-search-result__item a[href]", "links => links.map(a => a.href)")
+
+
+def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
+    _, base = example_site
+    links = _search(page, base, "voicemail")
+    step = re.compile(r"/blueprints/(%s)/(\?[^#]*)?#step-[a-z0-9-]+$" % "|".join(VOICEMAIL_BLUEPRINTS))
+    hits = [link for link in links if step.search(link)]
+    assert hits, f"no search result for 'voicemail' points at a step of {VOICEMAIL_BLUEPRINTS}: {links}"
+
+    result = page.locator(".md-search-result__item a[href]").nth(links.index(hits[0]))
+    if not result.is_visible():  # Material folds extra sections of a page under "N more on this page"
+        result.evaluate("a => a.closest('details') && (a.closest('details').open = true)")
+    result.click()
+    page.wait_for_function("() => location.hash.startsWith('#step-')")
+    anchor = page.evaluate("location.hash").removeprefix("#")
+    assert anchor == urlsplit(hits[0]).fragment
+    page.wait_for_function("id => { const r = document.getElementById(id)?.getBoundingClientRect();"
+                           " return r && r.top >= 0 && r.top < innerHeight; }", arg=anchor)
+    _assert_step_heading_shown(page, anchor)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("refund", r"/blueprints/double-charge-refund/(\?[^#]*)?(#|$)"),
+    # A rule slug: the rule's section of the breaks page, or the Breaks section of a blueprint page.
+    ("dead-end", r"/blueprints/breaks/(\?[^#]*)?#dead-end$|/blueprints/[a-z0-9-]+/(\?[^#]*)?#breaks$"),
+])
+def test_search_finds_stories_and_rules(page, example_site, query, expected):
+    _, base = example_site
+    links = _search(page, base, query)
+    assert any(re.search(expected, link) for link in links), f"search {query!r} found none of {expected}: {links}"
+
+
+# --- 3. diagram nodes link to their step -------------------------------------------------
+
+
+def test_diagram_node_click_jumps_to_its_step(page, example_site):
+    _, base = example_site
+    page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/"))
+    nodes = page.locator(".bpg-diagram svg a")
+    hrefs = nodes.evaluate_all("links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))")
+    steps = [(i, href) for i, href in enumerate(hrefs) if href and re.fullmatch(r"#step-[a-z0-9-]+", href)]
+    assert steps, f"no diagram node links to a #step-<id> anchor: {hrefs}"
+    chosen = [pair for pair in steps if pair[1] == "#step-voicemail-cancels"] or steps
+    index, href = chosen[0]
+    nodes.nth(index).click()
+    page.wait_for_function("hash => location.hash === hash", arg=href)
+    assert page.locator(f"h4{href}").count() == 1, f"the diagram links to {href} but there is no h4{href}"
+    _assert_step_heading_shown(page, href[1:])
+    # Every step link of the diagram has its heading on the page.
+    for _, other in steps:
+        assert page.locator(f"h4{other}").count() == 1, f"diagram link {other} has no h4 on the page"
+
+
+# --- 4. hostile text stays text ----------------------------------------------------------
+
+
+class _Scan(HTMLParser):
+    """Collects live-code findings in an HTML document."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.findings: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        _check_element(tag, attrs, self.findings)
+        if tag == "script":
+            self._script = []
+
+    def handle_startendtag(self, tag, attrs):
+        _check_element(tag, attrs, self.findings)
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            text = "".join(self._script)
+            if "alert" in text:
+                self.findings.append(f"<script> runs {text[:120]!r}")
+            self._script = None
+
+
+def _url_scheme(value: str) -> str:
+    # Browsers drop whitespace and control characters and ignore case in a URL scheme.
+    return re.sub(r"[\x00-\x20\x7f]+", "", value).lower()
+
+
+def _check_element(tag: str, attrs, findings: list[str]) -> None:
+    for name, value in attrs:
+        name, value = name.lower(), value or ""
+        local = name.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
+        if local.startswith("on") and "alert" in value:
+            findings.append(f"<{tag} {name}={value[:120]!r}>")
+        if local in ("href", "src", "action", "formaction", "srcdoc", "data") and \
+                _url_scheme(value).startswith(("javascript:", "data:", "vbscript:")):
+            findings.append(f"<{tag} {name}={value[:120]!r}>")
+
+
+def _scan_svg(text: str) -> list[str]:
+    findings: list[str] = []
+    for element in ET.fromstring(text).iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else str(element.tag)
+        if tag == "script" and "alert" in "".join(element.itertext()):
+            findings.append(f"<script> in svg: {''.join(element.itertext())[:120]!r}")
+        _check_element(tag, list(element.attrib.items()), findings)
+    return findings
+
+
+def test_hostile_text_stays_text(page, hostile_site):
+    folder, base = hostile_site
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(f"{dialog.type}: {dialog.message}"), dialog.dismiss()))
+
+    pages = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.html"))
+    ids = sorted(file.stem for file in (HOSTILE / "blueprints").glob("*.yaml"))
+    for blueprint_id in ids:
+        assert f"blueprints/{blueprint_id}/index.html" in pages, f"no page for hostile blueprint {blueprint_id}"
+    for expected in ("index.html", "blueprints/breaks/index.html", "blueprints/owners/index.html",
+                     "blueprints/tags/index.html"):
+        assert expected in pages
+    for relative in pages:
+        page.goto(urljoin(base, relative.removesuffix("index.html")))
+        nodes = page.locator(".bpg-diagram svg g.step a")
+        if nodes.count():  # hover a step node: its tooltip carries the step's text
+            nodes.first.hover()
+        page.wait_for_timeout(50)
+        assert not dialogs, f"a payload ran on {relative}: {dialogs}"
+
+    page.goto(urljoin(base, "blueprints/hostile-markup/"))
+    text = page.locator("article").inner_text()
+    for literal in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+                    '{ onclick="alert(1)" }', "&#60;script&#62;alert(1)&#60;/script&#62;", ":smile:",
+                    '--8<-- ".env"', '\\N \\G \\\\ "', "a:b"):
+        assert literal in text, f"the hostile-markup page does not show {literal!r} as text"
+    assert page.title().startswith("<script>alert(1)</script> Hostile markup")
+    diagram = page.locator(".bpg-diagram svg").text_content()
+    assert "<script>alert(1)</script>" in diagram and '\\N \\G \\\\ "' in diagram
+    page.goto(urljoin(base, "blueprints/hostile-title/"))
+    assert page.title().startswith("</title><script>alert(1)</script>")
+    assert not dialogs, dialogs
+
+    findings: list[str] = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        assert SECRET.encode() not in data, f"the secret from .env leaked into {path.relative_to(folder)}"
+        if path.suffix in (".html", ".svg"):
+            text = data.decode("utf-8")
+            relative = path.relative_to(folder).as_posix()
+            if path.suffix == ".html":
+                scan = _Scan()
+                scan.feed(text)
+                scan.close()
+                found = scan.findings
+            else:
+                found = _scan_svg(text)
+            findings += [f"{relative}: {finding}" for finding in found]
+            bidi = {f"U+{ord(c):04X}" for c in BIDI_CONTROLS.findall(text)}
+            assert not bidi, f"{relative} contains direction-changing characters {bidi}"
+    assert not findings, "live code in the hostile site:\n" + "\n".join(findings[:30])
+
+
+# --- 5. screenshots ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    folder = Path(os.environ.get("BLUEPRINTGEN_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_screenshots(page, example_site, hostile_site, screenshot_dir):
+    _, base = example_site
+    shots = {}
+    page.goto(base)
+    shots["home.png"] = page.screenshot(path=screenshot_dir / "home.png")
+    page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/"))
+    shots["blueprint.png"] = page.screenshot(path=screenshot_dir / "blueprint.png")
+    page.locator(".bpg-diagram").scroll_into_view_if_needed()
+    shots["blueprint-diagram.png"] = page.screenshot(path=screenshot_dir / "blueprint-diagram.png")
+    page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/#step-voicemail-cancels"))
+    shots["blueprint-step.png"] = page.screenshot(path=screenshot_dir / "blueprint-step.png")
+    _, hostile_base = hostile_site
+    page.goto(urljoin(hostile_base, "blueprints/hostile-markup/"))
+    shots["hostile.png"] = page.screenshot(path=screenshot_dir / "hostile.png", full_page=True)
+    page.goto(urljoin(hostile_base, "blueprints/hostile-unicode/"))
+    shots["hostile-unicode.png"] = page.screenshot(path=screenshot_dir / "hostile-unicode.png")
+    for name, data in shots.items():
+        file = screenshot_dir / name
+        assert file.is_file() and file.stat().st_size > 1000, f"{file} is missing or empty"
+        assert file.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" == data[:8], f"{file} is not a PNG"
