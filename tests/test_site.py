@@ -219,3 +219,24 @@ def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "half.yaml:3:1: error: YAML syntax error" in output
+
+
+def test_progress_is_plain_lines_without_a_terminal_and_silent_with_quiet(tmp_path):
+    result = build("-o", tmp_path / "a")
+    assert result.exit_code == 0
+    assert "blueprints validated: 7/7\n" in result.stderr
+    assert "diagrams ready (" in result.stderr and "pages built: 14/14\n" in result.stderr
+    assert "\r" not in result.stderr
+    quiet = build("-q", "-o", tmp_path / "b")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_progress_rewrites_one_line_on_a_terminal():
+    import io
+    from blueprintgen.progress import Progress
+    stream = io.StringIO()
+    progress = Progress(stream, tty=True)
+    for done in range(1, 4):
+        progress("diagrams rendered", done, 3)
+    assert stream.getvalue().startswith("\r\x1b[2Kdiagrams rendered: 1/3")
+    assert stream.getvalue().endswith("\r\x1b[2Kdiagrams rendered: 3/3\n")

@@ -135,7 +135,8 @@ def _print_problems(problems) -> None:
 @click.option("-o", "--output", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False),
               help="Where the site goes; it is replaced only when the whole build succeeds.")
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")
-def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress display; only warnings and errors.")
+def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool, quiet: bool) -> None:
     """Build the blueprint site: validate, analyse, draw diagrams and build it with MkDocs Material.
 
     On any error the previous site is left exactly as it was.
@@ -155,7 +156,11 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     folder = blueprints_dir or settings.blueprints_dir
     if not os.path.isdir(folder):
         raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
+    from .progress import Progress
+
+    progress = Progress(quiet=quiet)
     loaded = load_paths([folder])
+    progress("blueprints validated", len(loaded.blueprints), len(loaded.blueprints))
     if loaded.problems:
         _print_problems(loaded.problems)
         click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
@@ -169,19 +174,25 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
             sys.exit(EXIT_INVALID)
     _log_mkdocs()
     try:
-        build_site(config_file, blueprints_dir, out_dir, strict=strict)
+        build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
     except (BlueprintsInvalid, SiteError) as error:
         _print_problems(getattr(error, "problems", [error]))
         click.echo(f"build stopped; {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
-    click.echo(f"site built in {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
+    if not quiet:
+        click.echo(f"site built in {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
 
 
 def _log_mkdocs() -> None:
     """Show MkDocs' warnings (and our plugin's) on stderr, one plain line each."""
     import logging
 
-    handler = logging.StreamHandler(sys.stderr)
+    class StderrHandler(logging.Handler):
+        # Finds stderr when it writes, not when it is made: it may have been swapped since.
+        def emit(self, record):
+            click.echo(self.format(record), err=True)
+
+    handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):

@@ -28,6 +28,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
 
     supports_multiple_instances = False
     serving = False
+    preloaded = None   # blueprints the CLI has already loaded and validated
+    progress = None    # the CLI's progress display, if any
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -50,7 +52,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
         try:
-            self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving)
+            self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving,
+                                      loaded=self.preloaded, progress=self.progress)
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
         for problem in self.generated.problems:   # only in a live preview
@@ -62,7 +65,17 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             files.append(File.generated(config, path, content=content))
         return files
 
+    def on_pre_build(self, config):
+        self._pages_done = 0
+
+    def on_post_page(self, output, page, config):
+        if self.progress:
+            self._pages_done += 1
+            self.progress("pages built", self._pages_done, self._pages_total)
+        return output
+
     def on_nav(self, nav, config, files):
+        self._pages_total = len(files.documentation_pages())
         return prune_nav(nav, self.generated.blueprint_pages)
 
     def on_serve(self, server, config, builder):

@@ -13,7 +13,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -121,7 +121,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def render_many(jobs: Sequence[str], fmt: str = "svg", timeout: float = 30.0, workers: int | None = None,
-                cache_dir: str | os.PathLike | None = None) -> Rendered:
+                cache_dir: str | os.PathLike | None = None, progress=None) -> Rendered:
     """Render many DOT texts in parallel; a failure is returned in its place and the rest go on.
 
     With `cache_dir`, a result is stored in a file named by sha256(DOT text, format,
@@ -163,8 +163,13 @@ def render_many(jobs: Sequence[str], fmt: str = "svg", timeout: float = 30.0, wo
             return error
 
     texts = list(todo)
+    outputs: list[bytes | RenderError] = [b""] * len(texts)
     with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-        outputs = list(pool.map(one, texts))
+        futures = {pool.submit(one, text): position for position, text in enumerate(texts)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            outputs[futures[future]] = future.result()
+            if progress:
+                progress("diagrams rendered", done, len(texts))
     rendered.runs = len(texts)
     for text, output in zip(texts, outputs):
         for index in todo[text]:

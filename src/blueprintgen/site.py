@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .analysis import Analysis, analyse
 from .dot import blueprint_dot
-from .loader import Problem, load_paths
+from .loader import Loaded, Problem, load_paths
 from .pages import Layout, site_pages
 from .render import render_many
 from .settings import Settings
@@ -66,13 +66,14 @@ def _relative(path: str, root: str) -> str:
 
 
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
-             preview: bool = False) -> Generated:
+             preview: bool = False, loaded: Loaded | None = None, progress=None) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
 
     `present` is the set of docs files the project already has: its own index.md
     keeps the home page, its own rules.md is the rules reference.
     """
-    loaded = load_paths([_relative(folder, os.getcwd())]) if os.path.isdir(folder) else None
+    if loaded is None and os.path.isdir(folder):
+        loaded = load_paths([_relative(folder, os.getcwd())])
     if loaded is None:
         raise BlueprintsInvalid([Problem(folder, 1, 1, "the blueprint folder does not exist",
                                          "create it, or set `blueprints_dir` in the blueprints plugin entry")])
@@ -86,8 +87,12 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     layout = Layout(home="blueprints/index.md" if "index.md" in present else "index.md",
                     rules="rules.md" if "rules.md" in present else None)
     ids = [a.blueprint.id for a in analyses]
+    if progress:
+        progress("blueprints analysed", len(analyses), len(analyses))
     results = render_many([blueprint_dot(a.blueprint, a.findings) for a in analyses], "svg",
-                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR)
+                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress)
+    if progress:
+        progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
     svgs, problems = {}, []
     for blueprint_id, result in sorted(zip(ids, results.results)):
         if isinstance(result, bytes):
@@ -132,7 +137,7 @@ class SiteError(Exception):
 
 
 def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str, strict: bool,
-                   blueprints_dir: str | None):
+                   blueprints_dir: str | None, loaded: Loaded | None = None, progress=None):
     """Load the project's mkdocs.yml, or the embedded default, with the blueprints plugin in it."""
     from mkdocs.config import load_config
 
@@ -147,8 +152,10 @@ def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str,
         plugin = BlueprintsPlugin()
         plugin.load_config({}, config_file_path=config.config_file_path)
         config.plugins["blueprints"] = plugin
+    plugin = config.plugins["blueprints"]
     if blueprints_dir:
-        config.plugins["blueprints"].config.blueprints_dir = os.path.abspath(blueprints_dir)
+        plugin.config.blueprints_dir = os.path.abspath(blueprints_dir)
+    plugin.preloaded, plugin.progress = loaded, progress   # the CLI has validated them already
     return config
 
 
@@ -158,7 +165,8 @@ def _check_replaceable(out: Path) -> None:
                         f"(delete it yourself, or choose another folder with -o)")
 
 
-def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False) -> None:
+def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False,
+               loaded: Loaded | None = None, progress=None) -> None:
     """Build the site into a sibling temporary folder, then swap it in.
 
     Whatever fails (invalid blueprints, Graphviz, MkDocs, a full disk, Ctrl-C), the
@@ -175,7 +183,7 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
     empty_docs = None if config_file else tempfile.mkdtemp(prefix="blueprintgen-docs-")
     try:
         (staging / SITE_MARKER).write_text("built by blueprintgen\n")
-        config = _mkdocs_config(config_file, empty_docs, str(staging), strict, blueprints_dir)
+        config = _mkdocs_config(config_file, empty_docs, str(staging), strict, blueprints_dir, loaded, progress)
         try:
             build(config)
         except MkDocsException as error:
