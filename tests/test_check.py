@@ -1,14 +1,11 @@
 """`blueprintgen check`: the examples tell their stories; every format; exit codes; configuration."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from blueprintgen.analysis import analyse
-from blueprintgen.cli import main
+from clirun import invoke
 from blueprintgen.loader import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,12 +13,7 @@ EXAMPLES = ROOT / "blueprints"
 
 
 def run(*args, cwd: Path = ROOT):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return invoke(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -2,30 +2,23 @@
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from blueprint_factory import blueprint_yaml
-from blueprintgen.cli import main
+from clirun import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "blueprints"
 
 
 def build(*args, cwd: Path = ROOT):
-    """Run `blueprintgen build` in `cwd` through Click's runner."""
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, ["build", *map(str, args)], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    """Run `blueprintgen build` in `cwd`."""
+    return invoke("build", *args, cwd=cwd)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

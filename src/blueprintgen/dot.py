@@ -694,7 +694,6 @@ class _Layout:
     # -- drawing ---------------------------------------------------------------------------
 
     def _draw(self) -> None:
-        blueprint = self.blueprint
         left, right = MARGIN, self.width - MARGIN
         for band, name in enumerate(BANDS):
             cluster = f"cluster_{name}"
