@@ -855,7 +855,7 @@ class _Layout:
         top = self.legend_top + 10
         heading = _Table(200)
         heading.add_text("Legend", size=HEAD_SIZE, bold=True, color=INK)
-        self.boxes.append(_Box("legend", left + heading.width / 2 + NODE_PAD_X / 2, top + (heading.height + NODE_PAD_Y) / 2,
+        self.boxes.append(_Box("legendtitle", left + heading.width / 2 + NODE_PAD_X / 2, top + (heading.height + NODE_PAD_Y) / 2,
                                heading.width + NODE_PAD_X, heading.height + NODE_PAD_Y,
                                {"class": _quote("legend"), "shape": "plaintext", "label": f"<{heading.render()}>"},
                                "cluster_legend"))

@@ -253,8 +253,11 @@ def _diagram(blueprint: Blueprint, svg: str | None, page: str, layout: Layout) -
     if svg is None:
         return "The diagram could not be drawn; see the build log.\n"
     full = _link(page, f"{layout.folder}/diagrams/{blueprint.id}.svg")
-    return (f'<div class="bpg-diagram" role="figure" aria-label="Service blueprint diagram">\n{_inline_svg(svg)}\n</div>\n\n'
-            f"[Open the diagram full size]({full})\n")
+    # A checkbox toggles between fit-to-width and natural size (pure CSS, no script).
+    return (f'<div class="bpg-diagram-box">\n<input type="checkbox" class="bpg-zoom" id="zoom-{blueprint.id}">'
+            f'<label class="bpg-zoom-label" for="zoom-{blueprint.id}">Zoom to full size</label>\n'
+            f'<div class="bpg-diagram" role="figure" aria-label="Service blueprint diagram">\n{_inline_svg(svg)}\n'
+            f"</div>\n</div>\n\n[Open the diagram on its own]({full})\n")
 
 
 _SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
