@@ -66,3 +66,27 @@ def test_schema_is_json_with_every_step_key():
 def test_committed_schema_file_matches_the_code():
     committed = (Path(__file__).parent.parent / "schema" / "blueprint.schema.json").read_text()
     assert committed == run("schema").output, "run: blueprintgen schema > schema/blueprint.schema.json"
+
+
+@pytest.mark.parametrize("fmt, magic", [("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF"), ("dot", b"digraph")])
+def test_render_writes_every_example_in_every_format(tmp_path, fmt, magic):
+    result = run("render", EXAMPLES, "-o", tmp_path, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    ids = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i}.{fmt}" for i in ids)
+    assert all((tmp_path / f"{i}.{fmt}").read_bytes().startswith(magic) for i in ids)
+
+
+def test_render_dot_is_byte_identical_across_runs(tmp_path):
+    run("render", EXAMPLES, "-o", tmp_path / "a", "--format", "dot")
+    run("render", EXAMPLES, "-o", tmp_path / "b", "--format", "dot")
+    for first in sorted((tmp_path / "a").iterdir()):
+        assert first.read_bytes() == (tmp_path / "b" / first.name).read_bytes()
+
+
+def test_render_without_graphviz_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))   # no `neato` or `dot` to be found
+    result = run("render", EXAMPLES / "double-charge-refund.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "apt-get install graphviz" in result.output
+    assert "Traceback" not in result.output
