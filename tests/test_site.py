@@ -233,3 +233,33 @@ def test_progress_rewrites_one_line_on_a_terminal():
         progress("diagrams rendered", done, 3)
     assert stream.getvalue().startswith("\r\x1b[2Kdiagrams rendered: 1/3")
     assert stream.getvalue().endswith("\r\x1b[2Kdiagrams rendered: 3/3\n")
+
+
+def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path):
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\n"
+                                         "plugins:\n  - blueprints:\n      dot_timeout: 0.001\n")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / ".blueprintgen-site").write_text("previous\n")
+    result = build(cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "diagram of blueprint 'beauty-store-headset-help' failed: " in result.output
+    assert "timed out after 0.001 s" in result.output
+    assert result.output.count("failed: ") == 7           # every diagram was tried
+    assert snapshot(out) == {".blueprintgen-site": hashlib.sha256(b"previous\n").hexdigest()}
+
+
+def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
+    import blueprintgen.site as site
+
+    def full_disk(staging, out):
+        raise OSError(28, "No space left on device", str(out))
+
+    monkeypatch.setattr(site, "_swap", full_disk)
+    out = tmp_path / "site"
+    result = build("-o", out)
+    assert result.exit_code == 1
+    assert f"cannot write the site: No space left on device ({out})" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+    assert list(tmp_path.iterdir()) == []                  # the staging folder is gone too

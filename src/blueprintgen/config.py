@@ -10,7 +10,7 @@ from .rules import RULE_BY_SLUG
 from .settings import FAIL_ON_CHOICES, SEVERITY_CHOICES, Settings
 from .yamltree import Mapping, Node, Scalar, Sequence, decode, read_tree
 
-__all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options"]
+__all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists"]
 
 PLUGIN_NAME = "blueprints"
 OPTION_DOCS = {
@@ -41,6 +41,26 @@ class _Value:
     key_column: int = 1
 
 
+def _read_root(path: str) -> Mapping:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    text, error = decode(data)
+    root, errors = (None, [error]) if error else read_tree(text, tolerant=True)
+    if errors or not isinstance(root, Mapping):
+        problems = [Problem(path, e.line, e.column, e.message, e.hint) for e in errors if e] or [
+            Problem(path, 1, 1, "mkdocs.yml must be a mapping of settings")]
+        raise ConfigError(problems)
+    return root
+
+
+def docs_dir_exists(config_file: str) -> bool:
+    """Whether the docs folder mkdocs.yml names (default `docs`) is there."""
+    root = _read_root(config_file)
+    value = next((v for k, v in root.items if k.text == "docs_dir"), None)
+    name = value.text if isinstance(value, Scalar) and not value.is_null else "docs"
+    return os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(config_file)), name))
+
+
 def load_settings(config_file: str | None) -> tuple[Settings, str | None]:
     """Settings from `config_file` (or ./mkdocs.yml if present); defaults otherwise.
 
@@ -50,16 +70,9 @@ def load_settings(config_file: str | None) -> tuple[Settings, str | None]:
     if path is None:
         return Settings(), None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        root = _read_root(path)
     except OSError as error:
         raise ConfigError([Problem(path, 1, 1, f"cannot read the configuration: {error.strerror}")]) from None
-    text, error = decode(data)
-    root, errors = (None, [error]) if error else read_tree(text, tolerant=True)
-    if errors or not isinstance(root, Mapping):
-        problems = [Problem(path, e.line, e.column, e.message, e.hint) for e in errors if e] or [
-            Problem(path, 1, 1, "mkdocs.yml must be a mapping of settings")]
-        raise ConfigError(problems)
     options = _plugin_options(root)
     settings = settings_from_options(options, path)
     base = os.path.dirname(path)

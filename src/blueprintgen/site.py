@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .analysis import Analysis, analyse
+from .config import docs_dir_exists
 from .dot import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pages import Layout, site_pages
@@ -143,7 +144,8 @@ def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str,
     from .plugin import BlueprintsPlugin
 
     if config_file:
-        config = load_config(config_file=config_file, site_dir=site_dir, strict=strict)
+        extra = {"docs_dir": docs_dir} if docs_dir else {}
+        config = load_config(config_file=config_file, site_dir=site_dir, strict=strict, **extra)
     else:
         config = load_config(config_file=io.StringIO(DEFAULT_CONFIG), docs_dir=docs_dir, site_dir=site_dir,
                              strict=strict)
@@ -177,18 +179,26 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
 
     out = Path(out_dir).absolute()
     _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    empty_docs = None if config_file else tempfile.mkdtemp(prefix="blueprintgen-docs-")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as error:
+        raise SiteError(f"cannot write next to {out}: {error.strerror or error}") from None
+    # Without a config, or when mkdocs.yml is there only for settings (no docs folder),
+    # the generated pages are the whole site: MkDocs gets an empty docs folder of ours.
+    empty_docs = None if config_file and docs_dir_exists(config_file) else tempfile.mkdtemp(prefix="blueprintgen-docs-")
     try:
         (staging / SITE_MARKER).write_text("built by blueprintgen\n")
         config = _mkdocs_config(config_file, empty_docs, str(staging), strict, blueprints_dir, loaded, progress)
         try:
             build(config)
+            (staging / SITE_MARKER).write_text("built by blueprintgen\n")
+            _swap(staging, out)
         except MkDocsException as error:
             raise SiteError(str(error).strip() or type(error).__name__) from None
-        (staging / SITE_MARKER).write_text("built by blueprintgen\n")
-        _swap(staging, out)
+        except OSError as error:   # a full disk or an unwritable folder: the old site stays
+            raise SiteError(f"cannot write the site: {error.strerror or error}"
+                            + (f" ({error.filename})" if error.filename else "")) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging)
