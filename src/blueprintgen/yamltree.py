@@ -117,14 +117,17 @@ def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[Tree
     aliases read as empty values, never expanded.
     """
     errors: list[TreeError] = []
+    parser = _Parser(text)
     try:
-        root = _build(yaml.parse(text, Loader=_Parser), errors, tolerant)
+        root = _build(parser.get_event, errors, tolerant)
     except _Stop as stop:
         return None, errors + [stop.error]
     except yaml.MarkedYAMLError as error:
         return None, errors + [_syntax_error(error)]
     except yaml.YAMLError as error:  # unmarked reader errors
         return None, errors + [TreeError(1, 1, f"YAML error: {error}")]
+    finally:
+        parser.dispose()
     return root, errors
 
 
@@ -156,73 +159,82 @@ def _refuse_extras(event) -> None:
                               "remove the tag; every value is read as plain text"))
 
 
-def _build(events, errors: list[TreeError], tolerant: bool = False) -> Node | None:
-    """Turn the event stream into nodes with an explicit stack (no recursion)."""
-    stack: list[Mapping | Sequence] = []
-    pending_key: list[Scalar | None] = []   # per open mapping: the key awaiting a value
-    seen_keys: list[dict[str, Scalar]] = []
+def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node | None:
+    """Turn the event stream into nodes with an explicit stack (no recursion).
+
+    This loop runs once per YAML event of every file, so it is written for speed:
+    one call into the parser per event, and each open container as a small list
+    [node, key awaiting its value, keys seen] (keys seen is None for a list).
+    """
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    document_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+    stack: list[list] = []
     root: Node | None = None
     documents = 0
-    for event in events:
+    while True:
+        event = get_event()
         kind = type(event)
-        if kind is yaml.DocumentStartEvent:
+        if kind is scalar_event:
+            if (event.anchor is not None or event.tag is not None) and not tolerant:
+                _refuse_extras(event)
+            mark = event.start_mark
+            node = Scalar(event.value, not event.style, mark.line + 1, mark.column + 1)  # C parser: "", pure: None
+        elif kind is mapping_end or kind is sequence_end:
+            stack.pop()
+            continue
+        elif kind is mapping_start or kind is sequence_start:
+            if (event.anchor is not None or event.tag is not None) and not tolerant:
+                _refuse_extras(event)
+            mark = event.start_mark
+            if len(stack) >= MAX_DEPTH:
+                raise _Stop(TreeError(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels",
+                                      "a blueprint needs only a few levels; flatten the structure"))
+            node = (Mapping if kind is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
+        elif kind is alias_event:
+            if not tolerant:
+                _refuse_extras(event)
+            mark = event.start_mark
+            node = Scalar("", True, mark.line + 1, mark.column + 1)
+        elif kind is document_start:
             documents += 1
             if documents > 1:
                 raise _Stop(TreeError(*_mark(event), "a second YAML document is not allowed",
                                       "keep one blueprint per file; remove the '---' line"))
             continue
-        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-            continue
-        if tolerant and kind is yaml.AliasEvent:
-            event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark, event.end_mark)
-            kind = yaml.ScalarEvent
-        elif not tolerant:
-            _refuse_extras(event)
-        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            node = stack.pop()
-            if kind is yaml.MappingEndEvent:
-                pending_key.pop()
-                seen_keys.pop()
-        elif kind is yaml.ScalarEvent:
-            node = Scalar(event.value, not event.style, *_mark(event))  # C parser: "", pure: None
+        elif kind is stream_end:
+            return root
         else:
-            if len(stack) >= MAX_DEPTH:
-                raise _Stop(TreeError(*_mark(event), f"nesting deeper than {MAX_DEPTH} levels",
-                                      "a blueprint needs only a few levels; flatten the structure"))
-            node = (Mapping if kind is yaml.MappingStartEvent else Sequence)(*_mark(event))
-            _attach(node, stack, pending_key, seen_keys, errors)
-            stack.append(node)
-            if kind is yaml.MappingStartEvent:
-                pending_key.append(None)
-                seen_keys.append({})
             continue
-        if kind is yaml.ScalarEvent:
-            _attach(node, stack, pending_key, seen_keys, errors)
-        if not stack and root is None:
+        if stack:
+            frame = stack[-1]
+            seen = frame[2]
+            if seen is None:
+                frame[0].items.append(node)
+            elif frame[1] is None:
+                _take_key(node, frame, errors)
+            else:
+                frame[0].items.append((frame[1], node))
+                frame[1] = None
+        elif root is None:
             root = node
-    return root
+        if kind is mapping_start:
+            stack.append([node, None, {}])
+        elif kind is sequence_start:
+            stack.append([node, None, None])
 
 
-def _attach(node: Node, stack, pending_key, seen_keys, errors) -> None:
-    if not stack:
-        return
-    parent = stack[-1]
-    if isinstance(parent, Sequence):
-        parent.items.append(node)
-        return
-    key = pending_key[-1]
-    if key is None:
-        if not isinstance(node, Scalar):
-            raise _Stop(TreeError(node.line, node.column, "a key must be plain text, not a list or mapping",
-                                  "write keys as simple words followed by ':'"))
-        first = seen_keys[-1].get(node.text)
-        if first is not None:
-            errors.append(TreeError(node.line, node.column,
-                                    f"duplicate key '{shown(node.text)}' (first at line {first.line}, column {first.column})",
-                                    "remove one of them; YAML would silently keep only the last"))
-        else:
-            seen_keys[-1][node.text] = node
-        pending_key[-1] = node
-        return
-    parent.items.append((key, node))
-    pending_key[-1] = None
+def _take_key(node: Node, frame: list, errors: list[TreeError]) -> None:
+    """Record `node` as the key awaiting its value in a mapping; duplicates are reported."""
+    if not isinstance(node, Scalar):
+        raise _Stop(TreeError(node.line, node.column, "a key must be plain text, not a list or mapping",
+                              "write keys as simple words followed by ':'"))
+    first = frame[2].get(node.text)
+    if first is not None:
+        errors.append(TreeError(node.line, node.column,
+                                f"duplicate key '{shown(node.text)}' (first at line {first.line}, column {first.column})",
+                                "remove one of them; YAML would silently keep only the last"))
+    else:
+        frame[2][node.text] = node
+    frame[1] = node
