@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gcpause import paused_gc
 from .model import CUSTOMER, Blueprint, Edge, Position, Step
 from .rules import RULE_BY_SLUG
 from .settings import Settings
@@ -340,6 +341,11 @@ def analyse(blueprint: Blueprint, settings: Settings = Settings()) -> Analysis:
     goes to `ignored` with the reason and no number. The others are sorted by
     (line, column, rule, step) and numbered from 1.
     """
+    with paused_gc():
+        return _analyse(blueprint, settings)
+
+
+def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
     journey = _Journey(blueprint)
     words = _Words(blueprint)
     severities = {rule: settings.severity(rule) for rule in RULE_BY_SLUG}

@@ -110,15 +110,13 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
       blueprintgen check blueprints/ --format sarif > blueprintgen.sarif
       blueprintgen check --fail-on medium --format github
     """
-    from .analysis import analyse
-    from .loader import load_paths
-    from .report import fails, format_report
+    from .checking import check_paths
+    from .report import fails_records, format_records
 
     settings = _settings(config_file)
-    loaded = load_paths(_default_paths(paths, settings.blueprints_dir))
-    analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-    click.echo(format_report(analyses, list(loaded.problems), fmt), nl=False)
-    if fails(analyses, list(loaded.problems), fail_on or settings.fail_on):
+    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings)
+    click.echo(format_records(records, problems, fmt), nl=False)
+    if fails_records(records, problems, fail_on or settings.fail_on):
         sys.exit(EXIT_INVALID)
 
 

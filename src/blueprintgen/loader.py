@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
                     Failure, Ignore, Owner, Position, Promise, Step)
+from .gcpause import paused_gc
 from .schema import DURATION_PATTERN, OBJECTS
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
@@ -165,7 +166,12 @@ def _root_problem(file: str, line: int, column: int, message: str, hint: str | N
 
 
 def load_bytes(data: bytes, file: str, default_id: str) -> Loaded:
-    """Load one blueprint from its bytes; pure apart from nothing (no I/O)."""
+    """Load one blueprint from its bytes (no I/O)."""
+    with paused_gc():
+        return _load_bytes(data, file, default_id)
+
+
+def _load_bytes(data: bytes, file: str, default_id: str) -> Loaded:
     text, error = decode(data)
     if error:
         return _root_problem(file, error.line, error.column, error.message, error.hint)

@@ -1,4 +1,9 @@
-"""Findings and load problems -> text, JSON, SARIF 2.1.0 and GitHub annotations. Pure and deterministic."""
+"""Findings and load problems -> text, JSON, SARIF 2.1.0 and GitHub annotations. Pure and deterministic.
+
+Reports are made from records: the JSON form of each blueprint's analysis (plain
+dicts), so `check` can analyse files in worker processes and send back only data
+that is cheap to move.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from .analysis import Analysis, Finding
 from .loader import Problem
 from .rules import RULES, SEVERITIES
 
-__all__ = ["FORMATS", "SEVERITY_RANK", "format_report", "fails"]
+__all__ = ["FORMATS", "SEVERITY_RANK", "record", "format_report", "format_records", "fails", "fails_records"]
 
 FORMATS = ("text", "json", "sarif", "github")
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -22,35 +27,61 @@ INVALID_RULE = "invalid-blueprint"
 DOCS_URI = "https://github.com/blueprintgen/blueprintgen/blob/main/docs/rules.md"
 
 
-def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str) -> bool:
+def _finding_record(finding: Finding) -> dict:
+    data = {
+        "number": finding.number, "rule": finding.rule, "severity": finding.severity, "step": finding.step,
+        "file": finding.position.file, "line": finding.position.line, "column": finding.position.column,
+        "message": finding.message, "hint": finding.hint, "blueprint": finding.blueprint,
+    }
+    if finding.ignored is not None:
+        data["ignored"] = finding.ignored
+    return data
+
+
+def record(analysis: Analysis) -> dict:
+    """One blueprint's analysis as plain data: the `blueprints[]` entry of the JSON report."""
+    b = analysis.blueprint
+    return {"id": b.id, "file": b.file, "title": b.title, "status": b.status,
+            "metrics": dict(analysis.metrics.__dict__),
+            "findings": [_finding_record(f) for f in analysis.findings],
+            "ignored": [_finding_record(f) for f in analysis.ignored]}
+
+
+def fails_records(records: list[dict], problems: list[Problem], fail_on: str) -> bool:
     """True when the run should exit 1: an invalid blueprint, or a finding at or above fail_on."""
     if problems:
         return True
     if fail_on == "never":
         return False
-    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for a in analyses for f in a.findings)
+    return any(SEVERITY_RANK[f["severity"]] >= SEVERITY_RANK[fail_on] for r in records for f in r["findings"])
 
 
-def _all_findings(analyses: list[Analysis]) -> list[Finding]:
-    findings = [finding for analysis in analyses for finding in analysis.findings]
-    return sorted(findings, key=lambda f: (f.position.file, f.position.line, f.position.column, f.rule, f.step or ""))
+def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str) -> bool:
+    return fails_records([record(a) for a in analyses], problems, fail_on)
 
 
 def format_report(analyses: list[Analysis], problems: list[Problem], fmt: str) -> str:
     """The whole report in one format, ending with a newline."""
-    analyses = sorted(analyses, key=lambda a: (a.blueprint.file, a.blueprint.id))
-    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](analyses, problems)
+    return format_records([record(a) for a in analyses], problems, fmt)
 
 
-def _finding_line(finding: Finding) -> str:
-    return f"{finding.position}: {finding.severity} {finding.rule}: {finding.message} (hint: {finding.hint})"
+def format_records(records: list[dict], problems: list[Problem], fmt: str) -> str:
+    records = sorted(records, key=lambda r: (r["file"], r["id"]))
+    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](records, problems)
 
 
-def summary(analyses: list[Analysis], problems: list[Problem]) -> str:
-    counts = Counter(f.severity for a in analyses for f in a.findings)
-    ignored = sum(len(a.ignored) for a in analyses)
-    parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES)]
-    line = f"{', '.join(parts)} in {len(analyses)} blueprint(s)"
+def _position_key(f: dict) -> tuple:
+    return (f["file"], f["line"], f["column"], f["rule"], f["step"] or "")
+
+
+def _all_findings(records: list[dict], key: str = "findings") -> list[dict]:
+    return sorted((f for r in records for f in r[key]), key=_position_key)
+
+
+def summary(records: list[dict], problems: list[Problem]) -> str:
+    counts = Counter(f["severity"] for r in records for f in r["findings"])
+    ignored = sum(len(r["ignored"]) for r in records)
+    line = f"{', '.join(f'{counts[s]} {s}' for s in reversed(SEVERITIES))} in {len(records)} blueprint(s)"
     if ignored:
         line += f"; {ignored} ignored"
     if problems:
@@ -58,33 +89,24 @@ def summary(analyses: list[Analysis], problems: list[Problem]) -> str:
     return line
 
 
-def _text(analyses: list[Analysis], problems: list[Problem]) -> str:
+def _text(records: list[dict], problems: list[Problem]) -> str:
     lines = [(p.file, p.line, p.column, str(p)) for p in problems]
-    lines += [(f.position.file, f.position.line, f.position.column, _finding_line(f)) for f in _all_findings(analyses)]
+    lines += [(f["file"], f["line"], f["column"],
+               f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}: {f['message']} (hint: {f['hint']})")
+              for f in _all_findings(records)]
     body = [line for *_, line in sorted(lines)]
-    return "\n".join(body + [summary(analyses, problems)]) + "\n"
+    return "\n".join(body + [summary(records, problems)]) + "\n"
 
 
-def _finding_json(finding: Finding) -> dict:
-    data = {
-        "number": finding.number, "rule": finding.rule, "severity": finding.severity, "step": finding.step,
-        "file": finding.position.file, "line": finding.position.line, "column": finding.position.column,
-        "message": finding.message, "hint": finding.hint,
-    }
-    if finding.ignored is not None:
-        data["ignored"] = finding.ignored
-    return data
+def _public(finding: dict) -> dict:
+    return {key: value for key, value in finding.items() if key != "blueprint"}
 
 
-def _json(analyses: list[Analysis], problems: list[Problem]) -> str:
+def _json(records: list[dict], problems: list[Problem]) -> str:
     document = {
         "version": __version__,
-        "blueprints": [{
-            "id": a.blueprint.id, "file": a.blueprint.file, "title": a.blueprint.title, "status": a.blueprint.status,
-            "metrics": dict(a.metrics.__dict__),
-            "findings": [_finding_json(f) for f in a.findings],
-            "ignored": [_finding_json(f) for f in a.ignored],
-        } for a in analyses],
+        "blueprints": [{**r, "findings": [_public(f) for f in r["findings"]],
+                        "ignored": [_public(f) for f in r["ignored"]]} for r in records],
         "errors": [{"file": p.file, "line": p.line, "column": p.column, "message": p.message, "hint": p.hint}
                    for p in problems],
     }
@@ -119,19 +141,19 @@ def _sarif_rules() -> list[dict]:
     return rules
 
 
-def _sarif_result(finding: Finding, rule_index: dict[str, int]) -> dict:
+def _sarif_result(finding: dict, rule_index: dict[str, int]) -> dict:
     result = {
-        "ruleId": finding.rule, "ruleIndex": rule_index[finding.rule], "level": SARIF_LEVEL[finding.severity],
-        "message": {"text": f"{finding.message} Fix: {finding.hint}"},
-        "locations": [_location(finding.position.file, finding.position.line, finding.position.column)],
-        "partialFingerprints": {"blueprintgen/v1": f"{finding.blueprint}:{finding.rule}:{finding.step or ''}"},
+        "ruleId": finding["rule"], "ruleIndex": rule_index[finding["rule"]], "level": SARIF_LEVEL[finding["severity"]],
+        "message": {"text": f"{finding['message']} Fix: {finding['hint']}"},
+        "locations": [_location(finding["file"], finding["line"], finding["column"])],
+        "partialFingerprints": {"blueprintgen/v1": f"{finding['blueprint']}:{finding['rule']}:{finding['step'] or ''}"},
     }
-    if finding.ignored is not None:
-        result["suppressions"] = [{"kind": "inSource", "justification": finding.ignored}]
+    if "ignored" in finding:
+        result["suppressions"] = [{"kind": "inSource", "justification": finding["ignored"]}]
     return result
 
 
-def _sarif(analyses: list[Analysis], problems: list[Problem]) -> str:
+def _sarif(records: list[dict], problems: list[Problem]) -> str:
     rules = _sarif_rules()
     rule_index = {rule["id"]: index for index, rule in enumerate(rules)}
     results = [{
@@ -139,8 +161,7 @@ def _sarif(analyses: list[Analysis], problems: list[Problem]) -> str:
         "message": {"text": p.message + (f" Fix: {p.hint}" if p.hint else "")},
         "locations": [_location(p.file, p.line, p.column)],
     } for p in problems]
-    ignored = sorted((f for a in analyses for f in a.ignored), key=lambda f: (f.position, f.rule))
-    results += [_sarif_result(f, rule_index) for f in _all_findings(analyses) + ignored]
+    results += [_sarif_result(f, rule_index) for f in _all_findings(records) + _all_findings(records, "ignored")]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -161,16 +182,16 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _github(analyses: list[Analysis], problems: list[Problem]) -> str:
+def _github(records: list[dict], problems: list[Problem]) -> str:
     lines = []
     for p in problems:
         message = p.message + (f" (hint: {p.hint})" if p.hint else "")
         lines.append((p.file, p.line, p.column, f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
                       f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}"))
-    for f in _all_findings(analyses):
-        title = _escape_property(f"blueprintgen {f.severity} {f.rule}")
-        lines.append((f.position.file, f.position.line, f.position.column,
-                      f"::{GITHUB_LEVEL[f.severity]} file={_escape_property(f.position.file)},line={f.position.line},"
-                      f"col={f.position.column},title={title}::{_escape_data(f'{f.message} (hint: {f.hint})')}"))
+    for f in _all_findings(records):
+        title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}")
+        lines.append((f["file"], f["line"], f["column"],
+                      f"::{GITHUB_LEVEL[f['severity']]} file={_escape_property(f['file'])},line={f['line']},"
+                      f"col={f['column']},title={title}::{_escape_data(f['message'] + ' (hint: ' + f['hint'] + ')')}"))
     body = [line for *_, line in sorted(lines)]
-    return "\n".join(body + [summary(analyses, problems)]) + "\n"
+    return "\n".join(body + [summary(records, problems)]) + "\n"
