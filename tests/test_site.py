@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -218,7 +219,8 @@ def test_progress_is_plain_lines_without_a_terminal_and_silent_with_quiet(tmp_pa
     result = build("-o", tmp_path / "a")
     assert result.exit_code == 0
     assert "blueprints validated: 7/7\n" in result.stderr
-    assert "diagrams ready (" in result.stderr and "pages built: 14/14\n" in result.stderr
+    assert "diagrams ready (" in result.stderr
+    assert re.search(r"^pages built: (\d+)/\1$", result.stderr, re.M)
     assert "\r" not in result.stderr
     quiet = build("-q", "-o", tmp_path / "b")
     assert quiet.exit_code == 0 and quiet.stderr == ""
