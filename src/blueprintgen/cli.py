@@ -33,8 +33,17 @@ def _settings(config_file: str | None):
         sys.exit(EXIT_USAGE)
 
 
-paths_argument = click.argument("paths", nargs=-1, metavar="[PATH]...",
-                                type=click.Path(exists=True, file_okay=True, dir_okay=True))
+def _existing(ctx, param, paths):
+    # lexists, not exists: a symlink loop or a broken link is reported by the loader
+    # with a positioned message, not mistaken for a missing path.
+    for path in paths:
+        if not os.path.lexists(path):
+            raise click.BadParameter(f"'{path}' does not exist", ctx=ctx, param=param)
+    return paths
+
+
+paths_argument = click.argument("paths", nargs=-1, metavar="[PATH]...", callback=_existing,
+                                type=click.Path(file_okay=True, dir_okay=True))
 config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
                              help="mkdocs.yml whose `blueprints` plugin entry holds the settings "
                                   "(default: ./mkdocs.yml when present).")

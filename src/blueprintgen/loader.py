@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
                     Failure, Ignore, Owner, Position, Promise, Step)
+from .escape import clean
 from .gcpause import paused_gc
 from .schema import DURATION_PATTERN, OBJECTS
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
@@ -20,6 +22,13 @@ BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 # Page names the site uses for itself; a blueprint id must not take them.
 RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404"})
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
+MAX_MINUTES = 10_000 * 366 * 24 * 60   # only to keep huge numbers from overflowing
+DURATION_HINT = "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`"
+# Past this many problems in one file the rest are counted, not listed: one broken
+# indentation can otherwise produce a problem per line of a 1 MiB file.
+MAX_PROBLEMS_PER_FILE = 100
+# difflib is quadratic in the length of the list; past this, no suggestion.
+MAX_SUGGESTION_CHOICES = 200
 _DURATION = re.compile(DURATION_PATTERN)
 
 
@@ -34,8 +43,9 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{self.file}:{self.line}:{self.column}: error: {self.message}{hint}"
+        # File names and messages can carry control characters from the user's files.
+        hint = f" (hint: {clean(self.hint)})" if self.hint else ""
+        return f"{clean(self.file)}:{self.line}:{self.column}: error: {clean(self.message)}{hint}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,8 @@ class Loaded:
 
 
 def did_you_mean(word: str, choices) -> str | None:
+    if len(choices) > MAX_SUGGESTION_CHOICES or len(word) > 100:
+        return None
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"did you mean '{shown(close[0])}'?" if close else None
 
@@ -65,6 +77,14 @@ class _Reader:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self._listings: dict[int, str] = {}
+
+    def listing(self, names) -> str:
+        """The 'known …' part of a hint, worked out once per set of names in a file."""
+        key = id(names)
+        if key not in self._listings:
+            self._listings[key] = _listing(names)
+        return self._listings[key]
 
     def problem(self, node, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.file, node.line, node.column, message, hint))
@@ -102,7 +122,7 @@ class _Reader:
             self.problem(node, f"{where} must be text, not {_kind_name(node)}",
                          "write a single line of text, quoted if it contains ': ' or starts with a symbol")
             return None
-        if not node.text.strip():
+        if not clean(node.text).strip():
             self.problem(node, f"{where} must not be empty", "write the text, or remove the key")
             return None
         return node.text
@@ -122,11 +142,13 @@ class _Reader:
             return None
         match = _DURATION.fullmatch(value)
         if not match:
-            self.problem(node, f"{where} '{shown(value)}' is not a duration",
-                         "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`")
+            self.problem(node, f"{where} '{shown(value)}' is not a duration", DURATION_HINT)
             return None
-        number = float(value[:-1])
-        return Duration(value, round(number * MINUTES[value[-1]]))
+        minutes = float(value[:-1]) * MINUTES[value[-1]]
+        if minutes > MAX_MINUTES:   # e.g. 400 nines would overflow; nothing real is this long
+            self.problem(node, f"{where} '{shown(value)}' is not a duration", DURATION_HINT)
+            return None
+        return Duration(value, round(minutes))
 
     def choice(self, node: Node | None, where: str, choices: tuple[str, ...]) -> str | None:
         value = self.text(node, where)
@@ -171,6 +193,16 @@ def load_bytes(data: bytes, file: str, default_id: str) -> Loaded:
         return _load_bytes(data, file, default_id)
 
 
+def _capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    last = problems[MAX_PROBLEMS_PER_FILE - 1]
+    more = len(problems) - MAX_PROBLEMS_PER_FILE + 1
+    return problems[:MAX_PROBLEMS_PER_FILE - 1] + [Problem(
+        last.file, last.line, last.column, f"{more} more problems in this file are not listed",
+        "fix the ones above (often one indentation mistake) and validate again")]
+
+
 def _load_bytes(data: bytes, file: str, default_id: str) -> Loaded:
     text, error = decode(data)
     if error:
@@ -182,13 +214,13 @@ def _load_bytes(data: bytes, file: str, default_id: str) -> Loaded:
     if root is None:
         if not tree_errors:
             return _root_problem(file, 1, 1, "the file is empty", "write a blueprint: at least `title:` and `steps:`")
-        return Loaded((), tuple(sorted(reader.problems)))
+        return Loaded((), tuple(_capped(sorted(reader.problems))))
     if not isinstance(root, Mapping):
         reader.problem(root, f"a blueprint must be a mapping of keys at the top level, not {_kind_name(root)}",
                        "start the file with `title: ...` and `steps:`")
         return Loaded((), tuple(sorted(reader.problems)))
     blueprint = _read_blueprint(reader, root, default_id)
-    problems = tuple(sorted(reader.problems))
+    problems = tuple(_capped(sorted(reader.problems)))
     return Loaded(() if problems else (blueprint,), problems)
 
 
@@ -296,6 +328,12 @@ class _References:
     stages: set[str]
 
 
+def _listing(names, most: int = 8) -> str:
+    names = sorted(names)
+    shown_names = ", ".join(shown(name) for name in names[:most])
+    return shown_names + (f", … ({len(names) - most} more)" if len(names) > most else "")
+
+
 def _reference(reader: _Reader, node: Node | None, where: str, known, what: str,
                pattern=KEY_PATTERN) -> str | None:
     value = reader.text(node, where)
@@ -303,7 +341,7 @@ def _reference(reader: _Reader, node: Node | None, where: str, known, what: str,
         return None
     if value not in known:
         suggestion = did_you_mean(value, known)
-        listing = f"known {what}s: {', '.join(sorted(known))}" if known else f"declare it under `{what}s:` first"
+        listing = f"known {what}s: {reader.listing(known)}" if known else f"declare it under `{what}s:` first"
         reader.problem(node, f"{where} refers to unknown {what} '{shown(value)}'", suggestion or listing)
         return None
     return value
@@ -326,11 +364,12 @@ def _read_steps(reader: _Reader, nodes: list[Node], refs: _References) -> tuple[
         else:
             ids[step_id] = found["id"]
     read: list[tuple[Step, dict[str, Node]]] = []
+    step_ids = set(ids)
     for index, (node, found) in enumerate(raw):
         if found is None:
             continue
         following = raw[index + 1][1] if index + 1 < len(raw) else None
-        step = _read_step(reader, node, found, index, refs, set(ids), following)
+        step = _read_step(reader, node, found, index, refs, step_ids, following)
         if step is not None:
             read.append((step, found))
     promised = {step.id for step, _ in read if step.promise}
@@ -399,8 +438,9 @@ def _read_next(reader: _Reader, found: dict[str, Node], where: str, step_id: str
         next_id = following["id"].text
         if next_id not in step_ids:
             return ()
-        position = reader.position(found.get("id") or node)
-        return (Edge(source, next_id, None, None, (), True, position),)
+        if step_id is None:
+            return ()
+        return (Edge(source, next_id, None, None, (), True, reader.position(found["id"])),)
     entries = [node] if isinstance(node, Scalar) else reader.items(node, f"{where}.next")
     if entries and end:
         reader.problem(node, f"{where} has both `end: {end}` and `next:`",
@@ -455,7 +495,7 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     files: list[str] = []
     problems: list[Problem] = []
     for path in paths:
-        if os.path.isdir(path):
+        if os.path.isdir(path) and not str(path).endswith(BLUEPRINT_SUFFIXES):
             _walk(Path(path), Path(os.path.realpath(path)), files, problems, set())
         elif os.path.islink(path) and not os.path.exists(path):
             problems.append(_link_problem(path))
@@ -504,6 +544,8 @@ def load_file(path: str) -> Loaded:
     try:
         if os.path.isdir(path):
             return _root_problem(path, 1, 1, "this is a folder, not a blueprint file", "give a .yaml file or a folder of them")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return _root_problem(path, 1, 1, "this is not a regular file", "give a .yaml file or a folder of them")
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from . import __version__
 from .analysis import Analysis, Finding
+from .escape import clean
 from .loader import Problem
 from .rules import RULES, SEVERITIES
 
@@ -92,7 +93,8 @@ def summary(records: list[dict], problems: list[Problem]) -> str:
 def _text(records: list[dict], problems: list[Problem]) -> str:
     lines = [(p.file, p.line, p.column, str(p)) for p in problems]
     lines += [(f["file"], f["line"], f["column"],
-               f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}: {f['message']} (hint: {f['hint']})")
+               clean(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}: {f['message']} "
+                     f"(hint: {f['hint']})"))
               for f in _all_findings(records)]
     body = [line for *_, line in sorted(lines)]
     return "\n".join(body + [summary(records, problems)]) + "\n"
@@ -175,6 +177,7 @@ def _sarif(records: list[dict], problems: list[Problem]) -> str:
 
 
 def _escape_data(text: str) -> str:
+    text = clean(text)   # no terminal escapes or direction changes in CI logs
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 import yaml
 
 __all__ = [
-    "MAX_FILE_BYTES", "MAX_DEPTH", "Scalar", "Mapping", "Sequence", "Node",
+    "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_VALUES", "Scalar", "Mapping", "Sequence", "Node",
     "TreeError", "read_tree", "decode", "shown",
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+# A blueprint of 40 steps holds about 500 values; this keeps a 1 MiB file of
+# `[x,x,x,…]` from building half a million nodes.
+MAX_VALUES = 100_000
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -122,6 +125,8 @@ def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[Tree
         root = _build(parser.get_event, errors, tolerant)
     except _Stop as stop:
         return None, errors + [stop.error]
+    except yaml.reader.ReaderError as error:
+        return None, errors + [_reader_error(text, error)]
     except yaml.MarkedYAMLError as error:
         return None, errors + [_syntax_error(error)]
     except yaml.YAMLError as error:  # unmarked reader errors
@@ -134,6 +139,15 @@ def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[Tree
 class _Stop(Exception):
     def __init__(self, error: TreeError):
         self.error = error
+
+
+def _reader_error(text: str, error) -> TreeError:
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    return TreeError(line, column, f"the file contains the control character U+{ord(character):04X}, "
+                     "which YAML does not allow", "delete it; most editors do not show it")
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> TreeError:
@@ -155,7 +169,8 @@ def _refuse_extras(event) -> None:
                               "anchors and aliases are not supported; write the value out in full"))
     tag = getattr(event, "tag", None)
     if tag is not None:
-        raise _Stop(TreeError(*_mark(event), f"explicit tag '{shown(tag)}' is not allowed",
+        written = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+        raise _Stop(TreeError(*_mark(event), f"explicit tag '{shown(written)}' is not allowed",
                               "remove the tag; every value is read as plain text"))
 
 
@@ -173,10 +188,15 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node |
     stack: list[list] = []
     root: Node | None = None
     documents = 0
+    values = 0
     while True:
         event = get_event()
         kind = type(event)
         if kind is scalar_event:
+            values += 1
+            if values > MAX_VALUES:
+                raise _Stop(TreeError(*_mark(event), f"more than {MAX_VALUES:,} values in one file",
+                                      "split the journey into several blueprints"))
             if (event.anchor is not None or event.tag is not None) and not tolerant:
                 _refuse_extras(event)
             mark = event.start_mark
