@@ -1,0 +1,539 @@
+"""The blueprintgen benchmark: our commands against their floors, on the same generated files.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--json out.json] [--sizes 10,100,1000]
+
+Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder for N = 10,
+100 and 1,000 (--quick: 10 and 100), and measures, all as subprocesses of this interpreter
+(start-up cost included on both sides, as users run the commands):
+
+  check         `python -m blueprintgen check --fail-on never blueprints` vs the floor
+                `python -c` that reads and `yaml.compose`s every file with yaml.CSafeLoader
+  cold build    `python -m blueprintgen build --blueprints blueprints -o site`, empty cache
+                and output, vs the floor: `neato -n2 -Tsvg` of the same DOT texts on every
+                core (a thread pool of os.cpu_count() subprocesses) PLUS a bare `mkdocs build`
+                (Material theme, search plugin, no blueprints plugin, the same nav) of the
+                same generated Markdown and SVG
+  warm build    the same build again with nothing changed, vs the bare `mkdocs build`
+  1-change      the build after one blueprint's text changed, vs the bare `mkdocs build`
+  Graphviz runs new files in .cache/blueprintgen/ after each build (cold N, warm 0, 1-change 1)
+  peak memory   max RSS of the cold build vs the bare `mkdocs build`, from os.wait4 of each
+                subprocess: Linux gives the largest RSS of that process and of the children it
+                waited for, so the build's figure includes its neato processes
+  sizes         one blueprint page's HTML (blueprint 0, identical at every N) and the site
+  analysis      median of 7 runs of blueprintgen.analysis.analyse on a generated 2,000-step
+                branching blueprint vs a 200-step one (in-process)
+
+Times are wall-clock seconds, the median of the repetitions (3 at N=10, 2 at N=100, 1 at
+N=1,000; product and floor runs alternate). CPU seconds (user+sys of the process tree) are
+kept in the JSON too: on a busy machine they show whether a gap is work or waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (benchmarks/generate.py)
+
+PYTHON = sys.executable
+CACHE = os.path.join(".cache", "blueprintgen")
+
+COMPOSE_FLOOR = """\
+import os, sys, yaml
+loader = yaml.CSafeLoader
+count = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        if name.endswith((".yaml", ".yml")):
+            with open(os.path.join(root, name), "rb") as handle:
+                yaml.compose(handle.read(), Loader=loader)
+            count += 1
+print(count)
+"""
+
+TARGETS = {   # name -> (limit, how it is read)
+    "check <= 1.5x floor": 1.5,
+    "cold build <= 1.2x floor": 1.2,
+    "warm build <= 1.1x bare mkdocs": 1.1,
+    "peak memory of build <= 1.5x bare mkdocs": 1.5,
+    "page HTML at largest N <= 1.25x at N=10": 1.25,
+    "site grows linearly (bytes/blueprint 100->1000 <= 1.25x 10->100)": 1.25,
+    "analysis 2,000/200 steps <= 15x": 15.0,
+}
+
+
+# -- running things --------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mib: float
+    rc: int
+
+
+def run(command: list[str], cwd: str, check: bool = True) -> Run:
+    """Run a command; wall time, CPU time and peak RSS (KiB on Linux) from os.wait4."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if check and process.returncode != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-3000:]
+            raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{tail}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def cache_files(work: str) -> set[str]:
+    folder = os.path.join(work, CACHE)
+    if not os.path.isdir(folder):
+        return set()
+    return {name for name in os.listdir(folder) if not name.startswith(".")}
+
+
+def tree_bytes(folder: str) -> int:
+    return sum(os.path.getsize(os.path.join(root, name)) for root, _, files in os.walk(folder) for name in files)
+
+
+def build_command() -> list[str]:
+    return [PYTHON, "-m", "blueprintgen", "build", "--blueprints", "blueprints", "-o", "site"]
+
+
+# -- floors ---------------------------------------------------------------------------------
+
+
+def dot_texts(work: str) -> tuple[list[str], list[str]]:
+    """The DOT texts a build renders, computed as `site.generate` does (in-process, untimed)."""
+    from blueprintgen.analysis import analyse
+    from blueprintgen.dot import blueprint_dot
+    from blueprintgen.loader import load_paths
+    from blueprintgen.settings import Settings
+
+    here = os.getcwd()
+    os.chdir(work)
+    try:
+        loaded = load_paths(["blueprints"])
+        assert not loaded.problems, loaded.problems[:3]
+        analyses = [analyse(b, Settings()) for b in loaded.blueprints]
+        return [a.blueprint.id for a in analyses], [blueprint_dot(a.blueprint, a.findings) for a in analyses]
+    finally:
+        os.chdir(here)
+
+
+def dot_floor(texts: list[str]) -> tuple[float, list[bytes]]:
+    """`neato -n2 -Tsvg` of every DOT text, os.cpu_count() at a time."""
+    def one(text: str) -> bytes:
+        completed = subprocess.run(["neato", "-n2", "-Tsvg"], input=text.encode("utf-8"), capture_output=True)
+        if completed.returncode != 0:
+            raise RuntimeError(completed.stderr.decode("utf-8", "replace"))
+        return completed.stdout
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        svgs = list(pool.map(one, texts))
+    return time.perf_counter() - start, svgs
+
+
+def bare_site(work: str) -> str:
+    """The same Markdown, SVG and CSS as a build, in a plain MkDocs project with no plugin but search."""
+    from blueprintgen.settings import Settings
+    from blueprintgen.site import DEFAULT_CONFIG, generate as site_generate
+
+    here = os.getcwd()
+    os.chdir(work)   # the build's cache is here: nothing is rendered again
+    try:
+        generated = site_generate(Settings(), "blueprints", set(), work)
+    finally:
+        os.chdir(here)
+    bare = os.path.join(work, "bare")
+    shutil.rmtree(bare, ignore_errors=True)
+    for path, content in generated.files.items():
+        target = Path(bare, "docs", path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    import yaml
+
+    config = yaml.safe_load(io.StringIO(DEFAULT_CONFIG))
+    config["plugins"] = [p for p in config["plugins"] if p != "blueprints"]
+    config["extra_css"] = [p for p in generated.files if p.endswith(".css")]
+    # The nav our plugin leaves after pruning the per-blueprint pages: home, then each folder.
+    pages = sorted(p for p in generated.files if p.endswith(".md") and p not in generated.blueprint_pages)
+    nav: list = [p for p in pages if "/" not in p]
+    sections: dict[str, list[str]] = {}
+    for page in pages:
+        if "/" in page:
+            sections.setdefault(page.split("/", 1)[0], []).append(page)
+    nav += [{folder.capitalize(): items} for folder, items in sections.items()]
+    config["nav"] = nav
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    Path(bare, "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return bare
+
+
+def mkdocs_command() -> list[str]:
+    return [PYTHON, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml"]
+
+
+# -- one size ------------------------------------------------------------------------------
+
+
+def edit_one(work: str, index: int, counter: int) -> None:
+    """Change one blueprint's text (the first action of blueprint `index`)."""
+    path = Path(work, "blueprints", f"{generate.blueprint_id(index)}.yaml")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for k, line in enumerate(lines):
+        if line.lstrip().startswith("action: "):
+            lines[k] = line.rstrip("\n") + f" Edited {counter}.\n"
+            break
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def measure(count: int, repeats: int, log) -> dict:
+    from blueprintgen.render import _cache_key
+
+    work = tempfile.mkdtemp(prefix=f"bpg-bench-{count}-")
+    try:
+        generate.write_blueprints(os.path.join(work, "blueprints"), count)
+        run([PYTHON, "-m", "blueprintgen", "validate", "blueprints"], work)
+        row: dict = {"n": count, "repeats": repeats,
+                     "input_bytes": tree_bytes(os.path.join(work, "blueprints"))}
+
+        # check vs read + compose
+        checks, floors = [], []
+        for _ in range(max(3, repeats)):
+            floors.append(run([PYTHON, "-c", COMPOSE_FLOOR, "blueprints"], work))
+            checks.append(run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never", "blueprints"], work))
+        row["check"] = [asdict(r) for r in checks]
+        row["check_floor"] = [asdict(r) for r in floors]
+        log(f"N={count}: check {median([r.wall for r in checks]):.2f}s, "
+            f"floor {median([r.wall for r in floors]):.2f}s")
+
+        # cold build vs parallel neato + bare mkdocs (no previous output on either side)
+        colds, cold_runs, dots, bare_colds = [], [], [], []
+        texts: list[str] = []
+        bare = ""
+        for k in range(repeats):
+            shutil.rmtree(os.path.join(work, ".cache"), ignore_errors=True)
+            shutil.rmtree(os.path.join(work, "site"), ignore_errors=True)
+            colds.append(run(build_command(), work))
+            cold_runs.append(len(cache_files(work)))
+            log(f"N={count}: cold build {colds[-1].wall:.1f}s ({cold_runs[-1]} Graphviz runs)")
+            if k == 0:
+                _, texts = dot_texts(work)
+                keys = {f"{_cache_key(text, 'svg')}.svg" for text in texts}
+                row["same_dot_texts"] = keys == cache_files(work)
+                bare = bare_site(work)   # the build's own Markdown, SVG and CSS
+            seconds, _ = dot_floor(texts)
+            dots.append(seconds)
+            log(f"N={count}: neato floor {seconds:.1f}s")
+            shutil.rmtree(os.path.join(bare, "site"), ignore_errors=True)
+            bare_colds.append(run(mkdocs_command(), bare))
+            log(f"N={count}: bare mkdocs build, no previous output {bare_colds[-1].wall:.1f}s")
+        row["cold_build"] = [asdict(r) for r in colds]
+        row["cold_graphviz_runs"] = cold_runs
+        row["dot_floor"] = dots
+        row["bare_mkdocs_cold"] = [asdict(r) for r in bare_colds]
+
+        # warm and one-change builds vs the bare build, both replacing their previous output
+        bares, warms, warm_runs, changes, change_runs = [], [], [], [], []
+        for k in range(repeats + 1):
+            bares.append(run(mkdocs_command(), bare))
+            log(f"N={count}: bare mkdocs build over its previous output {bares[-1].wall:.1f}s")
+            if k == repeats:
+                break
+            before = cache_files(work)
+            warms.append(run(build_command(), work))
+            warm_runs.append(len(cache_files(work) - before))
+            log(f"N={count}: warm build {warms[-1].wall:.1f}s ({warm_runs[-1]} Graphviz runs)")
+            edit_one(work, 1, k + 1)   # blueprint 0 stays the same for the page size
+            before = cache_files(work)
+            changes.append(run(build_command(), work))
+            change_runs.append(len(cache_files(work) - before))
+            log(f"N={count}: one-change build {changes[-1].wall:.1f}s ({change_runs[-1]} Graphviz runs)")
+        row["bare_mkdocs"] = [asdict(r) for r in bares]
+        row["warm_build"] = [asdict(r) for r in warms]
+        row["warm_graphviz_runs"] = warm_runs
+        row["change_build"] = [asdict(r) for r in changes]
+        row["change_graphviz_runs"] = change_runs
+
+        page = os.path.join("blueprints", generate.blueprint_id(0), "index.html")
+        row["page_bytes"] = os.path.getsize(os.path.join(work, "site", page))
+        row["bare_page_bytes"] = os.path.getsize(os.path.join(bare, "site", page))
+        row["site_bytes"] = tree_bytes(os.path.join(work, "site"))
+        row["bare_site_bytes"] = tree_bytes(os.path.join(bare, "site"))
+        row["search_index_bytes"] = os.path.getsize(os.path.join(work, "site", "search", "search_index.json"))
+        summarise(row)
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def summarise(row: dict) -> None:
+    wall = lambda key: median([r["wall"] for r in row[key]])  # noqa: E731
+    row["check_s"], row["check_floor_s"] = wall("check"), wall("check_floor")
+    row["cold_s"], row["dot_floor_s"], row["bare_s"] = wall("cold_build"), median(row["dot_floor"]), wall("bare_mkdocs")
+    row["bare_cold_s"] = wall("bare_mkdocs_cold")
+    row["cold_floor_s"] = row["dot_floor_s"] + row["bare_cold_s"]
+    row["warm_s"], row["change_s"] = wall("warm_build"), wall("change_build")
+    row["check_ratio"] = row["check_s"] / row["check_floor_s"]
+    row["cold_ratio"] = row["cold_s"] / row["cold_floor_s"]
+    row["warm_ratio"] = row["warm_s"] / row["bare_s"]
+    row["change_ratio"] = row["change_s"] / row["bare_s"]
+    row["build_rss_mib"] = max(r["rss_mib"] for r in row["cold_build"])
+    row["bare_rss_mib"] = max(r["rss_mib"] for r in row["bare_mkdocs"] + row["bare_mkdocs_cold"])
+    row["rss_ratio"] = row["build_rss_mib"] / row["bare_rss_mib"]
+    cpu = lambda key: median([r["cpu"] for r in row[key]])  # noqa: E731
+    row["cpu_s"] = {key: cpu(key) for key in ("check", "check_floor", "cold_build", "warm_build",
+                                              "change_build", "bare_mkdocs")}
+
+
+# -- analysis scaling -------------------------------------------------------------------------
+
+
+def analysis_scaling(runs: int = 15) -> dict:
+    """Median of `runs` timings of analyse() at 200 and 2,000 steps, interleaved.
+
+    Also kept for diagnosis: the same with the cyclic garbage collector paused, and the
+    ratio of Python function calls (cProfile), which shows whether the work itself is linear.
+    """
+    import cProfile
+    import gc
+    import pstats
+
+    from blueprintgen.analysis import analyse
+    from blueprintgen.loader import load_bytes
+
+    blueprints = {}
+    for steps in (200, 2000):
+        loaded = load_bytes(generate.large_yaml(steps).encode("utf-8"), f"large-{steps}.yaml", f"large-{steps}")
+        assert not loaded.problems, loaded.problems[:3]
+        blueprints[steps] = loaded.blueprints[0]
+    times: dict[int, list[float]] = {200: [], 2000: []}
+    cpu: dict[int, list[float]] = {200: [], 2000: []}
+    paused: dict[int, list[float]] = {200: [], 2000: []}
+    for _ in range(runs):
+        for steps, blueprint in blueprints.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            analyse(blueprint)
+            times[steps].append(time.perf_counter() - start)
+            cpu[steps].append(time.process_time() - start_cpu)
+    gc.disable()
+    try:
+        for _ in range(runs):
+            for steps, blueprint in blueprints.items():
+                start = time.perf_counter()
+                analyse(blueprint)
+                paused[steps].append(time.perf_counter() - start)
+    finally:
+        gc.enable()
+    calls = {}
+    for steps, blueprint in blueprints.items():
+        profile = cProfile.Profile()
+        profile.enable()
+        analysis = analyse(blueprint)
+        profile.disable()
+        calls[steps] = pstats.Stats(profile).total_calls
+    result: dict = {}
+    for steps, blueprint in blueprints.items():
+        result[steps] = {"median_s": median(times[steps]), "runs": times[steps], "median_cpu_s": median(cpu[steps]),
+                         "median_gc_paused_s": median(paused[steps]), "python_calls": calls[steps],
+                         "edges": sum(len(s.next) for s in blueprint.steps)}
+    result["ratio"] = result[2000]["median_s"] / result[200]["median_s"]
+    result["ratio_cpu"] = result[2000]["median_cpu_s"] / result[200]["median_cpu_s"]
+    result["ratio_gc_paused"] = result[2000]["median_gc_paused_s"] / result[200]["median_gc_paused_s"]
+    result["ratio_python_calls"] = calls[2000] / calls[200]
+    return result
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    def first(path: str, key: str) -> str:
+        try:
+            for line in open(path):
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "?"
+
+    def version(module: str) -> str:
+        from importlib.metadata import PackageNotFoundError, version as v
+        try:
+            return v(module)
+        except PackageNotFoundError:
+            return "?"
+
+    graphviz = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
+    mem_kib = int(first("/proc/meminfo", "MemTotal").split()[0]) if first("/proc/meminfo", "MemTotal") != "?" else 0
+    return {"nproc": os.cpu_count(), "cpu": first("/proc/cpuinfo", "model name"),
+            "ram_gib": round(mem_kib / 1024 / 1024, 1), "python": platform.python_version(),
+            "graphviz": graphviz, "mkdocs": version("mkdocs"), "mkdocs_material": version("mkdocs-material"),
+            "pyyaml": version("PyYAML"), "blueprintgen": version("blueprintgen"),
+            "loadavg_start": os.getloadavg()}
+
+
+def code_state() -> dict:
+    """Which product code was measured: other people edit it while the benchmark runs."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "src").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": git("status", "--short", "src").splitlines(),
+            "src_sha256": digest.hexdigest()[:16]}
+
+
+def fmt(value, digits: int = 2) -> str:
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
+    mib = lambda b: b / 1024 / 1024  # noqa: E731
+    first = rows[0]
+    lines_spec = [
+        ("check (s)", lambda r: fmt(r["check_s"])),
+        ("  floor: read + yaml.compose CSafeLoader (s)", lambda r: fmt(r["check_floor_s"])),
+        ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
+        ("cold build (s)", lambda r: fmt(r["cold_s"], 1)),
+        ("  floor: neato -n2 on all cores (s)", lambda r: fmt(r["dot_floor_s"], 1)),
+        ("  floor: bare mkdocs build (s)", lambda r: fmt(r["bare_cold_s"], 1)),
+        ("  cold / (neato + bare mkdocs)", lambda r: fmt(r["cold_ratio"]) + "x"),
+        ("  Graphviz runs", lambda r: "/".join(map(str, r["cold_graphviz_runs"]))),
+        ("warm build, nothing changed (s)", lambda r: fmt(r["warm_s"], 1)),
+        ("  bare mkdocs build over its old site (s)", lambda r: fmt(r["bare_s"], 1)),
+        ("  warm / bare mkdocs", lambda r: fmt(r["warm_ratio"]) + "x"),
+        ("  Graphviz runs", lambda r: "/".join(map(str, r["warm_graphviz_runs"]))),
+        ("build after 1 blueprint changed (s)", lambda r: fmt(r["change_s"], 1)),
+        ("  1-change / bare mkdocs", lambda r: fmt(r["change_ratio"]) + "x"),
+        ("  Graphviz runs", lambda r: "/".join(map(str, r["change_graphviz_runs"]))),
+        ("peak RSS cold build incl. neato (MiB)", lambda r: fmt(r["build_rss_mib"], 0)),
+        ("  peak RSS bare mkdocs (MiB)", lambda r: fmt(r["bare_rss_mib"], 0)),
+        ("  build / bare", lambda r: fmt(r["rss_ratio"]) + "x"),
+        ("page HTML of blueprint 0 (KiB)", lambda r: fmt(r["page_bytes"] / 1024, 1)),
+        ("  vs N=%d" % first["n"], lambda r: fmt(r["page_bytes"] / first["page_bytes"]) + "x"),
+        ("site (MiB)", lambda r: fmt(mib(r["site_bytes"]), 1)),
+        ("  bare mkdocs site (MiB)", lambda r: fmt(mib(r["bare_site_bytes"]), 1)),
+        ("  search_index.json (MiB)", lambda r: fmt(mib(r["search_index_bytes"]), 1)),
+        ("  site KiB per blueprint", lambda r: fmt(r["site_bytes"] / r["n"] / 1024, 0)),
+        ("CPU s: check / floor", lambda r: f"{r['cpu_s']['check']:.2f} / {r['cpu_s']['check_floor']:.2f}"),
+        ("CPU s: cold / warm / bare", lambda r: f"{r['cpu_s']['cold_build']:.0f} / {r['cpu_s']['warm_build']:.0f}"
+                                              f" / {r['cpu_s']['bare_mkdocs']:.0f}"),
+        ("same DOT texts as the build", lambda r: "yes" if r["same_dot_texts"] else "NO"),
+    ]
+    width = max(len(label) for label, _ in lines_spec) + 2
+    head = "".ljust(width) + "".join(f"N={r['n']:,}".rjust(16) for r in rows)
+    out = [head, "-" * len(head)]
+    for label, get in lines_spec:
+        out.append(label.ljust(width) + "".join(get(r).rjust(16) for r in rows))
+    out.append("")
+    out.append(f"analysis: 200 steps {scaling[200]['median_s'] * 1000:.1f} ms ({scaling[200]['edges']} arrows), "
+               f"2,000 steps {scaling[2000]['median_s'] * 1000:.1f} ms ({scaling[2000]['edges']} arrows), "
+               f"ratio {scaling['ratio']:.1f}x (CPU time: {scaling['ratio_cpu']:.1f}x; GC paused: "
+               f"{scaling['ratio_gc_paused']:.1f}x; "
+               f"Python calls: {scaling['ratio_python_calls']:.1f}x)")
+
+    last = rows[-1]
+    results = []
+
+    def target(name: str, value: float, note: str = "") -> None:
+        limit = TARGETS[name]
+        results.append({"target": name, "value": value, "limit": limit, "pass": value <= limit,
+                        "at": f"N={last['n']}", "note": note})
+
+    target("check <= 1.5x floor", last["check_ratio"])
+    target("cold build <= 1.2x floor", last["cold_ratio"])
+    target("warm build <= 1.1x bare mkdocs", last["warm_ratio"])
+    target("peak memory of build <= 1.5x bare mkdocs", last["rss_ratio"])
+    target("page HTML at largest N <= 1.25x at N=10", last["page_bytes"] / first["page_bytes"])
+    by_n = {r["n"]: r for r in rows}
+    if all(n in by_n for n in (10, 100, 1000)):
+        small = (by_n[100]["site_bytes"] - by_n[10]["site_bytes"]) / 90
+        large = (by_n[1000]["site_bytes"] - by_n[100]["site_bytes"]) / 900
+        target("site grows linearly (bytes/blueprint 100->1000 <= 1.25x 10->100)", large / small,
+               f"{small / 1024:.0f} KiB then {large / 1024:.0f} KiB per added blueprint")
+    target("analysis 2,000/200 steps <= 15x", scaling["ratio"])
+    counts_ok = all(r["warm_graphviz_runs"] and set(r["warm_graphviz_runs"]) == {0}
+                    and set(r["change_graphviz_runs"]) == {1} and set(r["cold_graphviz_runs"]) == {r["n"]}
+                    for r in rows)
+    results.append({"target": "Graphviz runs: cold N, warm 0, 1-change 1", "value": None, "limit": None,
+                    "pass": counts_ok, "at": "every N", "note": ""})
+    out.append("")
+    for item in results:
+        value = "" if item["value"] is None else f"{item['value']:.2f}"
+        out.append(f"{'PASS' if item['pass'] else 'FAIL'}  {item['target']:<68} {value:>8}  ({item['at']})"
+                   + (f"  {item['note']}" if item["note"] else ""))
+    if not any(n == 1000 for n in by_n):
+        out.append("n/a   site grows linearly: needs N=1,000 (run without --quick)")
+    return "\n".join(out), results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="N = 10 and 100 only")
+    parser.add_argument("--json", dest="json_path", help="write the results as JSON here")
+    parser.add_argument("--sizes", help="comma-separated N (overrides --quick), e.g. 10,50")
+    options = parser.parse_args()
+    sizes = [int(n) for n in options.sizes.split(",")] if options.sizes else \
+        [10, 100] if options.quick else [10, 100, 1000]
+    repeats = {10: 3, 100: 2}
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f}] {message}", file=sys.stderr, flush=True)
+
+    info, code = machine(), code_state()
+    log(f"measuring {code['commit']} src {code['src_sha256']} ({len(code['dirty'])} file(s) changed since)")
+    started = time.time()
+    scaling = analysis_scaling()
+    log(f"analysis ratio {scaling['ratio']:.1f}x")
+    rows = [measure(n, repeats.get(n, 1), log) for n in sizes]
+    text, results = table(rows, scaling)
+    info["loadavg_end"] = os.getloadavg()
+    end_code = code_state()
+    header = (f"blueprintgen benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {info['nproc']} cores {info['cpu']}, "
+              f"load average {info['loadavg_start'][0]:.1f} at start, {info['loadavg_end'][0]:.1f} at end; "
+              f"code {code['commit']}+src {code['src_sha256']}"
+              + ("" if end_code["src_sha256"] == code["src_sha256"] else " (src CHANGED during the run)"))
+    print(header)
+    print(text)
+    if options.json_path:
+        Path(options.json_path).write_text(json.dumps(
+            {"machine": info, "code": code, "code_at_end": end_code, "seconds": time.time() - started,
+             "rows": rows, "analysis": {str(k): v for k, v in scaling.items()}, "targets": results,
+             "table": header + "\n" + text}, indent=2))
+    return 0 if all(item["pass"] for item in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
