@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from .analysis import analyse
-from .loader import Problem, check_across, find_files, load_file
+from .loader import check_across, find_files, load_file
 from .report import record
 from .settings import Settings
 

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import html
 import math
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .escape import clean
 from .analysis import Analysis, Finding
 from .model import ID_PATTERN, LANES, Blueprint, Edge, Step
 
@@ -158,26 +159,18 @@ def text_width(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
 
 # -- text ----------------------------------------------------------------------------------
 
-_BIDI = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
-_SPACES = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
+_SPACES = {ord(c): " " for c in "\t\n\r\x0b\x0c\x85\u2028\u2029"}
+# Besides what escape.clean drops: what XML forbids in SVG (surrogates, non-characters).
+_NOT_IN_XML = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
 
 
 def clean_text(text: str | None) -> str:
     """One line of displayable text: no control, bidi-override or non-characters; spaces collapsed."""
     if not text:
         return ""
-    kept = []
-    for char in str(text):
-        code = ord(char)
-        if char in _SPACES:
-            kept.append(" ")
-        elif code in _BIDI or code == 0xFEFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
-            continue
-        elif unicodedata.category(char) in ("Cc", "Cs"):
-            continue
-        else:
-            kept.append(char)
-    return " ".join(part for part in "".join(kept).split(" ") if part)
+    text = _NOT_IN_XML.sub("", clean(str(text).translate(_SPACES)))
+    return " ".join(part for part in text.split(" ") if part)   # only " ": badges keep their no-break space
 
 
 def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = False) -> list[str]:

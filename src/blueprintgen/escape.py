@@ -10,7 +10,7 @@ __all__ = ["clean", "html_text", "markdown_text", "cell"]
 # C0/C1 controls (but tab and newline), and bidirectional marks, overrides and isolates
 # that can make text read differently from what it is. Zero-width joiners stay:
 # emoji sequences and Persian or Indic text need them.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 # Characters that mean something to Markdown, to its common extensions (attr_list
 # braces, emoji shortcodes, pymdownx snippets `--8<--`, tables, magiclink), or to
