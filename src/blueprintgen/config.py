@@ -102,8 +102,7 @@ def _plain(node: Node):
         return None if node.is_null else node.text
     if isinstance(node, Sequence):
         return [_plain(item) for item in node.items]
-    return {key.text: _Value(_plain(value), value.line, value.column, key.line, key.column)
-            for key, value in node.items}
+    return _node_values(node)
 
 
 def settings_from_options(options: dict, file: str) -> Settings:
