@@ -114,7 +114,8 @@ def cache_files(work: str) -> set[str]:
     folder = os.path.join(work, CACHE)
     if not os.path.isdir(folder):
         return set()
-    return {name for name in os.listdir(folder) if not name.startswith(".")}
+    # Only drawn diagrams: the `.input` entries that map a blueprint to its diagram are not runs.
+    return {name for name in os.listdir(folder) if name.endswith(".svg") and not name.startswith(".")}
 
 
 def tree_bytes(folder: str) -> int:

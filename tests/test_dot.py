@@ -23,7 +23,7 @@ from blueprintgen.dot import blueprint_dot, clean_text, text_width, wrap_text  #
 from blueprintgen.loader import load_paths  # noqa: E402
 from blueprintgen.model import Position  # noqa: E402
 from blueprintgen.render import (RenderError, render, render_blueprints, render_checked,  # noqa: E402
-                                 render_many)
+                                 diagram_input, render_many)
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "blueprints"
@@ -350,6 +350,45 @@ def test_render_many_keeps_going_and_caches(tmp_path):
     changed = render_many([good[0], good[1].replace("0.3", "0.4")], "svg", 30, cache_dir=tmp_path)
     assert changed.runs == 1 and changed.cached == 1
     assert render_many(jobs, "dot", 30).runs == 0
+
+
+@needs_graphviz
+def test_an_unchanged_input_is_answered_without_making_its_dot(tmp_path):
+    made = []
+
+    def job(text):
+        def make():
+            made.append(text)
+            return text
+        return make
+
+    good = [SMALL.replace("a [", "n ["), SMALL.replace("a [", "m [")]
+    first = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
+    assert first.runs == 2 and made == good
+    made.clear()
+    warm = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
+    assert (warm.runs, warm.cached, made) == (0, 2, [])
+    assert warm.results == first.results
+    # A new input whose DOT is already drawn: the DOT is made, Graphviz is not run.
+    other = render_many([job(good[0])], "svg", 30, cache_dir=tmp_path, inputs=["in-2"])
+    assert (other.runs, other.cached, made) == (0, 1, [good[0]])
+    # A damaged index entry only costs time: it never names a file outside the cache.
+    for entry in tmp_path.glob("*.input"):
+        entry.write_bytes(b"../../../etc/passwd")
+    made.clear()
+    damaged = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
+    assert (damaged.runs, damaged.cached, made) == (0, 2, good)
+    assert damaged.results == first.results
+
+
+def test_diagram_input_changes_with_anything_the_diagram_shows(looping):
+    same = factory.load(factory.looping_yaml())
+    assert diagram_input(looping) == diagram_input(same)
+    assert diagram_input(looping) != diagram_input(replace(looping, title=looping.title + " "))
+    assert diagram_input(looping) != diagram_input(looping, [finding(looping, 1)])
+    step = looping.steps[2]
+    changed = replace(looping, steps=looping.steps[:2] + (replace(step, action=step.action + "!"),) + looping.steps[3:])
+    assert diagram_input(looping) != diagram_input(changed)
 
 
 @needs_graphviz

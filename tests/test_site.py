@@ -265,3 +265,26 @@ def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
     assert f"cannot write the site: No space left on device ({out})" in result.output
     assert "Traceback" not in result.output and not out.exists()
     assert list(tmp_path.iterdir()) == []                  # the staging folder is gone too
+
+
+def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch):
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    cold = build("-o", "site", cwd=tmp_path)
+    assert cold.exit_code == 0, cold.output
+    assert "diagrams ready (7 drawn, 0 from cache)" in cold.stderr
+    first = snapshot(tmp_path / "site")
+    import blueprintgen.site
+
+    def no_dot(*args):
+        raise AssertionError("an unchanged diagram's DOT was made again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(blueprintgen.site, "blueprint_dot", no_dot)
+        warm = build("-o", "site", cwd=tmp_path)
+    assert warm.exit_code == 0, warm.output
+    assert "diagrams ready (0 drawn, 7 from cache)" in warm.stderr
+    assert snapshot(tmp_path / "site") == first
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    changed = build("-o", "site", cwd=tmp_path)
+    assert "diagrams ready (1 drawn, 6 from cache)" in changed.stderr

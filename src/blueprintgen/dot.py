@@ -31,6 +31,7 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from .escape import clean
@@ -147,18 +148,39 @@ _WIDTHS = {False: _width_table(_REGULAR), True: _width_table(_BOLD)}
 _OTHER_WIDTH = {False: 1000, True: 1110}
 
 
-def _char_width(char: str, size: float, bold: bool) -> float:
-    # Graphviz rounds each glyph's advance; 0.3 pt per character covers it.
-    return _WIDTHS[bold].get(char, _OTHER_WIDTH[bold]) * size / 1000 + 0.3
+class _Advances(dict):
+    """Glyph advances of one font size and weight, in 1/10,000 pt, so sums are exact integers."""
+
+    def __init__(self, size: float, bold: bool):
+        # Graphviz rounds each glyph's advance; 0.3 pt per character covers it.
+        super().__init__((char, round(width * size * 10) + 3000) for char, width in _WIDTHS[bold].items())
+        self.other = round(_OTHER_WIDTH[bold] * size * 10) + 3000
+
+    def __missing__(self, char: str) -> int:
+        return self.other
+
+
+@lru_cache(maxsize=None)
+def _advances(size: float, bold: bool) -> _Advances:
+    return _Advances(size, bold)
+
+
+def _units(text: str, advances: _Advances) -> int:
+    return sum(map(advances.__getitem__, text))
+
+
+def _points(units: int) -> float:
+    return units / 10000 * 1.01 + 1
 
 
 def text_width(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
     """A conservative estimate of the width of one line of DejaVu Sans, in points."""
-    return sum(_char_width(char, size, bold) for char in text) * 1.01 + 1
+    return _points(_units(text, _advances(size, bold)))
 
 
 # -- text ----------------------------------------------------------------------------------
 
+_SPACE_RUNS = re.compile(" {2,}")
 _SPACES = {ord(c): " " for c in "\t\n\r\x0b\x0c\x85\u2028\u2029"}
 # Besides what escape.clean drops: what XML forbids in SVG (surrogates, non-characters).
 _NOT_IN_XML = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
@@ -170,34 +192,38 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _NOT_IN_XML.sub("", clean(str(text).translate(_SPACES)))
-    return " ".join(part for part in text.split(" ") if part)   # only " ": badges keep their no-break space
+    return _SPACE_RUNS.sub(" ", text).strip(" ")   # only " ": badges keep their no-break space
 
 
 def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = False) -> list[str]:
     """Greedy word wrap to `width` points; a word longer than a line is broken, never cut."""
+    advances = _advances(size, bold)
+    space = advances[" "]
     lines: list[str] = []
-    current = ""
+    current, used = "", 0   # the line so far and its width in advance units
     for word in clean_text(text).split(" "):
         if not word:
             continue
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, size, bold) <= width:
-            current = candidate
+        units = _units(word, advances)
+        # Widths add up exactly (integers), so the line is never measured again.
+        candidate = used + space + units if current else units
+        if _points(candidate) <= width:
+            current = f"{current} {word}" if current else word
+            used = candidate
             continue
         if current:
             lines.append(current)
-        current = ""
-        if text_width(word, size, bold) > width:
-            chunk, used = "", 1.0
+        if _points(units) > width:
+            chunk, filled = "", 1.0
             for char in word:
-                advance = _char_width(char, size, bold) * 1.01
-                if chunk and used + advance > width:
+                advance = advances[char] / 10000 * 1.01
+                if chunk and filled + advance > width:
                     lines.append(chunk)
-                    chunk, used = "", 1.0
+                    chunk, filled = "", 1.0
                 chunk += char
-                used += advance
-            word = chunk
-        current = word
+                filled += advance
+            word, units = chunk, _units(chunk, advances)
+        current, used = word, units
     if current:
         lines.append(current)
     return lines or [""]

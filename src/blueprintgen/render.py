@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .model import ID_PATTERN, Blueprint
 
 __all__ = [
-    "FORMATS", "PROGRAM", "RenderError", "Rendered", "graphviz_version", "render", "render_checked",
+    "FORMATS", "PROGRAM", "RenderError", "Rendered", "diagram_input", "graphviz_version", "render", "render_checked",
     "render_many", "render_blueprints",
 ]
 
@@ -105,6 +106,34 @@ def _cache_key(dot_text: str, fmt: str) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
+_SHA256 = re.compile(rb"[0-9a-f]{64}")
+
+
+def _input_entry(input_key: str, fmt: str) -> str:
+    # The same Graphviz and format as the DOT key: an upgrade never reuses an old entry.
+    identity = "\0".join([graphviz_version(), PROGRAM, *ARGUMENTS, fmt, input_key])
+    return f"{hashlib.sha256(identity.encode('utf-8')).hexdigest()}.{fmt}.input"
+
+
+@lru_cache(maxsize=None)
+def _code_digest() -> str:
+    """sha256 of blueprintgen's own source, so a new version never reuses an old diagram."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def diagram_input(blueprint: Blueprint, findings: Sequence = ()) -> str:
+    """A key for what a blueprint's diagram is drawn from, cheap to compute without its DOT.
+
+    The DOT text is a pure function of the blueprint, its findings and our code, and
+    dataclass reprs show every field, so equal keys mean equal DOT texts.
+    """
+    identity = f"{_code_digest()}\0{blueprint!r}\0{tuple(findings)!r}"
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -120,41 +149,54 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def render_many(jobs: Sequence[str], fmt: str = "svg", timeout: float = 30.0, workers: int | None = None,
-                cache_dir: str | os.PathLike | None = None, progress=None) -> Rendered:
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _store(path: Path, data: bytes) -> None:
+    try:
+        _write_atomically(path, data)
+    except OSError:
+        pass   # an unwritable cache only costs time
+
+
+def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeout: float = 30.0,
+                workers: int | None = None, cache_dir: str | os.PathLike | None = None, progress=None,
+                inputs: Sequence[str | None] | None = None) -> Rendered:
     """Render many DOT texts in parallel; a failure is returned in its place and the rest go on.
 
-    With `cache_dir`, a result is stored in a file named by sha256(DOT text, format,
-    Graphviz version) and read back instead of rendering again.
+    A job is a DOT text or a function that makes one. With `cache_dir`, a result is
+    stored in a file named by sha256(DOT text, format, Graphviz version) and read back
+    instead of rendering again. `inputs` optionally gives each job a key for what its
+    DOT is made from (see `diagram_input`): the cache then remembers which DOT key it
+    gave, and an unchanged job is answered without making its DOT at all. Each DOT is
+    handed to Graphviz as soon as it is made, so Python and Graphviz work side by side.
     """
     _check_format(fmt)
     jobs = list(jobs)
+    inputs = list(inputs) if inputs is not None else [None] * len(jobs)
+
+    def text_of(index: int) -> str:
+        job = jobs[index]
+        return job() if callable(job) else job
+
     rendered = Rendered(results=[b""] * len(jobs))
     if fmt == "dot":
-        rendered.results = [job.encode("utf-8") for job in jobs]
+        rendered.results = [text_of(index).encode("utf-8") for index in range(len(jobs))]
         return rendered
     cache = Path(cache_dir) if cache_dir is not None else None
-    keys: dict[int, str] = {}
     if cache is not None:
         try:
+            graphviz_version()
             cache.mkdir(parents=True, exist_ok=True)
-            for index, job in enumerate(jobs):
-                keys[index] = _cache_key(job, fmt)
         except RenderError as error:
             rendered.results = [error] * len(jobs)
             return rendered
         except OSError:
-            cache = None  # an unusable cache only costs time
-    todo: dict[str, list[int]] = {}  # identical DOT texts are rendered once
-    for index, job in enumerate(jobs):
-        if cache is not None:
-            try:
-                rendered.results[index] = (cache / f"{keys[index]}.{fmt}").read_bytes()
-                rendered.cached += 1
-                continue
-            except OSError:
-                pass
-        todo.setdefault(job, []).append(index)
+            cache = None
 
     def one(job: str) -> bytes | RenderError:
         try:
@@ -162,23 +204,44 @@ def render_many(jobs: Sequence[str], fmt: str = "svg", timeout: float = 30.0, wo
         except RenderError as error:
             return error
 
-    texts = list(todo)
-    outputs: list[bytes | RenderError] = [b""] * len(texts)
+    waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
+    futures: dict = {}
     with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(one, text): position for position, text in enumerate(texts)}
+        for index in range(len(jobs)):
+            if cache is not None and inputs[index]:
+                dot_key = _read(cache / _input_entry(inputs[index], fmt)) or b""
+                # The entry names a file of ours; anything but a sha256 is a damaged entry.
+                output = _read(cache / f"{dot_key.decode('ascii')}.{fmt}") if _SHA256.fullmatch(dot_key) else None
+                if output is not None:
+                    rendered.results[index] = output
+                    rendered.cached += 1
+                    continue
+            dot_text = text_of(index)
+            dot_key = _cache_key(dot_text, fmt) if cache is not None else dot_text
+            output = _read(cache / f"{dot_key}.{fmt}") if cache is not None else None
+            if output is not None:
+                rendered.results[index] = output
+                rendered.cached += 1
+                if inputs[index]:
+                    _store(cache / _input_entry(inputs[index], fmt), dot_key.encode("ascii"))
+                continue
+            if dot_key not in waiting:
+                waiting[dot_key] = []
+                futures[pool.submit(one, dot_text)] = dot_key
+            waiting[dot_key].append(index)
         for done, future in enumerate(as_completed(futures), start=1):
-            outputs[futures[future]] = future.result()
+            dot_key = futures[future]
+            output = future.result()
+            for index in waiting[dot_key]:
+                rendered.results[index] = output
+            if cache is not None and isinstance(output, bytes):
+                _store(cache / f"{dot_key}.{fmt}", output)
+                for index in waiting[dot_key]:
+                    if inputs[index]:
+                        _store(cache / _input_entry(inputs[index], fmt), dot_key.encode("ascii"))
             if progress:
-                progress("diagrams rendered", done, len(texts))
-    rendered.runs = len(texts)
-    for text, output in zip(texts, outputs):
-        for index in todo[text]:
-            rendered.results[index] = output
-        if cache is not None and isinstance(output, bytes):
-            try:
-                _write_atomically(cache / f"{keys[todo[text][0]]}.{fmt}", output)
-            except OSError:
-                pass
+                progress("diagrams rendered", done, len(futures))
+    rendered.runs = len(futures)
     return rendered
 
 
@@ -202,7 +265,7 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         return [f"{out_dir}: error: cannot create the output folder: {error.strerror or error}"]
-    jobs: list[tuple[Blueprint, Path, str]] = []
+    jobs: list[tuple[Blueprint, Path, tuple]] = []
     taken: set[Path] = set()
     for item in items:
         if isinstance(item, Blueprint):
@@ -221,8 +284,11 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
             problems.append(f"{prefix} another blueprint already wrote {path.name}; give each blueprint its own id")
             continue
         taken.add(path)
-        jobs.append((blueprint, path, blueprint_dot(blueprint, findings)))
-    rendered = render_many([dot for _, _, dot in jobs], fmt, timeout, workers, cache_dir)
+        jobs.append((blueprint, path, tuple(findings)))
+    rendered = render_many([partial(blueprint_dot, blueprint, findings) for blueprint, _, findings in jobs], fmt,
+                           timeout, workers, cache_dir,
+                           inputs=[diagram_input(blueprint, findings) for blueprint, _, findings in jobs]
+                           if cache_dir is not None else None)
     for (blueprint, path, _), result in zip(jobs, rendered.results):
         where = blueprint.position
         prefix = f"{where}: error:" if where else f"{blueprint.file}: error:"

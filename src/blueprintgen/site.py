@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .config import docs_dir_exists
 from .dot import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pages import Layout, site_pages
-from .render import render_many
+from .render import diagram_input, render_many
 from .settings import Settings
 
 __all__ = ["BlueprintsInvalid", "Generated", "generate", "prune_nav", "build_site", "SITE_MARKER",
@@ -89,8 +90,10 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
-    results = render_many([blueprint_dot(a.blueprint, a.findings) for a in analyses], "svg",
-                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress)
+    # Unchanged diagrams are found by what they are drawn from, so their DOT is never made.
+    results = render_many([partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
+                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress,
+                          inputs=[diagram_input(a.blueprint, a.findings) for a in analyses])
     if progress:
         progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
     svgs, problems = {}, []
