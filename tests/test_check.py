@@ -174,3 +174,25 @@ def test_configuration_errors_are_positioned_and_exit_2(tmp_path):
 def test_pre_commit_hook_runs_check():
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "entry: blueprintgen check" in hooks and "id: blueprintgen-check" in hooks
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json", "sarif"])
+def test_worker_processes_give_the_same_report_as_one_process(tmp_path, monkeypatch, fmt):
+    import blueprint_factory
+    from blueprintgen import checking
+    from blueprintgen.report import format_records
+    from blueprintgen.settings import Settings
+
+    for index in range(12):
+        text = blueprint_factory.blueprint_yaml(8 + index, index, branching=0.3, looping=0.2)
+        (tmp_path / f"generated-{index:02}.yaml").write_text(text)
+    (tmp_path / "broken.yaml").write_text("title: Broken\nsteps: [\n")
+    taken = blueprint_factory.load((tmp_path / "generated-03.yaml").read_text()).id
+    (tmp_path / "twin.yaml").write_text(blueprint_factory.blueprint_yaml(5, 99, blueprint_id=taken))
+    one = checking.check_paths([str(tmp_path)], Settings(), fmt, workers=1)
+    monkeypatch.setattr(checking, "PARALLEL_FROM", 1)
+    two = checking.check_paths([str(tmp_path)], Settings(), fmt, workers=2)
+    report = format_records(*one, fmt)
+    assert report == format_records(*two, fmt)
+    assert "broken.yaml" in report and "twin.yaml" in report
+    assert len(one[0]) == 12   # the broken file and the twin that reuses an id are left out

@@ -30,6 +30,8 @@ MAX_PROBLEMS_PER_FILE = 100
 # difflib is quadratic in the length of the list; past this, no suggestion.
 MAX_SUGGESTION_CHOICES = 200
 _DURATION = re.compile(DURATION_PATTERN)
+_LANES = OBJECTS["step"]["lane"].choices
+_ENDS = OBJECTS["step"]["end"].choices
 
 
 @dataclass(frozen=True, order=True)
@@ -71,8 +73,18 @@ def _kind_name(node: Node) -> str:
     return "nothing" if node.is_null else f"the text '{shown(node.text)}'"
 
 
+def _at(where: str, key: str | None) -> str:
+    """`where.key` for a message; built only when there is a problem to report."""
+    return f"{where}.{key}" if key else where
+
+
 class _Reader:
-    """Reads one file's tree into the model; problems accumulate in `problems`."""
+    """Reads one file's tree into the model; problems accumulate in `problems`.
+
+    Every value of every file passes through here, so the valid case is kept
+    cheap: a value's name for messages (`where`, `key`) is only joined when a
+    problem is reported.
+    """
 
     def __init__(self, file: str):
         self.file = file
@@ -95,92 +107,111 @@ class _Reader:
     # -- objects -----------------------------------------------------------------
 
     def fields(self, node: Node, kind: str, where: str) -> dict[str, Node] | None:
-        """The keys of a mapping node after checking unknown and missing keys."""
-        if not isinstance(node, Mapping):
+        """The non-null values of a mapping node by key, after checking unknown and missing keys."""
+        if node.__class__ is not Mapping:
             self.problem(node, f"{where} must be a mapping of keys, not {_kind_name(node)}",
                          f"write it as `key: value` lines; keys: {', '.join(OBJECTS[kind])}")
             return None
         spec = OBJECTS[kind]
         found: dict[str, Node] = {}
+        nulls = False
         for key, value in node.items:
-            if key.text not in spec:
-                suggestion = did_you_mean(key.text, spec)
-                self.problem(key, f"unknown key '{shown(key.text)}' in {where}",
+            name = key.text
+            if name not in spec:
+                suggestion = did_you_mean(name, spec)
+                self.problem(key, f"unknown key '{shown(name)}' in {where}",
                              suggestion or f"known keys: {', '.join(spec)}")
-            found.setdefault(key.text, value)
-        for key, field in spec.items():
-            if field.required and (key not in found or _is_null(found[key])):
-                self.problem(node, f"{where} has no '{key}'", f"add `{key}:`, {field.doc[0].lower()}{field.doc[1:].rstrip('.')}")
-        return {key: value for key, value in found.items() if key in spec and not _is_null(value)}
+            elif name not in found:   # a duplicate key is reported by the tree; the first counts
+                found[name] = value
+                if value.is_null:
+                    nulls = True
+        for name in _REQUIRED[kind]:
+            if name not in found or found[name].is_null:
+                field = spec[name]
+                self.problem(node, f"{where} has no '{name}'",
+                             f"add `{name}:`, {field.doc[0].lower()}{field.doc[1:].rstrip('.')}")
+        if nulls:
+            return {name: value for name, value in found.items() if not value.is_null}
+        return found
 
     # -- scalars -----------------------------------------------------------------
 
-    def text(self, node: Node | None, where: str) -> str | None:
+    def text(self, node: Node | None, where: str, key: str | None = None) -> str | None:
         if node is None:
             return None
-        if not isinstance(node, Scalar):
-            self.problem(node, f"{where} must be text, not {_kind_name(node)}",
+        if node.__class__ is not Scalar:
+            self.problem(node, f"{_at(where, key)} must be text, not {_kind_name(node)}",
                          "write a single line of text, quoted if it contains ': ' or starts with a symbol")
             return None
-        if not clean(node.text).strip():
-            self.problem(node, f"{where} must not be empty", "write the text, or remove the key")
+        value = node.text
+        # Printable text has no control or bidi characters for `clean` to remove.
+        if not value.strip() or (not value.isprintable() and not clean(value).strip()):
+            self.problem(node, f"{_at(where, key)} must not be empty", "write the text, or remove the key")
             return None
-        return node.text
+        return value
 
-    def identifier(self, node: Node | None, where: str, pattern=ID_PATTERN) -> str | None:
-        value = self.text(node, where)
+    def identifier(self, node: Node | None, where: str, pattern=ID_PATTERN, key: str | None = None) -> str | None:
+        value = self.text(node, where, key)
         if value is not None and not pattern.fullmatch(value):
-            self.problem(node, f"{where} '{shown(value)}' is not a valid id",
+            self.problem(node, f"{_at(where, key)} '{shown(value)}' is not a valid id",
                          "use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters"
                          if pattern is ID_PATTERN else "use letters, digits, '-' and '_', at most 64 characters")
             return None
         return value
 
-    def duration(self, node: Node | None, where: str) -> Duration | None:
-        value = self.text(node, where)
+    def duration(self, node: Node | None, where: str, key: str | None = None) -> Duration | None:
+        value = self.text(node, where, key)
         if value is None:
             return None
         match = _DURATION.fullmatch(value)
         if not match:
-            self.problem(node, f"{where} '{shown(value)}' is not a duration", DURATION_HINT)
+            self.problem(node, f"{_at(where, key)} '{shown(value)}' is not a duration", DURATION_HINT)
             return None
         minutes = float(value[:-1]) * MINUTES[value[-1]]
         if minutes > MAX_MINUTES:   # e.g. 400 nines would overflow; nothing real is this long
-            self.problem(node, f"{where} '{shown(value)}' is not a duration", DURATION_HINT)
+            self.problem(node, f"{_at(where, key)} '{shown(value)}' is not a duration", DURATION_HINT)
             return None
         return Duration(value, round(minutes))
 
-    def choice(self, node: Node | None, where: str, choices: tuple[str, ...]) -> str | None:
-        value = self.text(node, where)
+    def choice(self, node: Node | None, where: str, choices: tuple[str, ...], key: str | None = None) -> str | None:
+        value = self.text(node, where, key)
         if value is not None and value not in choices:
             suggestion = did_you_mean(value, choices)
-            self.problem(node, f"{where} '{shown(value)}' is not one of: {', '.join(choices)}", suggestion)
+            self.problem(node, f"{_at(where, key)} '{shown(value)}' is not one of: {', '.join(choices)}", suggestion)
             return None
         return value
 
-    def texts(self, node: Node | None, where: str) -> tuple[str, ...]:
+    def texts(self, node: Node | None, where: str, key: str | None = None) -> tuple[str, ...]:
         if node is None:
             return ()
         if isinstance(node, Scalar):
-            self.problem(node, f"{where} must be a list", f"write it as a list: `{where.rsplit('.', 1)[-1]}: [first, second]`")
+            self.problem(node, f"{_at(where, key)} must be a list",
+                         f"write it as a list: `{_at(where, key).rsplit('.', 1)[-1]}: [first, second]`")
             return ()
         if not isinstance(node, Sequence):
-            self.problem(node, f"{where} must be a list, not {_kind_name(node)}", "write one `- item` line per entry")
+            self.problem(node, f"{_at(where, key)} must be a list, not {_kind_name(node)}",
+                         "write one `- item` line per entry")
             return ()
-        values = (self.text(item, f"{where}[{index}]") for index, item in enumerate(node.items))
-        return tuple(value for value in values if value is not None)
+        values = []
+        for index, item in enumerate(node.items):
+            if item.__class__ is Scalar and item.text.strip() and item.text.isprintable():
+                values.append(item.text)   # the common case, as `text` would find it
+            else:
+                value = self.text(item, f"{_at(where, key)}[{index}]")
+                if value is not None:
+                    values.append(value)
+        return tuple(values)
 
-    def items(self, node: Node | None, where: str) -> list[Node]:
+    def items(self, node: Node | None, where: str, key: str | None = None) -> list[Node]:
         if node is None:
             return []
         if not isinstance(node, Sequence):
-            self.problem(node, f"{where} must be a list, not {_kind_name(node)}", "write one `- ` entry per item")
+            self.problem(node, f"{_at(where, key)} must be a list, not {_kind_name(node)}", "write one `- ` entry per item")
             return []
         return node.items
 
 
-def _is_null(node: Node) -> bool:
-    return isinstance(node, Scalar) and node.is_null
+_REQUIRED = {kind: tuple(name for name, field in spec.items() if field.required) for kind, spec in OBJECTS.items()}
 
 
 def _root_problem(file: str, line: int, column: int, message: str, hint: str | None) -> Loaded:
@@ -302,9 +333,9 @@ def _read_owners(reader: _Reader, node: Node | None) -> tuple[Owner, ...]:
         if found is None:
             continue
         where = f"owners.{key.text}"
-        owners.append(Owner(key.text, reader.text(found.get("name"), f"{where}.name") or "",
-                            reader.text(found.get("team"), f"{where}.team"),
-                            reader.text(found.get("contact"), f"{where}.contact"), reader.position(key)))
+        owners.append(Owner(key.text, reader.text(found.get("name"), where, "name") or "",
+                            reader.text(found.get("team"), where, "team"),
+                            reader.text(found.get("contact"), where, "contact"), reader.position(key)))
     return tuple(owners)
 
 
@@ -315,9 +346,9 @@ def _read_channels(reader: _Reader, node: Node | None, owner_keys: set[str]) -> 
         if found is None:
             continue
         where = f"channels.{key.text}"
-        watched_by = _reference(reader, found.get("watched_by"), f"{where}.watched_by", owner_keys, "owner")
-        channels.append(Channel(key.text, reader.text(found.get("name"), f"{where}.name") or "", watched_by,
-                                reader.duration(found.get("response"), f"{where}.response"), reader.position(key)))
+        watched_by = _reference(reader, found.get("watched_by"), where, owner_keys, "owner", key="watched_by")
+        channels.append(Channel(key.text, reader.text(found.get("name"), where, "name") or "", watched_by,
+                                reader.duration(found.get("response"), where, "response"), reader.position(key)))
     return tuple(channels)
 
 
@@ -335,14 +366,16 @@ def _listing(names, most: int = 8) -> str:
 
 
 def _reference(reader: _Reader, node: Node | None, where: str, known, what: str,
-               pattern=KEY_PATTERN) -> str | None:
-    value = reader.text(node, where)
+               pattern=KEY_PATTERN, key: str | None = None) -> str | None:
+    if node is None:
+        return None
+    value = reader.text(node, where, key)
     if value is None:
         return None
     if value not in known:
         suggestion = did_you_mean(value, known)
         listing = f"known {what}s: {reader.listing(known)}" if known else f"declare it under `{what}s:` first"
-        reader.problem(node, f"{where} refers to unknown {what} '{shown(value)}'", suggestion or listing)
+        reader.problem(node, f"{_at(where, key)} refers to unknown {what} '{shown(value)}'", suggestion or listing)
         return None
     return value
 
@@ -384,37 +417,37 @@ def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: in
                step_ids: set[str], following: dict[str, Node] | None) -> Step | None:
     where = f"steps[{index}]"
     step_id = found.get("id").text if isinstance(found.get("id"), Scalar) else None
-    lane = reader.choice(found.get("lane"), f"{where}.lane", OBJECTS["step"]["lane"].choices)
-    action = reader.text(found.get("action"), f"{where}.action")
-    owner = _reference(reader, found.get("owner"), f"{where}.owner", refs.owners, "owner")
+    get = found.get
+    lane = reader.choice(get("lane"), where, _LANES, "lane")
+    action = reader.text(get("action"), where, "action")
+    owner = _reference(reader, get("owner"), where, refs.owners, "owner", key="owner")
     if owner and lane == "customer":
         reader.problem(found["owner"], f"{where} is in the customer lane, so it has no owner",
                        f"remove `owner:`, or move the step to a staff lane ({', '.join(STAFF_LANES)})")
-    end = reader.choice(found.get("end"), f"{where}.end", OBJECTS["step"]["end"].choices)
+    end = reader.choice(get("end"), where, _ENDS, "end")
     # Read every field before giving up on the step, so all its problems are reported.
-    fields = dict(
-        stage=_reference(reader, found.get("stage"), f"{where}.stage", refs.stages, "stage", None),
-        touchpoint=reader.text(found.get("touchpoint"), f"{where}.touchpoint"),
-        channel=_reference(reader, found.get("channel"), f"{where}.channel", refs.channels, "channel"),
-        evidence=reader.text(found.get("evidence"), f"{where}.evidence"),
-        duration=reader.duration(found.get("duration"), f"{where}.duration"),
-        wait=reader.duration(found.get("wait"), f"{where}.wait"),
-        promise=_read_promise(reader, found.get("promise"), where),
-        fulfils=_reference(reader, found.get("fulfils"), f"{where}.fulfils", step_ids, "step", None),
-        failure=_read_failure(reader, found.get("failure"), where, step_ids),
-        next=_read_next(reader, found, where, step_id, refs, step_ids, following, end),
-    )
-    if None in (step_id, lane, action):
+    stage = _reference(reader, get("stage"), where, refs.stages, "stage", None, "stage")
+    touchpoint = reader.text(get("touchpoint"), where, "touchpoint")
+    channel = _reference(reader, get("channel"), where, refs.channels, "channel", key="channel")
+    evidence = reader.text(get("evidence"), where, "evidence")
+    duration = reader.duration(get("duration"), where, "duration")
+    wait = reader.duration(get("wait"), where, "wait")
+    promise = _read_promise(reader, get("promise"), where)
+    fulfils = _reference(reader, get("fulfils"), where, step_ids, "step", None, "fulfils")
+    failure = _read_failure(reader, get("failure"), where, step_ids)
+    edges = _read_next(reader, found, where, step_id, refs, step_ids, following, end)
+    if step_id is None or lane is None or action is None:
         return None
-    return Step(id=step_id, lane=lane, action=action, owner=owner, end=end, position=reader.position(node), **fields)
+    return Step(step_id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise,
+                fulfils, failure, end, edges, Position(reader.file, node.line, node.column))
 
 
 def _read_promise(reader: _Reader, node: Node | None, where: str) -> Promise | None:
     found = None if node is None else reader.fields(node, "promise", f"{where}.promise")
     if not found:
         return None
-    what = reader.text(found.get("what"), f"{where}.promise.what")
-    within = reader.duration(found.get("within"), f"{where}.promise.within")
+    what = reader.text(found.get("what"), f"{where}.promise", "what")
+    within = reader.duration(found.get("within"), f"{where}.promise", "within")
     return Promise(what, within, reader.position(node)) if what else None
 
 
@@ -422,8 +455,8 @@ def _read_failure(reader: _Reader, node: Node | None, where: str, step_ids: set[
     found = None if node is None else reader.fields(node, "failure", f"{where}.failure")
     if not found:
         return None
-    what = reader.text(found.get("what"), f"{where}.failure.what")
-    recovery = _reference(reader, found.get("recovery"), f"{where}.failure.recovery", step_ids, "step", None)
+    what = reader.text(found.get("what"), f"{where}.failure", "what")
+    recovery = _reference(reader, found.get("recovery"), f"{where}.failure", step_ids, "step", None, "recovery")
     return Failure(what, recovery, reader.position(node)) if what else None
 
 
@@ -441,7 +474,7 @@ def _read_next(reader: _Reader, found: dict[str, Node], where: str, step_id: str
         if step_id is None:
             return ()
         return (Edge(source, next_id, None, None, (), True, reader.position(found["id"])),)
-    entries = [node] if isinstance(node, Scalar) else reader.items(node, f"{where}.next")
+    entries = [node] if isinstance(node, Scalar) else reader.items(node, where, "next")
     if entries and end:
         reader.problem(node, f"{where} has both `end: {end}` and `next:`",
                        "a step that ends the journey has nothing next; remove `next:` or `end:`")
@@ -461,10 +494,10 @@ def _read_edge(reader: _Reader, entry: Node, where: str, source: str, refs: _Ref
     found = reader.fields(entry, "edge", where)
     if found is None:
         return None
-    to = _reference(reader, found.get("to"), f"{where}.to", step_ids, "step", None)
-    via = _reference(reader, found.get("via"), f"{where}.via", refs.channels, "channel")
-    within = reader.duration(found.get("within"), f"{where}.within")
-    carries = reader.texts(found.get("carries"), f"{where}.carries")
+    to = _reference(reader, found.get("to"), where, step_ids, "step", None, "to")
+    via = _reference(reader, found.get("via"), where, refs.channels, "channel", key="via")
+    within = reader.duration(found.get("within"), where, "within")
+    carries = reader.texts(found.get("carries"), where, "carries")
     return Edge(source, to, via, within, carries, False, reader.position(entry)) if to else None
 
 
@@ -475,9 +508,9 @@ def _read_ignores(reader: _Reader, nodes: list[Node], step_ids: set[str]) -> tup
         found = reader.fields(node, "ignore", where)
         if found is None:
             continue
-        rule = reader.choice(found.get("rule"), f"{where}.rule", OBJECTS["ignore"]["rule"].choices)
-        step_id = _reference(reader, found.get("step"), f"{where}.step", step_ids, "step", None)
-        reason = reader.text(found.get("reason"), f"{where}.reason")
+        rule = reader.choice(found.get("rule"), where, OBJECTS["ignore"]["rule"].choices, "rule")
+        step_id = _reference(reader, found.get("step"), where, step_ids, "step", None, "step")
+        reason = reader.text(found.get("reason"), where, "reason")
         if rule and reason:
             ignores.append(Ignore(rule, step_id, reason, reader.position(node)))
     return tuple(ignores)

@@ -1,8 +1,10 @@
 """Findings and load problems -> text, JSON, SARIF 2.1.0 and GitHub annotations. Pure and deterministic.
 
-Reports are made from records: the JSON form of each blueprint's analysis (plain
-dicts), so `check` can analyse files in worker processes and send back only data
-that is cheap to move.
+Reports are made from entries: plain dicts that `check`'s worker processes make
+from each blueprint's analysis (`report_entry`) and send back cheaply. For JSON and
+SARIF an entry is the blueprint's JSON record; for the line formats (text, GitHub)
+it holds the finished report lines and the counts the summary needs, so the lines
+are formatted in parallel and the parent only merges them.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from .escape import clean
 from .loader import Problem
 from .rules import RULES, SEVERITIES
 
-__all__ = ["FORMATS", "SEVERITY_RANK", "record", "format_report", "format_records", "fails", "fails_records"]
+__all__ = ["FORMATS", "SEVERITY_RANK", "record", "report_entry", "format_report", "format_records", "fails",
+           "fails_records"]
 
 FORMATS = ("text", "json", "sarif", "github")
+LINE_FORMATS = ("text", "github")
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 GITHUB_LEVEL = {"high": "error", "medium": "warning", "low": "notice"}
@@ -48,13 +52,28 @@ def record(analysis: Analysis) -> dict:
             "ignored": [_finding_record(f) for f in analysis.ignored]}
 
 
+def report_entry(analysis: Analysis, fmt: str) -> dict:
+    """What a report in `fmt` needs of one blueprint (made in `check`'s worker processes)."""
+    data = record(analysis)
+    if fmt not in LINE_FORMATS:
+        return data
+    return {"file": data["file"], "id": data["id"], "severities": _severities(data), "ignored": len(data["ignored"]),
+            "lines": sorted(_finding_line(f, fmt) for f in data["findings"])}
+
+
+def _severities(entry: dict) -> dict[str, int]:
+    if "severities" in entry:
+        return entry["severities"]
+    return dict(Counter(f["severity"] for f in entry["findings"]))
+
+
 def fails_records(records: list[dict], problems: list[Problem], fail_on: str) -> bool:
     """True when the run should exit 1: an invalid blueprint, or a finding at or above fail_on."""
     if problems:
         return True
     if fail_on == "never":
         return False
-    return any(SEVERITY_RANK[f["severity"]] >= SEVERITY_RANK[fail_on] for r in records for f in r["findings"])
+    return any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for r in records for severity in _severities(r))
 
 
 def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str) -> bool:
@@ -63,12 +82,15 @@ def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str) -> bo
 
 def format_report(analyses: list[Analysis], problems: list[Problem], fmt: str) -> str:
     """The whole report in one format, ending with a newline."""
-    return format_records([record(a) for a in analyses], problems, fmt)
+    return format_records([report_entry(a, fmt) for a in analyses], problems, fmt)
 
 
 def format_records(records: list[dict], problems: list[Problem], fmt: str) -> str:
+    """The report from `report_entry` entries made with the same `fmt`."""
     records = sorted(records, key=lambda r: (r["file"], r["id"]))
-    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](records, problems)
+    if fmt in LINE_FORMATS:
+        return _lines(records, problems, fmt)
+    return {"json": _json, "sarif": _sarif}[fmt](records, problems)
 
 
 def _position_key(f: dict) -> tuple:
@@ -80,8 +102,10 @@ def _all_findings(records: list[dict], key: str = "findings") -> list[dict]:
 
 
 def summary(records: list[dict], problems: list[Problem]) -> str:
-    counts = Counter(f["severity"] for r in records for f in r["findings"])
-    ignored = sum(len(r["ignored"]) for r in records)
+    counts: Counter = Counter()
+    for r in records:
+        counts.update(_severities(r))
+    ignored = sum(r["ignored"] if isinstance(r["ignored"], int) else len(r["ignored"]) for r in records)
     line = f"{', '.join(f'{counts[s]} {s}' for s in reversed(SEVERITIES))} in {len(records)} blueprint(s)"
     if ignored:
         line += f"; {ignored} ignored"
@@ -90,14 +114,30 @@ def summary(records: list[dict], problems: list[Problem]) -> str:
     return line
 
 
-def _text(records: list[dict], problems: list[Problem]) -> str:
-    lines = [(p.file, p.line, p.column, str(p)) for p in problems]
-    lines += [(f["file"], f["line"], f["column"],
-               clean(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}: {f['message']} "
-                     f"(hint: {f['hint']})"))
-              for f in _all_findings(records)]
-    body = [line for *_, line in sorted(lines)]
-    return "\n".join(body + [summary(records, problems)]) + "\n"
+def _finding_line(f: dict, fmt: str) -> tuple[str, int, int, str]:
+    """(file, line, column, the report line) of one finding in a line format."""
+    if fmt == "text":
+        text = clean(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}: {f['message']} "
+                     f"(hint: {f['hint']})")
+    else:
+        title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}")
+        text = (f"::{GITHUB_LEVEL[f['severity']]} file={_escape_property(f['file'])},line={f['line']},"
+                f"col={f['column']},title={title}::{_escape_data(f['message'] + ' (hint: ' + f['hint'] + ')')}")
+    return f["file"], f["line"], f["column"], text
+
+
+def _problem_line(p: Problem, fmt: str) -> tuple[str, int, int, str]:
+    if fmt == "text":
+        return p.file, p.line, p.column, str(p)
+    message = p.message + (f" (hint: {p.hint})" if p.hint else "")
+    return (p.file, p.line, p.column, f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
+            f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}")
+
+
+def _lines(records: list[dict], problems: list[Problem], fmt: str) -> str:
+    # Each entry's lines are sorted already, so this sort mostly walks sorted runs.
+    lines = sorted([_problem_line(p, fmt) for p in problems] + [line for r in records for line in r["lines"]])
+    return "\n".join([line for *_, line in lines] + [summary(records, problems)]) + "\n"
 
 
 def _public(finding: dict) -> dict:
@@ -183,18 +223,3 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _github(records: list[dict], problems: list[Problem]) -> str:
-    lines = []
-    for p in problems:
-        message = p.message + (f" (hint: {p.hint})" if p.hint else "")
-        lines.append((p.file, p.line, p.column, f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
-                      f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}"))
-    for f in _all_findings(records):
-        title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}")
-        lines.append((f["file"], f["line"], f["column"],
-                      f"::{GITHUB_LEVEL[f['severity']]} file={_escape_property(f['file'])},line={f['line']},"
-                      f"col={f['column']},title={title}::{_escape_data(f['message'] + ' (hint: ' + f['hint'] + ')')}"))
-    body = [line for *_, line in sorted(lines)]
-    return "\n".join(body + [summary(records, problems)]) + "\n"

@@ -45,6 +45,8 @@ class Scalar:
 class Mapping:
     """A mapping with its keys in file order."""
 
+    is_null = False   # so any node can be asked, as a Scalar can
+
     line: int
     column: int
     items: list[tuple[Scalar, "Node"]] = field(default_factory=list)
@@ -53,6 +55,8 @@ class Mapping:
 @dataclass(slots=True)
 class Sequence:
     """A list with its items in file order."""
+
+    is_null = False
 
     line: int
     column: int
