@@ -29,7 +29,7 @@ from .settings import Settings
 __all__ = ["Finding", "Handoff", "Metrics", "Analysis", "analyse", "HANDOFF_RULES"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One broken handoff: a rule that fires on a step (or edge, loop, blueprint).
 
@@ -51,7 +51,7 @@ class Finding:
     ignored: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Handoff:
     """An edge between two different actors, and the finding numbers that break it."""
 

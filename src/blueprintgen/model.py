@@ -22,7 +22,7 @@ STATUSES = ("as-is", "to-be")
 CUSTOMER = "(customer)"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Position:
     """Where an element starts in its source file (1-based line and column)."""
 
@@ -34,7 +34,7 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duration:
     """A span of time as the designer wrote it (`4h`) and in minutes."""
 
@@ -45,7 +45,7 @@ class Duration:
         return self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Owner:
     """A person or team who acts in the journey."""
 
@@ -56,7 +56,7 @@ class Owner:
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Channel:
     """A way of reaching someone; unwatched when `watched_by` is None."""
 
@@ -67,7 +67,7 @@ class Channel:
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Promise:
     """A commitment made to the customer at a step."""
 
@@ -76,7 +76,7 @@ class Promise:
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A known failure point at a step, and the step that recovers from it."""
 
@@ -85,7 +85,7 @@ class Failure:
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """One arrow of the journey: from step `source` to step `to`.
 
@@ -101,7 +101,7 @@ class Edge:
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One action in the journey, in one lane."""
 
@@ -127,7 +127,7 @@ class Step:
         return self.lane in STAFF_LANES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ignore:
     """A finding silenced on purpose, with the designer's reason."""
 
