@@ -381,6 +381,25 @@ def test_an_unchanged_input_is_answered_without_making_its_dot(tmp_path):
     assert damaged.results == first.results
 
 
+@needs_graphviz
+def test_the_cache_forgets_what_no_build_used_for_a_month(tmp_path):
+    good = SMALL.replace("a [", "n [")
+    render_many([good], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    ours = sorted(path.name for path in tmp_path.iterdir())
+    assert len(ours) == 2 and {name.split(".", 1)[1] for name in ours} == {"svg", "svg.input"}
+    month = time.time() - render_module.CACHE_MAX_AGE_S - 60
+    stale = tmp_path / ("0" * 64 + ".svg")
+    stale.write_bytes(b"<svg/>")
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("not ours")
+    for path in tmp_path.iterdir():
+        os.utime(path, (month, month))
+    warm = render_many([good], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    assert (warm.runs, warm.cached) == (0, 1)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(ours + ["notes.txt"])
+    assert all(time.time() - (tmp_path / name).stat().st_mtime < 60 for name in ours)   # used: fresh again
+
+
 def test_diagram_input_changes_with_anything_the_diagram_shows(looping):
     same = factory.load(factory.looping_yaml())
     assert diagram_input(looping) == diagram_input(same)

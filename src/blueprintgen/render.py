@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -107,6 +108,10 @@ def _cache_key(dot_text: str, fmt: str) -> str:
 
 
 _SHA256 = re.compile(rb"[0-9a-f]{64}")
+# The names of our cache files; nothing else in the folder is ever touched.
+_CACHE_FILE = re.compile(r"[0-9a-f]{64}\.[a-z]+(\.input)?")
+# Entries no build has used for this long are removed, so the cache does not grow forever.
+CACHE_MAX_AGE_S = 30 * 24 * 3600
 
 
 def _input_entry(input_key: str, fmt: str) -> str:
@@ -163,6 +168,26 @@ def _store(path: Path, data: bytes) -> None:
         pass   # an unwritable cache only costs time
 
 
+def _tidy(cache: Path, used: set[str]) -> None:
+    """Mark the entries this run used as fresh, and remove ours that no run has used for a while."""
+    now = time.time()
+    try:
+        names = os.listdir(cache)
+    except OSError:
+        return
+    for name in names:
+        if not _CACHE_FILE.fullmatch(name):
+            continue
+        path = cache / name
+        try:
+            if name in used:
+                os.utime(path, (now, now))
+            elif now - path.stat().st_mtime > CACHE_MAX_AGE_S:
+                path.unlink()
+        except OSError:
+            pass   # another build may be tidying too
+
+
 def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeout: float = 30.0,
                 workers: int | None = None, cache_dir: str | os.PathLike | None = None, progress=None,
                 inputs: Sequence[str | None] | None = None) -> Rendered:
@@ -206,15 +231,20 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
 
     waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
     futures: dict = {}
+    used: set[str] = set()   # cache files this run read or wrote
     with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
         for index in range(len(jobs)):
-            if cache is not None and inputs[index]:
-                dot_key = _read(cache / _input_entry(inputs[index], fmt)) or b""
+            if progress:
+                progress("diagrams prepared", index + 1, len(jobs))
+            entry = _input_entry(inputs[index], fmt) if cache is not None and inputs[index] else None
+            if entry:
+                dot_key = _read(cache / entry) or b""
                 # The entry names a file of ours; anything but a sha256 is a damaged entry.
                 output = _read(cache / f"{dot_key.decode('ascii')}.{fmt}") if _SHA256.fullmatch(dot_key) else None
                 if output is not None:
                     rendered.results[index] = output
                     rendered.cached += 1
+                    used.update((entry, f"{dot_key.decode('ascii')}.{fmt}"))
                     continue
             dot_text = text_of(index)
             dot_key = _cache_key(dot_text, fmt) if cache is not None else dot_text
@@ -222,8 +252,10 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
             if output is not None:
                 rendered.results[index] = output
                 rendered.cached += 1
-                if inputs[index]:
-                    _store(cache / _input_entry(inputs[index], fmt), dot_key.encode("ascii"))
+                used.add(f"{dot_key}.{fmt}")
+                if entry:
+                    _store(cache / entry, dot_key.encode("ascii"))
+                    used.add(entry)
                 continue
             if dot_key not in waiting:
                 waiting[dot_key] = []
@@ -236,12 +268,16 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                 rendered.results[index] = output
             if cache is not None and isinstance(output, bytes):
                 _store(cache / f"{dot_key}.{fmt}", output)
+                used.add(f"{dot_key}.{fmt}")
                 for index in waiting[dot_key]:
                     if inputs[index]:
                         _store(cache / _input_entry(inputs[index], fmt), dot_key.encode("ascii"))
+                        used.add(_input_entry(inputs[index], fmt))
             if progress:
                 progress("diagrams rendered", done, len(futures))
     rendered.runs = len(futures)
+    if cache is not None:
+        _tidy(cache, used)
     return rendered
 
 
