@@ -1,0 +1,56 @@
+"""The benchmark's inputs are realistic and its script runs end to end (timings are not judged here)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from blueprintgen.analysis import analyse
+from blueprintgen.loader import load_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate  # noqa: E402
+
+
+def test_generated_blueprints_are_valid_and_like_real_ones(tmp_path):
+    generate.write_blueprints(str(tmp_path), 24)
+    loaded = load_paths([str(tmp_path)])
+    assert not loaded.problems, loaded.problems[:3]
+    assert len(loaded.blueprints) == 24
+    for blueprint in loaded.blueprints:
+        assert 20 <= len(blueprint.steps) <= 40
+        assert 5 <= len(blueprint.owners) <= 8
+        assert {"customer", "frontstage", "backstage"} <= {step.lane for step in blueprint.steps}
+        assert any(len(step.next) > 1 for step in blueprint.steps)          # forks
+        assert any(step.promise for step in blueprint.steps) and blueprint.channels
+        assert analyse(blueprint).findings
+    assert any(b.status == "to-be" for b in loaded.blueprints)
+    assert any(step.lane == "support" for b in loaded.blueprints for step in b.steps)
+    # Blueprint i is the same text whatever N is, so one page compares across site sizes.
+    again = tmp_path / "again"
+    generate.write_blueprints(str(again), 3)
+    for path in sorted(again.iterdir()):
+        assert path.read_bytes() == (tmp_path / path.name).read_bytes()
+
+
+def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
+    out = tmp_path / "bench.json"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "2", "--json", str(out)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    assert result.returncode in (0, 1), result.stderr[-2000:]   # 1: a target missed at this tiny N
+    data = json.loads(out.read_text())
+    row = data["rows"][0]
+    assert row["n"] == 2 and row["same_dot_texts"] is True
+    assert (row["cold_graphviz_runs"], row["warm_graphviz_runs"], row["change_graphviz_runs"]) == ([2], [0], [1])
+    assert row["page_bytes"] > 10_000 and row["site_bytes"] > row["page_bytes"]
+    names = {target["target"] for target in data["targets"]}
+    assert {"check <= 1.5x floor", "cold build <= 1.2x floor", "warm build <= 1.1x bare mkdocs",
+            "peak memory of build <= 1.5x bare mkdocs", "analysis 2,000/200 steps <= 15x"} <= names
+    assert "check / floor" in result.stdout and "warm / bare mkdocs" in result.stdout
+    assert not list(scratch.iterdir())   # everything it made is removed
