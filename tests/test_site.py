@@ -213,6 +213,9 @@ def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "half.yaml:3:1: error: YAML syntax error" in output
+    # Only the blueprint that changed is drawn again; the others come from the cache.
+    assert "7 blueprint(s): 7 diagram(s) drawn, 0 from the cache" in output
+    assert "8 blueprint(s): 1 diagram(s) drawn, 7 from the cache" in output
 
 
 def test_progress_is_plain_lines_without_a_terminal_and_silent_with_quiet(tmp_path):

@@ -58,6 +58,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
+        if self.serving:   # the build shows this in its progress display
+            drawn = self.generated.rendered
+            log.info(f"{len(self.generated.analyses)} blueprint(s): {drawn} diagram(s) drawn, "
+                     f"{len(self.generated.analyses) - drawn} from the cache")
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.
             raise PluginError("\n".join(self.generated.render_problems))

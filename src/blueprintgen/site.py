@@ -53,7 +53,7 @@ class Generated:
     analyses: list[Analysis]
     blueprint_pages: set[str]
     render_problems: list[str] = field(default_factory=list)
-    rendered: int = 0
+    rendered: int = 0   # diagrams Graphviz drew; the others came from the cache
     problems: list[Problem] = field(default_factory=list)
 
 
