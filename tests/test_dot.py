@@ -400,6 +400,45 @@ def test_the_cache_forgets_what_no_build_used_for_a_month(tmp_path):
     assert all(time.time() - (tmp_path / name).stat().st_mtime < 60 for name in ours)   # used: fresh again
 
 
+@needs_graphviz
+def test_a_cut_short_or_linked_cache_file_is_drawn_again(tmp_path):
+    cache = tmp_path / "cache"
+    good = SMALL.replace("a [", "n [")
+    first = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    svg = next(cache.glob("*.svg"))
+    svg.write_bytes(first.results[0][:100])                 # a crash in the middle of a write
+    again = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    assert (again.runs, again.results) == (1, first.results)
+    secret = tmp_path / "elsewhere.svg"
+    secret.write_bytes(b"<svg><script>alert(1)</script></svg>")
+    svg.unlink()
+    svg.symlink_to(secret)                                   # the cache never follows a link out
+    linked = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    assert (linked.runs, linked.results) == (1, first.results)
+    assert not svg.is_symlink()
+
+
+def test_left_over_writes_of_a_killed_build_are_removed(tmp_path):
+    old, recent = tmp_path / f".{'a' * 64}.svg.x1y2z3.tmp", tmp_path / f".{'b' * 64}.svg.q7w8e9.tmp"
+    for path in (old, recent):
+        path.write_bytes(b"<svg")
+    os.utime(old, (time.time() - 3 * 24 * 3600,) * 2)
+    render_many([], "svg", 30, cache_dir=tmp_path)
+    assert not old.exists() and recent.exists()              # a write in progress is left alone
+
+
+def test_a_job_that_fails_stops_at_once_without_waiting_for_queued_renders(monkeypatch, tmp_path):
+    monkeypatch.setattr(render_module, "PROGRAM", _slow_program(tmp_path))
+
+    def broken():
+        raise ValueError("cannot make this DOT")
+
+    started = time.monotonic()
+    with pytest.raises(ValueError):
+        render_many([SMALL + f"// {n}" for n in range(6)] + [broken], "svg", 25, workers=1)
+    assert time.monotonic() - started < 20   # six queued 25-second renders were not waited for
+
+
 def test_diagram_input_changes_with_anything_the_diagram_shows(looping):
     same = factory.load(factory.looping_yaml())
     assert diagram_input(looping) == diagram_input(same)

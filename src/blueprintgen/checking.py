@@ -31,7 +31,7 @@ def _check_files(files: list[str], settings: Settings, fmt: str):
     return records, problems, stubs
 
 
-def check_paths(paths: list[str], settings: Settings, fmt: str = "json", workers: int | None = None):
+def check_paths(paths: list[str], settings: Settings, workers: int | None = None, *, fmt: str = "json"):
     """(report entries for `fmt`, problems) for every blueprint under `paths`, as `load_paths` + `analyse` give."""
     files, problems = find_files(paths)
     workers = workers or os.cpu_count() or 1

@@ -123,7 +123,7 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
     from .report import fails_records, format_records
 
     settings = _settings(config_file)
-    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt)
+    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt=fmt)
     click.echo(format_records(records, problems, fmt), nl=False)
     if fails_records(records, problems, fail_on or settings.fail_on):
         sys.exit(EXIT_INVALID)

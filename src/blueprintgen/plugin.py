@@ -59,9 +59,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
         if self.serving:   # the build shows this in its progress display
-            drawn = self.generated.rendered
-            log.info(f"{len(self.generated.analyses)} blueprint(s): {drawn} diagram(s) drawn, "
-                     f"{len(self.generated.analyses) - drawn} from the cache")
+            log.info(f"{len(self.generated.analyses)} blueprint(s): {self.generated.rendered} diagram(s) drawn, "
+                     f"{self.generated.cached} from the cache")
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.
             raise PluginError("\n".join(self.generated.render_problems))

@@ -21,6 +21,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from . import __version__
 from .model import ID_PATTERN, Blueprint
 
 __all__ = [
@@ -108,8 +109,12 @@ def _cache_key(dot_text: str, fmt: str) -> str:
 
 
 _SHA256 = re.compile(rb"[0-9a-f]{64}")
-# The names of our cache files; nothing else in the folder is ever touched.
+# The names of our cache files (and of writes a killed build left); nothing else is touched.
 _CACHE_FILE = re.compile(r"[0-9a-f]{64}\.[a-z]+(\.input)?")
+_LEFT_OVER = re.compile(r"\.[0-9a-f]{64}\.[a-z]+(\.input)?\.[A-Za-z0-9_]+\.tmp")
+_LEFT_OVER_AGE_S = 24 * 3600
+# How each format's output ends: a file cut short (a crash mid-write) is not a hit.
+_ENDINGS = {"svg": b"</svg>", "png": b"IEND\xaeB`\x82", "pdf": b"%%EOF"}
 # Entries no build has used for this long are removed, so the cache does not grow forever.
 CACHE_MAX_AGE_S = 30 * 24 * 3600
 
@@ -120,22 +125,36 @@ def _input_entry(input_key: str, fmt: str) -> str:
     return f"{hashlib.sha256(identity.encode('utf-8')).hexdigest()}.{fmt}.input"
 
 
-@lru_cache(maxsize=None)
-def _code_digest() -> str:
-    """sha256 of blueprintgen's own source, so a new version never reuses an old diagram."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def _code_digest() -> str | None:
+    """sha256 of blueprintgen's version and own source, so other code never reuses a diagram.
+
+    None when the source cannot be read (e.g. an install that ships only bytecode):
+    diagrams are then found by their DOT text alone.
+    """
+    digest = hashlib.sha256(__version__.encode("utf-8") + b"\0")
+    try:
+        sources = sorted(Path(__file__).parent.glob("*.py"))
+        for path in sources:
+            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest() if sources else None
 
 
-def diagram_input(blueprint: Blueprint, findings: Sequence = ()) -> str:
+# Taken when the code is imported: the code that runs is the code that was read.
+_CODE_DIGEST = _code_digest()
+
+
+def diagram_input(blueprint: Blueprint, findings: Sequence = ()) -> str | None:
     """A key for what a blueprint's diagram is drawn from, cheap to compute without its DOT.
 
     The DOT text is a pure function of the blueprint, its findings and our code, and
-    dataclass reprs show every field, so equal keys mean equal DOT texts.
+    dataclass reprs show every field, so equal keys mean equal DOT texts. None when
+    our code cannot be identified.
     """
-    identity = f"{_code_digest()}\0{blueprint!r}\0{tuple(findings)!r}"
+    if _CODE_DIGEST is None:
+        return None
+    identity = f"{_CODE_DIGEST}\0{blueprint!r}\0{tuple(findings)!r}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
@@ -154,11 +173,20 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, fmt: str | None = None) -> bytes | None:
+    """A cache file's bytes; None when missing, unreadable, a symlink, or (with `fmt`) cut short."""
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if fmt is not None and not data[-64:].rstrip().endswith(_ENDINGS.get(fmt, b"")):
+        return None
+    return data
 
 
 def _store(path: Path, data: bytes) -> None:
@@ -186,6 +214,13 @@ def _tidy(cache: Path, used: set[str]) -> None:
                 path.unlink()
         except OSError:
             pass   # another build may be tidying too
+    for name in names:
+        if _LEFT_OVER.fullmatch(name):
+            try:
+                if now - (cache / name).stat().st_mtime > _LEFT_OVER_AGE_S:
+                    (cache / name).unlink()
+            except OSError:
+                pass
 
 
 def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeout: float = 30.0,
@@ -232,7 +267,8 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
     futures: dict = {}
     used: set[str] = set()   # cache files this run read or wrote
-    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1))
+    try:
         for index in range(len(jobs)):
             if progress:
                 progress("diagrams prepared", index + 1, len(jobs))
@@ -240,7 +276,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
             if entry:
                 dot_key = _read(cache / entry) or b""
                 # The entry names a file of ours; anything but a sha256 is a damaged entry.
-                output = _read(cache / f"{dot_key.decode('ascii')}.{fmt}") if _SHA256.fullmatch(dot_key) else None
+                output = _read(cache / f"{dot_key.decode('ascii')}.{fmt}", fmt) if _SHA256.fullmatch(dot_key) else None
                 if output is not None:
                     rendered.results[index] = output
                     rendered.cached += 1
@@ -248,7 +284,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                     continue
             dot_text = text_of(index)
             dot_key = _cache_key(dot_text, fmt) if cache is not None else dot_text
-            output = _read(cache / f"{dot_key}.{fmt}") if cache is not None else None
+            output = _read(cache / f"{dot_key}.{fmt}", fmt) if cache is not None else None
             if output is not None:
                 rendered.results[index] = output
                 rendered.cached += 1
@@ -275,6 +311,11 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                         used.add(_input_entry(inputs[index], fmt))
             if progress:
                 progress("diagrams rendered", done, len(futures))
+    except BaseException:
+        # A job that fails to make its DOT, or Ctrl-C: do not wait for the queued renders.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     rendered.runs = len(futures)
     if cache is not None:
         _tidy(cache, used)

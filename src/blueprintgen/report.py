@@ -136,7 +136,10 @@ def _problem_line(p: Problem, fmt: str) -> tuple[str, int, int, str]:
 
 def _lines(records: list[dict], problems: list[Problem], fmt: str) -> str:
     # Each entry's lines are sorted already, so this sort mostly walks sorted runs.
-    lines = sorted([_problem_line(p, fmt) for p in problems] + [line for r in records for line in r["lines"]])
+    lines = [_problem_line(p, fmt) for p in problems]
+    for r in records:   # a full record (from `record`) is formatted here
+        lines += r["lines"] if "lines" in r else [_finding_line(f, fmt) for f in r["findings"]]
+    lines.sort()
     return "\n".join([line for *_, line in lines] + [summary(records, problems)]) + "\n"
 
 

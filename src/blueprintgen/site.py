@@ -53,7 +53,8 @@ class Generated:
     analyses: list[Analysis]
     blueprint_pages: set[str]
     render_problems: list[str] = field(default_factory=list)
-    rendered: int = 0   # diagrams Graphviz drew; the others came from the cache
+    rendered: int = 0   # diagrams Graphviz drew
+    cached: int = 0     # diagrams read from the cache
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -99,7 +100,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     svgs, problems = {}, []
     for blueprint_id, result in sorted(zip(ids, results.results)):
         if isinstance(result, bytes):
-            svgs[blueprint_id] = result.decode("utf-8")
+            svgs[blueprint_id] = result.decode("utf-8", "replace")   # Graphviz writes UTF-8
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
@@ -110,7 +111,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
             files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg.encode("utf-8")
     files[f"{layout.folder}/assets/blueprintgen.css"] = _stylesheet()
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                     list(loaded.problems))
+                     results.cached, list(loaded.problems))
 
 
 def prune_nav(nav, blueprint_pages: set[str]):
