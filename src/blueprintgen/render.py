@@ -274,13 +274,14 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                 progress("diagrams prepared", index + 1, len(jobs))
             entry = _input_entry(inputs[index], fmt) if cache is not None and inputs[index] else None
             if entry:
-                dot_key = _read(cache / entry) or b""
+                named = _read(cache / entry) or b""
                 # The entry names a file of ours; anything but a sha256 is a damaged entry.
-                output = _read(cache / f"{dot_key.decode('ascii')}.{fmt}", fmt) if _SHA256.fullmatch(dot_key) else None
+                cached_name = f"{named.decode('ascii')}.{fmt}" if _SHA256.fullmatch(named) else None
+                output = _read(cache / cached_name, fmt) if cached_name else None
                 if output is not None:
                     rendered.results[index] = output
                     rendered.cached += 1
-                    used.update((entry, f"{dot_key.decode('ascii')}.{fmt}"))
+                    used.update((entry, cached_name))
                     continue
             dot_text = text_of(index)
             dot_key = _cache_key(dot_text, fmt) if cache is not None else dot_text
@@ -307,8 +308,9 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                 used.add(f"{dot_key}.{fmt}")
                 for index in waiting[dot_key]:
                     if inputs[index]:
-                        _store(cache / _input_entry(inputs[index], fmt), dot_key.encode("ascii"))
-                        used.add(_input_entry(inputs[index], fmt))
+                        entry = _input_entry(inputs[index], fmt)
+                        _store(cache / entry, dot_key.encode("ascii"))
+                        used.add(entry)
             if progress:
                 progress("diagrams rendered", done, len(futures))
     except BaseException:
