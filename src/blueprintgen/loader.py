@@ -73,6 +73,12 @@ def _kind_name(node: Node) -> str:
     return "nothing" if node.is_null else f"the text '{shown(node.text)}'"
 
 
+def _shows_text(value: str) -> bool:
+    """True when something visible is left once `clean` has removed controls and bidi marks."""
+    # Printable text has nothing for `clean` to remove, so it is not run in the common case.
+    return bool(value.strip()) and (value.isprintable() or bool(clean(value).strip()))
+
+
 def _at(where: str, key: str | None) -> str:
     """`where.key` for a message; built only when there is a problem to report."""
     return f"{where}.{key}" if key else where
@@ -144,8 +150,7 @@ class _Reader:
                          "write a single line of text, quoted if it contains ': ' or starts with a symbol")
             return None
         value = node.text
-        # Printable text has no control or bidi characters for `clean` to remove.
-        if not value.strip() or (not value.isprintable() and not clean(value).strip()):
+        if not _shows_text(value):
             self.problem(node, f"{_at(where, key)} must not be empty", "write the text, or remove the key")
             return None
         return value
@@ -194,8 +199,8 @@ class _Reader:
             return ()
         values = []
         for index, item in enumerate(node.items):
-            if item.__class__ is Scalar and item.text.strip() and item.text.isprintable():
-                values.append(item.text)   # the common case, as `text` would find it
+            if item.__class__ is Scalar and _shows_text(item.text):
+                values.append(item.text)   # the common case: no name for messages is needed
             else:
                 value = self.text(item, f"{_at(where, key)}[{index}]")
                 if value is not None:
