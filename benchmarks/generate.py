@@ -250,8 +250,24 @@ def large_yaml(steps: int, seed: int = 7) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-if __name__ == "__main__":   # python benchmarks/generate.py FOLDER COUNT
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    """Command line: write COUNT generated blueprints into FOLDER."""
+    import argparse
 
-    written = write_blueprints(sys.argv[1], int(sys.argv[2]))
-    print(f"{len(written)} blueprint(s) written to {sys.argv[1]}")
+    parser = argparse.ArgumentParser(
+        prog="benchmarks/generate.py",
+        description="Write COUNT synthetic, deterministic service blueprints into FOLDER "
+                    "(the portfolio the benchmark builds).",
+        epilog="example: python benchmarks/generate.py /tmp/portfolio/blueprints 100")
+    parser.add_argument("folder", help="the folder to write <id>.yaml files into (created if missing)")
+    parser.add_argument("count", type=int, help="how many blueprints to write (0 or more)")
+    args = parser.parse_args(argv)
+    if args.count < 0:
+        parser.error("COUNT must be 0 or more")
+    written = write_blueprints(args.folder, args.count)
+    print(f"{len(written)} blueprint(s) written to {args.folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import blueprint_factory as factory  # noqa: E402
 from blueprintgen import render as render_module  # noqa: E402
 from blueprintgen.analysis import Analysis, Finding, Metrics  # noqa: E402
-from blueprintgen.dot import blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
+from blueprintgen.dot import CARD_TEXT_LIMIT, blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
 from blueprintgen.loader import load_paths  # noqa: E402
 from blueprintgen.model import Position  # noqa: E402
 from blueprintgen.render import (RenderError, render, render_blueprints, render_checked,  # noqa: E402
@@ -61,11 +61,19 @@ def test_clean_text_removes_controls_and_bidi_overrides():
 
 
 def test_wrap_text_never_cuts_and_fits():
-    text = "Supercalifragilistic " * 5 + "W" * 300 + " the end"
+    text = "Supercalifragilistic " * 5 + "W" * 80 + " the end"
     lines = wrap_text(text, 120)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(text_width(line) <= 120 for line in lines)
     assert wrap_text("", 100) == [""]
+
+
+def test_a_text_too_long_for_a_card_is_shortened_with_an_ellipsis():
+    text = "word " * 1000
+    lines = wrap_text(text, 120)
+    shown = " ".join(lines)
+    assert shown.endswith("\u2026") and len(shown) <= CARD_TEXT_LIMIT
+    assert text.startswith(shown[:-1].rstrip())
 
 
 def test_text_width_is_at_least_what_graphviz_measures():
@@ -231,7 +239,8 @@ def test_hostile_texts_stay_text():
     assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\x00-\x08\x0b-\x1f]", svg.decode())
     nodes = node_groups(svg)
     long_card = texts(nodes["s2"])
-    assert long_card.replace(" ", "").count("W") == 10_000  # wrapped, never cut
+    # Wrapped, and shortened to the card's limit with an ellipsis (the page shows it whole).
+    assert 100 < long_card.replace(" ", "").count("W") < CARD_TEXT_LIMIT and "\u2026" in long_card
     tooltips = [a.get(f"{XLINK}title") for a in root.iter(f"{SVG}a") if a.get(f"{XLINK}title")]
     assert any('\\N \\G \\\\ "' in tip for tip in tooltips)
     assert any("<script>alert(1)</script>" in tip for tip in tooltips)

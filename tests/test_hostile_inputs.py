@@ -722,3 +722,26 @@ def test_a_fifo_named_like_a_blueprint_does_not_hang_validate(tmp_path):
         pytest.fail("validate hangs on a FIFO named pipe.yaml")
     assert completed.returncode == 1 and "Traceback" not in completed.stderr
     assert completed.stdout.startswith(f"{fifo}:1:1: error: ")
+
+
+# -- texts longer than Graphviz takes: validate, render and build agree ----------------------------
+
+@pytest.mark.parametrize("long", ["x" * 17_000, "word " * 3_500, "\u6f22" * 5_520, "<&>\"'" * 3_000],
+                         ids=["one-word", "words", "cjk", "escaped"])
+def test_texts_longer_than_graphviz_takes_are_drawn_shortened(long, tmp_path):
+    """Graphviz refuses a label over 16,384 bytes ("longer than 16384?"); the card shows the start of
+    such a text with an ellipsis, the tooltip a longer start, and the page (tested elsewhere) all of it."""
+    data = {"title": long, "owners": {"desk": {"name": long}},
+            "steps": [{"id": "a", "lane": "customer", "action": long, "evidence": long, "next": "b",
+                       "promise": {"what": long}},
+                      {"id": "b", "lane": "frontstage", "owner": "desk", "action": long, "fulfils": "a",
+                       "failure": {"what": long}, "end": "resolved"}]}
+    path = tmp_path / "long.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    validated = CliRunner().invoke(main, ["validate", str(path)])
+    assert validated.exit_code == 0, validated.output
+    blueprint, = load_paths([str(path)]).blueprints
+    svg = render(blueprint_dot(analyse(blueprint)), "svg", timeout=60).decode("utf-8")
+    assert "\u2026" in svg
+    rendered = CliRunner().invoke(main, ["render", str(path), "-o", str(tmp_path / "out")])
+    assert rendered.exit_code == 0, rendered.output

@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from blueprintgen.loader import load_bytes, load_file, load_paths
-from blueprintgen.yamltree import MAX_FILE_BYTES
+from blueprintgen import yamltree
+from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
 
 BROKEN = Path(__file__).parent / "broken"
 EXAMPLES = Path(__file__).parent.parent / "blueprints"
@@ -111,3 +113,76 @@ def test_every_example_blueprint_is_valid():
     assert [str(p) for p in loaded.problems] == []
     assert len(loaded.blueprints) == len(files)
     assert any(b.status == "to-be" and b.redesigns for b in loaded.blueprints)
+
+
+# -- the loader's limits and words do not depend on which YAML parser is installed ---------------
+
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+
+
+@pytest.fixture(params=PARSERS, ids=lambda parser: parser.__name__)
+def parser(request, monkeypatch):
+    monkeypatch.setattr(yamltree, "_Parser", request.param)
+    return request.param
+
+
+class _GivesUpEarly(yaml.SafeLoader):
+    """A parser with a flow-level limit of its own, lower than ours would ever meet (newer libyaml
+    stops at about 1,000 levels with its own words): our message must still be the one shown."""
+
+    def fetch_flow_collection_start(self, token_class):
+        if self.flow_level >= 70:
+            raise yaml.scanner.ScannerError("while increasing flow level", self.get_mark(),
+                                            "some library's own words", self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+
+@pytest.mark.parametrize("text, position", [
+    ("title: T\nsteps: " + "[" * 30000 + "]" * 30000 + "\n", (2, 71)),
+    ("title: T\nsteps: " + "{a: " * 30000 + "}" * 30000 + "\n", (2, 260)),
+    ("title: T\nsteps: " + "[" * 64 + "x" + "]" * 64 + "\n", (2, 71)),
+    ("[" * 30000 + "]" * 30000 + "\n", (1, 65)),
+    ("title: T\nsteps:\n" + "- " * 100 + "x\n", (3, 127)),
+], ids=["brackets", "braces", "just-past", "flow-at-the-top", "dashes"])
+def test_nesting_past_the_limit_gets_our_message_with_every_parser(text, position, parser):
+    root, errors = read_tree(text)
+    assert root is None
+    assert [((e.line, e.column), e.message, e.hint) for e in errors] == [
+        (position, TOO_DEEP, "a blueprint needs only a few levels; flatten the structure")]
+
+
+def test_a_parser_that_gives_up_first_still_gets_our_message(monkeypatch):
+    monkeypatch.setattr(yamltree, "_Parser", _GivesUpEarly)
+    errors = read_tree("title: T\nsteps: " + "[" * 100 + "]" * 100 + "\n")[1]
+    assert [(e.line, e.column, e.message) for e in errors] == [(2, 71, TOO_DEEP)]
+    # Brackets that are text (quoted, in a comment, in a block scalar, inside a plain word)
+    # are not nesting: the parser's failure there is an ordinary syntax error.
+    for text in ("title: '" + "[" * 100 + "'\nsteps: [\n",
+                 "# " + "[" * 100 + "\nsteps: [\n",
+                 "title: |\n  " + "[" * 100 + "\nsteps: [\n",
+                 "title: x" + "[" * 100 + "\nsteps: [\n"):
+        errors = read_tree(text)[1]
+        assert [e.message for e in errors] == ["YAML syntax error: a value is missing, or a '[' or '{' is not closed"]
+
+
+def test_just_inside_the_limit_is_read(parser):
+    root, errors = read_tree("title: T\nsteps: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1) + "\n")
+    assert errors == [] and root is not None
+
+
+@pytest.mark.parametrize("text, position, words", [
+    ("title: T\nsteps: [\n", (3, 1), "a value is missing, or a '[' or '{' is not closed"),
+    ("a: b: c\n", (1, 5), "a ':' where no key can start"),
+    ("a:\n\tb: c\n", (2, 1), "a tab, which YAML does not allow for indentation"),
+    ("a: 'x\n", (2, 1), "a quoted text is not closed"),
+    ("a: [x, y\nb: c\n", (2, 2), "a list in [ ] is not closed, or an item is missing its ','"),
+    ("a: {x: y\nb: c\n", (2, 2), "a mapping in { } is not closed, or an entry is missing its ','"),
+    ("a:\n  - x\n - y\n", (3, 2), "this line does not line up with the keys above it"),
+    ("- a\nb: c\n", (2, 1), "this line does not line up with the list items above it"),
+    ("[a]]\n", (1, 4), "more text after the end of the blueprint"),
+    ("a: @x\n", (1, 4), "'@' cannot start a value; put the text in quotes"),
+])
+def test_syntax_errors_are_worded_by_us_the_same_with_every_parser(text, position, words, parser):
+    errors = read_tree(text)[1]
+    assert [((e.line, e.column), e.message) for e in errors] == [(position, f"YAML syntax error: {words}")]

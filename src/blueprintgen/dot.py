@@ -195,13 +195,28 @@ def clean_text(text: str | None) -> str:
     return _SPACE_RUNS.sub(" ", text).strip(" ")   # only " ": badges keep their no-break space
 
 
+# Graphviz refuses a label or attribute longer than 16,384 bytes, and a card is for scanning, not
+# reading: each text on a card shows at most CARD_TEXT_LIMIT characters and a tooltip at most
+# TOOLTIP_LIMIT (escaped, the worst case stays well under Graphviz's limit). The page shows it all.
+CARD_TEXT_LIMIT = 200
+TOOLTIP_LIMIT = 1500
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when something was left out."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ") + "\u2026"
+
+
 def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = False) -> list[str]:
-    """Greedy word wrap to `width` points; a word longer than a line is broken, never cut."""
+    """Greedy word wrap to `width` points; a word longer than a line is broken, never cut.
+
+    Text longer than CARD_TEXT_LIMIT characters is shortened first, with an ellipsis.
+    """
     advances = _advances(size, bold)
     space = advances[" "]
     lines: list[str] = []
     current, used = "", 0   # the line so far and its width in advance units
-    for word in clean_text(text).split(" "):
+    for word in shorten(clean_text(text), CARD_TEXT_LIMIT).split(" "):
         if not word:
             continue
         units = _units(word, advances)
@@ -236,7 +251,7 @@ def _html(text: str) -> str:
 
 def _tooltip(text: str) -> str:
     """A quoted DOT escString that shows `text` literally (tooltips go through two unescapings)."""
-    lines = (clean_text(line) for line in text.split("\n"))
+    lines = (clean_text(line) for line in shorten(text, TOOLTIP_LIMIT).split("\n"))
     escaped = (line.replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"') for line in lines if line)
     return '"' + "\\n".join(escaped) + '"'
 

@@ -132,7 +132,7 @@ def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[Tree
     except yaml.reader.ReaderError as error:
         return None, errors + [_reader_error(text, error)]
     except yaml.MarkedYAMLError as error:
-        return None, errors + [_syntax_error(error)]
+        return None, errors + [_deep_flow_error(text, error) or _syntax_error(text, error)]
     except yaml.YAMLError as error:  # unmarked reader errors
         return None, errors + [TreeError(1, 1, f"YAML error: {error}")]
     finally:
@@ -154,13 +154,133 @@ def _reader_error(text: str, error) -> TreeError:
                      "which YAML does not allow", "delete it; most editors do not show it")
 
 
-def _syntax_error(error: yaml.MarkedYAMLError) -> TreeError:
+# What went wrong, in our words: the parser's own wording differs between libyaml and
+# PyYAML's pure-Python parser and between releases, so it is never shown. Matched on the
+# parser's context first (stable across both), then on a word of its problem.
+_SYNTAX_PROBLEMS = (
+    ("flow sequence", "", "a list in [ ] is not closed, or an item is missing its ','"),
+    ("flow mapping", "", "a mapping in { } is not closed, or an entry is missing its ','"),
+    ("flow node", "", "a value is missing, or a '[' or '{' is not closed"),
+    ("quoted scalar", "escape", "an unknown escape in double-quoted text"),
+    ("quoted scalar", "", "a quoted text is not closed"),
+    ("block mapping", "", "this line does not line up with the keys above it"),
+    ("block collection", "", "this line does not line up with the list items above it"),
+    ("", "mapping values", "a ':' where no key can start"),
+    ("", "document", "more text after the end of the blueprint"),
+)
+
+
+def _syntax_error(text: str, error: yaml.MarkedYAMLError) -> TreeError:
     mark = error.problem_mark or error.context_mark
-    problem = error.problem or "invalid YAML"
-    context = f" {error.context}" if error.context else ""
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return TreeError(line, column, f"YAML syntax error: {problem}{context}",
+    context, problem = error.context or "", error.problem or ""
+    found = text[mark.index] if mark and mark.index < len(text) else ""
+    if "cannot start any token" in problem:
+        what = ("a tab, which YAML does not allow for indentation" if found == "\t"
+                else f"'{shown(found)}' cannot start a value; put the text in quotes")
+    else:
+        what = next((ours for where, word, ours in _SYNTAX_PROBLEMS
+                     if where in context and word in problem), "the YAML cannot be read here")
+    return TreeError(line, column, f"YAML syntax error: {what}",
                      "check indentation, colons and quotes around this point")
+
+
+def _too_deep(line: int, column: int) -> TreeError:
+    return TreeError(line, column, f"nesting deeper than {MAX_DEPTH} levels",
+                     "a blueprint needs only a few levels; flatten the structure")
+
+
+def _deep_flow_error(text: str, error: yaml.MarkedYAMLError) -> TreeError | None:
+    """Our own nesting error when the parser gave up inside brackets nested past MAX_DEPTH.
+
+    libyaml's scanner reads ahead through `[[[[…` and, from some version on, stops at its own
+    flow-level limit before our depth check sees an event. Whatever the installed libyaml does,
+    a file nested too deep must get the same message, so on a syntax error we look for that
+    nesting ourselves (only then: the normal path never pays for this scan).
+    """
+    opener = _deep_flow_opener(text)
+    mark = error.problem_mark or error.context_mark
+    if opener is None or (mark is not None and mark.index < opener):
+        return None
+    before = text[:opener]
+    return _too_deep(before.count("\n") + 1, opener - before.rfind("\n"))
+
+
+def _deep_flow_opener(text: str) -> int | None:
+    """Offset of the first `[` or `{` that opens a level past MAX_DEPTH, or None.
+
+    A small scanner for just what matters here: comments, quoted scalars, block scalars, and
+    that in block context a bracket opens a flow only where a value starts.
+    """
+    if text.count("[") + text.count("{") < MAX_DEPTH:
+        return None
+    # Levels are counted as the event stream does: a block mapping or list at the top is one.
+    first = next((line.lstrip()[:1] for line in text.splitlines()
+                  if line.strip() and not line.lstrip().startswith(("#", "---"))), "")
+    limit = MAX_DEPTH if first in ("[", "{") else MAX_DEPTH - 1
+    depth = 0
+    previous = ""              # last non-blank character on this line ("" at line start)
+    block_indent = -1          # inside a block scalar: lines indented more than this are text
+    i, size = 0, len(text)
+    while i < size:
+        c = text[i]
+        if c == "\n":
+            previous = ""
+            i += 1
+            if block_indent >= 0:
+                end = text.find("\n", i)
+                line = text[i:end if end >= 0 else size]
+                if not line.strip() or len(line) - len(line.lstrip(" ")) > block_indent:
+                    i = end if end >= 0 else size
+                    continue
+                block_indent = -1
+            continue
+        if c in " \t":
+            i += 1
+            continue
+        value_start = previous in ("", "-", ":", "?") if depth == 0 else previous in ("", ",", "[", "{", ":", "?")
+        if c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = end if end >= 0 else size
+            continue
+        if c in "[{" and (depth > 0 or value_start):
+            depth += 1
+            if depth > limit:
+                return i
+        elif c in "]}" and depth > 0:
+            depth -= 1
+        elif c in "'\"" and value_start:
+            i = _after_quoted(text, i)
+            previous = c
+            continue
+        elif c in "|>" and depth == 0 and value_start:
+            line_start = text.rfind("\n", 0, i) + 1
+            block_indent = len(text[line_start:i]) - len(text[line_start:i].lstrip(" "))
+        # Remember only what can start a value: an indicator ("- ", ": ", "? ", or a flow
+        # bracket or comma); anything else is the middle of a plain scalar.
+        if c in "-:?" and (depth > 0 and c == ":" or i + 1 == size or text[i + 1] in " \t\n"):
+            previous = c
+        else:
+            previous = c if c in "[{," else "x"
+        i += 1
+    return None
+
+
+def _after_quoted(text: str, start: int) -> int:
+    """Offset just past the quoted scalar that starts at `start` ('' and \\ escapes honoured)."""
+    quote, i = text[start], start + 1
+    while i < len(text):
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text[i + 1:i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return i
 
 
 def _refuse_extras(event) -> None:
@@ -213,8 +333,7 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node |
                 _refuse_extras(event)
             mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise _Stop(TreeError(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels",
-                                      "a blueprint needs only a few levels; flatten the structure"))
+                raise _Stop(_too_deep(mark.line + 1, mark.column + 1))
             node = (Mapping if kind is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
         elif kind is alias_event:
             if not tolerant:
