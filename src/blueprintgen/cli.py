@@ -181,11 +181,17 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
             sys.exit(EXIT_INVALID)
     _log_mkdocs()
     try:
-        build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
+        warnings = build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
     except (BlueprintsInvalid, SiteError) as error:
         _print_problems(getattr(error, "problems", [error]))
-        click.echo(f"build stopped; {out_dir}/ left as it was", err=True)
+        click.echo("build stopped" + (f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""),
+                   err=True)
         sys.exit(EXIT_INVALID)
+    except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new site was swapped in
+        click.echo(f"build stopped (interrupted); {out_dir}/ left as it was", err=True)
+        sys.exit(EXIT_INVALID)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(f"site built in {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["clean", "html_text", "markdown_text", "cell"]
+__all__ = ["clean", "file_name", "one_line", "html_text", "markdown_text", "cell"]
 
 # C0/C1 controls (but tab and newline), and bidirectional marks, overrides and isolates
 # that can make text read differently from what it is. Zero-width joiners stay:
@@ -22,6 +22,23 @@ _MARKDOWN_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|:~^=<>&\"
 def clean(text: str) -> str:
     """Remove control and bidirectional-override characters; keep everything else."""
     return _INVISIBLE.sub("", text)
+
+
+# In a file name these are written as escapes, so the name shows what it is and stays on its line.
+_NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def file_name(path: str) -> str:
+    """A file name for a line of output: control and bidi characters as `\\x0a`-style escapes.
+
+    A name with a newline in it could otherwise forge a whole line of `validate` or `check` output.
+    """
+    return _NAME_CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", path)
+
+
+def one_line(text: str) -> str:
+    """`clean` text kept on one line: a newline (e.g. from a file name in a message) is written `\\n`."""
+    return clean(text).replace("\n", "\\n")
 
 
 def html_text(text: str) -> str:

@@ -6,12 +6,13 @@ import difflib
 import os
 import stat
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
                     Failure, Ignore, Owner, Position, Promise, Step)
-from .escape import clean
+from .escape import clean, file_name, one_line
 from .gcpause import paused_gc
 from .schema import DURATION_PATTERN, OBJECTS
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
@@ -21,6 +22,8 @@ __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "loa
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 # Page names the site uses for itself; a blueprint id must not take them.
 RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404"})
+# Names Windows keeps for devices: a site folder `blueprints/con/` could not be checked out there.
+WINDOWS_DEVICE_IDS = frozenset({"con", "nul", "aux", "prn", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 MAX_MINUTES = 10_000 * 366 * 24 * 60   # only to keep huge numbers from overflowing
 DURATION_HINT = "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`"
@@ -46,8 +49,8 @@ class Problem:
 
     def __str__(self) -> str:
         # File names and messages can carry control characters from the user's files.
-        hint = f" (hint: {clean(self.hint)})" if self.hint else ""
-        return f"{clean(self.file)}:{self.line}:{self.column}: error: {clean(self.message)}{hint}"
+        hint = f" (hint: {one_line(self.hint)})" if self.hint else ""
+        return f"{file_name(self.file)}:{self.line}:{self.column}: error: {one_line(self.message)}{hint}"
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,14 @@ def _kind_name(node: Node) -> str:
 
 
 def _shows_text(value: str) -> bool:
-    """True when something visible is left once `clean` has removed controls and bidi marks."""
-    # Printable text has nothing for `clean` to remove, so it is not run in the common case.
-    return bool(value.strip()) and (value.isprintable() or bool(clean(value).strip()))
+    """True when something visible is left without controls, bidi marks and zero-width characters."""
+    # Printable text has none of them, so the characters are not looked at in the common case.
+    return bool(value.strip()) and (value.isprintable() or any(
+        not c.isspace() and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in value))
+
+
+# Controls (Cc) and format characters (Cf: bidi marks, U+200B zero-width space, joiners, U+FEFF) show nothing.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
 
 
 def _at(where: str, key: str | None) -> str:
@@ -273,6 +281,9 @@ def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprin
     if blueprint_id in RESERVED_IDS:
         reader.problem(top.get("id", root), f"the id '{shown(blueprint_id)}' is reserved for a page of the site",
                        f"choose another id; reserved: {', '.join(sorted(RESERVED_IDS))}")
+    elif blueprint_id in WINDOWS_DEVICE_IDS:
+        reader.problem(top.get("id", root), f"the id '{blueprint_id}' names a device on Windows, where the site "
+                       "could not be checked out", "set another `id:` or rename the file, e.g. `con-support`")
     stages = reader.texts(top.get("stages"), "stages")
     _check_unique(reader, top.get("stages"), stages, "stage")
     owners = _read_owners(reader, top.get("owners"))
@@ -556,7 +567,13 @@ def _walk(folder: Path, root: Path, files: list[str], problems: list[Problem], s
     if real in seen:
         return
     seen.add(real)
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:   # e.g. mode 000 or 311: report it, and go on with the other folders
+        problems.append(Problem(str(folder), 1, 1, f"cannot read the folder: {error.strerror or error}",
+                                "make it readable (`chmod a+rx`), or move it out of the blueprint folder"))
+        return
+    for entry in entries:
         path = Path(folder, entry.name)
         if entry.name.startswith("."):
             continue
@@ -611,7 +628,7 @@ def check_across(blueprints: list[Blueprint]) -> list[Problem]:
         target = by_id.get(blueprint.redesigns)
         where = blueprint.redesigns_position
         if target is None:
-            suggestion = did_you_mean(blueprint.redesigns, by_id)
+            suggestion = did_you_mean(blueprint.redesigns, set(by_id) - {blueprint.id})   # never itself
             problems.append(Problem(where.file, where.line, where.column,
                                     f"redesigns unknown blueprint '{shown(blueprint.redesigns)}'",
                                     suggestion or "check the id of the as-is blueprint, and check it together with this one"))

@@ -7,6 +7,7 @@ as raw HTML with our own ids, which Material's search still splits sections on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -415,7 +416,12 @@ def owners_page(analyses: list[Analysis], layout: Layout) -> str:
 
 
 def _tag_anchor(tag: str) -> str:
-    return "tag-" + "".join(c if c.isalnum() else "-" for c in tag.lower()).strip("-")
+    """`tag-<slug>`, unique per tag: a tag that is not already its own slug (`Retail`, `a b`) gets
+    a short hash of its exact text, so `Retail`, `retail`, `a b` and `a-b` never share an anchor."""
+    slug = "".join(c if c.isalnum() else "-" for c in tag.lower()).strip("-")
+    if slug == tag:
+        return f"tag-{slug}"
+    return f"tag-{slug}-{hashlib.sha256(tag.encode('utf-8')).hexdigest()[:8]}".replace("--", "-")
 
 
 def tags_page(analyses: list[Analysis], layout: Layout) -> str:

@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from . import __version__
 from .analysis import Analysis, Finding
-from .escape import clean
+from .escape import clean, file_name, one_line
 from .loader import Problem
 from .rules import RULES, SEVERITIES
 
@@ -117,8 +117,8 @@ def summary(records: list[dict], problems: list[Problem]) -> str:
 def _finding_line(f: dict, fmt: str) -> tuple[str, int, int, str]:
     """(file, line, column, the report line) of one finding in a line format."""
     if fmt == "text":
-        text = clean(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}: {f['message']} "
-                     f"(hint: {f['hint']})")
+        text = file_name(f['file']) + one_line(f":{f['line']}:{f['column']}: {f['severity']} {f['rule']}: "
+                                               f"{f['message']} (hint: {f['hint']})")
     else:
         title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}")
         text = (f"::{GITHUB_LEVEL[f['severity']]} file={_escape_property(f['file'])},line={f['line']},"

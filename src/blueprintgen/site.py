@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import io
 import os
+import re
+import secrets
 import shutil
+import stat
+import sys
 import tempfile
+import time
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
@@ -18,6 +25,12 @@ from .loader import Loaded, Problem, load_paths
 from .pages import Layout, site_pages
 from .render import diagram_input, render_many
 from .settings import Settings
+from .stopping import Stopping
+
+try:
+    import fcntl
+except ImportError:   # Windows: no flock; leftovers are removed only once they are a day old
+    fcntl = None
 
 __all__ = ["BlueprintsInvalid", "Generated", "generate", "prune_nav", "build_site", "SITE_MARKER",
            "DEFAULT_CONFIG"]
@@ -137,7 +150,11 @@ def prune_nav(nav, blueprint_pages: set[str]):
 
 
 class SiteError(Exception):
-    """The site could not be built; the previous output is untouched."""
+    """The site could not be built; `kept` tells whether the previous output is untouched."""
+
+    def __init__(self, message: str, kept: bool = True):
+        super().__init__(message)
+        self.kept = kept
 
 
 def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str, strict: bool,
@@ -170,56 +187,218 @@ def _check_replaceable(out: Path) -> None:
                         f"(delete it yourself, or choose another folder with -o)")
 
 
-def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False,
-               loaded: Loaded | None = None, progress=None) -> None:
-    """Build the site into a sibling temporary folder, then swap it in.
+def _output(out_dir: str) -> Path:
+    """Where the site goes. For a symbolic link (e.g. to a server's deployment folder) that is
+    the link's target, replaced as a whole; the link itself stays."""
+    out = Path(out_dir).absolute()
+    return Path(os.path.realpath(out)) if out.is_symlink() else out
 
-    Whatever fails (invalid blueprints, Graphviz, MkDocs, a full disk, Ctrl-C), the
-    previous output stays exactly as it was; only folders carrying our marker are
-    ever deleted.
+
+# The folders a build makes next to the output: the site being built (which holds the
+# previous site once swapped), the previous site (where folders cannot be exchanged), and
+# the empty docs folder MkDocs gets when the project has none.
+_WORK_KINDS = ("building", "old", "docs")
+
+
+def _work_name(out: Path, kind: str) -> Path:
+    return out.parent / f".{out.name}.{kind}-{secrets.token_hex(6)}"
+
+
+def _work_folder(out: Path, kind: str) -> tuple[Path, int | None]:
+    """A new work folder next to `out`, marked and locked: (folder, the lock's descriptor).
+
+    Made with mkdir's mode, so the site gets what a plain `mkdocs build` gives (0755 under
+    umask 022), not mkdtemp's 0700 that a web server running as another user cannot read.
+    """
+    while True:
+        folder = _work_name(out, kind)
+        try:
+            folder.mkdir(0o777)
+            break
+        except FileExistsError:
+            continue
+    if kind != "docs":   # MkDocs must see an empty docs folder; an empty folder counts as ours
+        (folder / SITE_MARKER).write_text("built by blueprintgen\n")
+    return folder, _lock(folder)
+
+
+def _lock(folder: Path, wait: bool = True) -> int | None:
+    """Lock `folder` until the descriptor is closed or the process dies (even by SIGKILL), so a
+    later build can tell a killed build's leftovers from a running build's work.
+
+    Returns the descriptor, or None when the folder is locked by another process (with
+    `wait=False`) or the platform has no `flock` (then nothing is locked).
+    """
+    if fcntl is None:
+        return None
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _unlock(descriptor: int | None) -> None:
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+def _remove(folder: Path) -> str | None:
+    """Remove a work folder; a warning (what is left and why) when that fails."""
+    failures: list[OSError] = []
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=lambda function, path, error: failures.append(error))
+    else:
+        shutil.rmtree(folder, onerror=lambda function, path, info: failures.append(info[1]))
+    if not failures:
+        return None
+    return (f"could not remove {folder}: {failures[0].strerror or failures[0]}; it holds an earlier "
+            f"site or a stopped build, delete it yourself")
+
+
+def _remove_left_overs(out: Path) -> list[str]:
+    """Remove what killed builds left next to `out`; warnings for what cannot be removed.
+
+    Only our work folders are touched: named like them, real folders (not links), carrying
+    our marker or empty, and not locked by a build that is still running.
+    """
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.({'|'.join(_WORK_KINDS)})-[A-Za-z0-9_]+")
+    warnings = []
+    try:
+        names = sorted(name for name in os.listdir(out.parent) if pattern.fullmatch(name))
+    except OSError:
+        return []
+    for name in names:
+        folder = out.parent / name
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode) or not (
+                    (folder / SITE_MARKER).is_file() or not any(folder.iterdir())):
+                continue
+            if fcntl is None and time.time() - os.lstat(folder).st_mtime < _UNLOCKED_AGE_S:
+                continue   # without locks, only old leftovers are surely not a running build's
+            descriptor = _lock(folder, wait=False)
+        except OSError:
+            continue
+        if fcntl is not None and descriptor is None:
+            continue   # a build is running there
+        try:
+            warning = _remove(folder)
+        finally:
+            _unlock(descriptor)
+        if warning:
+            warnings.append(warning)
+    return warnings
+
+
+_UNLOCKED_AGE_S = 24 * 3600
+
+
+def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False,
+               loaded: Loaded | None = None, progress=None) -> list[str]:
+    """Build the site into a sibling folder, then swap it in; return warnings, one line each.
+
+    Whatever fails (invalid blueprints, Graphviz, MkDocs, a full disk, Ctrl-C or SIGTERM),
+    the previous output stays exactly as it was; only folders carrying our marker are ever
+    deleted. What a killed build leaves is removed by the next build.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    out = Path(out_dir).absolute()
+    out = _output(out_dir)
     _check_replaceable(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    except OSError as error:
-        raise SiteError(f"cannot write next to {out}: {error.strerror or error}") from None
-    # Without a config, or when mkdocs.yml is there only for settings (no docs folder),
-    # the generated pages are the whole site: MkDocs gets an empty docs folder of ours.
-    empty_docs = None if config_file and docs_dir_exists(config_file) else tempfile.mkdtemp(prefix="blueprintgen-docs-")
-    try:
-        (staging / SITE_MARKER).write_text("built by blueprintgen\n")
-        config = _mkdocs_config(config_file, empty_docs, str(staging), strict, blueprints_dir, loaded, progress)
+    with Stopping() as stopping:
         try:
-            build(config)
-            (staging / SITE_MARKER).write_text("built by blueprintgen\n")
-            _swap(staging, out)
-        except MkDocsException as error:
-            raise SiteError(str(error).strip() or type(error).__name__) from None
-        except OSError as error:   # a full disk or an unwritable folder: the old site stays
-            raise SiteError(f"cannot write the site: {error.strerror or error}"
-                            + (f" ({error.filename})" if error.filename else "")) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-        if empty_docs:
-            shutil.rmtree(empty_docs, ignore_errors=True)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            warnings = _remove_left_overs(out)
+            staging, staging_lock = _work_folder(out, "building")
+        except OSError as error:
+            raise SiteError(f"cannot write next to {out}: {error.strerror or error}") from None
+        # Without a config, or when mkdocs.yml is there only for settings (no docs folder),
+        # the generated pages are the whole site: MkDocs gets an empty docs folder of ours.
+        empty_docs, docs_lock = (None, None) if config_file and docs_dir_exists(config_file) \
+            else _work_folder(out, "docs")
+        try:
+            config = _mkdocs_config(config_file, str(empty_docs) if empty_docs else None, str(staging), strict,
+                                    blueprints_dir, loaded, progress)
+            try:
+                build(config)
+                (staging / SITE_MARKER).write_text("built by blueprintgen\n")
+                # A stop now would leave the swap half done: it waits, and the build ends normally.
+                with stopping.deferred():
+                    previous = _swap(staging, out)
+                    if previous is not None:
+                        warnings += [w for w in [_remove(previous)] if w]
+            except MkDocsException as error:
+                raise SiteError(str(error).strip() or type(error).__name__) from None
+            except OSError as error:   # a full disk or an unwritable folder: the old site stays
+                raise SiteError(f"cannot write the site: {error.strerror or error}"
+                                + (f" ({error.filename})" if error.filename else "")) from None
+        finally:
+            _unlock(staging_lock)
+            _unlock(docs_lock)
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+            if empty_docs:
+                shutil.rmtree(empty_docs, ignore_errors=True)
+    return warnings
 
 
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux: renameat2 with RENAME_EXCHANGE).
+
+    False when the platform or file system cannot; any other failure is raised.
+    """
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):   # e.g. an old kernel, or NFS
+        return False
+    raise OSError(number, os.strerror(number), str(second))
+
+
+def _libc_renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):   # glibc before 2.28, or no C library to load
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _libc_renameat2()
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _swap(staging: Path, out: Path) -> Path | None:
+    """Put the site in `staging` at `out`; return the folder now holding the previous site, if any.
+
+    With an exchange there is no moment without a site at `out`. Elsewhere it is two renames,
+    and between them (microseconds) `out` does not exist.
+    """
+    if not os.path.lexists(out):
         staging.rename(out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
+        return None
+    if _exchange(staging, out):
+        return staging
+    old = _work_name(out, "old")
     out.rename(old)
-    staging.rename(out)
-    if (old / SITE_MARKER).exists() or not any(old.iterdir()):
-        shutil.rmtree(old)
+    try:
+        staging.rename(out)
+    except OSError as error:
+        try:
+            old.rename(out)
+        except OSError:
+            raise SiteError(f"cannot put the new site in place: {error.strerror or error}; the previous "
+                            f"site is in {old}, move it back to {out}", kept=False) from None
+        raise
+    return old
 
 
 def serve_site(config_file: str | None, blueprints_dir: str | None, address: str) -> None:

@@ -1,0 +1,49 @@
+"""Ctrl-C and SIGTERM stop a build alike, except while the new site is being swapped in."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+__all__ = ["Stopping"]
+
+# SIGTERM is what `timeout`, `docker stop` and a cancelled CI job send.
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+
+
+class Stopping:
+    """While active, SIGTERM raises KeyboardInterrupt as Ctrl-C does, so every `finally` cleans up.
+
+    Inside `deferred()` a stop waits until the block is done and is then dropped: the block
+    finishes the work (the site is swapped in), so stopping after it changes nothing.
+    Signal handlers can only be set in the main thread; elsewhere this does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict = {}
+        self._deferring = False
+
+    def __enter__(self) -> "Stopping":
+        if threading.current_thread() is threading.main_thread():
+            for number in _SIGNALS:
+                self._previous[number] = signal.signal(number, self._stop)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for number, handler in self._previous.items():
+            if handler is not None:   # None: set outside Python, cannot be restored from here
+                signal.signal(number, handler)
+        self._previous.clear()
+
+    def _stop(self, number, frame) -> None:
+        if not self._deferring:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self):
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
