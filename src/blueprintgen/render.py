@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
+import stat
 import subprocess
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from . import __version__
+from .escape import file_name
 from .model import ID_PATTERN, Blueprint
 
 __all__ = [
@@ -44,17 +48,122 @@ def _check_format(fmt: str) -> None:
         raise ValueError(f"unknown diagram format '{fmt}'; use one of: {', '.join(FORMATS)}")
 
 
-def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess:
+# Graphviz output is read into memory whole, so it is capped. A big real diagram (200 steps)
+# is about 1 MiB of SVG; anything near the cap is a broken or hostile Graphviz.
+MAX_OUTPUT_BYTES = 32 * 1024 * 1024
+# Warnings and errors Graphviz prints: the start is kept and shown, the rest is counted.
+MAX_STDERR_BYTES = 8 * 1024
+_CHUNK = 64 * 1024
+# Graphviz processes running now, so an interrupted build stops them instead of waiting.
+_RUNNING: set[subprocess.Popen] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+class _Capped:
+    """Reads one pipe to its end, keeping at most `limit` bytes; `over` says whether more came."""
+
+    def __init__(self, stream, limit: int, on_over=None):
+        self.data = bytearray()
+        self.extra = 0
+        self._stream, self._limit, self._on_over = stream, limit, on_over
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    @property
+    def over(self) -> bool:
+        return self.extra > 0
+
+    def _read(self) -> None:
+        try:
+            while chunk := self._stream.read1(_CHUNK):
+                room = self._limit - len(self.data)
+                self.data += chunk[:room]
+                if len(chunk) > room:
+                    self.extra += len(chunk) - max(room, 0)
+                    if self._on_over:   # no point reading on: stop the writer
+                        self._on_over()
+                        return
+        except (OSError, ValueError):
+            pass   # the pipe was closed because the process was stopped
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Kill the process and everything it started (a wrapper script's children too)."""
     try:
-        # On timeout, subprocess.run kills the process and reaps it before raising.
-        return subprocess.run([PROGRAM, *arguments], input=data, capture_output=True, timeout=timeout)
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError:
+        pass   # it has ended already
+
+
+def stop_running() -> None:
+    """Stop every Graphviz process still running (an interrupted build does not wait for them)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        _stop_group(process)
+
+
+def _feed(process: subprocess.Popen, data: bytes) -> None:
+    try:
+        process.stdin.write(data)
+        process.stdin.close()
+    except (OSError, ValueError):
+        pass   # it stopped reading (it failed, or was stopped); its exit status tells
+
+
+def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess:
+    """Run Graphviz in its own process group, with a time limit and capped output."""
+    try:
+        # Its own session: on timeout the whole group is killed, not only the first process.
+        process = subprocess.Popen([PROGRAM, *arguments], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=os.name == "posix")
     except FileNotFoundError:
         raise RenderError(f"Graphviz is not installed: the `{PROGRAM}` program was not found; {INSTALL_HINT}") from None
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"Graphviz timed out after {timeout:g} s and was stopped; "
-                          "the diagram may be too large, or raise the timeout") from None
     except OSError as error:
         raise RenderError(f"cannot run Graphviz (`{PROGRAM}`): {error.strerror or error}; {INSTALL_HINT}") from None
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+    try:
+        writer = threading.Thread(target=_feed, args=(process, data), daemon=True)
+        writer.start()
+        output = _Capped(process.stdout, MAX_OUTPUT_BYTES, on_over=lambda: _stop_group(process))
+        errors = _Capped(process.stderr, MAX_STDERR_BYTES)
+        output.thread.join(timeout)
+        timed_out = output.thread.is_alive()
+        if timed_out:
+            _stop_group(process)
+        output.thread.join()
+        errors.thread.join(5)
+        if errors.thread.is_alive():   # something it started still holds stderr open
+            _stop_group(process)
+    except BaseException:
+        _stop_group(process)
+        raise
+    finally:
+        # The group is only ever killed before the process is reaped: until then its id
+        # cannot be reused by an unrelated process.
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+        process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+    if timed_out:
+        raise RenderError(f"Graphviz timed out after {timeout:g} s and was stopped; "
+                          "the diagram may be too large, or raise the timeout")
+    if output.over:
+        raise RenderError(f"Graphviz wrote more than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB for one diagram "
+                          "and was stopped; a diagram is far smaller, so check the installed Graphviz "
+                          f"(`{PROGRAM} -V`)")
+    stderr = bytes(errors.data)
+    if errors.over:
+        stderr += f"\n… ({errors.extra:,} more bytes of Graphviz messages not shown)".encode("utf-8")
+    return subprocess.CompletedProcess(process.args, process.returncode, bytes(output.data), stderr)
 
 
 @lru_cache(maxsize=None)
@@ -174,15 +283,20 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _read(path: Path, fmt: str | None = None) -> bytes | None:
-    """A cache file's bytes; None when missing, unreadable, a symlink, or (with `fmt`) cut short."""
+    """A cache file's bytes; None when missing, unreadable, a symlink, not a regular file (a FIFO
+    would block), larger than any diagram may be, or (with `fmt`) cut short."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
         with os.fdopen(descriptor, "rb") as handle:
-            data = handle.read()
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            data = handle.read(MAX_OUTPUT_BYTES + 1)
     except OSError:
+        return None
+    if len(data) > MAX_OUTPUT_BYTES:
         return None
     if fmt is not None and not data[-64:].rstrip().endswith(_ENDINGS.get(fmt, b"")):
         return None
@@ -314,8 +428,9 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
             if progress:
                 progress("diagrams rendered", done, len(futures))
     except BaseException:
-        # A job that fails to make its DOT, or Ctrl-C: do not wait for the queued renders.
+        # A job that fails to make its DOT, or Ctrl-C: do not wait for the queued or running renders.
         pool.shutdown(wait=False, cancel_futures=True)
+        stop_running()
         raise
     pool.shutdown()
     rendered.runs = len(futures)
@@ -353,8 +468,7 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
             blueprint, findings = item.blueprint, item.findings
         else:
             blueprint, findings = item
-        where = blueprint.position
-        prefix = f"{where}: error:" if where else f"{blueprint.file}: error:"
+        prefix = f"{file_name(str(blueprint.position or blueprint.file))}: error:"
         path = folder / f"{blueprint.id}.{fmt}"
         if not ID_PATTERN.fullmatch(blueprint.id or "") or not _inside(path, folder):
             problems.append(f"{prefix} the blueprint id '{blueprint.id}' cannot name a file in {out_dir}")
@@ -369,8 +483,7 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
                            inputs=[diagram_input(blueprint, findings) for blueprint, _, findings in jobs]
                            if cache_dir is not None else None)
     for (blueprint, path, _), result in zip(jobs, rendered.results):
-        where = blueprint.position
-        prefix = f"{where}: error:" if where else f"{blueprint.file}: error:"
+        prefix = f"{file_name(str(blueprint.position or blueprint.file))}: error:"
         if isinstance(result, RenderError):
             problems.append(f"{prefix} cannot render the diagram of '{blueprint.id}': {result}")
             continue

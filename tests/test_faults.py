@@ -1,0 +1,401 @@
+"""Faults and edge cases from the adversarial pass (issue 15): each one is reproduced for real.
+
+Real subprocesses, real signals, real file modes (run as an unprivileged user when the suite runs
+as root, since root is not stopped by modes), and a fake Graphviz placed first on PATH where a
+fault of Graphviz itself is the point (a third-party program misbehaving).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from blueprintgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "blueprints"
+CLI = [sys.executable, "-m", "blueprintgen"]
+NEATO = shutil.which("neato")
+NOBODY = 65534
+
+
+def unprivileged() -> list[str]:
+    """A command prefix that drops root, whose power to ignore file modes would hide the fault."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+def _make_removable(folder: Path) -> None:
+    os.chmod(folder, 0o777)
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            _make_removable(Path(entry.path))
+
+
+@pytest.fixture
+def shared(tmp_path_factory):
+    """A project folder any user may write in (pytest's own temporary folders are private)."""
+    folder = Path(tempfile.mkdtemp(prefix="bpg-faults-"))
+    folder.chmod(0o777)
+    yield folder
+    _make_removable(folder)
+    shutil.rmtree(folder)
+
+
+def run(*args, cwd: Path, nobody: bool = False, path_first: Path | None = None, timeout: float = 120,
+        **popen) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HOME": str(cwd)}
+    if path_first:
+        env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
+    prefix = unprivileged() if nobody else []
+    return subprocess.run([*prefix, *CLI, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout, **popen)
+
+
+def start(*args, cwd: Path, path_first: Path | None = None) -> subprocess.Popen:
+    env = {**os.environ, "HOME": str(cwd)}
+    if path_first:
+        env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
+    return subprocess.Popen([*CLI, *map(str, args)], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def project(folder: Path, *names: str) -> Path:
+    """`folder/blueprints` with the named examples (all of them when none are named)."""
+    blueprints = folder / "blueprints"
+    blueprints.mkdir()
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        if not names or path.stem in names:
+            shutil.copy(path, blueprints / path.name)
+    return blueprints
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def work_folders(folder: Path) -> list[str]:
+    """What a build makes next to its output: `.site.building-*`, `.site.old-*`, `.site.docs-*`."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site."))
+
+
+def fake_graphviz(folder: Path, body: str) -> Path:
+    """A `neato` first on PATH: answers -V like the real one, runs `body` (sh) for drawings.
+
+    The real Graphviz is at $REAL; the DOT text arrives on stdin.
+    """
+    bin_folder = folder / "fake-bin"
+    bin_folder.mkdir()
+    script = bin_folder / "neato"
+    script.write_text(textwrap.dedent(f"""\
+        #!/bin/sh
+        REAL={NEATO}
+        if [ "$1" = "-V" ]; then exec "$REAL" -V; fi
+        """) + textwrap.dedent(body))
+    script.chmod(0o755)
+    return bin_folder
+
+
+def _wait_until(condition, seconds: float = 60.0, what: str = "the condition") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:   # a zombie has ended; only its exit status is left for its parent
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def _pids(folder: Path) -> list[int]:
+    return [int(p.stem) for p in folder.glob("*.pid")]
+
+
+needs_graphviz = pytest.mark.skipif(NEATO is None, reason="Graphviz is not installed")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes and signals are POSIX")
+
+
+# -- 1. unreadable folders -----------------------------------------------------------------------
+
+FOLDER_HINT = "(hint: make it readable (`chmod a+rx`), or move it out of the blueprint folder)"
+
+
+@posix_only
+@pytest.mark.parametrize("command", ["validate", "check", "render", "build"])
+@pytest.mark.parametrize("unreadable, mode", [("blueprints/sub", 0o000), ("blueprints", 0o000),
+                                              ("blueprints", 0o311)], ids=["sub-000", "folder-000", "folder-311"])
+def test_an_unreadable_folder_is_one_positioned_line(command, unreadable, mode, shared):
+    project(shared, "ortho-shoes-prescription")
+    (shared / "blueprints" / "sub").mkdir()
+    shutil.copy(EXAMPLES / "double-charge-refund.yaml", shared / "blueprints" / "sub")
+    (shared / unreadable).chmod(mode)
+    completed = run(command, cwd=shared, nobody=True)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"{unreadable}:1:1: error: cannot read the folder: Permission denied {FOLDER_HINT}" in output
+    if unreadable == "blueprints/sub" and command == "validate":   # the other files are still checked
+        assert completed.stderr.endswith("1 error(s); 1 blueprint(s) valid\n")
+
+
+# -- 2. the swap tells the truth, a symlinked output keeps its link, marked leftovers go ------------
+
+@posix_only
+@needs_graphviz
+def test_a_site_folder_that_cannot_be_emptied_is_replaced_and_the_message_is_true(shared):
+    blueprints = project(shared, "ortho-shoes-prescription")
+    first = run("build", "-q", cwd=shared, nobody=True)
+    assert first.returncode == 0, first.stderr
+    (shared / "site").chmod(0o555)   # its files cannot be deleted by the user any more
+    shoes = blueprints / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Second ", 1))
+    second = run("build", "-q", cwd=shared, nobody=True)
+    assert second.returncode == 0, second.stderr
+    assert "left as it was" not in second.stderr
+    assert "Second" in (shared / "site/blueprints/ortho-shoes-prescription/index.html").read_text()
+    left, = work_folders(shared)
+    assert re.fullmatch(rf"warning: could not remove {re.escape(str(shared))}/\.site\.building-\w+: Permission "
+                        r"denied; it holds an earlier site or a stopped build, delete it yourself\n", second.stderr)
+    assert (shared / left / ".blueprintgen-site").exists()    # the earlier site, marked as ours
+    _make_removable(shared / left)
+    third = run("build", "-q", cwd=shared, nobody=True)
+    assert third.returncode == 0 and third.stderr == ""
+    assert work_folders(shared) == []                          # the next build removed it
+
+
+@needs_graphviz
+def test_a_symlinked_output_keeps_its_link_and_its_target_is_replaced(tmp_path):
+    blueprints = project(tmp_path, "ortho-shoes-prescription")
+    deploy = tmp_path / "srv" / "www"
+    deploy.parent.mkdir()
+    first = run("build", "-q", "-o", deploy, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "site").symlink_to(deploy)
+    shoes = blueprints / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Linked ", 1))
+    second = run("build", "-q", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert os.readlink(tmp_path / "site") == str(deploy)
+    assert "Linked" in (deploy / "blueprints/ortho-shoes-prescription/index.html").read_text()
+    assert sorted(p.name for p in deploy.parent.iterdir()) == ["www"]
+    assert work_folders(tmp_path) == []
+
+
+@needs_graphviz
+def test_only_marked_or_empty_work_folders_left_by_earlier_runs_are_removed(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    marked = [tmp_path / ".site.building-abc123", tmp_path / ".site.old-x_Y9"]
+    for folder in marked:
+        folder.mkdir()
+        (folder / ".blueprintgen-site").write_text("built by blueprintgen\n")
+        (folder / "index.html").write_text("old")
+    (tmp_path / ".site.docs-q1").mkdir()                      # empty: ours
+    foreign = tmp_path / ".site.building-mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("not ours")              # no marker: never touched
+    planted = tmp_path / ".site.old-link"
+    planted.symlink_to(foreign)                                 # a link is never followed
+    in_use = tmp_path / ".site.building-running"
+    in_use.mkdir()
+    (in_use / ".blueprintgen-site").write_text("built by blueprintgen\n")
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""\
+        import fcntl, os, sys, time
+        descriptor = os.open({str(in_use)!r}, os.O_RDONLY)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        print("locked", flush=True)
+        time.sleep(120)
+        """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"           # a build that is still running
+        built = run("build", "-q", cwd=tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert built.returncode == 0, built.stderr
+    assert work_folders(tmp_path) == [".site.building-mine", ".site.building-running", ".site.old-link"]
+    assert (foreign / "notes.txt").read_text() == "not ours"
+
+
+# -- 3. kills: SIGTERM is Ctrl-C, SIGKILL leftovers go at the next build, no moment without a site -----
+
+SLOW_GRAPHVIZ = """\
+    echo $$ > "$MARKS/$$.pid"
+    sleep 120
+    """
+
+
+def _killed_build(tmp_path: Path, number: int):
+    """A real build stopped by signal `number` while Graphviz runs (a slow fake one)."""
+    project(tmp_path)
+    built = run("build", "-q", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    before = snapshot(tmp_path / "site")
+    shutil.rmtree(tmp_path / ".cache")                           # so the diagrams are drawn again
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    fake = fake_graphviz(tmp_path, SLOW_GRAPHVIZ.replace("$MARKS", str(marks)))
+    build = start("build", "-q", cwd=tmp_path, path_first=fake)
+    try:
+        _wait_until(lambda: _pids(marks), what="Graphviz starting")
+        assert any(name.startswith(".site.building-") for name in work_folders(tmp_path))
+        build.send_signal(number)
+        stdout, stderr = build.communicate(timeout=20)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    return build.returncode, stderr, before, marks
+
+
+@posix_only
+@needs_graphviz
+def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_nothing_behind(tmp_path):
+    status, stderr, before, marks = _killed_build(tmp_path, signal.SIGTERM)
+    assert status == 1 and "Traceback" not in stderr
+    assert stderr.endswith("build stopped (interrupted); site/ left as it was\n"), stderr
+    assert snapshot(tmp_path / "site") == before
+    assert work_folders(tmp_path) == []
+    assert not [pid for pid in _pids(marks) if _alive(pid)]     # no Graphviz left running
+
+
+@posix_only
+@needs_graphviz
+def test_what_sigkill_leaves_is_removed_by_the_next_build(tmp_path):
+    status, _, before, marks = _killed_build(tmp_path, signal.SIGKILL)
+    for pid in _pids(marks):   # Graphviz outlives a SIGKILL of the build (documented); end the fake one
+        os.kill(pid, signal.SIGKILL)
+    assert status == -signal.SIGKILL
+    assert snapshot(tmp_path / "site") == before
+    left = work_folders(tmp_path)
+    assert [name.split("-")[0] for name in left] == [".site.building", ".site.docs"]
+    rebuilt = run("build", "-q", cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert work_folders(tmp_path) == []
+    assert snapshot(tmp_path / "site") == before
+
+
+POLLER = """\
+import os, sys, time
+out, seconds = sys.argv[1], float(sys.argv[2])
+missing = checks = 0
+end = time.monotonic() + seconds
+print("polling", flush=True)
+while time.monotonic() < end:
+    checks += 1
+    if not os.path.exists(out):
+        missing += 1
+print(missing, checks)
+"""
+
+
+@posix_only
+def test_the_site_never_disappears_while_a_new_one_is_swapped_in(tmp_path):
+    """Another process looks at site/ all the time while 400 new sites are swapped in."""
+    from blueprintgen.site import _swap
+
+    out = tmp_path / "site"
+    out.mkdir()
+    poller = subprocess.Popen([sys.executable, "-c", POLLER, str(out), "6"], stdout=subprocess.PIPE, text=True)
+    assert poller.stdout.readline() == "polling\n"
+    for number in range(400):
+        staging = tmp_path / f".site.building-{number}"
+        staging.mkdir()
+        previous = _swap(staging, out)
+        if previous is not None:   # the folder now holding the previous site
+            previous.rmdir()
+    missing, checks = map(int, poller.communicate(timeout=30)[0].split())
+    assert checks > 1000
+    assert missing == 0, f"site/ was missing {missing} times"
+
+
+@posix_only
+@needs_graphviz
+def test_the_site_gets_the_mode_a_plain_mkdocs_build_gives(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    built = run("build", "-q", cwd=tmp_path, preexec_fn=lambda: os.umask(0o022))
+    assert built.returncode == 0, built.stderr
+    folders = [tmp_path / "site", *[p for p in (tmp_path / "site").rglob("*") if p.is_dir()]]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in folders} == {"0o755"}
+
+
+# -- 7. Graphviz output limits -------------------------------------------------------------------
+
+HUGE_SVG = """\
+    "$REAL" "$@" | sed 's#</svg>##'
+    head -c 40000000 /dev/zero | tr '\\0' ' '
+    echo '</svg>'
+    """
+
+
+@needs_graphviz
+def test_graphviz_output_over_the_cap_fails_and_is_never_cached(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    fake = fake_graphviz(tmp_path, HUGE_SVG)
+    huge = run("build", "-q", cwd=tmp_path, path_first=fake)
+    assert huge.returncode == 1 and "Traceback" not in huge.stderr
+    assert ("diagram of blueprint 'ortho-shoes-prescription' failed: Graphviz wrote more than 32 MiB for one "
+            "diagram and was stopped; a diagram is far smaller, so check the installed Graphviz (`neato -V`)"
+            ) in huge.stderr
+    assert not (tmp_path / "site").exists()
+    assert max((p.stat().st_size for p in (tmp_path / ".cache").rglob("*") if p.is_file()), default=0) < 1_000_000
+    real = run("build", "-q", cwd=tmp_path)
+    assert real.returncode == 0, real.stderr
+    assert (tmp_path / "site/blueprints/diagrams/ortho-shoes-prescription.svg").stat().st_size < 1_000_000
+
+
+@needs_graphviz
+def test_graphviz_messages_are_shown_only_up_to_a_limit(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    fake = fake_graphviz(tmp_path, """\
+        head -c 20000000 /dev/zero | tr '\\0' 'e' >&2
+        exit 3
+        """)
+    failed = run("render", "-o", tmp_path / "out", cwd=tmp_path, path_first=fake)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "Graphviz failed (exit status 3): eeee" in failed.stderr
+    assert "… (19,991,808 more bytes of Graphviz messages not shown)" in failed.stderr
+    assert len(failed.stderr) < 10_000
+
+
+@posix_only
+@needs_graphviz
+def test_on_timeout_everything_graphviz_started_is_stopped(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\nplugins:\n  - blueprints:\n      dot_timeout: 1\n")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    fake = fake_graphviz(tmp_path, f"""\
+        sleep 120 &
+        echo $! > "{marks}/$!.pid"
+        wait
+        """)
+    began = time.monotonic()
+    failed = run("render", "-o", tmp_path / "out", cwd=tmp_path, path_first=fake, timeout=60)
+    assert time.monotonic() - began < 30
+    assert failed.returncode == 1
+    assert "Graphviz timed out after 1 s and was stopped" in failed.stderr
+    child, = _pids(marks)
+    _wait_until(lambda: not _alive(child), 5, "the wrapper's child stopping")
