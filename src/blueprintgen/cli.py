@@ -231,7 +231,9 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
     from .site import serve_site
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    _settings(config_file)
+    folder = blueprints_dir or _settings(config_file).blueprints_dir
+    if not os.path.isdir(folder):   # as build says it, instead of MkDocs' "Aborted with a BuildError!"
+        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
     _log_mkdocs()
     import logging
     logging.getLogger("mkdocs").setLevel(logging.INFO)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 from dataclasses import dataclass
 
 from .loader import Problem, did_you_mean
 from .rules import RULE_BY_SLUG
 from .settings import FAIL_ON_CHOICES, SEVERITY_CHOICES, Settings
-from .yamltree import Mapping, Node, Scalar, Sequence, decode, read_tree
+from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists"]
 
@@ -39,25 +41,77 @@ class _Value:
     column: int = 1
     key_line: int = 1
     key_column: int = 1
+    file: str | None = None   # the file it was read from (a parent through INHERIT), if not the config's
+
+
+CONFIG_HINTS = {   # the reader's hints are for blueprints; these are for mkdocs.yml
+    "the file is empty": "write MkDocs settings, at least `site_name: ...`, or remove the file to use the built-in site",
+    "the file is binary (it contains a NUL byte)": "mkdocs.yml is a UTF-8 text file",
+    "the file is not valid UTF-8": "save mkdocs.yml with UTF-8 encoding",
+}
 
 
 def _read_root(path: str) -> Mapping:
-    with open(path, "rb") as handle:
-        data = handle.read()
+    """The file's tree, read by the same rules as a blueprint: a regular file of at most 1 MiB."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):   # a FIFO would block, /dev/zero never ends
+            raise ConfigError([Problem(path, 1, 1, "the configuration is not a regular file",
+                                       "give the project's mkdocs.yml")])
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ConfigError([Problem(path, 1, 1, f"cannot read the configuration: {error.strerror}",
+                                   "check that it exists and is readable")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ConfigError([Problem(path, 1, 1, f"the configuration is larger than {MAX_FILE_BYTES // 1024} KiB",
+                                   "mkdocs.yml holds settings only; check that this is the right file")])
     text, error = decode(data)
     root, errors = (None, [error]) if error else read_tree(text, tolerant=True)
     if errors or not isinstance(root, Mapping):
-        problems = [Problem(path, e.line, e.column, e.message, e.hint) for e in errors if e] or [
-            Problem(path, 1, 1, "mkdocs.yml must be a mapping of settings")]
+        problems = [Problem(path, e.line, e.column, e.message, CONFIG_HINTS.get(e.message, e.hint))
+                    for e in errors if e] or [Problem(path, 1, 1, "mkdocs.yml must be a mapping of settings")]
         raise ConfigError(problems)
     return root
 
 
+def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Value]:
+    """The settings of `path` with those it inherits (`INHERIT:`), merged as MkDocs merges them:
+    mappings key by key, anything else replaced by the inheriting file's value."""
+    values = _node_values(_read_root(path), path)
+    parent = values.pop("INHERIT", None)
+    if parent is None or parent.value is None:
+        return values
+    if not isinstance(parent.value, str):
+        raise ConfigError([Problem(path, parent.line, parent.column, "INHERIT must name a file",
+                                   "e.g. `INHERIT: ../base.yml`, relative to this file")])
+    parent_path = os.path.normpath(os.path.join(os.path.dirname(path), parent.value))
+    real = os.path.realpath(parent_path)
+    if real in inheriting or real == os.path.realpath(path):
+        raise ConfigError([Problem(path, parent.line, parent.column,
+                                   f"INHERIT: '{shown(parent.value)}' is already inheriting this file (a loop)",
+                                   "remove one INHERIT: of the loop")])
+    if not os.path.exists(parent_path):
+        raise ConfigError([Problem(path, parent.line, parent.column,
+                                   f"INHERIT: '{shown(parent.value)}' does not exist",
+                                   "the path is relative to this file")])
+    return _merged(_read_config(parent_path, (*inheriting, os.path.realpath(path))), values)
+
+
+def _merged(parent: dict, child: dict) -> dict:
+    merged = dict(parent)
+    for key, value in child.items():
+        below = merged.get(key)
+        if below is not None and isinstance(below.value, dict) and isinstance(value.value, dict):
+            value = _Value(_merged(below.value, value.value), value.line, value.column, value.key_line,
+                           value.key_column, value.file)
+        merged[key] = value
+    return merged
+
+
 def docs_dir_exists(config_file: str) -> bool:
-    """Whether the docs folder mkdocs.yml names (default `docs`) is there."""
-    root = _read_root(config_file)
-    value = next((v for k, v in root.items if k.text == "docs_dir"), None)
-    name = value.text if isinstance(value, Scalar) and not value.is_null else "docs"
+    """Whether the docs folder mkdocs.yml names (default `docs`, or inherited) is there."""
+    value = _read_config(config_file).get("docs_dir")
+    name = value.value if value is not None and isinstance(value.value, str) else "docs"
     return os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(config_file)), name))
 
 
@@ -69,40 +123,49 @@ def load_settings(config_file: str | None) -> tuple[Settings, str | None]:
     path = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
     if path is None:
         return Settings(), None
-    try:
-        root = _read_root(path)
-    except OSError as error:
-        raise ConfigError([Problem(path, 1, 1, f"cannot read the configuration: {error.strerror}")]) from None
-    options = _plugin_options(root)
+    options = _plugin_options(_read_config(path))
     settings = settings_from_options(options, path)
     base = os.path.dirname(path)
     return Settings(**{**settings.__dict__, "blueprints_dir": os.path.join(base, settings.blueprints_dir)}), path
 
 
-def _plugin_options(root: Mapping) -> dict[str, _Value]:
-    plugins = next((value for key, value in root.items if key.text == "plugins"), None)
-    entries = plugins.items if isinstance(plugins, Sequence) else []
-    if isinstance(plugins, Mapping):   # MkDocs also accepts a mapping of plugin -> options
-        entries = [Mapping(plugins.line, plugins.column, [item]) for item in plugins.items]
-    for entry in entries:
-        if isinstance(entry, Mapping) and entry.items and entry.items[0][0].text == PLUGIN_NAME:
-            return _node_values(entry.items[0][1])
+def _plugin_options(config: dict[str, _Value]) -> dict[str, _Value]:
+    plugins = config.get("plugins")
+    entries = plugins.value if plugins is not None else None
+    if isinstance(entries, dict):   # MkDocs also accepts a mapping of plugin -> options
+        entries = [{key: value} for key, value in entries.items()]
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            options = entry[PLUGIN_NAME].value
+            return options if isinstance(options, dict) else {}
     return {}
 
 
-def _node_values(node: Node) -> dict[str, _Value]:
+def _node_values(node: Node, file: str) -> dict[str, _Value]:
     if not isinstance(node, Mapping):
         return {}
-    return {key.text: _Value(_plain(value), value.line, value.column, key.line, key.column)
+    return {key.text: _Value(_plain(value, file), value.line, value.column, key.line, key.column, file)
             for key, value in node.items}
 
 
-def _plain(node: Node):
+def _plain(node: Node, file: str):
+    if getattr(node, "env", False):
+        return _environment(node)
     if isinstance(node, Scalar):
         return None if node.is_null else node.text
     if isinstance(node, Sequence):
-        return [_plain(item) for item in node.items]
-    return _node_values(node)
+        return [_plain(item, file) for item in node.items]
+    return _node_values(node, file)
+
+
+def _environment(node: Node) -> str | None:
+    """`!ENV NAME` or `!ENV [NAME, OTHER, default]`: the first variable set, else the default."""
+    items = [node] if isinstance(node, Scalar) else node.items
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if isinstance(name, Scalar) and name.text in os.environ:
+            return os.environ[name.text]
+    return None if not isinstance(default, Scalar) or default.is_null else default.text
 
 
 def settings_from_options(options: dict, file: str) -> Settings:
@@ -116,7 +179,7 @@ def settings_from_options(options: dict, file: str) -> Settings:
 
     def problem(item: _Value, message: str, hint: str | None = None, at_key: bool = False) -> None:
         line, column = (item.key_line, item.key_column) if at_key else (item.line, item.column)
-        problems.append(Problem(file, line, column, message, hint))
+        problems.append(Problem(item.file or file, line, column, message, hint))
 
     for key, item in wrapped.items():
         if key not in OPTION_DOCS:
@@ -160,14 +223,21 @@ def _choice(item: _Value | None, default: str, choices, name: str, problem) -> s
     return value
 
 
+# Upper limits: `1e400` reads as infinity, and a timer cannot wait for ever.
+_MAXIMA = {"chain_limit": 1000, "dot_timeout": 86_400}
+
+
 def _number(item: _Value | None, default, kind, name: str, problem):
+    """A positive number up to its maximum, read from its text, so that `3`, `"3"` and an `!ENV`
+    value of 3 mean the same whether mkdocs.yml was read here or by MkDocs (which types them)."""
     if item is None or item.value is None:
         return default
     try:
-        value = kind(item.value)
-    except (TypeError, ValueError):
+        value = None if isinstance(item.value, (bool, dict, list)) else kind(str(item.value).strip())
+    except ValueError:
         value = None
-    if value is None or isinstance(item.value, bool) or value <= 0:
-        problem(item, f"{name} '{item.value}' must be a positive number")
+    if value is None or not 0 < value <= _MAXIMA[name] or math.isnan(value):
+        what = "a whole number from 1 to" if kind is int else "a number of seconds above 0 and at most"
+        problem(item, f"{name} '{item.value}' must be {what} {_MAXIMA[name]:,}")
         return default
     return value

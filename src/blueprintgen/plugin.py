@@ -16,11 +16,13 @@ log = get_plugin_logger(__name__)
 
 
 class BlueprintsConfig(base.Config):
-    blueprints_dir = c.Type(str, default="blueprints")
-    severities = c.Type(dict, default={})
-    chain_limit = c.Type(int, default=3)
-    fail_on = c.Type((str, bool), default="high")
-    dot_timeout = c.Type((int, float), default=30)
+    # Any value passes here: `settings_from_options` checks them all, as it does for `check`,
+    # so every command accepts and refuses the same settings (None: the default).
+    blueprints_dir = c.Optional(c.Type(object))
+    severities = c.Optional(c.Type(object))
+    chain_limit = c.Optional(c.Type(object))
+    fail_on = c.Optional(c.Type(object))
+    dot_timeout = c.Optional(c.Type(object))
 
 
 class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
@@ -35,7 +37,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config):
-        options = {key: value for key, value in self.config.items()}
+        options = {key: value for key, value in self.config.items() if value is not None}
         config_file = config.config_file_path or "mkdocs.yml"
         try:
             self.settings = settings_from_options(options, config_file)

@@ -14,7 +14,7 @@ import yaml
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_VALUES", "Scalar", "Mapping", "Sequence", "Node",
-    "TreeError", "read_tree", "decode", "shown",
+    "TreeError", "read_tree", "decode", "shown", "ENV_TAG",
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -23,6 +23,8 @@ MAX_DEPTH = 64
 # `[x,x,x,…]` from building half a million nodes.
 MAX_VALUES = 100_000
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+# MkDocs reads `!ENV NAME` and `!ENV [NAME, OTHER, default]` from the environment.
+ENV_TAG = "!ENV"
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -35,6 +37,7 @@ class Scalar:
     plain: bool
     line: int
     column: int
+    env: bool = False   # tagged `!ENV` in a project's config (read with `tolerant`)
 
     @property
     def is_null(self) -> bool:
@@ -61,6 +64,7 @@ class Sequence:
     line: int
     column: int
     items: list["Node"] = field(default_factory=list)
+    env: bool = False
 
 
 Node = Scalar | Mapping | Sequence
@@ -325,6 +329,8 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node |
                 _refuse_extras(event)
             mark = event.start_mark
             node = Scalar(event.value, not event.style, mark.line + 1, mark.column + 1)  # C parser: "", pure: None
+            if tolerant and event.tag == ENV_TAG:
+                node.env = True
         elif kind is mapping_end or kind is sequence_end:
             stack.pop()
             continue
@@ -335,6 +341,8 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node |
             if len(stack) >= MAX_DEPTH:
                 raise _Stop(_too_deep(mark.line + 1, mark.column + 1))
             node = (Mapping if kind is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
+            if tolerant and event.tag == ENV_TAG and kind is sequence_start:
+                node.env = True
         elif kind is alias_event:
             if not tolerant:
                 _refuse_extras(event)
