@@ -57,8 +57,8 @@ def shared(tmp_path_factory):
 
 
 def run(*args, cwd: Path, nobody: bool = False, path_first: Path | None = None, timeout: float = 120,
-        **popen) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HOME": str(cwd)}
+        env: dict | None = None, **popen) -> subprocess.CompletedProcess:
+    env = {**(env or os.environ), "HOME": str(cwd)}
     if path_first:
         env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
     prefix = unprivileged() if nobody else []
@@ -399,3 +399,203 @@ def test_on_timeout_everything_graphviz_started_is_stopped(tmp_path):
     assert "Graphviz timed out after 1 s and was stopped" in failed.stderr
     child, = _pids(marks)
     _wait_until(lambda: not _alive(child), 5, "the wrapper's child stopping")
+
+
+# -- 8. the config file is read by the same rules as a blueprint ---------------------------------
+
+@posix_only
+@pytest.mark.parametrize("command", ["validate", "check", "render", "build"])
+def test_a_config_that_is_not_a_regular_file_is_refused_without_reading_it(command, tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    os.mkfifo(tmp_path / "fifo.yml")
+    for config in ["/dev/zero", "fifo.yml"]:
+        completed = run(command, "--config", config, cwd=tmp_path, timeout=30)
+        assert completed.returncode == 2, completed.stderr
+        assert completed.stderr == (f"{config}:1:1: error: the configuration is not a regular file "
+                                    "(hint: give the project's mkdocs.yml)\n")
+
+
+def test_a_config_over_one_mebibyte_and_an_empty_one_get_config_hints(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    project(tmp_path, "ortho-shoes-prescription")
+    (tmp_path / "big.yml").write_text("site_name: x\n" + "# padding\n" * 110_000)
+    big = CliRunner().invoke(main, ["check", "--config", "big.yml"])
+    assert big.exit_code == 2
+    assert big.stderr == ("big.yml:1:1: error: the configuration is larger than 1024 KiB (hint: mkdocs.yml holds "
+                          "settings only; check that this is the right file)\n")
+    (tmp_path / "mkdocs.yml").write_text("\n")
+    empty = CliRunner().invoke(main, ["validate"])
+    assert empty.exit_code == 2
+    assert empty.stderr == ("mkdocs.yml:1:1: error: the file is empty (hint: write MkDocs settings, at least "
+                            "`site_name: ...`, or remove the file to use the built-in site)\n")
+
+
+@needs_graphviz
+def test_a_fifo_in_the_diagram_cache_is_passed_over(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    assert run("build", "-q", cwd=tmp_path).returncode == 0
+    entries = [p for p in (tmp_path / ".cache" / "blueprintgen").iterdir() if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.unlink()
+        os.mkfifo(entry)
+    again = run("build", cwd=tmp_path, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "diagrams ready (1 drawn, 0 from cache)" in again.stderr
+
+
+# -- 9. INHERIT and !ENV: check and build read the same settings ----------------------------------
+
+def _every_rule_off() -> str:
+    from blueprintgen.rules import RULES
+    return "".join(f"        {rule.slug}: off\n" for rule in RULES)
+
+
+@needs_graphviz
+def test_settings_inherited_through_inherit_count_for_check_and_build_alike(tmp_path):
+    project(tmp_path)
+    (tmp_path / "base.yml").write_text("site_name: Base\ntheme: {name: material, font: false}\nplugins:\n"
+                                       "  - blueprints:\n      severities:\n" + _every_rule_off())
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Child\n")
+    checked = run("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout == "0 high, 0 medium, 0 low in 7 blueprint(s)\n"
+    built = run("build", "-q", "--strict", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "<title>Service blueprints - Child</title>" in (tmp_path / "site/index.html").read_text()
+
+
+@posix_only
+def test_an_inherit_loop_or_an_unreadable_parent_is_one_line(shared):
+    project(shared, "ortho-shoes-prescription")
+    (shared / "mkdocs.yml").write_text("site_name: S\nINHERIT: base.yml\n")
+    (shared / "base.yml").write_text("INHERIT: mkdocs.yml\n")
+    for command in ["check", "build"]:
+        looped = run(command, cwd=shared)
+        assert looped.returncode == 2 and looped.stdout == ""
+        assert looped.stderr == ("base.yml:1:10: error: INHERIT: 'mkdocs.yml' is already inheriting this file "
+                                 "(a loop) (hint: remove one INHERIT: of the loop)\n")
+    (shared / "base.yml").write_text("site_name: Base\n")
+    (shared / "base.yml").chmod(0o000)
+    unreadable = run("check", cwd=shared, nobody=True)
+    assert unreadable.returncode == 2
+    assert unreadable.stderr == ("base.yml:1:1: error: cannot read the configuration: Permission denied "
+                                 "(hint: check that it exists and is readable)\n")
+    (shared / "mkdocs.yml").write_text("site_name: S\nINHERIT: ../nowhere.yml\n")
+    missing = run("check", cwd=shared)
+    assert missing.returncode == 2
+    assert missing.stderr == ("mkdocs.yml:2:10: error: INHERIT: '../nowhere.yml' does not exist "
+                              "(hint: the path is relative to this file)\n")
+
+
+@needs_graphviz
+def test_env_tags_in_the_plugin_settings_work_as_in_mkdocs(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: S\ntheme: {name: material, font: false}\nplugins:\n  - blueprints:\n"
+        "      fail_on: !ENV [BPG_FAIL_ON, never]\n      dot_timeout: !ENV [BPG_DOT_TIMEOUT, 5]\n")
+    assert run("check", cwd=tmp_path).returncode == 0                 # the default: never
+    strict = run("check", cwd=tmp_path, env={**os.environ, "BPG_FAIL_ON": "high"})
+    assert strict.returncode == 1
+    wrong = run("check", cwd=tmp_path, env={**os.environ, "BPG_DOT_TIMEOUT": "soon"})
+    assert wrong.returncode == 2
+    assert wrong.stderr == ("mkdocs.yml:6:20: error: dot_timeout 'soon' must be a number of seconds above 0 "
+                            "and at most 86,400\n")
+    slow = run("build", "-q", cwd=tmp_path, env={**os.environ, "BPG_DOT_TIMEOUT": "0.001"})
+    assert slow.returncode == 1 and "Graphviz timed out after 0.001 s" in slow.stderr
+
+
+# -- 11. names that could forge a line ------------------------------------------------------------
+
+def test_a_file_name_cannot_forge_a_line_of_output(tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    name = "x.yaml\nforged.yaml:1:1: error: all is well\x1b[2J"
+    (folder / f"{name}.yaml").write_text("title: T\nsteps: [\n")
+    for command in (["validate"], ["check"], ["check", "--format", "github"]):
+        result = run(*command, folder, cwd=tmp_path)
+        assert result.returncode == 1
+        lines = result.stdout.splitlines()
+        assert not any(line.startswith("forged") for line in lines), lines
+        assert "\x1b" not in result.stdout
+    shown = run("validate", folder, cwd=tmp_path).stdout
+    assert shown.startswith(f"{folder}/x.yaml\\x0aforged.yaml:1:1: error: all is well\\x1b[2J.yaml:3:1: error: ")
+
+
+# -- 12. tag anchors -----------------------------------------------------------------------------
+
+def test_tags_that_differ_by_case_or_punctuation_get_their_own_anchors():
+    from blueprintgen.analysis import analyse
+    from blueprintgen.loader import load_bytes
+    from blueprintgen.pages import Layout, site_pages
+
+    text = ('title: T\ntags: [Retail, retail, "a b", "a-b", "a.b"]\n'
+            "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    blueprint, = load_bytes(text.encode(), "t.yaml", "t").blueprints
+    pages = site_pages([analyse(blueprint)], {"t": None}, Layout())
+    anchors = re.findall(r'<h2 id="([^"]+)"', pages["blueprints/tags.md"])
+    assert len(anchors) == 5 and len(set(anchors)) == 5
+    links = re.findall(r"\(tags\.md#([^)]+)\)", pages["blueprints/t.md"])
+    assert sorted(links) == sorted(anchors)                     # every tag links to its own heading
+
+
+# -- 13. smaller ones ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "prn", "com1", "com9", "lpt1", "lpt9"])
+def test_ids_windows_keeps_for_devices_are_refused(name, tmp_path):
+    (tmp_path / f"{name}.yaml").write_text("title: T\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    (tmp_path / "other.yaml").write_text(f"id: {name}\ntitle: T\n"
+                                         "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    hint = "(hint: set another `id:` or rename the file, e.g. `con-support`)"
+    message = f"error: the id '{name}' names a device on Windows, where the site could not be checked out {hint}"
+    assert result.stdout.splitlines() == sorted([f"{tmp_path}/{name}.yaml:1:1: {message}",
+                                                 f"{tmp_path}/other.yaml:1:5: {message}"])
+
+
+def test_the_redesigns_hint_never_suggests_the_blueprint_itself(tmp_path):
+    (tmp_path / "refund-new.yaml").write_text(
+        "title: T\nstatus: to-be\nredesigns: refund-nex\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == (f"{tmp_path}/refund-new.yaml:3:12: error: redesigns unknown blueprint 'refund-nex' "
+                             "(hint: check the id of the as-is blueprint, and check it together with this one)\n")
+
+
+def test_a_title_of_only_zero_width_spaces_is_refused(tmp_path):
+    (tmp_path / "z.yaml").write_text("title: \u200b\u200b\u200d\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n",
+                                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{tmp_path}/z.yaml:1:8: error: title must not be empty (hint: write the text, or remove the key)\n"
+
+
+def test_serve_outside_a_project_is_a_usage_error_like_the_other_commands(tmp_path):
+    result = run("serve", "-a", "127.0.0.1:0", cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.endswith("Error: there is no blueprints/ folder; give the blueprint folder with --blueprints\n")
+
+
+SETTINGS_LINES = {
+    "dot_timeout: 1e400": "mkdocs.yml:5:20: error: dot_timeout '1e400' must be a number of seconds above 0 and at most 86,400",
+    "chain_limit: 3.5": "mkdocs.yml:5:20: error: chain_limit '3.5' must be a whole number from 1 to 1,000",
+    'chain_limit: "3"': None,
+    "dot_timeout: 5": None,
+}
+
+
+@needs_graphviz
+@pytest.mark.parametrize("setting", sorted(SETTINGS_LINES))
+def test_settings_are_checked_once_the_same_way_for_every_command(setting, tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\nplugins:\n"
+                                         f"  - blueprints:\n      {setting}\n")
+    expected = SETTINGS_LINES[setting]
+    for command in (["validate"], ["check", "--fail-on", "never"], ["render", "-o", "out"], ["build", "-q"]):
+        completed = run(*command, cwd=tmp_path)
+        if expected is None:
+            assert completed.returncode == 0, (command, completed.stderr)
+        else:
+            assert completed.returncode == 2, (command, completed.stderr)
+            assert completed.stderr == expected + "\n", command
