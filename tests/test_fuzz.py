@@ -23,6 +23,7 @@ import random
 import re
 import shutil
 import time
+import unicodedata
 import xml.etree.ElementTree as ElementTree
 
 import markdown
@@ -78,8 +79,10 @@ ANY_TEXT = st.one_of(
 )
 # What the loader accepts as text: something that is not only white space. Without NEL (U+0085):
 # PyYAML's emitter writes it raw, and YAML reads a raw NEL as a line break (safe_load agrees).
-# Valid text has something visible once control and direction characters are removed.
-TEXT = ANY_TEXT.filter(lambda text: clean(text).strip() and "\x85" not in text)
+# Valid text has something visible: a character that is not white space, a control (Cc) or a
+# format character (Cf: direction marks, zero-width spaces and joiners, the soft hyphen).
+TEXT = ANY_TEXT.filter(lambda text: "\x85" not in text and any(
+    not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf") for c in text))
 ID = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
 KEY = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,12}", fullmatch=True)
 DURATION = st.from_regex(r"[0-9]{1,4}(\.[0-9]{1,2})?[mhdw]", fullmatch=True)

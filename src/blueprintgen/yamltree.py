@@ -8,6 +8,8 @@ anchors, aliases and deep nesting before anything is built.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -108,10 +110,57 @@ def decode(data: bytes) -> tuple[str | None, TreeError | None]:
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:
-    before = data[:offset]
-    line = before.count(b"\n") + 1
-    column = len(before) - (before.rfind(b"\n") + 1) + 1
-    return line, column
+    """The line and column (in characters, not bytes) of byte `offset`."""
+    return _position(data[:offset].decode("utf-8", "replace"), None)
+
+
+# Lines as editors count them: LF, CRLF, or a lone CR (old Mac files). YAML 1.1 parsers
+# also break lines at U+0085, U+2028 and U+2029, which editors show inside a line.
+_EDITOR_BREAKS = re.compile("\r\n|[\r\n]")
+_PARSER_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _line_starts(text: str, breaks: re.Pattern) -> list[int]:
+    return [0] + [match.end() for match in breaks.finditer(text)]
+
+
+def _position(text: str, offset: int | None) -> tuple[int, int]:
+    """(line, column) of character `offset` of `text` (its end when None), as an editor counts."""
+    before = text if offset is None else text[:offset]
+    starts = _line_starts(before, _EDITOR_BREAKS)
+    return len(starts), len(before) - starts[-1] + 1
+
+
+class _Repositioned:
+    """Turns the parser's (line, column) into the editor's, for text with YAML-only line breaks."""
+
+    def __init__(self, text: str):
+        self._parser = _line_starts(text, _PARSER_BREAKS)
+        self._editor = _line_starts(text, _EDITOR_BREAKS)
+
+    def __call__(self, line: int, column: int) -> tuple[int, int]:
+        offset = self._parser[min(line, len(self._parser)) - 1] + column - 1
+        editor_line = bisect.bisect_right(self._editor, offset)
+        return editor_line, offset - self._editor[editor_line - 1] + 1
+
+    def tree(self, root: Node | None) -> None:
+        stack = [root] if root is not None else []
+        while stack:
+            node = stack.pop()
+            node.line, node.column = self(node.line, node.column)
+            if isinstance(node, Mapping):
+                stack.extend(part for item in node.items for part in item)
+            elif isinstance(node, Sequence):
+                stack.extend(node.items)
+
+    def error(self, error: TreeError) -> TreeError:
+        message = _FIRST_AT.sub(lambda m: "(first at line {}, column {})".format(*self(int(m[1]), int(m[2]))),
+                                error.message)
+        return TreeError(*self(error.line, error.column), message, error.hint)
+
+
+_FIRST_AT = re.compile(r"\(first at line (\d+), column (\d+)\)")
 
 
 def _mark(event) -> tuple[int, int]:
@@ -129,18 +178,24 @@ def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[Tree
     """
     errors: list[TreeError] = []
     parser = _Parser(text)
+    # Positions of the rare file with YAML-only line breaks are put right afterwards, so the
+    # common file pays one search and nothing per value.
+    repositioned = _Repositioned(text) if _ODD_BREAKS.search(text) else None
     try:
         root = _build(parser.get_event, errors, tolerant)
     except _Stop as stop:
-        return None, errors + [stop.error]
+        root, errors = None, errors + [stop.error]
     except yaml.reader.ReaderError as error:
         return None, errors + [_reader_error(text, error)]
     except yaml.MarkedYAMLError as error:
-        return None, errors + [_deep_flow_error(text, error) or _syntax_error(text, error)]
+        root, errors = None, errors + [_deep_flow_error(text, error) or _syntax_error(text, error)]
     except yaml.YAMLError as error:  # unmarked reader errors
         return None, errors + [TreeError(1, 1, f"YAML error: {error}")]
     finally:
         parser.dispose()
+    if repositioned:
+        repositioned.tree(root)
+        errors = [repositioned.error(error) for error in errors]
     return root, errors
 
 
@@ -150,9 +205,10 @@ class _Stop(Exception):
 
 
 def _reader_error(text: str, error) -> TreeError:
-    before = text[: error.position]
-    line = before.count("\n") + 1
-    column = error.position - (before.rfind("\n") + 1) + 1
+    offset = error.position
+    if _Parser is not yaml.SafeLoader:   # libyaml counts bytes of the UTF-8 text it was given
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+    line, column = _position(text, offset)
     character = error.character if isinstance(error.character, str) else chr(error.character)
     return TreeError(line, column, f"the file contains the control character U+{ord(character):04X}, "
                      "which YAML does not allow", "delete it; most editors do not show it")
@@ -206,8 +262,7 @@ def _deep_flow_error(text: str, error: yaml.MarkedYAMLError) -> TreeError | None
     mark = error.problem_mark or error.context_mark
     if opener is None or (mark is not None and mark.index < opener):
         return None
-    before = text[:opener]
-    return _too_deep(before.count("\n") + 1, opener - before.rfind("\n"))
+    return _too_deep(*_position(text, opener))
 
 
 def _deep_flow_opener(text: str) -> int | None:
