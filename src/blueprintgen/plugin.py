@@ -11,6 +11,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
 from .site import BlueprintsInvalid, generate, prune_nav
+from .watching import FolderWatch
 
 log = get_plugin_logger(__name__)
 
@@ -84,5 +85,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return prune_nav(nav, self.generated.blueprint_pages)
 
     def on_serve(self, server, config, builder):
-        server.watch(self.folder)
+        self.watch = FolderWatch(server, self.folder, log)
         return server
+
+    def on_shutdown(self):
+        if getattr(self, "watch", None):
+            self.watch.close()

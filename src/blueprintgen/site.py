@@ -90,8 +90,11 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if loaded is None and os.path.isdir(folder):
         loaded = load_paths([_relative(folder, os.getcwd())])
     if loaded is None:
-        raise BlueprintsInvalid([Problem(folder, 1, 1, "the blueprint folder does not exist",
-                                         "create it, or set `blueprints_dir` in the blueprints plugin entry")])
+        missing = Problem(folder, 1, 1, "the blueprint folder does not exist",
+                          "create it, or set `blueprints_dir` in the blueprints plugin entry")
+        if not preview:
+            raise BlueprintsInvalid([missing])
+        loaded = Loaded((), (missing,))   # a live preview shows it, and goes on once it is back
     if loaded.problems and not preview:
         raise BlueprintsInvalid(list(loaded.problems))
     # In a live preview, a half-typed file must not stop the server: the valid
