@@ -417,7 +417,8 @@ def serve_site(config_file: str | None, blueprints_dir: str | None, address: str
         text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {folder!r}\n")
         Path(config_file).write_text(text)
     try:
-        serve(config_file=config_file, dev_addr=address, livereload=True)
+        with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
+            serve(config_file=config_file, dev_addr=address, livereload=True)
     finally:
         if work:
             shutil.rmtree(work, ignore_errors=True)
