@@ -576,22 +576,26 @@ def _inside(target: str, root: Path) -> bool:
     return target == str(root) or target.startswith(str(root) + os.sep)
 
 
-def load_file(path: str) -> Loaded:
-    """Read and load one blueprint file, refusing files that are too large."""
+def load_file(path: str, name: str | None = None) -> Loaded:
+    """Read and load one blueprint file, refusing files that are too large.
+
+    `name` is the file as reported (e.g. relative to the repository root); default: `path`.
+    """
     default_id = Path(path).name.rsplit(".", 1)[0]
+    shown_as = path if name is None else name
     try:
         if os.path.isdir(path):
-            return _root_problem(path, 1, 1, "this is a folder, not a blueprint file", "give a .yaml file or a folder of them")
+            return _root_problem(shown_as, 1, 1, "this is a folder, not a blueprint file", "give a .yaml file or a folder of them")
         if not stat.S_ISREG(os.stat(path).st_mode):
-            return _root_problem(path, 1, 1, "this is not a regular file", "give a .yaml file or a folder of them")
+            return _root_problem(shown_as, 1, 1, "this is not a regular file", "give a .yaml file or a folder of them")
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        return _root_problem(path, 1, 1, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
+        return _root_problem(shown_as, 1, 1, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
     if len(data) > MAX_FILE_BYTES:
-        return _root_problem(path, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
+        return _root_problem(shown_as, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
                              "split the journey into several blueprints")
-    return load_bytes(data, path, default_id)
+    return load_bytes(data, shown_as, default_id)
 
 
 def check_across(blueprints: list[Blueprint]) -> list[Problem]:

@@ -21,6 +21,8 @@ class BlueprintsConfig(base.Config):
     chain_limit = c.Type(int, default=3)
     fail_on = c.Type((str, bool), default="high")
     dot_timeout = c.Type((int, float), default=30)
+    gate = c.Type(str, default="to-be")
+    baseline = c.Optional(c.Type(str))
 
 
 class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):

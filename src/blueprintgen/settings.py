@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 
 from .rules import RULES
 
-__all__ = ["Settings", "FAIL_ON_CHOICES", "SEVERITY_CHOICES"]
+__all__ = ["Settings", "FAIL_ON_CHOICES", "SEVERITY_CHOICES", "GATE_CHOICES"]
 
 FAIL_ON_CHOICES = ("low", "medium", "high", "never")
 SEVERITY_CHOICES = ("low", "medium", "high", "off")
+# Which blueprints `fail_on` gates: to-be designs only (an as-is blueprint documents a broken
+# service on purpose; its breaks are reported, never failed on), or every blueprint.
+GATE_CHOICES = ("to-be", "all")
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class Settings:
     chain_limit: int = 3
     fail_on: str = "high"
     dot_timeout: float = 30.0
+    gate: str = "to-be"
+    baseline: str | None = None
 
     def severity(self, slug: str) -> str:
         return self.severities.get(slug, "off")
