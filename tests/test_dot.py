@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import re
 import shutil
@@ -204,6 +206,16 @@ def test_empty_blueprint_still_gives_a_diagram():
 
 
 # -- security --------------------------------------------------------------------------------
+
+
+@needs_graphviz
+@pytest.mark.parametrize("text", ["]", "]]", "]>", "a]", "]]>"])
+def test_texts_graphviz_would_misread_are_drawn(text):
+    """Graphviz's label lexer refuses a text starting with `]` (found by the fuzzer)."""
+    blueprint = factory.load("title: T\nsteps:\n  - id: a\n    lane: customer\n"
+                             f"    action: {json.dumps(text)}\n    end: resolved\n")
+    svg, warnings = render_checked(blueprint_dot(blueprint), "svg", 30)
+    assert warnings == "" and text in texts(ET.fromstring(svg))
 
 
 @needs_graphviz

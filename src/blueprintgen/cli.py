@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 
 import click
 
@@ -163,10 +164,12 @@ def schema() -> None:
 @click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),
               help="github format: annotate only findings in the files listed here (one path per line, from the "
                    "repository root), e.g. the files a pull request changed.")
+@click.option("--diff-base", metavar="REV", help="Mark each finding new or unchanged since git revision (or folder) "
+              "REV, as SARIF baselineState; unlike --baseline it accepts nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what fails (and invalid blueprints); no summary line.")
 def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None, scope: str | None,
           baseline_file: str | None, select, ignore_rules, output_file: str | None, stdin_filename: str | None,
-          annotate_file: str | None, quiet: bool) -> None:
+          annotate_file: str | None, diff_base: str | None, quiet: bool) -> None:
     """Find where handoffs break, like a linter: print findings and exit 1 when the gate fails.
 
     The gate: findings in to-be blueprints at or above --fail-on fail; as-is blueprints document
@@ -192,6 +195,8 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
     accepted, fixed_from = _accepted(baseline_file or settings.baseline)
     gate = gate_from_settings(settings, fail_on=fail_on, scope=scope, select=select,
                               ignore=ignore_rules or frozenset(), accepted=accepted)
+    if diff_base:
+        gate = replace(gate, base=_fingerprints_at(diff_base, paths, project, settings, gate))
     if "-" in paths:
         if len(paths) > 1:
             raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
@@ -237,6 +242,24 @@ def _accepted(baseline_file: str | None):
         return Fixed(tuple(absent(entries, seen)), baseline_file)
 
     return counts, fixed
+
+
+def _fingerprints_at(revision: str, paths, project, settings, gate) -> dict[str, int]:
+    """How many findings of each fingerprint the blueprints had at `revision` (shown the same way)."""
+    from .analysis import analyse
+    from .report import record
+    from .revisions import SideError, read_side
+
+    wanted = [p for p in paths if p != "-"] or [settings.blueprints_dir]
+    try:
+        side = read_side(revision, wanted, project)
+    except SideError as error:
+        raise UserError(f"error: {error}") from None
+    seen: dict[str, int] = {}
+    for blueprint in side.loaded.blueprints:
+        for key, count in gate.annotate(record(analyse(blueprint, settings)))["seen"].items():
+            seen[key] = seen.get(key, 0) + count
+    return seen
 
 
 def _listed_files(path: str) -> frozenset[str]:
@@ -299,6 +322,67 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
     before = sum(e["count"] for e in (old or {}).values())
     click.echo(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
                f"fingerprint(s) (was {before})", err=True)
+
+
+@main.command()
+@click.argument("base")
+@click.argument("rest", nargs=-1, metavar="[HEAD] [PATH]...")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.")
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
+              help="Exit 1 when the change introduces a gated finding at or above this (default: the configured fail_on).")
+@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
+              help="Which blueprints are gated (default: the configured gate).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the diff to this file, not stdout.")
+def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None,
+         scope: str | None, output_file: str | None) -> None:
+    """What a change does to the customer: breaks fixed and introduced, steps, handoffs and metrics.
+
+    BASE and HEAD are git revisions or folders; HEAD defaults to the working tree. Blueprints are
+    matched by id, so a renamed file is "changed". PATH (default: the blueprints folder) says
+    where the blueprints are, at every revision. The second argument is HEAD when it names a
+    revision that is not also a path here, or when BASE and it are both folders.
+
+    Exit status: 0, or 1 when the change introduces a finding the gate fails on (or leaves a
+    blueprint invalid); 2 for usage errors (an unknown revision, not a git repository).
+
+    \b
+    Examples:
+      blueprintgen diff main
+      blueprintgen diff HEAD~1 HEAD --format json
+      blueprintgen diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
+      blueprintgen diff old-blueprints/ blueprints/
+    """
+    from .analysis import analyse
+    from .diff import compare, format_diff, introduces_failure
+    from .gate import gate_from_settings
+    from .revisions import SideError, is_revision, read_side
+
+    project, settings = _project_settings(config_file)
+    head, paths = None, list(rest)
+    if rest:
+        first = rest[0]
+        if os.path.isdir(base) and os.path.isdir(first):
+            head, paths = first, list(rest[1:])
+        elif not os.path.lexists(first) and is_revision(project, first):
+            head, paths = first, list(rest[1:])
+    for path in paths:
+        if not os.path.lexists(path) and head is None:
+            raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
+                            "`git log --oneline` lists revisions)")
+    paths = paths or [settings.blueprints_dir]
+    try:
+        sides = [read_side(spec, paths, project) for spec in (base, head)]
+    except SideError as error:
+        raise UserError(f"error: {error}") from None
+    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope)
+    analysed = [[analyse(b, settings) for b in side.loaded.blueprints] for side in sides]
+    document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
+                       gate, (sides[0].label, sides[1].label))
+    _write_report(format_diff(document, fmt), output_file)
+    if introduces_failure(document):
+        sys.exit(EXIT_INVALID)
 
 
 def _print_problems(problems) -> None:

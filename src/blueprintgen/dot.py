@@ -245,8 +245,11 @@ def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = Fal
 
 
 def _html(text: str) -> str:
-    """Text for inside an HTML-like label: escaped, and backslashes doubled so `\\N` stays literal."""
-    return html.escape(text, quote=True).replace("\\", "\\\\")
+    """Text for inside an HTML-like label: escaped, and backslashes doubled so `\\N` stays literal.
+
+    `]` is written as a character reference: Graphviz's label lexer refuses a text that starts with it.
+    """
+    return html.escape(text, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
 
 
 def _tooltip(text: str) -> str:
