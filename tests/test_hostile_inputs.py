@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from blueprintgen.analysis import analyse
 from blueprintgen.cli import main
-from blueprintgen.dot import blueprint_dot
+from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import clean
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.render import RenderError, render
