@@ -880,3 +880,30 @@ def test_the_rules_page_examples_break_and_fix(rule):
 
     assert rule in {f.rule for f in analysed(breaks).findings}
     assert [f"{f.rule} {f.step}" for f in analysed(fixed).findings] == []
+
+
+# -- the registry and the catalogue ------------------------------------------------------------
+
+
+def test_registry_maps_each_slug_to_its_module_and_names_the_rules_for_an_unknown_one():
+    from blueprintgen import rules
+    for module in rules.MODULES:
+        assert rules.get(module.ID) is module
+        assert module.SEVERITY in rules.SEVERITIES and module.TITLE and module.MEANING and module.FIX
+        assert module.__doc__.split("\n")[0].startswith(f"{module.ID}: ")
+        assert set(module.__all__) >= {"ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"}
+    with pytest.raises(rules.UnknownRule) as raised:
+        rules.get("dead-ends")
+    assert str(raised.value).startswith("no rule named 'dead-ends'; the rules are: dead-end, ")
+
+
+def test_the_rules_page_table_and_sarif_metadata_agree_with_the_rule_modules():
+    from blueprintgen import rules
+    from blueprintgen.report import format_report
+    import json
+    text = RULES_DOC.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[([a-z-]+)\]\(#\1\) \| (low|medium|high) \|", text, flags=re.MULTILINE)
+    assert rows == [(module.ID, module.SEVERITY) for module in rules.MODULES]
+    sarif = json.loads(format_report([], [], "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    assert [(r["id"], r["fullDescription"]["text"], r["help"]["text"]) for r in sarif[:-1]] == [
+        (module.ID, module.MEANING, f"Fix: {module.FIX}") for module in rules.MODULES]
