@@ -184,7 +184,7 @@ def test_findings_are_drawn_where_they_belong(looping):
     assert "\u26a0\u00a03" in note and "The whole journey has no owner" in note
     assert "\u26a0\u00a04" not in dot  # ignored findings are not drawn
     # An Analysis is accepted too.
-    metrics = Metrics(0, 0, 0, 0, 0, 0, 0, 0, None)
+    metrics = Metrics(0, 0, 0, 0, 0, 0, 0, 0, 0, None, None)
     assert blueprint_dot(Analysis(looping, tuple(findings[:3]), (), (), metrics)) == blueprint_dot(looping, findings[:3])
 
 

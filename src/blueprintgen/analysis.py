@@ -76,7 +76,9 @@ class Metrics:
     channel_switches: int
     promises_kept: int
     promises_broken: int
-    longest_wait_minutes: int | None
+    promises_withdrawn: int
+    longest_time_to_resolution_minutes: int | None
+    back_office_owners_on_longest_path: int | None
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class _Journey:
         self.index = index
         lane, owner, actor, end, fulfils, minutes = [], [], [], [], [], []
         promised: list[int] = []
+        withdraws: list[int] = []
         for step in steps:
             staff = step.lane != "customer"
             key = step.owner if staff and step.owner else None
@@ -126,12 +129,13 @@ class _Journey:
             actor.append(step.owner if staff else CUSTOMER)
             end.append(step.end)
             fulfils.append(index.get(step.fulfils, -1) if step.fulfils else -1)
+            withdraws.append(index.get(step.withdraws, -1) if step.withdraws else -1)
             wait, duration = step.wait, step.duration
             minutes.append((wait.minutes if wait else 0) + (duration.minutes if duration else 0))
             if step.promise:
                 promised.append(len(lane) - 1)
         self.lane, self.owner, self.actor, self.end = lane, owner, actor, end
-        self.fulfils, self.minutes, self.promised = fulfils, minutes, promised
+        self.fulfils, self.withdraws, self.minutes, self.promised = fulfils, withdraws, minutes, promised
         # Owner keys in declaration order, then any others in step order.
         self.owner_keys = list(dict.fromkeys(
             [o.key for o in blueprint.owners] + [key for key in owner if key is not None]))
@@ -184,6 +188,14 @@ class _Journey:
         group = self.members[c]
         return len(group) > 1 or group[0] in self.succ[group[0]]
 
+    def components(self, subset: list[int]) -> list[list[int]]:
+        """Loops (strongly connected components) among the steps of `subset` alone, in topological order."""
+        inside = [False] * len(self.succ)
+        for i in subset:
+            inside[i] = True
+        succ = [[j for j in targets if inside[j]] if inside[i] else [] for i, targets in enumerate(self.succ)]
+        return [group for group in _tarjan(succ)[::-1] if inside[group[0]]]
+
     @staticmethod
     def search(seeds: list[int], neighbours: list[list[int]]) -> list[bool]:
         return _search(seeds, neighbours)
@@ -192,10 +204,19 @@ class _Journey:
 
     @cached_property
     def kept(self) -> dict[int, bool]:
-        """For each promising step: does a step reachable from it (itself included) fulfil it?
+        """For each promising step: does a step reachable from it (itself included) fulfil it?"""
+        return self._reached(self.fulfils)
+
+    @cached_property
+    def withdrawn(self) -> dict[int, bool]:
+        """For each promising step: does a step reachable from it (itself included) withdraw it?"""
+        return self._reached(self.withdraws)
+
+    def _reached(self, settles: list[int]) -> dict[int, bool]:
+        """For each promising step p: does a step reachable from p say `settles[i] == p`?
 
         One pass over the components in reverse topological order carries the
-        promises whose fulfilling steps each component reaches. A promise is only
+        promises whose settling steps each component reaches. A promise is only
         of interest in components at or after its own, so it is dropped once the
         pass goes above it: the sets stay as small as the promises "in flight",
         instead of one search per promise.
@@ -205,7 +226,7 @@ class _Journey:
         for c in range(len(self.members) - 1, -1, -1):
             found: set[int] = set()
             for i in self.members[c]:
-                p = self.fulfils[i]
+                p = settles[i]
                 if p >= 0 and comp[p] <= c:
                     found.add(p)
             for d in self.comp_succ[c]:
@@ -379,7 +400,6 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
     for rule in RULES:
         if rule.slug in emit.on:
             rule.check(context)
-    kept = journey.kept
 
     silenced: dict[tuple[str, str | None], str] = {}
     for ignore in blueprint.ignores:
@@ -396,8 +416,7 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
                                    0, edge, reason))
     findings = tuple(active)
     handoffs = _handoffs(journey, findings)
-    broken = sum(1 for i in journey.promised if not kept[i])
-    return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs, broken))
+    return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs))
 
 
 # -- handoffs and metrics -------------------------------------------------------------
@@ -419,16 +438,21 @@ def _handoffs(journey: _Journey, findings: tuple[Finding, ...]) -> tuple[Handoff
                  if handoff)
 
 
-def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...], broken: int) -> Metrics:
+def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...]) -> Metrics:
     """Counts for the site.
 
     handoffs_across_visibility counts handoffs with one side in the customer or
     frontstage lane and the other backstage or support. channel_switches
     compares consecutive customer steps in file order that both name a channel.
-    longest_wait_minutes is the largest sum of `wait` and `duration` over the
-    steps of a walk from the entry to an `end: resolved` step, counting each
-    step of a loop once (the customer lives through staff work as elapsed
-    time, so every lane counts); None when no resolved end is reachable.
+    A promise is kept when a step reachable from it fulfils it, withdrawn when
+    it is not kept and a reachable step withdraws it, and broken otherwise.
+    longest_time_to_resolution_minutes is the largest sum of `wait` and
+    `duration` over the steps of a walk from the entry to an `end: resolved`
+    step, counting each step of a loop once (the customer lives through staff
+    work as elapsed time, so every lane counts); None when no resolved end is
+    reachable. back_office_owners_on_longest_path counts the distinct backstage
+    and support owners on that walk (the one with the most steps among equally
+    long ones): internal complexity the customer never meets.
     """
     steps, lane = journey.steps, journey.lane
     hidden = [where in HIDDEN_LANES for where in lane]
@@ -436,20 +460,28 @@ def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...], broken: int) -> M
                  if handoff and hidden[i] != hidden[j])
     customer_channels = [step.channel for step in steps if step.lane == "customer"]
     switches = sum(1 for a, b in zip(customer_channels, customer_channels[1:]) if a and b and a != b)
-    longest: int | None = None
-    best: list[int | None] = [None] * len(journey.members)
+    longest: tuple[int, int] | None = None
+    longest_at = -1
+    best: list[tuple[int, int] | None] = [None] * len(journey.members)
+    came_from = [-1] * len(journey.members)
     minutes, end, reachable = journey.minutes, journey.end, journey.reachable
     for c, group in enumerate(journey.members):
         if not reachable[group[0]]:
             continue
-        before = 0
+        before = (0, 0)
         for p in journey.comp_pred[c]:
             if best[p] is not None and best[p] > before:
-                before = best[p]
-        total = before + sum(minutes[i] for i in group)
+                before, came_from[c] = best[p], p
+        total = (before[0] + sum(minutes[i] for i in group), before[1] + len(group))
         best[c] = total
         if any(end[i] == "resolved" for i in group) and (longest is None or total > longest):
-            longest = total
+            longest, longest_at = total, c
+    back_office: set[str] = set()
+    c = longest_at
+    while c != -1:
+        back_office.update(journey.owner[i] for i in journey.members[c] if hidden[i] and journey.owner[i])
+        c = came_from[c]
+    kept, withdrawn = journey.kept, journey.withdrawn
     return Metrics(
         steps=len(steps),
         owners=len({key for key in journey.owner if key is not None}),
@@ -457,7 +489,9 @@ def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...], broken: int) -> M
         handoffs_across_visibility=across,
         customer_contacts=sum(1 for where in lane if where == "customer"),
         channel_switches=switches,
-        promises_kept=len(journey.promised) - broken,
-        promises_broken=broken,
-        longest_wait_minutes=longest,
+        promises_kept=sum(1 for i in journey.promised if kept[i]),
+        promises_broken=sum(1 for i in journey.promised if not kept[i] and not withdrawn[i]),
+        promises_withdrawn=sum(1 for i in journey.promised if not kept[i] and withdrawn[i]),
+        longest_time_to_resolution_minutes=longest[0] if longest else None,
+        back_office_owners_on_longest_path=len(back_office) if longest else None,
     )

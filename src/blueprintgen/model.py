@@ -123,6 +123,7 @@ class Step:
     end: str | None
     next: tuple[Edge, ...]
     position: Position
+    withdraws: str | None = None   # the step whose promise this step tells the customer no longer holds
 
     @property
     def is_staff(self) -> bool:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Callable
 
-from . import (broken_promise, context_lost, customer_chases, dead_end, handoff_chain, missing_owner,
-               no_deadline, silent_backstage, unreachable_step, unrecovered_failure, unwatched_channel,
-               vague_promise)
+from . import (broken_promise, context_lost, customer_chases, dead_end, handoff_chain, late_promise, long_silence,
+               missing_owner, no_deadline, silent_backstage, unreachable_step, unrecovered_failure,
+               unwatched_channel, vague_promise)
 
 __all__ = ["SEVERITIES", "Rule", "MODULES", "RULES", "RULE_BY_SLUG", "BY_ID", "UnknownRule", "get"]
 
@@ -23,8 +23,9 @@ __all__ = ["SEVERITIES", "Rule", "MODULES", "RULES", "RULE_BY_SLUG", "BY_ID", "U
 SEVERITIES = ("low", "medium", "high")
 
 MODULES: tuple[ModuleType, ...] = (
-    dead_end, broken_promise, vague_promise, missing_owner, unwatched_channel, no_deadline, context_lost,
-    silent_backstage, unrecovered_failure, customer_chases, handoff_chain, unreachable_step,
+    dead_end, broken_promise, vague_promise, late_promise, missing_owner, unwatched_channel, no_deadline,
+    context_lost, silent_backstage, long_silence, unrecovered_failure, customer_chases, handoff_chain,
+    unreachable_step,
 )
 
 

@@ -1,8 +1,9 @@
 """broken-promise: a promise made to the customer that no step after it keeps.
 
 A promise is kept when some step the journey can reach from the promising
-step (itself included) says `fulfils:` it. When steps elsewhere say they keep
-it but cannot be reached, the message names them.
+step (itself included) says `fulfils:` it, and withdrawn (neither kept nor
+broken) when such a step says `withdraws:` it. When steps elsewhere say they
+keep it but cannot be reached, the message names them.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ ID = "broken-promise"
 SEVERITY = "high"
 TITLE = "Broken promise"
 MEANING = "A promise is made to the customer, but no later step keeps it."
-FIX = "add the step that keeps the promise with `fulfils: <step id>`, or stop making the promise"
+FIX = ("add the step that keeps the promise with `fulfils: <step id>`, tell the customer it no longer holds "
+       "with `withdraws: <step id>`, or stop making the promise")
 
 
 def check(ctx) -> None:
     journey, words = ctx.journey, ctx.words
-    steps, kept = journey.steps, journey.kept
+    steps, kept, withdrawn = journey.steps, journey.kept, journey.withdrawn
     fulfillers: dict[int, list[str]] = {}
     for i, p in enumerate(journey.fulfils):
         if p >= 0:
             fulfillers.setdefault(p, []).append(steps[i].id)
     for i in journey.promised:
-        if kept[i]:
+        if kept[i] or withdrawn[i]:
             continue
         step = steps[i]
         elsewhere = fulfillers.get(i)
@@ -39,4 +41,4 @@ def check(ctx) -> None:
                  f"Step {words.step(step)} promises {quote(step.promise.what)}, but no step after it keeps "
                  f"the promise.{after}",
                  f"add the step that keeps the promise after '{step.id}' with `fulfils: {step.id}`, "
-                 f"or stop making the promise")
+                 f"tell the customer it no longer holds with `withdraws: {step.id}`, or stop making the promise")

@@ -1,4 +1,8 @@
-"""handoff-chain: more distinct staff owners than `chain_limit` on a way from the entry to `end: resolved`.
+"""handoff-chain: more distinct frontstage owners than `chain_limit` on a way from the entry to `end: resolved`.
+
+Only the owners the customer deals with count (frontstage steps): routing
+through back-office teams is internal complexity, shown as the metric
+"back-office owners on the longest path", not as this finding.
 
 Dynamic programming over the components in topological order, restricted to
 those on some way from the entry to a resolved end. Each component keeps the
@@ -20,7 +24,8 @@ __all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "MAX_CHAIN_SETS", "check
 ID = "handoff-chain"
 SEVERITY = "medium"
 TITLE = "Handoff chain"
-MEANING = "On the way to a resolution the customer is passed through more people than the limit allows."
+MEANING = ("On the way to a resolution the customer has to deal with more people (frontstage owners) than the "
+           "limit allows.")
 FIX = "give the first person the authority and the information to resolve, or cut the steps in between"
 # Above this many owner sets per component, only the largest are kept: a safety valve for
 # pathological blueprints (dozens of owners in parallel branches); real ones stay far below it.
@@ -31,7 +36,8 @@ def check(ctx) -> None:
     journey, words, limit = ctx.journey, ctx.words, ctx.settings.chain_limit
     if not journey.steps:
         return
-    steps, owner, members = journey.steps, journey.owner, journey.members
+    steps, members = journey.steps, journey.members
+    owner = [key if where == "frontstage" else None for key, where in zip(journey.owner, journey.lane)]
     leads = journey.search([i for i, end in enumerate(journey.end) if end == "resolved"], journey.pred)
     useful = [journey.reachable[group[0]] and leads[group[0]] for group in members]
     if not any(useful):
@@ -44,7 +50,7 @@ def check(ctx) -> None:
     for c, group in enumerate(members):
         if not useful[c]:
             continue
-        # The owners of the component's staff steps in file order, with the first step of each.
+        # The owners of the component's frontstage steps in file order, with the first step of each.
         firsts: dict[int, int] = {}
         for i in group:
             if owner[i] is not None:
@@ -79,8 +85,8 @@ def check(ctx) -> None:
     step = steps[i]
     owners = [words.owner(names[k]) for k in met]
     ctx.emit(ID, step, step.position,
-             f"On the way to a resolution the customer can be passed through more than {limit} "
-             f"owner{'s' if limit != 1 else ''}: {listing(owners, ARROW)}; "
+             f"On the way to a resolution the customer can have to deal with more than {limit} "
+             f"frontstage owner{'s' if limit != 1 else ''}: {listing(owners, ARROW)}; "
              f"{owners[-1]} is number {len(owners)}, at step '{step.id}'.",
              f"give {owners[0]} the authority and the information to resolve, or cut the steps in between "
              f"(the limit is `chain_limit: {limit}`)")

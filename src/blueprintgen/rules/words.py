@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Blueprint, Edge, Step
 
-__all__ = ["ARROW", "quote", "listing", "and_list", "spell_out", "Words"]
+__all__ = ["ARROW", "MAX_NAMED", "span", "quote", "listing", "and_list", "spell_out", "Words"]
 
 MAX_NAMED = 8
 ARROW = " \u2192 "
@@ -18,9 +18,11 @@ def quote(text: str, limit: int = 80) -> str:
     return f"\u201c{text}\u201d"
 
 
-def listing(names: list[str], joiner: str = ", ") -> str:
-    if len(names) > MAX_NAMED:
-        return joiner.join(names[:MAX_NAMED]) + f"{joiner}{ELLIPSIS} ({len(names) - MAX_NAMED} more)"
+def listing(names: list[str], joiner: str = ", ", total: int | None = None) -> str:
+    """The first eight names, then how many more; `total` when `names` holds only the first ones."""
+    total = len(names) if total is None else total
+    if total > MAX_NAMED:
+        return joiner.join(names[:MAX_NAMED]) + f"{joiner}{ELLIPSIS} ({total - MAX_NAMED} more)"
     return joiner.join(names)
 
 
@@ -28,6 +30,16 @@ def and_list(names: list[str]) -> str:
     if len(names) > MAX_NAMED:
         return ", ".join(names[:MAX_NAMED]) + f" and {len(names) - MAX_NAMED} more"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def span(minutes: int) -> str:
+    """Minutes as a designer would write them: `4d 2h`, `30m`."""
+    parts = []
+    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
+        if minutes >= size:
+            parts.append(f"{minutes // size}{unit}")
+            minutes %= size
+    return " ".join(parts) or "0m"
 
 
 def spell_out(edge: Edge, key: str) -> str:
