@@ -32,7 +32,7 @@ def found(analysis, rule):
 STORIES = {
     "facial-appointment-cancelled": [   # voicemail cancels; "someone will get back to you"; manager never follows up
         ("unwatched-channel", "voicemail-cancels"), ("broken-promise", "voicemail-cancels"),
-        ("broken-promise", "manager-promises-follow-up"), ("customer-chases", "manager-promises-follow-up"),
+        ("broken-promise", "manager-promises-follow-up"), ("customer-chases", "no-follow-up"),
         ("context-lost", "clerk-listens")],
     "beauty-store-headset-help": [      # headset call nobody answers; "I'll go find someone"; walks out
         ("broken-promise", "promises-to-find"), ("dead-end", "coworker-asked")],
@@ -42,9 +42,9 @@ STORIES = {
     "double-charge-refund": [           # refund promised never comes; email auto-sorted unread; story repeated
         ("broken-promise", "staff-promise-refund"), ("unwatched-channel", "emails-store"),
         ("context-lost", "floor-staff-restart"), ("dead-end", "manager-inbox"),
-        ("customer-chases", "refund-not-received")],
+        ("customer-chases", "floor-staff-restart")],
     "ortho-shoes-prescription": [       # voicemail twice, no return call; provider tells the doctor, not the patient
-        ("unwatched-channel", "calls-provider"), ("customer-chases", "calls-provider"),
+        ("unwatched-channel", "calls-provider"), ("customer-chases", "provider-voicemail"),
         ("silent-backstage", "provider-wants-new-exam"), ("handoff-chain", "corporate-takes-it-on")],
 }
 

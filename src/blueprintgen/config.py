@@ -8,10 +8,13 @@ because `mkdocs build` reads only that and `check` must judge what the site show
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 
-from .loader import Problem, did_you_mean
+from .loader import DURATION_HINT, MAX_MINUTES, MINUTES, Problem, did_you_mean
+from .model import Duration
 from .rules import RULE_BY_SLUG
+from .schema import DURATION_PATTERN
 from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES, Settings
 from .yamltree import Mapping, Node, Scalar, Sequence, decode, read_tree
 
@@ -22,13 +25,17 @@ PLUGIN_NAME = "blueprints"
 OPTION_DOCS = {
     "blueprints_dir": "folder of blueprint files, relative to mkdocs.yml (default: blueprints)",
     "severities": "rule slug -> low, medium, high or off",
-    "chain_limit": "how many distinct staff owners a resolved journey may pass through (default: 3)",
+    "chain_limit": "how many distinct frontstage owners a customer may deal with on the way to a resolution (default: 3)",
+    "silence_limit": "longest the customer may hear nothing, as a duration like `1w` or `3d` (default: 1w)",
     "fail_on": "lowest severity that fails `check` and `build --strict`: low, medium, high or never (default: high)",
     "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
     "gate": "which blueprints fail_on gates: to-be (designs; as-is breaks are documentation) or all (default: to-be)",
     "baseline": "file of accepted findings (made by `blueprintgen baseline`); only new findings fail",
 }
 PYPROJECT_TABLE = "tool.blueprintgen"
+
+
+DURATION = re.compile(DURATION_PATTERN)
 
 
 class ConfigError(Exception):
@@ -232,6 +239,7 @@ def settings_from_options(options: dict, file: str) -> Settings:
     chain_limit = _number(wrapped.get("chain_limit"), defaults.chain_limit, int, "chain_limit", problem)
     dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem)
     gate = _choice(wrapped.get("gate"), defaults.gate, GATE_CHOICES, "gate", problem)
+    silence_limit = _duration(wrapped.get("silence_limit"), defaults.silence_limit, "silence_limit", problem)
     blueprints_dir = wrapped.get("blueprints_dir")
     baseline = wrapped.get("baseline")
     if baseline is not None and baseline.value is not None and not isinstance(baseline.value, str):
@@ -240,7 +248,7 @@ def settings_from_options(options: dict, file: str) -> Settings:
         raise ConfigError(sorted(problems))
     return Settings(blueprints_dir=str(blueprints_dir.value) if blueprints_dir and blueprints_dir.value
                     else defaults.blueprints_dir, severities=severities, chain_limit=chain_limit,
-                    fail_on=fail_on, dot_timeout=dot_timeout, gate=gate,
+                    fail_on=fail_on, dot_timeout=dot_timeout, gate=gate, silence_limit=silence_limit,
                     baseline=baseline.value if baseline is not None and isinstance(baseline.value, str) else None)
 
 
@@ -252,6 +260,17 @@ def _choice(item: _Value | None, default: str, choices, name: str, problem) -> s
         problem(item, f"{name} '{item.value}' is not one of {', '.join(choices)}")
         return default
     return value
+
+
+def _duration(item: _Value | None, default: Duration, name: str, problem) -> Duration:
+    if item is None or item.value is None:
+        return default
+    text = str(item.value).strip()
+    if (isinstance(item.value, bool) or not DURATION.fullmatch(text)
+            or not 0 < float(text[:-1]) * MINUTES[text[-1]] <= MAX_MINUTES):
+        problem(item, f"{name} '{item.value}' is not a duration", DURATION_HINT)
+        return default
+    return Duration(text, round(float(text[:-1]) * MINUTES[text[-1]]))
 
 
 def _number(item: _Value | None, default, kind, name: str, problem):

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
+from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
                     Failure, Ignore, Owner, Position, Promise, Step)
 from .escape import clean
 from .gcpause import paused_gc
@@ -415,6 +415,10 @@ def _read_steps(reader: _Reader, nodes: list[Node], refs: _References) -> tuple[
         if step.fulfils and step.fulfils not in promised:
             reader.problem(found["fulfils"], f"step '{step.id}' fulfils step '{step.fulfils}', which makes no promise",
                            f"add a `promise:` to step '{step.fulfils}', or point `fulfils:` at the step that made it")
+        if step.withdraws and step.withdraws not in promised:
+            reader.problem(found["withdraws"],
+                           f"step '{step.id}' withdraws the promise of step '{step.withdraws}', which makes no promise",
+                           f"add a `promise:` to step '{step.withdraws}', or point `withdraws:` at the step that made it")
     return tuple(step for step, _ in read)
 
 
@@ -439,12 +443,17 @@ def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: in
     wait = reader.duration(get("wait"), where, "wait")
     promise = _read_promise(reader, get("promise"), where)
     fulfils = _reference(reader, get("fulfils"), where, step_ids, "step", None, "fulfils")
+    withdraws = _reference(reader, get("withdraws"), where, step_ids, "step", None, "withdraws")
+    if withdraws and lane in HIDDEN_LANES:
+        reader.problem(found["withdraws"], f"{where} is in the {lane} lane, out of the customer's sight, so it "
+                       f"cannot tell the customer that a promise no longer holds",
+                       "put `withdraws:` on the frontstage (or customer) step where the customer is told")
     failure = _read_failure(reader, get("failure"), where, step_ids)
     edges = _read_next(reader, found, where, step_id, refs, step_ids, following, end)
     if step_id is None or lane is None or action is None:
         return None
     return Step(step_id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise,
-                fulfils, failure, end, edges, Position(reader.file, node.line, node.column))
+                fulfils, failure, end, edges, Position(reader.file, node.line, node.column), withdraws)
 
 
 def _read_promise(reader: _Reader, node: Node | None, where: str) -> Promise | None:

@@ -19,6 +19,7 @@ class BlueprintsConfig(base.Config):
     blueprints_dir = c.Type(str, default="blueprints")
     severities = c.Type(dict, default={})
     chain_limit = c.Type(int, default=3)
+    silence_limit = c.Type(str, default="1w")
     fail_on = c.Type((str, bool), default="high")
     dot_timeout = c.Type((int, float), default=30)
     gate = c.Type(str, default="to-be")

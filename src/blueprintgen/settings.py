@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .model import Duration
 from .rules import RULES
 
 __all__ = ["Settings", "FAIL_ON_CHOICES", "SEVERITY_CHOICES", "GATE_CHOICES"]
@@ -22,6 +23,7 @@ class Settings:
     blueprints_dir: str = "blueprints"
     severities: dict[str, str] = field(default_factory=lambda: {rule.slug: rule.severity for rule in RULES})
     chain_limit: int = 3
+    silence_limit: Duration = Duration("1w", 7 * 24 * 60)
     fail_on: str = "high"
     dot_timeout: float = 30.0
     gate: str = "to-be"
