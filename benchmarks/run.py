@@ -132,7 +132,7 @@ def build_command() -> list[str]:
 def dot_texts(work: str) -> tuple[list[str], list[str]]:
     """The DOT texts a build renders, computed as `site.generate` does (in-process, untimed)."""
     from blueprintgen.analysis import analyse
-    from blueprintgen.dot import blueprint_dot
+    from blueprintgen.diagram import blueprint_dot
     from blueprintgen.loader import load_paths
     from blueprintgen.settings import Settings
 

@@ -88,7 +88,8 @@ def test_metrics_of_a_small_blueprint():
     analysis = analyse(load(SMALL))
     assert analysis.metrics == Metrics(
         steps=6, owners=2, handoffs=5, handoffs_across_visibility=2, customer_contacts=3,
-        channel_switches=2, promises_kept=1, promises_broken=0, longest_wait_minutes=1600)
+        channel_switches=2, promises_kept=1, promises_broken=0, promises_withdrawn=0,
+        longest_time_to_resolution_minutes=1600, back_office_owners_on_longest_path=1)
     assert [(h.edge.source, h.edge.to) for h in analysis.handoffs] == [
         ("calls", "desk-logs"), ("desk-logs", "lab-fixes"), ("desk-logs", "gives-up"),
         ("lab-fixes", "desk-reports"), ("desk-reports", "hears-back")]
@@ -117,7 +118,7 @@ def test_longest_wait_counts_a_loop_once():
     duration: 5m
     end: resolved
 """)
-    assert analyse(blueprint).metrics.longest_wait_minutes == 35
+    assert analyse(blueprint).metrics.longest_time_to_resolution_minutes == 35
 
 
 def test_longest_wait_takes_the_longer_branch_and_none_without_resolution():
@@ -142,8 +143,8 @@ def test_longest_wait_takes_the_longer_branch_and_none_without_resolution():
     action: Done.
     end: resolved
 """
-    assert analyse(load(branches)).metrics.longest_wait_minutes == 180
-    assert analyse(load(branches.replace("end: resolved", "end: abandoned"))).metrics.longest_wait_minutes is None
+    assert analyse(load(branches)).metrics.longest_time_to_resolution_minutes == 180
+    assert analyse(load(branches.replace("end: resolved", "end: abandoned"))).metrics.longest_time_to_resolution_minutes is None
 
 
 def test_metrics_do_not_depend_on_severities():
@@ -195,7 +196,7 @@ def test_a_2000_step_branching_looping_blueprint_finishes():
     assert analysis.metrics.steps == 2000
     assert [f.number for f in analysis.findings] == list(range(1, len(analysis.findings) + 1))
     assert sum(1 for f in analysis.findings if f.rule == "handoff-chain") == 1
-    assert analysis.metrics.longest_wait_minutes is not None
+    assert analysis.metrics.longest_time_to_resolution_minutes is not None
     assert analysis.metrics.promises_kept + analysis.metrics.promises_broken == 286
     assert analysis == analyse(blueprint)
 
@@ -215,7 +216,8 @@ def test_one_loop_through_3000_steps_needs_no_recursion():
 """
     analysis = analyse(load(text))
     chases = [f for f in analysis.findings if f.rule == "customer-chases"]
-    assert len(chases) == 1 and chases[0].step == "s0"
+    # One loop, closed by the arrow from the last step back to the first.
+    assert len(chases) == 1 and chases[0].step == "s2999" and chases[0].edge.to == "s0"
     assert "(2992 more)" in chases[0].message
     assert [f.rule for f in analysis.findings if f.rule != "customer-chases"] == []
 
@@ -233,6 +235,6 @@ def test_a_long_straight_journey_with_a_diamond_ladder():
                 lines += ["    next:", f"      - {{to: a{layer + 1}, within: 1h, carries: [file]}}",
                           f"      - {{to: b{layer + 1}, within: 1h, carries: [file]}}"]
     analysis = analyse(load(HEADER + "\n".join(lines) + "\n"))
-    assert analysis.metrics.longest_wait_minutes == 500
+    assert analysis.metrics.longest_time_to_resolution_minutes == 500
     # Only b0 is cut off (nothing leads to it); everything else is clean.
     assert [(f.rule, f.step) for f in analysis.findings] == [("unreachable-step", "b0")]

@@ -1,7 +1,8 @@
-"""dot.py (blueprint -> DOT text) and render.py (the only place Graphviz runs)."""
+"""diagram/ (blueprint -> DOT text) and render.py (the only place Graphviz runs)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import blueprint_factory as factory  # noqa: E402
 from blueprintgen import render as render_module  # noqa: E402
 from blueprintgen.analysis import Analysis, Finding, Metrics  # noqa: E402
-from blueprintgen.dot import CARD_TEXT_LIMIT, blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
+from blueprintgen.diagram import CARD_TEXT_LIMIT, blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
 from blueprintgen.loader import load_paths  # noqa: E402
 from blueprintgen.model import Position  # noqa: E402
 from blueprintgen.render import (RenderError, render, render_blueprints, render_checked,  # noqa: E402
@@ -184,7 +185,7 @@ def test_findings_are_drawn_where_they_belong(looping):
     assert "\u26a0\u00a03" in note and "The whole journey has no owner" in note
     assert "\u26a0\u00a04" not in dot  # ignored findings are not drawn
     # An Analysis is accepted too.
-    metrics = Metrics(0, 0, 0, 0, 0, 0, 0, 0, None)
+    metrics = Metrics(0, 0, 0, 0, 0, 0, 0, 0, 0, None, None)
     assert blueprint_dot(Analysis(looping, tuple(findings[:3]), (), (), metrics)) == blueprint_dot(looping, findings[:3])
 
 
@@ -204,6 +205,16 @@ def test_empty_blueprint_still_gives_a_diagram():
 
 
 # -- security --------------------------------------------------------------------------------
+
+
+@needs_graphviz
+@pytest.mark.parametrize("text", ["]", "]]", "]>", "a]", "]]>"])
+def test_texts_graphviz_would_misread_are_drawn(text):
+    """Graphviz's label lexer refuses a text starting with `]` (found by the fuzzer)."""
+    blueprint = factory.load("title: T\nsteps:\n  - id: a\n    lane: customer\n"
+                             f"    action: {json.dumps(text)}\n    end: resolved\n")
+    svg, warnings = render_checked(blueprint_dot(blueprint), "svg", 30)
+    assert warnings == "" and text in texts(ET.fromstring(svg))
 
 
 @needs_graphviz
@@ -251,7 +262,7 @@ def test_hostile_texts_stay_text():
 
 @needs_graphviz
 def test_tooltips_show_text_literally():
-    from blueprintgen.dot import _tooltip
+    from blueprintgen.diagram.canvas import tooltip as _tooltip
 
     text = 'first \\N \\G "q" &amp; <b> line\\\nsecond ends with \\'
     dot = f'digraph {{ a [pos="10,10!", href="#x", tooltip={_tooltip(text)}]; }}'

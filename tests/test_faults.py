@@ -452,17 +452,22 @@ def _every_rule_off() -> str:
 
 
 @needs_graphviz
-def test_settings_inherited_through_inherit_count_for_check_and_build_alike(tmp_path):
+@pytest.mark.parametrize("rules_off", [False, True], ids=["gate-all", "gate-all-rules-off"])
+def test_settings_inherited_through_inherit_count_for_check_and_build_alike(rules_off, tmp_path):
     project(tmp_path)
     (tmp_path / "base.yml").write_text("site_name: Base\ntheme: {name: material, font: false}\nplugins:\n"
-                                       "  - blueprints:\n      severities:\n" + _every_rule_off())
+                                       "  - blueprints:\n      gate: all\n"
+                                       + ("      severities:\n" + _every_rule_off() if rules_off else ""))
     (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Child\n")
     checked = run("check", cwd=tmp_path)
-    assert checked.returncode == 0, checked.stdout
-    assert checked.stdout == "0 high, 0 medium, 0 low in 7 blueprint(s)\n"
     built = run("build", "-q", "--strict", cwd=tmp_path)
-    assert built.returncode == 0, built.stderr
-    assert "<title>Service blueprints - Child</title>" in (tmp_path / "site/index.html").read_text()
+    if rules_off:
+        assert checked.returncode == 0 and checked.stdout.startswith("0 high, 0 medium, 0 low in 7 blueprint(s)")
+        assert built.returncode == 0, built.stderr
+        assert "<title>Service blueprints - Child</title>" in (tmp_path / "site/index.html").read_text()
+    else:   # the inherited gate makes every blueprint's high findings fail both
+        assert checked.returncode == 1 and "27 failing" in checked.stdout
+        assert built.returncode == 1 and "build stopped (--strict)" in built.stderr
 
 
 @posix_only

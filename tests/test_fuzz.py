@@ -32,7 +32,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from blueprintgen.analysis import analyse
-from blueprintgen.dot import blueprint_dot
+from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import cell, clean, markdown_text
 from blueprintgen.loader import RESERVED_IDS, Loaded, load_bytes
 from blueprintgen.model import ID_PATTERN, Blueprint, Channel, Duration, Edge, Owner, Position, Promise, Step

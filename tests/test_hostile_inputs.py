@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from blueprintgen.analysis import analyse
 from blueprintgen.cli import main
-from blueprintgen.dot import blueprint_dot
+from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import clean
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.render import RenderError, render
@@ -51,7 +51,7 @@ DURATION_HINT = ("(hint: write a number and a unit: m (minutes), h (hours), d (d
 RESERVED_HINT = "(hint: choose another id; reserved: 404, assets, breaks, index, owners, rules, search, tags)"
 LINK_HINT = "(hint: replace the link with the blueprint file itself)"
 STEP_KEYS = ("id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise, "
-             "fulfils, failure, end, next")
+             "fulfils, withdraws, failure, end, next")
 LANES = "customer, frontstage, backstage, support"
 
 # A valid blueprint to break one thing in. Line numbers in the rows below count from here:
@@ -302,8 +302,8 @@ ROWS = [
       "17:28: error: ignore[0].step refers to unknown step 'zz' (hint: known steps: a, b)"),
     R("unknown-ignore-rule", valid(after="ignore:\n  - {rule: dead-ends, reason: Known.}\n"),
       "17:12: error: ignore[0].rule 'dead-ends' is not one of: dead-end, broken-promise, vague-promise, "
-      "missing-owner, unwatched-channel, no-deadline, context-lost, silent-backstage, unrecovered-failure, "
-      "customer-chases, handoff-chain, unreachable-step (hint: did you mean 'dead-end'?)"),
+      "late-promise, missing-owner, unwatched-channel, no-deadline, context-lost, silent-backstage, long-silence, "
+      "unrecovered-failure, customer-chases, handoff-chain, unreachable-step (hint: did you mean 'dead-end'?)"),
     R("unknown-redesigns", valid(before="status: to-be\nredesigns: no-such-blueprint\n"),
       "2:12: error: redesigns unknown blueprint 'no-such-blueprint' "
       "(hint: check the id of the as-is blueprint, and check it together with this one)"),

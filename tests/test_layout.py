@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import blueprint_factory as factory  # noqa: E402
 from test_dot import EXAMPLES, example_files, finding, load_example, needs_graphviz  # noqa: E402
-from blueprintgen.dot import BANDS, BODY_SIZE, LINES, blueprint_dot, clean_text  # noqa: E402
+from blueprintgen.diagram import BANDS, BODY_SIZE, LINES, blueprint_dot, clean_text  # noqa: E402
 from blueprintgen.render import render_checked  # noqa: E402
 
 pytestmark = needs_graphviz

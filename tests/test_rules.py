@@ -389,7 +389,7 @@ def test_context_lost_through_the_customer():
     assert found(analysis, "context-lost") == [("context-lost", "lab-checks", 18, 9, "medium")]
     finding = one(analysis, "context-lost")
     assert finding.edge.source == "told-to-go" and finding.edge.to == "lab-checks"
-    assert "Help desk handled the case before" in finding.message
+    assert "Help desk handled the case last" in finding.message
     assert "tell Repair lab the story again" in finding.message
     assert "carries:" in finding.hint
 
@@ -548,6 +548,59 @@ def test_unrecovered_failure_passing_twin_names_the_recovery():
     assert found(run(steps), "unrecovered-failure") == []
 
 
+# -- context-lost: only owners met since the receiver last handled the case ----------------
+
+REVISIT = ASK + """\
+  - id: lab-checks
+    lane: frontstage
+    owner: lab
+    action: The ward checks the case.
+    next:
+      - to: desk-hears
+        within: 1d
+        carries: [the whole story]
+  - id: desk-hears
+    lane: frontstage
+    owner: desk
+    action: The council team hears the whole story.
+  - id: waits-at-home
+    lane: customer
+    action: Waits at home.
+  - id: desk-visits
+    lane: frontstage
+    owner: desk
+    action: The same council team visits.
+  - id: done
+    lane: customer
+    action: Done.
+    end: resolved
+"""
+
+
+def test_context_lost_passing_twin_the_receiver_already_holds_the_case():
+    # lab -> desk (carries) -> customer -> desk: nobody else handled it since the desk last did.
+    assert found(run(REVISIT), "context-lost") == []
+
+
+def test_context_lost_fires_when_someone_else_handled_it_since():
+    # The ward (lab) handles it again after the desk: the desk's visit must be told again.
+    steps = REVISIT.replace("""  - id: waits-at-home
+""", """  - id: lab-again
+    lane: frontstage
+    owner: lab
+    action: The ward looks again.
+    next:
+      - to: waits-at-home
+  - id: waits-at-home
+""")
+    analysis = run(steps)
+    # lab-again itself is a handoff from the desk with nothing carried; then the desk's visit.
+    assert found(analysis, "context-lost") == [("context-lost", "lab-again", 22, 9, "medium"),
+                                               ("context-lost", "desk-visits", 32, 9, "medium")]
+    visit = [f for f in analysis.findings if f.rule == "context-lost"][1]
+    assert "though Repair lab handled the case last" in visit.message
+
+
 # -- customer-chases -----------------------------------------------------------------------
 
 CHASES = ASK + """\
@@ -564,9 +617,68 @@ CHASES = ASK + """\
 
 
 def test_customer_chases_one_finding_per_loop():
+    # The finding sits on the arrow that closes the loop (desk-promises -> ask), at its line.
     analysis = run(CHASES)
-    assert found(analysis, "customer-chases") == [("customer-chases", "ask", 11, 5, "high")]
-    assert "'ask', 'desk-promises'" in one(analysis, "customer-chases").message
+    assert found(analysis, "customer-chases") == [("customer-chases", "desk-promises", 18, 12, "high")]
+    finding = one(analysis, "customer-chases")
+    assert (finding.edge.source, finding.edge.to) == ("desk-promises", "ask")
+    assert "over steps 'ask', 'desk-promises':" in finding.message
+
+
+OVERLAPPING = ASK + """\
+  - id: desk-books
+    lane: frontstage
+    owner: desk
+    action: Books a visit.
+    next:
+      - to: lab-visits
+        within: 1d
+        carries: [booking]
+  - id: lab-visits
+    lane: frontstage
+    owner: lab
+    action: Visits, but cannot fix it.
+    next:
+      - to: calls-again
+        carries: [visit report]
+  - id: calls-again
+    lane: customer
+    action: Calls again.
+    next:
+      - to: desk-books
+        carries: [case number]
+      - to: desk-asks-document
+        carries: [case number]
+  - id: desk-asks-document
+    lane: frontstage
+    owner: desk
+    action: Asks for the receipt.
+  - id: sends-document
+    lane: customer
+    action: Sends the receipt back.
+    next:
+      - to: calls-again
+      - to: done
+  - id: done
+    lane: customer
+    action: Done.
+    end: resolved
+"""
+
+
+def test_customer_chases_overlapping_loops_give_one_finding_each_naming_only_their_steps():
+    # Two loops share calls-again: the failed visit (calls-again -> desk-books) and the
+    # document asked for and sent back (sends-document -> calls-again).
+    analysis = run(OVERLAPPING)
+    assert found(analysis, "customer-chases") == [
+        ("customer-chases", "calls-again", 33, 9, "high"),
+        ("customer-chases", "sends-document", 45, 9, "high"),
+    ]
+    visit, document = [f for f in analysis.findings if f.rule == "customer-chases"]
+    assert "over steps 'desk-books', 'lab-visits', 'calls-again':" in visit.message
+    assert "'desk-asks-document'" not in visit.message and "'calls-again'" in visit.hint
+    assert "over steps 'calls-again', 'desk-asks-document', 'sends-document':" in document.message
+    assert "'desk-books'" not in document.message and "'desk-books'" not in document.hint
 
 
 def test_customer_chases_passing_twin_has_no_loop():
@@ -630,8 +742,8 @@ def test_customer_self_loop_counts_and_two_loops_give_two_findings():
 """
     analysis = run(steps)
     assert found(analysis, "customer-chases") == [
-        ("customer-chases", "ask", 11, 5, "high"),
-        ("customer-chases", "desk-promises", 15, 5, "high"),
+        ("customer-chases", "ask", 14, 12, "high"),
+        ("customer-chases", "waits", 22, 12, "high"),
     ]
     assert "leads back to itself" in analysis.findings[0].message
 
@@ -667,7 +779,7 @@ def test_handoff_chain_fires_on_the_step_that_passes_the_limit():
     assert found(analysis, "handoff-chain") == [("handoff-chain", "ship-sends", 26, 5, "medium")]
     message = one(analysis, "handoff-chain").message
     assert "Help desk \u2192 Repair lab \u2192 Store manager \u2192 Shipping" in message
-    assert "more than 3 owners" in message
+    assert "more than 3 frontstage owners" in message
 
 
 def test_handoff_chain_passing_twin_stays_within_the_limit():
@@ -709,11 +821,11 @@ def test_handoff_chain_counts_every_owner_of_a_loop():
     owner: desk
     action: Takes it.
   - id: boss-approves
-    lane: backstage
+    lane: frontstage
     owner: boss
     action: Approves.
   - id: lab-checks
-    lane: backstage
+    lane: frontstage
     owner: lab
     action: Checks.
     next:
@@ -728,6 +840,192 @@ def test_handoff_chain_counts_every_owner_of_a_loop():
     end: resolved
 """
     assert found(run(steps), "handoff-chain") == [("handoff-chain", "ship-sends", 31, 5, "medium")]
+
+
+def test_handoff_chain_does_not_count_back_office_owners_and_shows_them_as_a_metric():
+    # desk takes it, then lab, boss and ship route it behind the scenes: the customer deals with
+    # one frontstage owner, so no finding; the back-office owners show in the metric.
+    steps = CHAIN.replace("    lane: frontstage\n    owner: lab", "    lane: backstage\n    owner: lab").replace(
+        "    lane: frontstage\n    owner: boss", "    lane: backstage\n    owner: boss").replace(
+        "    lane: frontstage\n    owner: ship", "    lane: support\n    owner: ship")
+    analysis = run(steps)
+    assert found(analysis, "handoff-chain") == []
+    assert analysis.metrics.back_office_owners_on_longest_path == 3
+    assert run(CHAIN).metrics.back_office_owners_on_longest_path == 0
+
+
+def test_handoff_chain_sits_on_the_frontstage_step_that_passes_the_limit():
+    # A backstage step between the 3rd and 4th frontstage owners is not where the limit is passed.
+    steps = CHAIN.replace("""  - id: ship-sends
+""", """  - id: lab-routes
+    lane: backstage
+    owner: ship
+    action: Routes it.
+  - id: ship-sends
+""").replace("    owner: ship\n    action: Sends it.", "    owner: boss\n    action: Sends it.").replace(
+        "  - id: boss-approves\n    lane: frontstage\n    owner: boss", "  - id: boss-approves\n    lane: frontstage\n    owner: ship")
+    analysis = run(steps)
+    assert found(analysis, "handoff-chain") == [("handoff-chain", "ship-sends", 30, 5, "medium")]
+    assert "Help desk \u2192 Repair lab \u2192 Shipping \u2192 Store manager" in one(analysis, "handoff-chain").message
+
+
+# -- late-promise ----------------------------------------------------------------------------
+
+LATE = ASK + """\
+  - id: desk-promises
+    lane: frontstage
+    owner: desk
+    action: Says the phone is back in two days.
+    promise:
+      what: Your phone back in two days.
+      within: 2d
+  - id: desk-returns
+    lane: frontstage
+    owner: desk
+    wait: 4d
+    action: Hands the phone back.
+    fulfils: desk-promises
+  - id: done
+    lane: customer
+    action: Done.
+    end: resolved
+"""
+
+
+def test_late_promise_fires_when_the_way_to_the_keeping_step_takes_longer():
+    analysis = run(LATE)
+    assert found(analysis, "late-promise") == [("late-promise", "desk-promises", 19, 7, "high")]
+    finding = one(analysis, "late-promise")
+    assert "within 2d" in finding.message and "'desk-returns', which keeps it, can take 4d" in finding.message
+    assert found(analysis, "broken-promise") == []
+
+
+def test_late_promise_passing_twin_keeps_it_in_time():
+    assert found(run(LATE.replace("wait: 4d", "wait: 1d")), "late-promise") == []
+
+
+def test_late_promise_adds_waits_and_durations_on_the_longest_way():
+    # Within 36h: 1d + 12h on the fast branch keeps it; 1d + 13h + 12h on the slow one does not.
+    steps = LATE.replace("within: 2d", "within: 36h").replace("""  - id: desk-returns
+""", """    next: [lab-fast, lab-slow]
+  - id: lab-fast
+    lane: backstage
+    owner: lab
+    duration: 1d
+    action: Repairs fast.
+    next:
+      - to: desk-returns
+        within: 1h
+        carries: [phone]
+  - id: lab-slow
+    lane: backstage
+    owner: lab
+    wait: 1d
+    duration: 13h
+    action: Repairs slowly.
+    next:
+      - to: desk-returns
+        within: 1h
+        carries: [phone]
+  - id: desk-returns
+""").replace("wait: 4d", "wait: 12h")
+    finding = one(run(steps), "late-promise")
+    assert "can take 2d 1h" in finding.message
+    assert found(run(steps.replace("    wait: 1d\n    duration: 13h", "    duration: 13h")), "late-promise") == []
+
+
+# -- withdraws -------------------------------------------------------------------------------
+
+WITHDRAWN = PROMISE + """\
+  - id: desk-withdraws
+    lane: frontstage
+    owner: desk
+    action: Calls to say the call-back will not happen after all.
+    withdraws: promise
+  - id: done
+    lane: customer
+    action: Done.
+    end: resolved
+"""
+
+
+def test_a_withdrawn_promise_is_neither_broken_nor_kept():
+    analysis = run(WITHDRAWN)
+    assert found(analysis, "broken-promise") == []
+    assert (analysis.metrics.promises_kept, analysis.metrics.promises_broken,
+            analysis.metrics.promises_withdrawn) == (0, 0, 1)
+    broken = run(WITHDRAWN.replace("    withdraws: promise\n", ""))
+    assert [f.step for f in broken.findings if f.rule == "broken-promise"] == ["promise"]
+    assert broken.metrics.promises_withdrawn == 0
+
+
+def test_withdraws_out_of_the_customers_sight_or_without_a_promise_is_a_load_error():
+    backstage = WITHDRAWN.replace("  - id: desk-withdraws\n    lane: frontstage", "  - id: desk-withdraws\n    lane: backstage")
+    loaded = load_bytes((HEADER + backstage).encode(), "t.yaml", "t")
+    assert [str(p) for p in loaded.problems] == [
+        "t.yaml:25:16: error: steps[2] is in the backstage lane, out of the customer's sight, so it cannot tell "
+        "the customer that a promise no longer holds (hint: put `withdraws:` on the frontstage (or customer) step "
+        "where the customer is told)"]
+    nothing = WITHDRAWN.replace("withdraws: promise", "withdraws: ask")
+    loaded = load_bytes((HEADER + nothing).encode(), "t.yaml", "t")
+    assert [str(p) for p in loaded.problems] == [
+        "t.yaml:25:16: error: step 'desk-withdraws' withdraws the promise of step 'ask', which makes no promise "
+        "(hint: add a `promise:` to step 'ask', or point `withdraws:` at the step that made it)"]
+
+
+# -- long-silence ----------------------------------------------------------------------------
+
+SILENCE = ASK + """\
+  - id: desk-logs
+    lane: frontstage
+    owner: desk
+    action: Logs the claim.
+    next:
+      - to: lab-decides
+        within: 1d
+        carries: [claim]
+  - id: lab-decides
+    lane: backstage
+    owner: lab
+    wait: 3w
+    action: Decides the claim.
+    next:
+      - to: desk-writes
+        within: 1d
+        carries: [decision]
+  - id: desk-writes
+    lane: frontstage
+    owner: desk
+    action: Sends the decision letter.
+  - id: done
+    lane: customer
+    action: Reads the letter.
+    end: resolved
+"""
+
+
+def test_long_silence_fires_where_the_customer_hears_again():
+    analysis = run(SILENCE)
+    assert found(analysis, "long-silence") == [("long-silence", "desk-writes", 31, 5, "medium")]
+    finding = one(analysis, "long-silence")
+    assert "hear nothing for 3w before step 'desk-writes'" in finding.message
+    assert "`silence_limit: 1w`" in finding.hint
+
+
+def test_long_silence_passing_twin_and_the_limit_comes_from_settings():
+    assert found(run(SILENCE.replace("wait: 3w", "wait: 5d")), "long-silence") == []
+    from blueprintgen.model import Duration
+    assert found(run(SILENCE, settings=Settings(silence_limit=Duration("4w", 4 * 7 * 24 * 60))),
+                 "long-silence") == []
+
+
+def test_long_silence_on_a_journey_that_ends_out_of_sight():
+    steps = SILENCE.split("  - id: desk-writes")[0].replace("""    next:
+      - to: desk-writes
+        within: 1d
+        carries: [decision]
+""", "    end: resolved\n")
+    assert found(run(steps), "long-silence") == [("long-silence", "lab-decides", 22, 5, "medium")]
 
 
 # -- unreachable-step ----------------------------------------------------------------------
@@ -845,7 +1143,7 @@ def test_every_rule_has_a_failing_example_here(rule):
     """Each rule of the catalogue fires on at least one blueprint of this file."""
     examples = (DEAD_END, PROMISE.replace("      within: 1d\n", "") + GIVES_UP, NO_OWNER, UNWATCHED_EDGE,
                 NO_DEADLINE.replace("        carries: [fault report]\n", ""), SILENT, FAILURE, CHASES, CHAIN,
-                UNREACHABLE)
+                UNREACHABLE, LATE, SILENCE)
     assert any(f.rule == rule for steps in examples for f in run(steps).findings)
 
 
@@ -880,3 +1178,42 @@ def test_the_rules_page_examples_break_and_fix(rule):
 
     assert rule in {f.rule for f in analysed(breaks).findings}
     assert [f"{f.rule} {f.step}" for f in analysed(fixed).findings] == []
+
+
+# -- the registry and the catalogue ------------------------------------------------------------
+
+
+def test_registry_maps_each_slug_to_its_module_and_names_the_rules_for_an_unknown_one():
+    from blueprintgen import rules
+    for module in rules.MODULES:
+        assert rules.get(module.ID) is module
+        assert module.SEVERITY in rules.SEVERITIES and module.TITLE and module.MEANING and module.FIX
+        assert module.__doc__.split("\n")[0].startswith(f"{module.ID}: ")
+        assert set(module.__all__) >= {"ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"}
+    with pytest.raises(rules.UnknownRule) as raised:
+        rules.get("dead-ends")
+    assert str(raised.value).startswith("no rule named 'dead-ends'; the rules are: dead-end, ")
+
+
+def test_the_rules_page_table_and_sarif_metadata_agree_with_the_rule_modules():
+    from blueprintgen import rules
+    from blueprintgen.report import format_report
+    import json
+    text = RULES_DOC.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[([a-z-]+)\]\(#\1\) \| (low|medium|high) \|", text, flags=re.MULTILINE)
+    assert rows == [(module.ID, module.SEVERITY) for module in rules.MODULES]
+    sarif = json.loads(format_report([], [], "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    assert [(r["id"], r["fullDescription"]["text"], r["help"]["text"]) for r in sarif[:-1]] == [
+        (module.ID, module.MEANING, f"Fix: {module.FIX}") for module in rules.MODULES]
+
+
+def test_the_worked_example_in_the_format_page_is_flagged_as_it_says():
+    text = (RULES_DOC.parent / "format.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text.split("## A full worked example")[1], flags=re.DOTALL).group(1)
+    loaded = load_bytes(example.encode(), "worked.yaml", "worked")
+    assert not loaded.problems
+    analysis = analyse(loaded.blueprints[0])
+    assert sorted((f.rule, f.step) for f in analysis.findings) == [
+        ("late-promise", "counter-takes-phone"), ("no-deadline", "technician-checks"),
+        ("unwatched-channel", "technician-checks")]
+    assert [(f.rule, f.step) for f in analysis.ignored] == [("unrecovered-failure", "technician-checks")]

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
-ALL_PACKAGES = "graphviz chromium chromium-driver fonts-dejavu-core"
+ALL_PACKAGES = "graphviz chromium chromium-driver nodejs npm fonts-dejavu-core"
 
 
 def _stub(folder: Path, name: str, body: str) -> None:
@@ -96,7 +96,7 @@ def test_nothing_is_installed_when_everything_is_present(tmp_path):
     for tool in ("bash", "grep"):
         found = subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip()
         (stubs / tool).symlink_to(found)
-    for tool in ("dot", "chromium", "chromedriver"):
+    for tool in ("dot", "chromium", "chromedriver", "node", "npm"):
         _stub(stubs, tool, "exit 0")
     _stub(stubs, "fc-list", 'echo "/usr/share/fonts/DejaVuSans.ttf: DejaVu Sans:style=Book"')
     _stub(stubs, "apt-get", f"echo called > {tmp_path / 'calls'}")

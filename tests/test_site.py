@@ -65,7 +65,7 @@ def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
     to_be = (example_site / "blueprints" / "double-charge-refund-to-be" / "index.html").read_text()
     as_is = (example_site / "blueprints" / "double-charge-refund" / "index.html").read_text()
     assert 'href="../double-charge-refund/"' in to_be and "What this redesign removes" in to_be
-    assert "removes 11 of the 11 breaks" in to_be
+    assert "removes 12 of the 12 breaks" in to_be   # long-silence: four weeks waiting for the refund
     assert 'href="../double-charge-refund-to-be/"' in as_is
 
 
@@ -86,14 +86,23 @@ def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blueprints", "site"]  # no staging left behind
 
 
-def test_strict_fails_on_findings_and_keeps_the_previous_site(tmp_path):
+def test_strict_fails_on_gated_findings_and_keeps_the_previous_site(tmp_path):
+    """--strict follows the gate: the as-is examples' breaks pass, a broken to-be design fails."""
+    folder = tmp_path / "blueprints"
+    shutil.copytree(EXAMPLES, folder)
     out = tmp_path / "site"
     out.mkdir()
     (out / ".blueprintgen-site").write_text("old\n")
-    result = build("--strict", "-o", out)
+    result = build("--strict", "--blueprints", folder, "-o", out)
+    assert result.exit_code == 0, result.output               # only as-is findings: documentation
+    out_snapshot = snapshot(out)
+    to_be = folder / "double-charge-refund-to-be.yaml"
+    to_be.write_text(to_be.read_text().replace("    end: resolved\n", "", 1))
+    result = build("--strict", "--blueprints", folder, "-o", out)
     assert result.exit_code == 1
-    assert "findings at or above high" in result.output
-    assert snapshot(out) == {".blueprintgen-site": hashlib.sha256(b"old\n").hexdigest()}
+    assert "double-charge-refund-to-be.yaml" in result.output and " high dead-end: " in result.output
+    assert "findings that fail the gate" in result.output
+    assert snapshot(out) == out_snapshot
 
 
 def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):

@@ -8,8 +8,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from .analysis import analyse
-from .loader import check_across, find_files, load_file
-from .report import report_entry
+from .gate import Gate
+from .loader import Problem, check_across, find_files, load_file
+from .project import shown_path
+from .report import DEFAULT_GATE, report_entry
 from .settings import Settings
 
 __all__ = ["check_paths"]
@@ -18,33 +20,66 @@ __all__ = ["check_paths"]
 PARALLEL_FROM = 64
 
 
-def _check_files(files: list[str], settings: Settings, fmt: str):
+def _check_files(files: list[str], settings: Settings, fmt: str, gate: Gate = DEFAULT_GATE, root: str | None = None):
     """Load and analyse `files`: report entries, problems, and bare blueprints for the checks across files."""
     records, problems, stubs = [], [], []
     for path in files:
-        loaded = load_file(path)
+        loaded = load_file(path, shown_path(path, root) if root else None)
         problems.extend(loaded.problems)
         for blueprint in loaded.blueprints:
-            records.append(report_entry(analyse(blueprint, settings), fmt))
+            records.append(report_entry(analyse(blueprint, settings), fmt, gate))
             # Only what check_across reads travels back: no steps, owners or channels.
             stubs.append(replace(blueprint, owners=(), channels=(), steps=(), ignores=(), tags=(), stages=()))
     return records, problems, stubs
 
 
-def check_paths(paths: list[str], settings: Settings, workers: int | None = None, *, fmt: str = "json"):
-    """(report entries for `fmt`, problems) for every blueprint under `paths`, as `load_paths` + `analyse` give."""
+def check_paths(paths: list[str], settings: Settings, workers: int | None = None, *, fmt: str = "json",
+                gate: Gate = DEFAULT_GATE, root: str | None = None):
+    """(report entries for `fmt`, problems) for every blueprint under `paths`, as `load_paths` + `analyse` give.
+
+    Findings are judged by `gate`; with `root`, files are reported relative to it (see project.py).
+    """
     files, problems = find_files(paths)
+    if root:
+        problems = [Problem(shown_path(p.file, root), p.line, p.column, p.message, p.hint) for p in problems]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(files) < PARALLEL_FROM:
-        parts = [_check_files(files, settings, fmt)]
+        parts = [_check_files(files, settings, fmt, gate, root)]
     else:
         size = -(-len(files) // (workers * 4))   # a few chunks per worker evens out slow files
         chunks = [files[start:start + size] for start in range(0, len(files), size)]
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_check_files, chunks, [settings] * len(chunks), [fmt] * len(chunks)))
+            parts = list(pool.map(_check_files, chunks, [settings] * len(chunks), [fmt] * len(chunks),
+                                  [gate] * len(chunks), [root] * len(chunks)))
     records = [r for part in parts for r in part[0]]
     problems = problems + [p for part in parts for p in part[1]]
     problems.extend(check_across([stub for part in parts for stub in part[2]]))
     invalid = {problem.file for problem in problems}
     return [r for r in records if r["file"] not in invalid], sorted(problems)
+
+
+def check_text(data: bytes, name: str, settings: Settings, *, fmt: str = "json", gate: Gate = DEFAULT_GATE,
+               neighbours: list[str] = (), root: str | None = None):
+    """(report entries, problems) for one blueprint given as bytes (`check -`), reported as file `name`.
+
+    `neighbours` are the project's other blueprint files: loaded only so that `redesigns` and
+    duplicate ids are checked against them, as in a check of the whole folder; only this
+    blueprint is reported.
+    """
+    from .loader import load_bytes
+    from .yamltree import MAX_FILE_BYTES
+
+    default_id = os.path.basename(name).rsplit(".", 1)[0] or "stdin"
+    if len(data) > MAX_FILE_BYTES:
+        return [], [Problem(name, 1, 1, f"the input is larger than {MAX_FILE_BYTES // 1024} KiB",
+                            "split the journey into several blueprints")]
+    loaded = load_bytes(data, name, default_id)
+    problems = list(loaded.problems)
+    others = []
+    for path in neighbours:
+        others.extend(load_file(path, shown_path(path, root) if root else None).blueprints)
+    problems += [p for p in check_across(list(loaded.blueprints) + others) if p.file == name]
+    if problems:
+        return [], sorted(problems)
+    return [report_entry(analyse(b, settings), fmt, gate) for b in loaded.blueprints], []

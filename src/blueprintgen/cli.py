@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 
 import click
 
@@ -13,33 +14,76 @@ from . import __version__
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
+class UserError(click.ClickException):
+    """A mistake the user can fix: one positioned line on stderr, exit 2, never a traceback."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
 def _default_paths(paths: tuple[str, ...], folder: str = "blueprints") -> list[str]:
     if paths:
         return list(paths)
     if not os.path.isdir(folder):
-        raise click.UsageError(f"there is no {folder}/ folder here; give the blueprint files or folders as PATH")
+        shown = os.path.relpath(folder) if os.path.isabs(folder) else folder
+        raise click.UsageError(f"there is no {shown}/ folder here; give the blueprint files or folders as PATH")
     return [folder]
 
 
-def _settings(config_file: str | None):
+def _settings(config_file: str | None, project=None):
     """Project settings; configuration errors print positioned lines and exit 2."""
-    from .config import ConfigError, load_settings
+    from .config import ConfigError, load_settings, shadowed_pyproject
 
     try:
-        return load_settings(config_file)[0]
+        settings, source = load_settings(config_file, project)
     except ConfigError as error:
+        from .project import shown_path
+
         for problem in error.problems:
+            if project is not None and os.path.isabs(problem.file):
+                problem = type(problem)(shown_path(problem.file, project.root), problem.line, problem.column,
+                                        problem.message, problem.hint)
             click.echo(str(problem), err=True)
         sys.exit(EXIT_USAGE)
+    ignored = shadowed_pyproject(project, source)
+    if ignored:
+        click.echo(f"warning: [tool.blueprintgen] in {ignored} is ignored: the blueprints entry of "
+                   f"{source} wins (keep the settings in one place)", err=True)
+    return settings
+
+
+def _project_settings(config_file: str | None, paths=()):
+    """The project found upward from here (or from the paths given, when they lie outside it), and its settings."""
+    from .project import find_project
+
+    project = find_project(paths=paths)
+    return project, _settings(config_file, project)
 
 
 def _existing(ctx, param, paths):
     # lexists, not exists: a symlink loop or a broken link is reported by the loader
-    # with a positioned message, not mistaken for a missing path.
+    # with a positioned message, not mistaken for a missing path. "-" is standard input.
     for path in paths:
-        if not os.path.lexists(path):
+        if path != "-" and not os.path.lexists(path):
             raise click.BadParameter(f"'{path}' does not exist", ctx=ctx, param=param)
     return paths
+
+
+def _rules(ctx, param, value):
+    """A comma-separated list of rule slugs, each one known."""
+    if not value:
+        return None
+    from .loader import did_you_mean
+    from .rules import RULE_BY_SLUG
+
+    slugs = frozenset(part.strip() for item in value for part in item.split(",") if part.strip())
+    for slug in sorted(slugs):
+        if slug not in RULE_BY_SLUG:
+            hint = did_you_mean(slug, RULE_BY_SLUG) or f"the rules are: {', '.join(RULE_BY_SLUG)}"
+            raise click.BadParameter(f"unknown rule '{slug}' ({hint})", ctx=ctx, param=param)
+    return slugs
 
 
 paths_argument = click.argument("paths", nargs=-1, metavar="[PATH]...", callback=_existing,
@@ -75,7 +119,7 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     """
     from .loader import load_paths
 
-    settings = _settings(config_file)
+    _, settings = _project_settings(config_file, paths)
     loaded = load_paths(_default_paths(paths, settings.blueprints_dir))
     for problem in loaded.problems:
         click.echo(str(problem))
@@ -106,26 +150,238 @@ def schema() -> None:
               show_default=True, help="Output format: text for people, json for tools, sarif for code scanning, "
                                       "github for workflow annotations.")
 @click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
-              help="Exit 1 when a finding is at or above this severity (default: high, or the configured fail_on).")
-def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None) -> None:
-    """Find where handoffs break, like a linter: print findings and exit 1 when any is at or above --fail-on.
+              help="Exit 1 when a gated finding is at or above this severity (default: high, or the configured fail_on).")
+@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
+              help="Which blueprints --fail-on gates: to-be designs (as-is breaks are reported as documentation) "
+                   "or all (default: to-be, or the configured gate).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Accepted findings (made by `blueprintgen baseline`): reported as accepted, never failing; "
+                   "only new findings fail. Default: the configured baseline.")
+@click.option("--select", multiple=True, callback=_rules, metavar="RULE,...", help="Only these rules.")
+@click.option("--ignore", "ignore_rules", multiple=True, callback=_rules, metavar="RULE,...", help="Leave these rules out.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file, not stdout.")
+@click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the file name of the blueprint read from stdin.")
+@click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),
+              help="github format: annotate only findings in the files listed here (one path per line, from the "
+                   "repository root), e.g. the files a pull request changed.")
+@click.option("--diff-base", metavar="REV", help="Mark each finding new or unchanged since git revision (or folder) "
+              "REV, as SARIF baselineState; unlike --baseline it accepts nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only what fails (and invalid blueprints); no summary line.")
+def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None, scope: str | None,
+          baseline_file: str | None, select, ignore_rules, output_file: str | None, stdin_filename: str | None,
+          annotate_file: str | None, diff_base: str | None, quiet: bool) -> None:
+    """Find where handoffs break, like a linter: print findings and exit 1 when the gate fails.
 
-    Exit status: 0 nothing at or above --fail-on, 1 findings at or above it or an invalid
-    blueprint, 2 usage or configuration error.
+    The gate: findings in to-be blueprints at or above --fail-on fail; as-is blueprints document
+    a broken service on purpose, so their findings are reported but never fail (--gate all changes
+    that). With a baseline, accepted findings never fail. PATH `-` reads one blueprint from stdin.
+    Every path is reported relative to the repository root, whatever the current folder.
+
+    Exit status: 0 the gate passes, 1 it fails or a blueprint is invalid, 2 usage or configuration error.
 
     \b
     Examples:
       blueprintgen check
-      blueprintgen check blueprints/ --format sarif > blueprintgen.sarif
-      blueprintgen check --fail-on medium --format github
+      blueprintgen check blueprints/ --format sarif -o blueprintgen.sarif
+      blueprintgen check --gate all --fail-on medium --format github
+      blueprintgen check --baseline .blueprintgen-baseline.json
+      cat refund.yaml | blueprintgen check - --stdin-filename blueprints/refund.yaml
     """
-    from .checking import check_paths
+    from .checking import check_paths, check_text
+    from .gate import gate_from_settings
     from .report import fails_records, format_records
 
-    settings = _settings(config_file)
-    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt=fmt)
-    click.echo(format_records(records, problems, fmt), nl=False)
-    if fails_records(records, problems, fail_on or settings.fail_on):
+    project, settings = _project_settings(config_file, paths)
+    accepted, fixed_from = _accepted(baseline_file or settings.baseline)
+    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope, select=select,
+                              ignore=ignore_rules or frozenset(), accepted=accepted)
+    if diff_base:
+        gate = replace(gate, base=_fingerprints_at(diff_base, paths, project, settings, gate))
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
+        from .loader import find_files
+        from .project import shown_path
+
+        name = shown_path(stdin_filename, project.root) if stdin_filename else "<stdin>"
+        itself = os.path.realpath(stdin_filename) if stdin_filename else None
+        neighbours = [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) != itself] \
+            if os.path.isdir(settings.blueprints_dir) else []
+        records, problems = check_text(sys.stdin.buffer.read(), name, settings, fmt=fmt, gate=gate,
+                                       neighbours=neighbours, root=project.root)
+    else:
+        records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt=fmt,
+                                        gate=gate, root=project.root)
+    fixed = fixed_from(records)
+    only = _listed_files(annotate_file) if annotate_file and fmt == "github" else None
+    report = format_records(records, problems, fmt, fixed, quiet=quiet, only_files=only)
+    _write_report(report, output_file)
+    if fails_records(records, problems):
+        sys.exit(EXIT_INVALID)
+
+
+def _accepted(baseline_file: str | None):
+    """(accepted fingerprint counts or None, a function of the records giving the Fixed report part)."""
+    from .report import Fixed
+
+    if not baseline_file:
+        return None, lambda records: Fixed()
+    from .baseline import BaselineError, absent, read_baseline
+    from collections import Counter
+
+    try:
+        entries = read_baseline(baseline_file)
+    except BaselineError as error:
+        raise UserError(str(error)) from None
+    counts = {key: entry["count"] for key, entry in entries.items()}
+
+    def fixed(records):
+        seen = Counter()
+        for r in records:
+            seen.update(r["seen"])
+        return Fixed(tuple(absent(entries, seen)), baseline_file)
+
+    return counts, fixed
+
+
+def _fingerprints_at(revision: str, paths, project, settings, gate) -> dict[str, int]:
+    """How many findings of each fingerprint the blueprints had at `revision` (shown the same way)."""
+    from .analysis import analyse
+    from .report import record
+    from .revisions import SideError, read_side
+
+    wanted = [p for p in paths if p != "-"] or [settings.blueprints_dir]
+    try:
+        side = read_side(revision, wanted, project)
+    except SideError as error:
+        raise UserError(f"error: {error}") from None
+    seen: dict[str, int] = {}
+    for blueprint in side.loaded.blueprints:
+        for key, count in gate.annotate(record(analyse(blueprint, settings)))["seen"].items():
+            seen[key] = seen.get(key, 0) + count
+    return seen
+
+
+def _listed_files(path: str) -> frozenset[str]:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return frozenset(line.strip().replace(os.sep, "/") for line in handle if line.strip())
+
+
+def _write_report(report: str, output_file: str | None) -> None:
+    if output_file is None:
+        click.echo(report, nl=False)
+        return
+    from .baseline import BaselineError, write_baseline
+
+    try:
+        write_baseline(output_file, report)
+    except BaselineError as error:
+        raise UserError(str(error).replace("baseline file", "report file")) from None
+
+
+@main.command()
+@click.argument("baseline_file", metavar="FILE", type=click.Path(dir_okay=False))
+@paths_argument
+@config_option
+@click.option("--prune", is_flag=True, help="Only remove entries that are no longer found; accept nothing new.")
+def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None, prune: bool) -> None:
+    """Write every current finding to FILE: the accepted findings `check --baseline FILE` will not fail on.
+
+    Each entry is a fingerprint (blueprint id, rule, step, and the arrow's target) with a count, so
+    it survives moved lines and edits elsewhere in the file. Sorted JSON: same findings, same bytes.
+
+    \b
+    Examples:
+      blueprintgen baseline .blueprintgen-baseline.json
+      blueprintgen baseline .blueprintgen-baseline.json --prune
+    """
+    from .baseline import BaselineError, baseline_document, read_baseline, write_baseline
+    from .checking import check_paths
+
+    project, settings = _project_settings(config_file, paths)
+    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt="json",
+                                    root=project.root)
+    if problems:
+        _print_problems(problems)
+        click.echo(f"baseline not written: {len(problems)} error(s) in invalid blueprints", err=True)
+        sys.exit(EXIT_INVALID)
+    findings = [f for r in records for f in r["findings"]]
+    try:
+        keep = read_baseline(baseline_file) if prune else None
+        old = read_baseline(baseline_file) if os.path.exists(baseline_file) and not prune else keep
+    except BaselineError as error:
+        raise UserError(str(error)) from None
+    text = baseline_document(findings, keep)
+    try:
+        write_baseline(baseline_file, text)
+    except BaselineError as error:
+        raise UserError(str(error)) from None
+    import json
+
+    now = json.loads(text)["findings"]
+    before = sum(e["count"] for e in (old or {}).values())
+    click.echo(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
+               f"fingerprint(s) (was {before})", err=True)
+
+
+@main.command()
+@click.argument("base")
+@click.argument("rest", nargs=-1, metavar="[HEAD] [PATH]...")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.")
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
+              help="Exit 1 when the change introduces a gated finding at or above this (default: the configured fail_on).")
+@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
+              help="Which blueprints are gated (default: the configured gate).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the diff to this file, not stdout.")
+def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None,
+         scope: str | None, output_file: str | None) -> None:
+    """What a change does to the customer: breaks fixed and introduced, steps, handoffs and metrics.
+
+    BASE and HEAD are git revisions or folders; HEAD defaults to the working tree. Blueprints are
+    matched by id, so a renamed file is "changed". PATH (default: the blueprints folder) says
+    where the blueprints are, at every revision. The second argument is HEAD when it names a
+    revision that is not also a path here, or when BASE and it are both folders.
+
+    Exit status: 0, or 1 when the change introduces a finding the gate fails on (or leaves a
+    blueprint invalid); 2 for usage errors (an unknown revision, not a git repository).
+
+    \b
+    Examples:
+      blueprintgen diff main
+      blueprintgen diff HEAD~1 HEAD --format json
+      blueprintgen diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
+      blueprintgen diff old-blueprints/ blueprints/
+    """
+    from .analysis import analyse
+    from .diff import compare, format_diff, introduces_failure
+    from .gate import gate_from_settings
+    from .revisions import SideError, is_revision, read_side
+
+    project, settings = _project_settings(config_file)
+    head, paths = None, list(rest)
+    if rest:
+        first = rest[0]
+        if os.path.isdir(base) and os.path.isdir(first):
+            head, paths = first, list(rest[1:])
+        elif not os.path.lexists(first) and is_revision(project, first):
+            head, paths = first, list(rest[1:])
+    for path in paths:
+        if not os.path.lexists(path) and head is None:
+            raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
+                            "`git log --oneline` lists revisions)")
+    paths = paths or [settings.blueprints_dir]
+    try:
+        sides = [read_side(spec, paths, project) for spec in (base, head)]
+    except SideError as error:
+        raise UserError(f"error: {error}") from None
+    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope)
+    analysed = [[analyse(b, settings) for b in side.loaded.blueprints] for side in sides]
+    document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
+                       gate, (sides[0].label, sides[1].label))
+    _write_report(format_diff(document, fmt), output_file)
+    if introduces_failure(document):
         sys.exit(EXIT_INVALID)
 
 
@@ -173,11 +429,14 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
     if strict:
+        from .gate import gate_from_settings
+
+        gate = gate_from_settings(settings)
         analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-        if fails(analyses, [], settings.fail_on):
-            click.echo(format_report(analyses, [], "text"), err=True, nl=False)
-            click.echo(f"build stopped (--strict): findings at or above {settings.fail_on}; "
-                       f"{out_dir}/ left as it was", err=True)
+        if fails(analyses, [], settings.fail_on, gate):
+            click.echo(format_report(analyses, [], "text", gate), err=True, nl=False)
+            click.echo(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
+                       f"above {settings.fail_on}); {out_dir}/ left as it was", err=True)
             sys.exit(EXIT_INVALID)
     _log_mkdocs()
     try:
@@ -259,7 +518,7 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
     from .loader import load_paths
     from .render import render_blueprints
 
-    settings = _settings(config_file)
+    _, settings = _project_settings(config_file, paths)
     loaded = load_paths(_default_paths(paths, settings.blueprints_dir))
     if loaded.problems:
         _print_problems(loaded.problems)

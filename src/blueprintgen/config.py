@@ -1,27 +1,43 @@
-"""Reads project settings from the `blueprints` plugin entry of mkdocs.yml, with positioned errors."""
+"""Reads project settings from mkdocs.yml's `blueprints` plugin entry or pyproject.toml, with positioned errors.
+
+Which file wins: `--config FILE` when given; otherwise mkdocs.yml's `blueprints` plugin entry,
+because `mkdocs build` reads only that and `check` must judge what the site shows; otherwise
+`[tool.blueprintgen]` in pyproject.toml. Both are found in the project folder (see project.py).
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .loader import Problem, did_you_mean
+from .loader import DURATION_HINT, MAX_MINUTES, MINUTES, Problem, did_you_mean
+from .model import Duration
 from .rules import RULE_BY_SLUG
-from .settings import FAIL_ON_CHOICES, SEVERITY_CHOICES, Settings
+from .schema import DURATION_PATTERN
+from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES, Settings
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
-__all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists"]
+__all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
+           "shadowed_pyproject"]
 
 PLUGIN_NAME = "blueprints"
 OPTION_DOCS = {
     "blueprints_dir": "folder of blueprint files, relative to mkdocs.yml (default: blueprints)",
     "severities": "rule slug -> low, medium, high or off",
-    "chain_limit": "how many distinct staff owners a resolved journey may pass through (default: 3)",
+    "chain_limit": "how many distinct frontstage owners a customer may deal with on the way to a resolution (default: 3)",
+    "silence_limit": "longest the customer may hear nothing, as a duration like `1w` or `3d` (default: 1w)",
     "fail_on": "lowest severity that fails `check` and `build --strict`: low, medium, high or never (default: high)",
     "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
+    "gate": "which blueprints fail_on gates: to-be (designs; as-is breaks are documentation) or all (default: to-be)",
+    "baseline": "file of accepted findings (made by `blueprintgen baseline`); only new findings fail",
 }
+PYPROJECT_TABLE = "tool.blueprintgen"
+
+
+DURATION = re.compile(DURATION_PATTERN)
 
 
 class ConfigError(Exception):
@@ -51,8 +67,8 @@ CONFIG_HINTS = {   # the reader's hints are for blueprints; these are for mkdocs
 }
 
 
-def _read_root(path: str) -> Mapping:
-    """The file's tree, read by the same rules as a blueprint: a regular file of at most 1 MiB."""
+def _config_bytes(path: str) -> bytes:
+    """A configuration file's bytes, read by the same rules as a blueprint: a regular file of at most 1 MiB."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):   # a FIFO would block, /dev/zero never ends
             raise ConfigError([Problem(path, 1, 1, "the configuration is not a regular file",
@@ -65,7 +81,12 @@ def _read_root(path: str) -> Mapping:
     if len(data) > MAX_FILE_BYTES:
         raise ConfigError([Problem(path, 1, 1, f"the configuration is larger than {MAX_FILE_BYTES // 1024} KiB",
                                    "mkdocs.yml holds settings only; check that this is the right file")])
-    text, error = decode(data)
+    return data
+
+
+def _read_root(path: str) -> Mapping:
+    """The file's tree; tags are passed over (never run) and aliases read as empty values."""
+    text, error = decode(_config_bytes(path))
     root, errors = (None, [error]) if error else read_tree(text, tolerant=True)
     if errors or not isinstance(root, Mapping):
         problems = [Problem(path, e.line, e.column, e.message, CONFIG_HINTS.get(e.message, e.hint))
@@ -115,18 +136,95 @@ def docs_dir_exists(config_file: str) -> bool:
     return os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(config_file)), name))
 
 
-def load_settings(config_file: str | None) -> tuple[Settings, str | None]:
-    """Settings from `config_file` (or ./mkdocs.yml if present); defaults otherwise.
+def load_settings(config_file: str | None, project=None) -> tuple[Settings, str | None]:
+    """Settings from `config_file`, else from the project's mkdocs.yml or pyproject.toml; defaults otherwise.
 
-    Returns the settings and the config file used (None when defaults).
+    `project` (a project.Project) says where to look; without it, ./mkdocs.yml when present.
+    Returns the settings and the file they came from (None when defaults). Folder and file
+    settings are made relative to that file's folder (the project folder for defaults).
     """
-    path = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    if path is None:
+    if config_file is None and project is None:
+        config_file = "mkdocs.yml" if os.path.isfile("mkdocs.yml") else None
+    if config_file is None and project is None:
         return Settings(), None
-    options = _plugin_options(_read_config(path))
-    settings = settings_from_options(options, path)
-    base = os.path.dirname(path)
-    return Settings(**{**settings.__dict__, "blueprints_dir": os.path.join(base, settings.blueprints_dir)}), path
+    if config_file is not None:
+        path = config_file
+        options = _pyproject_options(path) if path.endswith(".toml") else _mkdocs_options(path)
+    else:
+        path, options = None, {}
+        if project.config_file:
+            path, options = project.config_file, _mkdocs_options(project.config_file)
+        if not options and project.pyproject:
+            table = _pyproject_options(project.pyproject)
+            if table:
+                path, options = project.pyproject, table
+        path = path or (project.config_file if project.config_file else None)
+    if path is None:
+        base = project.folder if project is not None else ""
+        return _rebased(Settings(), base), None
+    return _rebased(settings_from_options(options, path), os.path.dirname(path)), path
+
+
+def shadowed_pyproject(project, source: str | None) -> str | None:
+    """The project's pyproject.toml when its [tool.blueprintgen] is ignored because mkdocs.yml won."""
+    if project is None or source is None or source.endswith(".toml") or not project.pyproject:
+        return None
+    try:
+        return project.pyproject if _pyproject_options(project.pyproject) else None
+    except ConfigError:
+        return None
+
+
+def _rebased(settings: Settings, base: str) -> Settings:
+    baseline = os.path.join(base, settings.baseline) if settings.baseline else None
+    return replace(settings, blueprints_dir=os.path.join(base, settings.blueprints_dir), baseline=baseline)
+
+
+def _mkdocs_options(path: str) -> dict[str, _Value]:
+    return _plugin_options(_read_config(path))
+
+
+def _pyproject_options(path: str) -> dict[str, _Value]:
+    """`[tool.blueprintgen]` of a pyproject.toml, each value positioned at its line."""
+    import re
+    import tomllib
+
+    data = _config_bytes(path)
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        found = re.search(r"line (\d+), column (\d+)", str(error))
+        line, column = (int(found[1]), int(found[2])) if found else (1, 1)
+        raise ConfigError([Problem(path, line, column, "pyproject.toml is not valid TOML",
+                                   "check the quotes, brackets and `key = value` lines around this point")]) from None
+    table = document.get("tool", {}).get("blueprintgen")
+    if table is None:
+        return {}
+    lines = data.decode("utf-8").splitlines()
+    header = next((n for n, text in enumerate(lines) if text.strip().replace(" ", "") == f"[{PYPROJECT_TABLE}]"), None)
+    if not isinstance(table, dict):
+        raise ConfigError([Problem(path, 1, 1, f"[{PYPROJECT_TABLE}] must be a table of settings")])
+    positions = {}
+    if header is not None:
+        for number in range(header + 1, len(lines)):
+            text = lines[number]
+            if text.lstrip().startswith("["):
+                break
+            key = re.match(r"(\s*)([A-Za-z0-9_-]+)\s*=\s*", text)
+            if key:
+                positions.setdefault(key[2], (number + 1, len(key[1]) + 1, key.end() + 1))
+    values = {}
+    for key, value in table.items():
+        line, key_column, column = positions.get(key, ((header or 0) + 1, 1, 1))
+        values[key] = _Value(_toml_plain(value), line, column, line, key_column)
+    return values
+
+
+def _toml_plain(value):
+    # TOML types its values; settings_from_options reads text and numbers as mkdocs.yml gives them.
+    if isinstance(value, dict):
+        return {key: _toml_plain(item) for key, item in value.items()}
+    return value
 
 
 def _plugin_options(config: dict[str, _Value]) -> dict[str, _Value]:
@@ -205,12 +303,18 @@ def settings_from_options(options: dict, file: str) -> Settings:
     fail_on = _choice(wrapped.get("fail_on"), defaults.fail_on, FAIL_ON_CHOICES, "fail_on", problem)
     chain_limit = _number(wrapped.get("chain_limit"), defaults.chain_limit, int, "chain_limit", problem)
     dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem)
+    gate = _choice(wrapped.get("gate"), defaults.gate, GATE_CHOICES, "gate", problem)
+    silence_limit = _duration(wrapped.get("silence_limit"), defaults.silence_limit, "silence_limit", problem)
     blueprints_dir = wrapped.get("blueprints_dir")
+    baseline = wrapped.get("baseline")
+    if baseline is not None and baseline.value is not None and not isinstance(baseline.value, str):
+        problem(baseline, "baseline must be the path of a file", "e.g. `baseline: .blueprintgen-baseline.json`")
     if problems:
         raise ConfigError(sorted(problems))
     return Settings(blueprints_dir=str(blueprints_dir.value) if blueprints_dir and blueprints_dir.value
                     else defaults.blueprints_dir, severities=severities, chain_limit=chain_limit,
-                    fail_on=fail_on, dot_timeout=dot_timeout)
+                    fail_on=fail_on, dot_timeout=dot_timeout, gate=gate, silence_limit=silence_limit,
+                    baseline=baseline.value if baseline is not None and isinstance(baseline.value, str) else None)
 
 
 def _choice(item: _Value | None, default: str, choices, name: str, problem) -> str:
@@ -225,6 +329,17 @@ def _choice(item: _Value | None, default: str, choices, name: str, problem) -> s
 
 # Upper limits: `1e400` reads as infinity, and a timer cannot wait for ever.
 _MAXIMA = {"chain_limit": 1000, "dot_timeout": 86_400}
+
+
+def _duration(item: _Value | None, default: Duration, name: str, problem) -> Duration:
+    if item is None or item.value is None:
+        return default
+    text = str(item.value).strip()
+    if (isinstance(item.value, bool) or not DURATION.fullmatch(text)
+            or not 0 < float(text[:-1]) * MINUTES[text[-1]] <= MAX_MINUTES):
+        problem(item, f"{name} '{item.value}' is not a duration", DURATION_HINT)
+        return default
+    return Duration(text, round(float(text[:-1]) * MINUTES[text[-1]]))
 
 
 def _number(item: _Value | None, default, kind, name: str, problem):

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import (ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
+from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
                     Failure, Ignore, Owner, Position, Promise, Step)
 from .escape import clean, file_name, one_line
 from .gcpause import paused_gc
@@ -426,6 +426,10 @@ def _read_steps(reader: _Reader, nodes: list[Node], refs: _References) -> tuple[
         if step.fulfils and step.fulfils not in promised:
             reader.problem(found["fulfils"], f"step '{step.id}' fulfils step '{step.fulfils}', which makes no promise",
                            f"add a `promise:` to step '{step.fulfils}', or point `fulfils:` at the step that made it")
+        if step.withdraws and step.withdraws not in promised:
+            reader.problem(found["withdraws"],
+                           f"step '{step.id}' withdraws the promise of step '{step.withdraws}', which makes no promise",
+                           f"add a `promise:` to step '{step.withdraws}', or point `withdraws:` at the step that made it")
     return tuple(step for step, _ in read)
 
 
@@ -450,12 +454,17 @@ def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: in
     wait = reader.duration(get("wait"), where, "wait")
     promise = _read_promise(reader, get("promise"), where)
     fulfils = _reference(reader, get("fulfils"), where, step_ids, "step", None, "fulfils")
+    withdraws = _reference(reader, get("withdraws"), where, step_ids, "step", None, "withdraws")
+    if withdraws and lane in HIDDEN_LANES:
+        reader.problem(found["withdraws"], f"{where} is in the {lane} lane, out of the customer's sight, so it "
+                       f"cannot tell the customer that a promise no longer holds",
+                       "put `withdraws:` on the frontstage (or customer) step where the customer is told")
     failure = _read_failure(reader, get("failure"), where, step_ids)
     edges = _read_next(reader, found, where, step_id, refs, step_ids, following, end)
     if step_id is None or lane is None or action is None:
         return None
     return Step(step_id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise,
-                fulfils, failure, end, edges, Position(reader.file, node.line, node.column))
+                fulfils, failure, end, edges, Position(reader.file, node.line, node.column), withdraws)
 
 
 def _read_promise(reader: _Reader, node: Node | None, where: str) -> Promise | None:
@@ -593,22 +602,26 @@ def _inside(target: str, root: Path) -> bool:
     return target == str(root) or target.startswith(str(root) + os.sep)
 
 
-def load_file(path: str) -> Loaded:
-    """Read and load one blueprint file, refusing files that are too large."""
+def load_file(path: str, name: str | None = None) -> Loaded:
+    """Read and load one blueprint file, refusing files that are too large.
+
+    `name` is the file as reported (e.g. relative to the repository root); default: `path`.
+    """
     default_id = Path(path).name.rsplit(".", 1)[0]
+    shown_as = path if name is None else name
     try:
         if os.path.isdir(path):
-            return _root_problem(path, 1, 1, "this is a folder, not a blueprint file", "give a .yaml file or a folder of them")
+            return _root_problem(shown_as, 1, 1, "this is a folder, not a blueprint file", "give a .yaml file or a folder of them")
         if not stat.S_ISREG(os.stat(path).st_mode):
-            return _root_problem(path, 1, 1, "this is not a regular file", "give a .yaml file or a folder of them")
+            return _root_problem(shown_as, 1, 1, "this is not a regular file", "give a .yaml file or a folder of them")
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        return _root_problem(path, 1, 1, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
+        return _root_problem(shown_as, 1, 1, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
     if len(data) > MAX_FILE_BYTES:
-        return _root_problem(path, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
+        return _root_problem(shown_as, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
                              "split the journey into several blueprints")
-    return load_bytes(data, path, default_id)
+    return load_bytes(data, shown_as, default_id)
 
 
 def check_across(blueprints: list[Blueprint]) -> list[Problem]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 __all__ = [
-    "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "ENDS", "STATUSES",
+    "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "HIDDEN_LANES", "ENDS", "STATUSES",
     "Position", "Duration", "Owner", "Channel", "Promise", "Failure", "Edge",
     "Step", "Ignore", "Blueprint",
 ]
@@ -16,6 +16,8 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 LANES = ("customer", "frontstage", "backstage", "support")
 STAFF_LANES = ("frontstage", "backstage", "support")
+# Behind the line of visibility: the customer does not see what happens there.
+HIDDEN_LANES = ("backstage", "support")
 ENDS = ("resolved", "abandoned")
 STATUSES = ("as-is", "to-be")
 # The customer's actor key; parentheses keep it apart from every owner key.
@@ -121,6 +123,7 @@ class Step:
     end: str | None
     next: tuple[Edge, ...]
     position: Position
+    withdraws: str | None = None   # the step whose promise this step tells the customer no longer holds
 
     @property
     def is_staff(self) -> bool:

@@ -143,7 +143,10 @@ def _metrics(analysis: Analysis) -> str:
                    ("across the line of visibility", m.handoffs_across_visibility),
                    ("customer contacts", m.customer_contacts), ("channel switches", m.channel_switches),
                    ("promises kept", m.promises_kept), ("promises broken", m.promises_broken),
-                   ("longest time to resolution", format_minutes(m.longest_wait_minutes)),
+                   ("promises withdrawn", m.promises_withdrawn),
+                   ("longest time to resolution", format_minutes(m.longest_time_to_resolution_minutes)),
+                   ("back-office owners on the longest path", m.back_office_owners_on_longest_path
+                    if m.back_office_owners_on_longest_path is not None else "—"),
                    ("breaks", len(analysis.findings))])
 
 
@@ -177,8 +180,15 @@ def _step_details(analysis: Analysis, step: Step, numbers: list[int]) -> str:
         keepers = [s.id for s in b.steps if s.fulfils == step.id]
         kept = ", ".join(f"[{md(k)}](#step-{k})" for k in keepers) or "no step"
         lines.append(f"- Promise: {md(step.promise.what)}{within}; kept by {kept}")
+        withdrawers = [s.id for s in b.steps if s.withdraws == step.id]
+        if withdrawers:
+            by = ", ".join(f"[{md(k)}](#step-{k})" for k in withdrawers)
+            lines.append(f"- Promise withdrawn: the customer is told it no longer holds at {by}")
     if step.fulfils:
         lines.append(f"- Keeps the promise of [{md(step.fulfils)}](#step-{step.fulfils})")
+    if step.withdraws:
+        lines.append(f"- Withdraws the promise of [{md(step.withdraws)}](#step-{step.withdraws}): "
+                     f"tells the customer it no longer holds")
     if step.failure:
         recovery = f"[{md(step.failure.recovery)}](#step-{step.failure.recovery})" if step.failure.recovery else "none"
         lines.append(f"- Failure point: {md(step.failure.what)} — recovery: {recovery}")
@@ -327,7 +337,7 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
         breaks = " · ".join(f"{c[s]} {s}" for s in SEVERITY_ORDER if c[s]) or "none"
         rows.append([f"[{md(a.blueprint.title)}]({_link(page, layout.path(a.blueprint.id))})", md(a.blueprint.status),
                      breaks, f"{sum(1 for h in a.handoffs if h.broken_by)} of {a.metrics.handoffs}",
-                     format_minutes(a.metrics.longest_wait_minutes)])
+                     format_minutes(a.metrics.longest_time_to_resolution_minutes)])
     by_rule = Counter(f.rule for f in findings)
     rule_rows = [[f"[`{r.slug}`]({_link(page, layout.path('breaks'), r.slug)})", md(r.title),
                   str(by_rule[r.slug]), str(len({f.blueprint for f in findings if f.rule == r.slug}))]

@@ -22,8 +22,11 @@ class BlueprintsConfig(base.Config):
     blueprints_dir = c.Optional(c.Type(object))
     severities = c.Optional(c.Type(object))
     chain_limit = c.Optional(c.Type(object))
+    silence_limit = c.Optional(c.Type(object))
     fail_on = c.Optional(c.Type(object))
     dot_timeout = c.Optional(c.Type(object))
+    gate = c.Optional(c.Type(object))
+    baseline = c.Optional(c.Type(object))
 
 
 class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):

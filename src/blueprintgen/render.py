@@ -1,6 +1,6 @@
 """Graphviz runs here and nowhere else: DOT text -> SVG, PNG or PDF bytes.
 
-The DOT text from `dot.blueprint_dot` carries every position, so it is drawn
+The DOT text from `diagram.blueprint_dot` carries every position, so it is drawn
 with `neato -n2` (use the positions and edge routes as given). Rendering many
 diagrams runs Graphviz processes in parallel threads, and an optional cache
 keyed by the DOT text, the format and the Graphviz version means unchanged
@@ -450,7 +450,7 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
     `items` holds `Analysis` objects, `(blueprint, findings)` pairs or bare blueprints.
     A diagram that cannot be rendered is reported and the others are still written.
     """
-    from .dot import blueprint_dot
+    from .diagram import blueprint_dot
 
     _check_format(fmt)
     folder = Path(os.path.realpath(out_dir))

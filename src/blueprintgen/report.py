@@ -12,22 +12,27 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from . import __version__
 from .analysis import Analysis, Finding
 from .escape import clean, file_name, one_line
+from .gate import SEVERITY_RANK, Gate
 from .loader import Problem
 from .rules import RULES, SEVERITIES
 
 __all__ = ["FORMATS", "SEVERITY_RANK", "record", "report_entry", "format_report", "format_records", "fails",
-           "fails_records"]
+           "fails_records", "Fixed"]
 
 FORMATS = ("text", "json", "sarif", "github")
 LINE_FORMATS = ("text", "github")
-SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
-GITHUB_LEVEL = {"high": "error", "medium": "warning", "low": "notice"}
+# Gated findings are errors or warnings by severity; documentation (as-is) and accepted ones are notices.
+GITHUB_LEVEL = {"high": "error", "medium": "warning", "low": "warning"}
+# GitHub shows at most this many annotations of each level per step and drops the rest silently.
+GITHUB_ANNOTATIONS_PER_LEVEL = 10
+DEFAULT_GATE = Gate()
 INVALID_RULE = "invalid-blueprint"
 DOCS_URI = "https://github.com/blueprintgen/blueprintgen/blob/main/docs/rules.md"
 
@@ -35,6 +40,7 @@ DOCS_URI = "https://github.com/blueprintgen/blueprintgen/blob/main/docs/rules.md
 def _finding_record(finding: Finding) -> dict:
     data = {
         "number": finding.number, "rule": finding.rule, "severity": finding.severity, "step": finding.step,
+        "target": finding.edge.to if finding.edge is not None else None,
         "file": finding.position.file, "line": finding.position.line, "column": finding.position.column,
         "message": finding.message, "hint": finding.hint, "blueprint": finding.blueprint,
     }
@@ -52,45 +58,73 @@ def record(analysis: Analysis) -> dict:
             "ignored": [_finding_record(f) for f in analysis.ignored]}
 
 
-def report_entry(analysis: Analysis, fmt: str) -> dict:
-    """What a report in `fmt` needs of one blueprint (made in `check`'s worker processes)."""
-    data = record(analysis)
+def report_entry(analysis: Analysis, fmt: str, gate: Gate = DEFAULT_GATE) -> dict:
+    """What a report in `fmt` needs of one blueprint, judged by `gate` (made in `check`'s worker processes)."""
+    data = gate.annotate(record(analysis))
     if fmt not in LINE_FORMATS:
         return data
-    return {"file": data["file"], "id": data["id"], "severities": _severities(data), "ignored": len(data["ignored"]),
+    return {"file": data["file"], "id": data["id"], "status": data["status"], "counts": _counts(data),
+            "ignored": len(data["ignored"]), "seen": data["seen"],
             "lines": sorted(_finding_line(f, fmt) for f in data["findings"])}
 
 
-def _severities(entry: dict) -> dict[str, int]:
-    if "severities" in entry:
-        return entry["severities"]
-    return dict(Counter(f["severity"] for f in entry["findings"]))
+def _counts(entry: dict) -> dict:
+    """Severities, and how many findings are gated, documentation, accepted and failing."""
+    if "counts" in entry:
+        return entry["counts"]
+    findings = entry["findings"]
+    return {"severities": dict(Counter(f["severity"] for f in findings)),
+            "gated": sum(1 for f in findings if f.get("gated", True) and not f.get("accepted")),
+            "documentation": sum(1 for f in findings if not f.get("gated", True)),
+            "accepted": sum(1 for f in findings if f.get("accepted")),
+            "failing": sum(1 for f in findings if f.get("fails"))}
 
 
-def fails_records(records: list[dict], problems: list[Problem], fail_on: str) -> bool:
-    """True when the run should exit 1: an invalid blueprint, or a finding at or above fail_on."""
+def _judged(records: list[dict], gate: Gate) -> list[dict]:
+    # Full records from `record` (not yet judged) are judged here; entries are judged already.
+    return [r if "seen" in r else gate.annotate(r) for r in records]
+
+
+def fails_records(records: list[dict], problems: list[Problem], fail_on: str | None = None) -> bool:
+    """True when the run should exit 1: an invalid blueprint, or a finding the gate fails on.
+
+    `fail_on`, when given, judges unjudged records by that threshold with the default gate.
+    """
     if problems:
         return True
-    if fail_on == "never":
-        return False
-    return any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for r in records for severity in _severities(r))
+    gate = Gate(fail_on=fail_on) if fail_on else DEFAULT_GATE
+    return any(_counts(r)["failing"] for r in _judged(records, gate))
 
 
-def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str) -> bool:
-    return fails_records([record(a) for a in analyses], problems, fail_on)
+def fails(analyses: list[Analysis], problems: list[Problem], fail_on: str, gate: Gate | None = None) -> bool:
+    gate = gate or Gate(fail_on=fail_on)
+    return fails_records([report_entry(a, "json", gate) for a in analyses], problems)
 
 
-def format_report(analyses: list[Analysis], problems: list[Problem], fmt: str) -> str:
+def format_report(analyses: list[Analysis], problems: list[Problem], fmt: str, gate: Gate = DEFAULT_GATE) -> str:
     """The whole report in one format, ending with a newline."""
-    return format_records([report_entry(a, fmt) for a in analyses], problems, fmt)
+    return format_records([report_entry(a, fmt, gate) for a in analyses], problems, fmt)
 
 
-def format_records(records: list[dict], problems: list[Problem], fmt: str) -> str:
-    """The report from `report_entry` entries made with the same `fmt`."""
-    records = sorted(records, key=lambda r: (r["file"], r["id"]))
+@dataclass(frozen=True)
+class Fixed:
+    """Baseline entries no longer found, and where the baseline is (for the report)."""
+
+    entries: tuple = ()
+    baseline: str | None = None
+
+
+def format_records(records: list[dict], problems: list[Problem], fmt: str, fixed: Fixed = Fixed(),
+                   quiet: bool = False, only_files: frozenset[str] | None = None) -> str:
+    """The report from `report_entry` entries made with the same `fmt`.
+
+    `quiet` keeps only what fails (and errors): no documentation or accepted findings, no summary.
+    `only_files` keeps the finding lines of those files only (the summary still counts them all).
+    """
+    records = sorted(_judged(records, DEFAULT_GATE), key=lambda r: (r["file"], r["id"]))
     if fmt in LINE_FORMATS:
-        return _lines(records, problems, fmt)
-    return {"json": _json, "sarif": _sarif}[fmt](records, problems)
+        return _lines(records, problems, fmt, fixed, quiet, only_files)
+    return {"json": _json, "sarif": _sarif}[fmt](records, problems, fixed)
 
 
 def _position_key(f: dict) -> tuple:
@@ -101,12 +135,20 @@ def _all_findings(records: list[dict], key: str = "findings") -> list[dict]:
     return sorted((f for r in records for f in r[key]), key=_position_key)
 
 
-def summary(records: list[dict], problems: list[Problem]) -> str:
-    counts: Counter = Counter()
+def summary(records: list[dict], problems: list[Problem], fixed: Fixed = Fixed()) -> str:
+    """One line: severities, then how many findings are gated and how many are documentation."""
+    severities: Counter = Counter()
+    gated = documentation = accepted = failing = 0
     for r in records:
-        counts.update(_severities(r))
+        counts = _counts(r)
+        severities.update(counts["severities"])
+        gated, documentation = gated + counts["gated"], documentation + counts["documentation"]
+        accepted, failing = accepted + counts["accepted"], failing + counts["failing"]
     ignored = sum(r["ignored"] if isinstance(r["ignored"], int) else len(r["ignored"]) for r in records)
-    line = f"{', '.join(f'{counts[s]} {s}' for s in reversed(SEVERITIES))} in {len(records)} blueprint(s)"
+    line = (f"{', '.join(f'{severities[s]} {s}' for s in reversed(SEVERITIES))} in {len(records)} blueprint(s): "
+            f"{gated} gated, {documentation} documentation (as-is); {failing} failing")
+    if fixed.baseline is not None:
+        line += f"; {accepted} accepted by the baseline, {sum(e['count'] for e in fixed.entries)} fixed since it"
     if ignored:
         line += f"; {ignored} ignored"
     if problems:
@@ -114,61 +156,108 @@ def summary(records: list[dict], problems: list[Problem]) -> str:
     return line
 
 
-def _finding_line(f: dict, fmt: str) -> tuple[str, int, int, str]:
-    """(file, line, column, the report line) of one finding in a line format."""
+def _finding_line(f: dict, fmt: str) -> tuple[str, int, int, str, bool]:
+    """(file, line, column, the report line, whether it fails) of one finding in a line format."""
+    kind = "" if f.get("gated", True) else " (as-is)"
+    kind += " (accepted)" if f.get("accepted") else ""
     if fmt == "text":
-        text = file_name(f['file']) + one_line(f":{f['line']}:{f['column']}: {f['severity']} {f['rule']}: "
+        text = file_name(f['file']) + one_line(f":{f['line']}:{f['column']}: {f['severity']} {f['rule']}{kind}: "
                                                f"{f['message']} (hint: {f['hint']})")
     else:
-        title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}")
-        text = (f"::{GITHUB_LEVEL[f['severity']]} file={_escape_property(f['file'])},line={f['line']},"
+        level = GITHUB_LEVEL[f["severity"]] if f.get("gated", True) and not f.get("accepted") else "notice"
+        title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}{kind}")
+        text = (f"::{level} file={_escape_property(f['file'])},line={f['line']},"
                 f"col={f['column']},title={title}::{_escape_data(f['message'] + ' (hint: ' + f['hint'] + ')')}")
-    return f["file"], f["line"], f["column"], text
+    return f["file"], f["line"], f["column"], text, bool(f.get("fails"))
 
 
-def _problem_line(p: Problem, fmt: str) -> tuple[str, int, int, str]:
+def _problem_line(p: Problem, fmt: str) -> tuple[str, int, int, str, bool]:
     if fmt == "text":
-        return p.file, p.line, p.column, str(p)
+        return p.file, p.line, p.column, str(p), True
     message = p.message + (f" (hint: {p.hint})" if p.hint else "")
     return (p.file, p.line, p.column, f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
-            f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}")
+            f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}", True)
 
 
-def _lines(records: list[dict], problems: list[Problem], fmt: str) -> str:
+def _lines(records: list[dict], problems: list[Problem], fmt: str, fixed: Fixed, quiet: bool,
+           only_files: frozenset[str] | None = None) -> str:
     # Each entry's lines are sorted already, so this sort mostly walks sorted runs.
     lines = [_problem_line(p, fmt) for p in problems]
     for r in records:   # a full record (from `record`) is formatted here
         lines += r["lines"] if "lines" in r else [_finding_line(f, fmt) for f in r["findings"]]
+    if quiet:
+        lines = [line for line in lines if line[4]]
+    if only_files is not None:
+        lines = [line for line in lines if line[0] in only_files]
     lines.sort()
-    return "\n".join([line for *_, line in lines] + [summary(records, problems)]) + "\n"
+    if fmt == "github":
+        lines = _capped_annotations(lines)
+    out = [line[3] for line in lines]
+    if not quiet:
+        out += [_fixed_line(entry, fixed.baseline, fmt) for entry in fixed.entries]
+        out.append(summary(records, problems, fixed))
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _capped_annotations(lines: list[tuple]) -> list[tuple]:
+    """At most GitHub's 10 annotations per level, then one notice saying how many more and where."""
+    kept, dropped = [], Counter()
+    shown: Counter = Counter()
+    for line in lines:
+        level = line[3][2:line[3].index(" ")]
+        shown[level] += 1
+        if shown[level] <= GITHUB_ANNOTATIONS_PER_LEVEL:
+            kept.append(line)
+        else:
+            dropped[level] += 1
+    if dropped:
+        more = ", ".join(f"{dropped[level]} {level}" for level in ("error", "warning", "notice") if dropped[level])
+        kept.append(("", 0, 0, f"::notice title=blueprintgen%3A more findings::{sum(dropped.values())} more "
+                                f"finding(s) ({more}) are not shown "
+                                "as annotations (GitHub shows 10 of each level); read them all in the job summary, "
+                                "the code scanning alerts or `blueprintgen check` locally", False))
+    return kept
+
+
+def _fixed_line(entry: dict, baseline: str | None, fmt: str) -> str:
+    where = f" at step '{entry['step']}'" if entry.get("step") else ""
+    times = f" ({entry['count']}x)" if entry["count"] > 1 else ""
+    text = (f"{baseline}: fixed: {entry['rule']} in blueprint '{entry['blueprint']}'{where}{times} is no longer found "
+            f"(hint: `blueprintgen baseline {baseline} --prune` removes it)")
+    return clean(text) if fmt == "text" else f"::notice title=blueprintgen fixed::{_escape_data(text)}"
 
 
 def _public(finding: dict) -> dict:
     return {key: value for key, value in finding.items() if key != "blueprint"}
 
 
-def _json(records: list[dict], problems: list[Problem]) -> str:
+def _json(records: list[dict], problems: list[Problem], fixed: Fixed) -> str:
     document = {
         "version": __version__,
-        "blueprints": [{**r, "findings": [_public(f) for f in r["findings"]],
+        "blueprints": [{**{k: v for k, v in r.items() if k != "seen"}, "findings": [_public(f) for f in r["findings"]],
                         "ignored": [_public(f) for f in r["ignored"]]} for r in records],
         "errors": [{"file": p.file, "line": p.line, "column": p.column, "message": p.message, "hint": p.hint}
                    for p in problems],
     }
+    if fixed.baseline is not None:
+        document["baseline"] = {"file": fixed.baseline, "fixed": list(fixed.entries)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _uri(path: str) -> str:
-    """A repository-relative URI with forward slashes, as code scanning expects."""
-    if os.path.isabs(path):
-        relative = os.path.relpath(path)
-        path = relative if not relative.startswith("..") else path
-    return PurePath(path).as_posix()
+    """A repository-relative URI with forward slashes, as code scanning expects.
+
+    Paths reach the report relative to the repository root already (see project.py); a path
+    outside it stays absolute and becomes a file: URI, which SARIF accepts without a uriBaseId.
+    """
+    return PurePath(path).as_uri() if os.path.isabs(path) else PurePath(path).as_posix()
 
 
 def _location(file: str, line: int, column: int) -> dict:
-    return {"physicalLocation": {"artifactLocation": {"uri": _uri(file), "uriBaseId": "%SRCROOT%"},
-                                 "region": {"startLine": line, "startColumn": column}}}
+    artifact = {"uri": _uri(file)}
+    if not os.path.isabs(file):
+        artifact["uriBaseId"] = "%SRCROOT%"
+    return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": line, "startColumn": column}}}
 
 
 def _sarif_rules() -> list[dict]:
@@ -187,26 +276,52 @@ def _sarif_rules() -> list[dict]:
 
 
 def _sarif_result(finding: dict, rule_index: dict[str, int]) -> dict:
+    # Documentation (as-is) findings are notes: code scanning shows them without failing on them.
+    level = SARIF_LEVEL[finding["severity"]] if finding.get("gated", True) else "note"
     result = {
-        "ruleId": finding["rule"], "ruleIndex": rule_index[finding["rule"]], "level": SARIF_LEVEL[finding["severity"]],
+        "ruleId": finding["rule"], "ruleIndex": rule_index[finding["rule"]], "level": level,
         "message": {"text": f"{finding['message']} Fix: {finding['hint']}"},
         "locations": [_location(finding["file"], finding["line"], finding["column"])],
-        "partialFingerprints": {"blueprintgen/v1": f"{finding['blueprint']}:{finding['rule']}:{finding['step'] or ''}"},
+        "partialFingerprints": {"blueprintgen/v1": finding.get("fingerprint") or _fallback_fingerprint(finding)},
     }
+    if "baseline_state" in finding:
+        result["baselineState"] = finding["baseline_state"]
     if "ignored" in finding:
         result["suppressions"] = [{"kind": "inSource", "justification": finding["ignored"]}]
+    elif finding.get("accepted"):
+        result["suppressions"] = [{"kind": "external", "justification": "accepted in the baseline"}]
     return result
 
 
-def _sarif(records: list[dict], problems: list[Problem]) -> str:
+def _fallback_fingerprint(finding: dict) -> str:
+    # Ignored findings are not judged by the gate; their position keeps them apart.
+    from .baseline import fingerprint
+
+    return f"{fingerprint(finding)}@{finding['line']}:{finding['column']}"
+
+
+def _absent_result(entry: dict, fixed: Fixed, files: dict[str, str], rule_index: dict[str, int]) -> dict:
+    where = f" at step '{entry['step']}'" if entry.get("step") else ""
+    file = files.get(entry["blueprint"], fixed.baseline)
+    return {"ruleId": entry["rule"], "ruleIndex": rule_index.get(entry["rule"], rule_index[INVALID_RULE]),
+            "level": "none", "baselineState": "absent",
+            "message": {"text": f"Fixed: {entry['rule']} in blueprint '{entry['blueprint']}'{where} is no longer found."},
+            "locations": [_location(file, 1, 1)],
+            "partialFingerprints": {"blueprintgen/v1": entry["fingerprint"]}}
+
+
+def _sarif(records: list[dict], problems: list[Problem], fixed: Fixed) -> str:
     rules = _sarif_rules()
     rule_index = {rule["id"]: index for index, rule in enumerate(rules)}
     results = [{
         "ruleId": INVALID_RULE, "ruleIndex": rule_index[INVALID_RULE], "level": "error",
         "message": {"text": p.message + (f" Fix: {p.hint}" if p.hint else "")},
         "locations": [_location(p.file, p.line, p.column)],
+        "partialFingerprints": {"blueprintgen/v1": f"{p.file}:{INVALID_RULE}:{p.line}:{p.column}"},
     } for p in problems]
     results += [_sarif_result(f, rule_index) for f in _all_findings(records) + _all_findings(records, "ignored")]
+    files = {r["id"]: r["file"] for r in records}
+    results += [_absent_result(entry, fixed, files, rule_index) for entry in fixed.entries]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

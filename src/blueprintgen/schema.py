@@ -64,6 +64,7 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "wait": Field("duration", "How long the customer waits before this step."),
         "promise": Field("object:promise", "A commitment made to the customer here."),
         "fulfils": Field("ref:step", "The id of the step whose promise this step keeps."),
+        "withdraws": Field("ref:step", "The id of the step whose promise this step tells the customer no longer holds."),
         "failure": Field("object:failure", "A known failure point at this step."),
         "end": Field("enum", "The journey ends here.", choices=ENDS),
         "next": Field("next", "What follows: a step id, a list of ids, or a list of handoffs."),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .analysis import Analysis, analyse
 from .config import docs_dir_exists
-from .dot import blueprint_dot
+from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pages import Layout, site_pages
 from .render import diagram_input, render_many

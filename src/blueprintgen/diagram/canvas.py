@@ -1,0 +1,161 @@
+"""DOT assembly: positioned boxes, routed edges and clusters written out as DOT text for `neato -n2`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .look import BODY_SIZE, CORNER, FONT, INK
+from .text import TOOLTIP_LIMIT, clean_text, shorten
+
+__all__ = ["Box", "Canvas", "quote", "tooltip", "attr_list", "rounded"]
+
+
+def tooltip(text: str) -> str:
+    """A quoted DOT escString that shows `text` literally (tooltips go through two unescapings)."""
+    lines = (clean_text(line) for line in shorten(text, TOOLTIP_LIMIT).split("\n"))
+    escaped = (line.replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"') for line in lines if line)
+    return '"' + "\\n".join(escaped) + '"'
+
+
+def quote(text: str) -> str:
+    """A quoted DOT string for our own values (colours, ids, styles)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def attr_list(attrs: dict[str, str]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in attrs.items())
+
+
+@dataclass
+class Box:
+    """A positioned node: centre (x, y) with y growing downwards, size in points."""
+
+    name: str
+    x: float
+    y: float
+    w: float
+    h: float
+    attrs: dict[str, str] = field(default_factory=dict)   # already-quoted DOT values
+    cluster: str | None = None
+
+    @property
+    def left(self) -> float:
+        return self.x - self.w / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def top(self) -> float:
+        return self.y - self.h / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h / 2
+
+
+class Canvas:
+    """Everything drawn so far, with y growing downwards; flipped for Graphviz only when written out."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix            # of every SVG id, so two diagrams on one page never clash
+        self.boxes: list[Box] = []
+        self.edges: list[tuple] = []
+        self.clusters: list[tuple[str, tuple[float, float, float, float], dict[str, str]]] = []
+        self.width = 0.0
+        self.height = 0.0
+
+    def point(self, name: str, x: float, y: float, cluster: str | None = None) -> None:
+        """An invisible node for an edge that starts or ends on no card (lines, legend samples)."""
+        self.boxes.append(Box(name, x, y, 0.1, 0.1, {"shape": "point", "style": "invis", "label": '""'}, cluster))
+
+    def edge(self, tail: str, head: str, points, end, attrs: dict[str, str]) -> None:
+        """An orthogonal edge through `points` (rounded here), ending in an arrowhead at `end` if given."""
+        self.edges.append((tail, head, rounded(points), end, attrs))
+
+    def dot(self, title: str) -> str:
+        out = [
+            "digraph blueprint {",
+            f"  graph [{attr_list({'id': quote(self.prefix), 'class': quote('blueprint'), 'bb': quote(f'0,0,{self.width:.1f},{self.height:.1f}'), 'outputorder': 'edgesfirst', 'notranslate': 'true', 'splines': 'true', 'overlap': 'true', 'bgcolor': quote('#ffffff'), 'fontname': quote(FONT), 'fontsize': str(BODY_SIZE), 'tooltip': tooltip(title)})}];",
+            f"  node [{attr_list({'fontname': quote(FONT), 'fontsize': str(BODY_SIZE), 'fontcolor': quote(INK), 'fixedsize': 'true', 'margin': '0'})}];",
+            f"  edge [{attr_list({'fontname': quote(FONT), 'fontsize': str(BODY_SIZE)})}];",
+        ]
+        members: dict[str | None, list[Box]] = {}
+        for box in self.boxes:
+            members.setdefault(box.cluster, []).append(box)
+        for name, (x1, y1, x2, y2), attrs in self.clusters:
+            bb = f"{x1:.1f},{self._y(y2):.1f},{x2:.1f},{self._y(y1):.1f}"
+            out.append(f"  subgraph {name} {{")
+            out.append(f"    graph [{attr_list({**attrs, 'bb': quote(bb)})}];")
+            out.extend("  " + self._node_text(box) for box in members.get(name, []))
+            out.append("  }")
+        out.extend(self._node_text(box) for box in members.get(None, []))
+        out.extend(self._edge_text(*edge) for edge in self.edges)
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    def _y(self, y: float) -> float:
+        return self.height - y
+
+    def _edge_text(self, tail: str, head: str, spline, end, attrs: dict[str, str]) -> str:
+        pos = " ".join(f"{x:.1f},{self._y(y):.1f}" for x, y in spline)
+        if end:
+            pos = f"e,{end[0]:.1f},{self._y(end[1]):.1f} {pos}"
+        return f"  {tail} -> {head} [{attr_list({**attrs, 'pos': quote(pos)})}];"
+
+    def _node_text(self, box: Box) -> str:
+        attrs = {
+            "id": quote(f"{self.prefix}-{box.name}"),
+            "pos": quote(f"{box.x:.1f},{self._y(box.y):.1f}!"),
+            "width": f"{box.w / 72:.4f}", "height": f"{box.h / 72:.4f}",
+            **box.attrs,
+        }
+        if attrs.get("shape") in ("plaintext", '"plaintext"'):
+            # An invisible box rather than plaintext, so the SVG still shows where the node is.
+            attrs["shape"] = "box"
+            attrs.setdefault("color", '"transparent"')
+        return f"  {box.name} [{attr_list(attrs)}];"
+
+
+def rounded(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """An orthogonal polyline as cubic Bezier control points (3n+1), corners rounded."""
+    clean = [points[0]]
+    for point in points[1:]:
+        if math.dist(point, clean[-1]) > 0.01:
+            clean.append(point)
+    # Drop middle points of straight runs.
+    merged = [clean[0]]
+    for index in range(1, len(clean) - 1):
+        (x0, y0), (x1, y1), (x2, y2) = merged[-1], clean[index], clean[index + 1]
+        if abs((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1)) > 0.01:
+            merged.append(clean[index])
+    if len(clean) > 1:
+        merged.append(clean[-1])
+    if len(merged) == 1:
+        merged.append(merged[0])
+
+    def toward(p, q, distance):
+        length = math.dist(p, q)
+        return p if length == 0 else (p[0] + (q[0] - p[0]) * distance / length, p[1] + (q[1] - p[1]) * distance / length)
+
+    spline = [merged[0]]
+    current = merged[0]
+
+    def line_to(point):
+        nonlocal current
+        if math.dist(current, point) > 0.01 or len(spline) == 1:
+            spline.extend([toward(current, point, math.dist(current, point) / 3),
+                           toward(current, point, 2 * math.dist(current, point) / 3), point])
+        current = point
+
+    for index in range(1, len(merged) - 1):
+        before, corner, after = merged[index - 1], merged[index], merged[index + 1]
+        radius = min(CORNER, math.dist(before, corner) / 2, math.dist(corner, after) / 2)
+        start, finish = toward(corner, before, radius), toward(corner, after, radius)
+        line_to(start)
+        spline.extend([toward(start, corner, radius * 0.55), toward(finish, corner, radius * 0.55), finish])
+        current = finish
+    line_to(merged[-1])
+    return spline

@@ -1,0 +1,138 @@
+"""Step cards and evidence cards: what each shows (owner, markers, badges), their size and their box."""
+
+from __future__ import annotations
+
+from ..analysis import Finding
+from ..model import ID_PATTERN, Blueprint, Promise, Step
+from .canvas import Box, quote, tooltip
+from .look import BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED
+from .tables import Table, marker_width
+
+__all__ = ["actor_name", "via", "badge", "badges", "finding_lines", "card_table", "evidence_table", "step_tooltip",
+           "port_room", "card_height", "card_box", "evidence_box"]
+
+
+def actor_name(blueprint: Blueprint, step: Step) -> str | None:
+    """Who acts at the step as the diagram names them: "Customer", the owner's name, or None."""
+    if step.lane == "customer":
+        return "Customer"
+    owner = blueprint.owner_by_key.get(step.owner or "")
+    return owner.name if owner else None
+
+
+def via(blueprint: Blueprint, key: str) -> str:
+    """"via <channel name>" (or its key when it has no name), as cards and arrow labels say it."""
+    channel = blueprint.channel_by_key.get(key)
+    return f"via {channel.name if channel and channel.name else key}"
+
+
+def badge(number: int | str) -> str:
+    """A finding's badge text; the no-break space keeps sign and number on one line."""
+    return f"{BADGE}\u00a0{number}"
+
+
+def badges(findings: list[Finding]) -> str:
+    return "   ".join(badge(finding.number) for finding in findings)
+
+
+def finding_lines(findings: list[Finding]) -> list[str]:
+    return [f"Finding {finding.number} ({finding.rule}): {finding.message}" for finding in findings]
+
+
+def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promised: dict[str, Promise]) -> Table:
+    """The card of one step: badges, owner, wait, action, where, promise, kept promise, failure, end."""
+    table = Table(CARD_W - NODE_PAD_X)
+    if findings:
+        table.add_text(badges(findings), bold=True, color="#ffffff", fill=RED)
+    owner = actor_name(blueprint, step)
+    if step.lane != "customer":
+        table.add_text(owner or "(no owner)", bold=True, color=INK if owner else RED)
+    markers = [m for m, present in (("W", step.wait), ("P", step.promise), ("P\u2713", step.fulfils),
+                                    ("F", step.failure), ("END", step.end)) if present]
+    width = marker_width(markers)
+    if step.wait:
+        table.add_marked("W", f"waits {step.wait.text} before this", width, color=MARKERS["W"][1])
+    table.add_text(step.action)
+    where = []
+    if step.channel:
+        where.append(via(blueprint, step.channel))
+    if step.touchpoint:
+        where.append(f"at {step.touchpoint}")
+    if step.duration:
+        where.append(f"takes {step.duration.text}")
+    if where:
+        table.add_text(" \u00b7 ".join(where), color=MUTED, italic=True)
+    if step.promise:
+        within = f" (within {step.promise.within.text})" if step.promise.within else ""
+        table.add_marked("P", f"promise: {step.promise.what}{within}", width, color=MARKERS["P"][1])
+    if step.fulfils:
+        kept = promised.get(step.fulfils)
+        table.add_marked("P\u2713", f"keeps: {kept.what}" if kept else "keeps a promise", width,
+                         color=MARKERS["P"][1])
+    if step.failure:
+        table.add_marked("F", f"fails: {step.failure.what}", width, color=RED)
+    if step.end:
+        table.add_marked("END", f"journey ends: {step.end}", width, color=INK)
+    return table
+
+
+def evidence_table(step: Step) -> Table:
+    evidence = Table(CARD_W - NODE_PAD_X)
+    evidence.add_text(step.evidence)
+    return evidence
+
+
+def step_tooltip(blueprint: Blueprint, step: Step, findings: list[Finding]) -> str:
+    lines = [step.action]
+    owner = actor_name(blueprint, step)
+    if step.lane != "customer":
+        lines.append(f"Owner: {owner or 'nobody'}")
+    if step.channel:
+        channel = blueprint.channel_by_key.get(step.channel)
+        lines.append(f"Channel: {channel.name if channel else step.channel}")
+    if step.touchpoint:
+        lines.append(f"Touchpoint: {step.touchpoint}")
+    if step.wait:
+        lines.append(f"Wait before: {step.wait.text}")
+    if step.promise:
+        lines.append(f"Promise: {step.promise.what}")
+    if step.failure:
+        lines.append(f"Failure point: {step.failure.what}")
+    if step.end:
+        lines.append(f"Journey ends: {step.end}")
+    return "\n".join(lines + finding_lines(findings))
+
+
+def port_room(route) -> float:
+    """Height an arrow's end takes on the right side of its card: its label, or one port."""
+    return (route.label.height + NODE_PAD_Y) if route.label else PORT_MIN
+
+
+def card_height(table: Table, outgoing: list, incoming: list) -> float:
+    """Tall enough for the card's text, the ends of the arrows leaving it and those coming in."""
+    stack = sum(port_room(route) for route in outgoing) + PORT_GAP * max(0, len(outgoing) - 1)
+    into = PORT_MIN * max(0, len(incoming) - 1)
+    return max(table.height + NODE_PAD_Y, stack + 16, into + 24, 40)
+
+
+def card_box(index: int, step: Step, x: float, y: float, height: float, table: Table, tip: str,
+             findings: list[Finding]) -> Box:
+    """The card of step number `index` centred at (x, y); red and thick when a finding sits on it."""
+    attrs = {
+        "class": quote(f"step lane-{step.lane}" + (" finding" if findings else "")),
+        "shape": "box", "style": '"rounded,filled"', "fillcolor": quote("#ffffff"),
+        "color": quote(RED if findings else INK), "penwidth": "3" if findings else "1.2",
+        "label": f"<{table.render()}>", "tooltip": tooltip(tip),
+    }
+    if ID_PATTERN.fullmatch(step.id):
+        attrs["href"] = quote(f"#step-{step.id}")
+    return Box(f"s{index}", x, y, CARD_W, height, attrs)
+
+
+def evidence_box(index: int, step: Step, x: float, y: float, table: Table) -> Box:
+    attrs = {"class": quote("evidence"), "shape": "box", "style": '"dashed,filled"',
+             "fillcolor": quote("#fffdf5"), "color": quote(MUTED),
+             "label": f"<{table.render()}>", "tooltip": tooltip(f"Evidence: {step.evidence}")}
+    if ID_PATTERN.fullmatch(step.id):
+        attrs["href"] = quote(f"#step-{step.id}")
+    return Box(f"v{index}", x, y, CARD_W, table.height + NODE_PAD_Y, attrs)

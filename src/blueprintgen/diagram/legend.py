@@ -1,0 +1,104 @@
+"""The legend under the bands: each marker, badge, card and arrow kind with what it means."""
+
+from __future__ import annotations
+
+import math
+
+from .canvas import Box, Canvas, quote
+from .cards import badge
+from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, FLOW_COLOR, HANDOFF_COLOR, HEAD_SIZE, INK, MARGIN,
+                   MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, RED)
+from .tables import Cell, Table, marker_width
+from .text import text_width
+
+__all__ = ["LEGEND_ITEMS", "draw_legend"]
+
+# (symbol kind, what it means): a marker, the badge, an evidence card or an arrow sample.
+LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
+    ("F", "Failure point: what goes wrong at this step"),
+    ("W", "Wait: how long the customer waits before the step"),
+    ("P", "Promise made to the customer"),
+    ("P\u2713", "Keeps a promise made at an earlier step"),
+    ("END", "The journey ends here: resolved or abandoned"),
+    ("badge", f"{badge('n')}: finding n of the findings list; the card, arrow or note it concerns is drawn in red"),
+    ("evidence", "Physical evidence: what the customer sees or keeps at the step above which it stands"),
+    ("flow", "Flow: the same person or team acts next (thin grey arrow, open head)"),
+    ("handoff", "Handoff: someone else acts next, the customer or another owner (thick blue arrow, solid head)"),
+    ("broken", "An arrow with a finding is red; its label carries the badge"),
+)
+
+
+def draw_legend(canvas: Canvas, top: float) -> None:
+    """The legend from `top`, in as many columns as the diagram is wide; sets the canvas height."""
+    left = MARGIN + 10
+    legend_top = top
+    top += 10
+    heading = Table(200)
+    heading.add_text("Legend", size=HEAD_SIZE, bold=True, color=INK)
+    canvas.boxes.append(Box("legendtitle", left + heading.width / 2 + NODE_PAD_X / 2,
+                            top + (heading.height + NODE_PAD_Y) / 2,
+                            heading.width + NODE_PAD_X, heading.height + NODE_PAD_Y,
+                            {"class": quote("legend"), "shape": "plaintext", "label": f"<{heading.render()}>"},
+                            "cluster_legend"))
+    top += heading.height + NODE_PAD_Y + 4
+    symbol_w, text_w = 64, 250
+    item_w = symbol_w + text_w + NODE_PAD_X
+    items = LEGEND_ITEMS
+    columns = max(1, min(len(items), int((canvas.width - 2 * MARGIN - 20) // (item_w + 16))))
+    rows = math.ceil(len(items) / columns)
+    tables = []
+    for kind, text in items:
+        table = Table(text_w)
+        table.add_text(text, color=INK)
+        tables.append(table)
+    row_h = max(max(t.height for t in tables) + NODE_PAD_Y, 34)
+    for number, ((kind, text), table) in enumerate(zip(items, tables)):
+        column, row = divmod(number, rows)
+        x0 = left + column * (item_w + 16)
+        y = top + row * (row_h + 6) + row_h / 2
+        canvas.boxes.append(Box(f"legendtext{number}", x0 + symbol_w + (text_w + NODE_PAD_X) / 2, y,
+                                text_w + NODE_PAD_X, table.height + NODE_PAD_Y,
+                                {"class": quote("legend-item"), "shape": "plaintext", "label": f"<{table.render()}>"},
+                                "cluster_legend"))
+        symbol = _symbol(canvas, kind, number, x0, y, symbol_w)
+        if symbol:
+            canvas.boxes.append(symbol)
+    bottom = top + rows * (row_h + 6) + 4
+    right = left + columns * (item_w + 16) - 6
+    canvas.clusters.append(("cluster_legend", (MARGIN, legend_top, max(right, MARGIN + 200), bottom), {
+        "id": quote(f"{canvas.prefix}-legend"), "class": quote("legend"), "style": '"rounded"',
+        "color": quote("#b0bec5"), "label": '""'}))
+    canvas.height = bottom + MARGIN
+
+
+def _symbol(canvas: Canvas, kind: str, number: int, x0: float, y: float, width: float) -> Box | None:
+    """The symbol of one legend item: a box to add, or None when it drew an arrow sample itself."""
+    centre = x0 + width / 2
+    if kind in MARKERS:
+        table = Table(marker_width([kind]) + 2 * CELL_SPACING)
+        fill, ink = MARKERS[kind]
+        table.rows.append([Cell([kind], bold=True, color=ink, fill=fill, border=ink, align="CENTER")])
+        return Box(f"legendsymbol{number}", centre, y, table.width + NODE_PAD_X, table.height + NODE_PAD_Y,
+                   {"class": quote("legend-symbol"), "shape": "plaintext", "label": f"<{table.render()}>"},
+                   "cluster_legend")
+    if kind == "badge":
+        table = Table(text_width(badge("n"), BODY_SIZE, True) + 2 * CELL_PAD + 2 * CELL_SPACING + 2)
+        table.add_text(badge("n"), bold=True, color="#ffffff", fill=RED, align="CENTER")
+        return Box(f"legendsymbol{number}", centre, y, table.width + NODE_PAD_X, table.height + NODE_PAD_Y,
+                   {"class": quote("legend-symbol"), "shape": "box", "style": '"rounded"', "color": quote(RED),
+                    "penwidth": "3", "label": f"<{table.render()}>"}, "cluster_legend")
+    if kind == "evidence":
+        return Box(f"legendsymbol{number}", centre, y, width - 12, 24,
+                   {"class": quote("legend-symbol"), "shape": "box", "style": '"dashed,filled"',
+                    "fillcolor": quote("#fffdf5"), "color": quote(MUTED), "label": '""'}, "cluster_legend")
+    colour = {"flow": FLOW_COLOR, "handoff": HANDOFF_COLOR, "broken": RED}[kind]
+    a, b = f"legenda{number}", f"legendb{number}"
+    x1, x2 = x0 + 6, x0 + width - 6
+    canvas.point(a, x1, y, "cluster_legend")
+    canvas.point(b, x2, y, "cluster_legend")
+    canvas.edge(a, b, [(x1, y), (x2 - ARROW, y)], (x2, y), {
+        "id": quote(f"{canvas.prefix}-legendedge{number}"), "class": quote(f"legend-sample sample-{kind}"),
+        "color": quote(colour),
+        "penwidth": "1.4" if kind == "flow" else "2.6", "arrowhead": "vee" if kind == "flow" else "normal",
+        "arrowsize": "0.9"})
+    return None

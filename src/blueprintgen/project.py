@@ -1,0 +1,75 @@
+"""Where the project and the repository are, found upward from the current folder; and paths as shown."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+__all__ = ["Project", "find_project", "shown_path"]
+
+# What marks a project's folder, as ruff and pre-commit look for it: its own settings first.
+PROJECT_MARKERS = ("mkdocs.yml", "pyproject.toml", ".git")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project folder (settings live there) and the root every reported path is relative to.
+
+    `root` is the git top level when the project is inside a git work tree, else the project
+    folder: a monorepo's subfolder project still reports `team/blueprints/x.yaml`, as code
+    scanning and pull-request annotations expect.
+    """
+
+    folder: str
+    root: str
+    config_file: str | None      # mkdocs.yml of the project, when there is one
+    pyproject: str | None        # pyproject.toml of the project, when there is one
+
+
+def find_project(start: str | None = None, paths=()) -> Project:
+    """The nearest folder at or above `start` (default: the current folder) with a project marker.
+
+    When the `paths` a command was given lie outside that project (run from elsewhere, e.g.
+    `blueprintgen check /srv/repo/blueprints`), the project is looked for upward from the first
+    of them instead, so paths are still reported from its repository's root.
+    """
+    here = os.path.abspath(start or os.getcwd())
+    outside = [p for p in paths if p != "-" and not _within(os.path.abspath(p), _root_of(here))]
+    if outside:
+        first = os.path.abspath(outside[0])
+        here = first if os.path.isdir(first) else os.path.dirname(first)
+    folder = _upward(here, lambda d: any(os.path.exists(os.path.join(d, m)) for m in PROJECT_MARKERS)) or here
+    root = _root_of(here)
+    config = os.path.join(folder, "mkdocs.yml")
+    pyproject = os.path.join(folder, "pyproject.toml")
+    return Project(folder, root, config if os.path.isfile(config) else None,
+                   pyproject if os.path.isfile(pyproject) else None)
+
+
+def _root_of(start: str) -> str:
+    folder = _upward(start, lambda d: any(os.path.exists(os.path.join(d, m)) for m in PROJECT_MARKERS)) or start
+    return _upward(folder, lambda d: os.path.exists(os.path.join(d, ".git"))) or folder
+
+
+def _within(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _upward(start: str, found) -> str | None:
+    folder = start
+    while True:
+        if found(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def shown_path(path: str, root: str) -> str:
+    """`path` as reported: relative to `root` with forward slashes when inside it, else absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root)
+    if relative == os.curdir or relative.startswith(os.pardir + os.sep) or relative == os.pardir:
+        return absolute if relative != os.curdir else "."
+    return relative.replace(os.sep, "/")

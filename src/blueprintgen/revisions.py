@@ -1,0 +1,130 @@
+"""Blueprints as they are at one side of a change: a git revision, a folder, or the working tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+
+from .loader import BLUEPRINT_SUFFIXES, Loaded, Problem, check_across, find_files, load_bytes, load_file
+from .project import Project, shown_path
+from .yamltree import MAX_FILE_BYTES
+
+__all__ = ["SideError", "Side", "read_side", "is_revision"]
+
+GIT_TIMEOUT = 60
+
+
+class SideError(Exception):
+    """A side that cannot be read (no such revision, not a git repository): one line with a hint."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """What one side of a diff holds: its label (the revision or folder as given) and its blueprints."""
+
+    label: str
+    loaded: Loaded
+
+
+def _git(project: Project, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", project.root, *args], input=data, capture_output=True,
+                              timeout=GIT_TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise SideError("git is not installed (hint: install git, or compare two folders instead of "
+                        "revisions)") from None
+    except subprocess.TimeoutExpired:
+        raise SideError(f"git {args[0]} took longer than {GIT_TIMEOUT} s (hint: try again; "
+                        "or compare two folders)") from None
+
+
+def is_revision(project: Project, spec: str) -> bool:
+    """Whether `spec` names a commit in the project's repository."""
+    if not os.path.exists(os.path.join(project.root, ".git")):
+        return False
+    return _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}").returncode == 0
+
+
+def read_side(spec: str | None, paths: list[str], project: Project) -> Side:
+    """Load the blueprints of one side: None is the working tree, a folder is read as it is,
+    anything else is a git revision. `paths` (absolute, or relative to the current folder) say
+    where the blueprints are; for a folder side they are ignored (the folder is where they are).
+    """
+    if spec is None:
+        return Side("working tree", _load_files(paths, project))
+    if os.path.isdir(spec):
+        return Side(spec, _load_files([spec], project))
+    if not os.path.exists(os.path.join(project.root, ".git")):
+        raise SideError(f"'{spec}' is not a folder, and {project.root} is not a git repository, so it cannot be a "
+                        "revision (hint: give two folders, or run inside a git repository)")
+    if not is_revision(project, spec):
+        raise SideError(f"unknown revision '{spec}': no commit, branch or tag of that name in {project.root} "
+                        "(hint: check the name with `git log --oneline`; in CI, fetch the base branch first, "
+                        "e.g. actions/checkout with fetch-depth: 0)")
+    return Side(spec, _load_revision(spec, paths, project))
+
+
+def _load_files(paths: list[str], project: Project) -> Loaded:
+    files, problems = find_files(paths)
+    problems = [Problem(shown_path(p.file, project.root), p.line, p.column, p.message, p.hint) for p in problems]
+    blueprints = []
+    for path in files:
+        loaded = load_file(path, shown_path(path, project.root))
+        blueprints.extend(loaded.blueprints)
+        problems.extend(loaded.problems)
+    return _checked(blueprints, problems)
+
+
+def _checked(blueprints: list, problems: list[Problem]) -> Loaded:
+    problems = problems + check_across(blueprints)
+    invalid = {problem.file for problem in problems}
+    return Loaded(tuple(b for b in blueprints if b.file not in invalid), tuple(sorted(problems)))
+
+
+def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
+    """Every blueprint file under `paths` in the tree of `revision`, read through git (no checkout)."""
+    specs = []
+    for path in paths:
+        relative = os.path.relpath(os.path.abspath(path), project.root)
+        if relative.startswith(os.pardir):
+            raise SideError(f"'{path}' is outside the repository {project.root} (hint: give paths inside it)")
+        specs.append(relative.replace(os.sep, "/"))
+    listed = _git(project, "ls-tree", "-r", "-z", "--full-tree", revision, "--", *specs)
+    if listed.returncode != 0:
+        raise SideError(f"cannot list the files of '{revision}': {listed.stderr.decode(errors='replace').strip()}")
+    blobs = []
+    for entry in listed.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, kind, sha = meta.decode().split()
+        path = name.decode("utf-8", "surrogateescape")
+        hidden = any(part.startswith(".") for part in path.split("/"))
+        # Regular files only: a symlink's blob is its target's name, not a blueprint.
+        if kind == "blob" and mode in ("100644", "100755") and path.endswith(BLUEPRINT_SUFFIXES) and not hidden:
+            blobs.append((path, sha))
+    blueprints, problems = [], []
+    for (path, sha), data in zip(blobs, _read_blobs(project, [sha for _, sha in blobs])):
+        if len(data) > MAX_FILE_BYTES:
+            problems.append(Problem(path, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
+                                    "split the journey into several blueprints"))
+            continue
+        loaded = load_bytes(data, path, path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        blueprints.extend(loaded.blueprints)
+        problems.extend(loaded.problems)
+    return _checked(blueprints, problems)
+
+
+def _read_blobs(project: Project, shas: list[str]) -> list[bytes]:
+    """The contents of `shas`, in one `git cat-file --batch` run."""
+    if not shas:
+        return []
+    completed = _git(project, "cat-file", "--batch", data=("\n".join(shas) + "\n").encode())
+    out, contents, at = completed.stdout, [], 0
+    for _ in shas:
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        contents.append(out[header_end + 1:header_end + 1 + size])
+        at = header_end + 1 + size + 1
+    return contents

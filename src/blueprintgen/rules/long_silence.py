@@ -1,0 +1,76 @@
+"""long-silence: on some way, the customer hears nothing for longer than `silence_limit` (default 1w).
+
+The customer hears something at every customer and frontstage step. A
+silence runs from the end of one such step to the start of the next: the
+`wait` and `duration` of the backstage and support steps in between, and the
+`wait` of the step where the customer hears again. A journey that ends
+behind the line of visibility stays silent up to its end. One finding per
+step where a silence over the limit ends (or per silent end), naming the
+longest one. Backstage and support steps are condensed into their own loops
+first (a loop counts once, with all its steps), so the work stays linear.
+"""
+
+from __future__ import annotations
+
+from ..model import HIDDEN_LANES
+from .words import span
+
+__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "silences", "check"]
+
+ID = "long-silence"
+SEVERITY = "medium"
+TITLE = "Long silence"
+MEANING = ("The customer hears nothing for longer than the silence limit while work goes on out of their sight, "
+           "so they start to chase or give up.")
+FIX = "add a frontstage step that tells the customer how things stand, or shorten the waits behind the scenes"
+
+
+def silences(journey) -> dict[int, int]:
+    """Step -> the longest silence (minutes) that ends at it: at a customer or frontstage step, or a silent end."""
+    steps, lane, succ, pred = journey.steps, journey.lane, journey.succ, journey.pred
+    hidden = [where in HIDDEN_LANES for where in lane]
+    wait = [step.wait.minutes if step.wait else 0 for step in steps]
+    minutes = journey.minutes
+    # Loops among hidden steps only, found with the journey's own component search.
+    groups = journey.components([i for i in range(len(steps)) if hidden[i]])
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    # silent[g]: the longest silence up to the end of hidden group g.
+    silent: list[int] = [0] * len(groups)
+    for g, members in enumerate(groups):
+        before = 0
+        for i in members:
+            for p in pred[i]:
+                if hidden[p] and group_of[p] != g and silent[group_of[p]] > before:
+                    before = silent[group_of[p]]
+        silent[g] = before + sum(minutes[i] for i in members)
+    ends: dict[int, int] = {}
+    for i in range(len(steps)):
+        if hidden[i]:
+            if not succ[i]:
+                ends[i] = silent[group_of[i]]
+            continue
+        longest = wait[i]
+        for p in pred[i]:
+            if hidden[p]:
+                longest = max(longest, silent[group_of[p]] + wait[i])
+        ends[i] = longest
+    return ends
+
+
+def check(ctx) -> None:
+    journey, words, limit = ctx.journey, ctx.words, ctx.settings.silence_limit
+    steps = journey.steps
+    for i, total in silences(journey).items():
+        if total <= limit.minutes:
+            continue
+        step = steps[i]
+        if journey.lane[i] in HIDDEN_LANES:
+            message = (f"The journey can end at {words.step(step)}, out of the customer's sight, after "
+                       f"{span(total)} in which the customer hears nothing (the limit is {limit.text}).")
+            hint = f"add a frontstage step that tells the customer the outcome after '{step.id}'"
+        else:
+            message = (f"The customer can hear nothing for {span(total)} before step {words.step(step)}: "
+                       f"no customer or frontstage step in between (the limit is {limit.text}).")
+            hint = (f"add a frontstage step that tells the customer how things stand before '{step.id}', or "
+                    f"shorten the waits behind the scenes")
+        ctx.emit(ID, step, step.position, message, hint + f" (the limit is `silence_limit: {limit.text}`)")
