@@ -498,13 +498,13 @@ def test_env_tags_in_the_plugin_settings_work_as_in_mkdocs(tmp_path):
     project(tmp_path, "ortho-shoes-prescription")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: S\ntheme: {name: material, font: false}\nplugins:\n  - blueprints:\n"
-        "      fail_on: !ENV [BPG_FAIL_ON, never]\n      dot_timeout: !ENV [BPG_DOT_TIMEOUT, 5]\n")
+        "      gate: all\n      fail_on: !ENV [BPG_FAIL_ON, never]\n      dot_timeout: !ENV [BPG_DOT_TIMEOUT, 5]\n")
     assert run("check", cwd=tmp_path).returncode == 0                 # the default: never
     strict = run("check", cwd=tmp_path, env={**os.environ, "BPG_FAIL_ON": "high"})
     assert strict.returncode == 1
     wrong = run("check", cwd=tmp_path, env={**os.environ, "BPG_DOT_TIMEOUT": "soon"})
     assert wrong.returncode == 2
-    assert wrong.stderr == ("mkdocs.yml:6:20: error: dot_timeout 'soon' must be a number of seconds above 0 "
+    assert wrong.stderr == ("mkdocs.yml:7:20: error: dot_timeout 'soon' must be a number of seconds above 0 "
                             "and at most 86,400\n")
     slow = run("build", "-q", cwd=tmp_path, env={**os.environ, "BPG_DOT_TIMEOUT": "0.001"})
     assert slow.returncode == 1 and "Graphviz timed out after 0.001 s" in slow.stderr
