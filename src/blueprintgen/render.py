@@ -57,6 +57,9 @@ _CHUNK = 64 * 1024
 # Graphviz processes running now, so an interrupted build stops them instead of waiting.
 _RUNNING: set[subprocess.Popen] = set()
 _RUNNING_LOCK = threading.Lock()
+# Set by stop_running: a render that a worker starts after the stop must not run (it would hold
+# the interrupted process until its timeout). Cleared when the next batch of renders begins.
+_STOPPED = threading.Event()
 
 
 class _Capped:
@@ -101,6 +104,7 @@ def _stop_group(process: subprocess.Popen) -> None:
 def stop_running() -> None:
     """Stop every Graphviz process still running (an interrupted build does not wait for them)."""
     with _RUNNING_LOCK:
+        _STOPPED.set()
         running = list(_RUNNING)
     for process in running:
         _stop_group(process)
@@ -126,6 +130,9 @@ def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.Comple
         raise RenderError(f"cannot run Graphviz (`{PROGRAM}`): {error.strerror or error}; {INSTALL_HINT}") from None
     with _RUNNING_LOCK:
         _RUNNING.add(process)
+        stopped = _STOPPED.is_set()
+    if stopped:   # started just as the build was stopped: stop it too, and do not wait for it
+        _stop_group(process)
     try:
         writer = threading.Thread(target=_feed, args=(process, data), daemon=True)
         writer.start()
@@ -381,6 +388,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
     futures: dict = {}
     used: set[str] = set()   # cache files this run read or wrote
+    _STOPPED.clear()   # a new batch: an earlier stop does not apply to it
     pool = ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1))
     try:
         for index in range(len(jobs)):
