@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import ENDS, ID_PATTERN, KEY_PATTERN, LANES, STATUSES
+from .model import ENDS, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, STATUSES
 from .rules import RULES
 
-__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "json_schema"]
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema"]
 
 DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
+# An amount with at most four decimals and an optional ISO 4217 currency code: `12.50 EUR`, `3`.
+COST_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?( [A-Z]{3})?$"
+SCORE_PATTERN = r"^[+-]?[0-2]$"
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a blueprint object.
 
-    kind is one of: text, id, duration, enum, texts (list of text),
-    ref:<owner|channel|stage|step>, object:<name>, map:<name>, list:<name>, next.
+    kind is one of: text, id, duration, cost, emotion, enum, texts (list of text),
+    text-or-texts, ids (list of ids), ref:<owner|channel|stage|step>, refs:step (list of step ids),
+    object:<name>, map:<name>, list:<name>, next.
     """
 
     kind: str
@@ -40,6 +44,9 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "channels": Field("map:channel", "The ways of reaching someone, by key."),
         "steps": Field("list:step", "The steps of the journey in time order.", required=True),
         "ignore": Field("list:ignore", "Findings silenced on purpose, each with a reason."),
+        "persona": Field("object:persona", "Who this journey is for."),
+        "opportunities": Field("list:opportunity", "Changes the team has found, with their impact and effort."),
+        "realises": Field("ids", "For a to-be blueprint: the ids of the opportunities of the as-is blueprint it realises."),
     },
     "owner": {
         "name": Field("text", "The person's or team's name as shown on the site.", required=True),
@@ -68,6 +75,34 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "failure": Field("object:failure", "A known failure point at this step."),
         "end": Field("enum", "The journey ends here.", choices=ENDS),
         "next": Field("next", "What follows: a step id, a list of ids, or a list of handoffs."),
+        "emotion": Field("emotion", "How the customer feels here, from -2 (very negative) to 2 (very positive), "
+                         "or `{score, note}` with what they said or felt; customer steps only."),
+        "pain": Field("text-or-texts", "A pain point at this step, or a list of them."),
+        "measures": Field("list:measure", "Figures the team tracks at this step (KPIs)."),
+        "cost": Field("cost", "What the step costs: an amount with an optional currency code (e.g. `12.50 EUR`)."),
+    },
+    "emotion": {
+        "score": Field("score", "From -2 (very negative) to 2 (very positive).", required=True),
+        "note": Field("text", "What the customer said or felt, in their words."),
+    },
+    "measure": {
+        "name": Field("text", "What is measured (e.g. 'handling time').", required=True),
+        "value": Field("text", "The figure today."),
+        "target": Field("text", "The figure the team aims for."),
+        "unit": Field("text", "The unit of value and target (e.g. 'min', '%')."),
+    },
+    "persona": {
+        "name": Field("text", "The persona's name.", required=True),
+        "summary": Field("text", "Who they are, in a sentence or two."),
+        "needs": Field("texts", "What they need from the service."),
+    },
+    "opportunity": {
+        "id": Field("id", "Unique id of the opportunity, used by `realises:`.", required=True),
+        "what": Field("text", "The change, in plain words.", required=True),
+        "steps": Field("refs:step", "The ids of the steps it changes."),
+        "impact": Field("enum", "How much it does for the customer.", choices=LEVELS),
+        "effort": Field("enum", "How much work it is.", choices=LEVELS),
+        "owner": Field("ref:owner", "Who takes it on."),
     },
     "promise": {
         "what": Field("text", "What was promised.", required=True),
