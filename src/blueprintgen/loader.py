@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, LEVELS, STAFF_LANES, Blueprint, Channel, Cost,
+from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, LEVELS, RESERVED_IDS, STAFF_LANES, Blueprint, Channel, Cost,
                     Duration, Edge, Emotion, Failure, Ignore, Measure, Opportunity, Owner, Persona, Position,
                     Promise, Step)
 from .escape import clean
@@ -21,8 +21,6 @@ from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, r
 __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
-# Page names the site uses for itself; a blueprint id must not take them.
-RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404"})
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 MAX_MINUTES = 10_000 * 366 * 24 * 60   # only to keep huge numbers from overflowing
 DURATION_HINT = "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`"

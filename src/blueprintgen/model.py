@@ -9,7 +9,7 @@ from functools import cached_property
 
 __all__ = [
     "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "HIDDEN_LANES", "ENDS", "STATUSES",
-    "LEVELS", "LOWEST_SCORE", "HIGHEST_SCORE",
+    "LEVELS", "RESERVED_IDS", "LOWEST_SCORE", "HIGHEST_SCORE",
     "Position", "Duration", "Cost", "Emotion", "Measure", "Owner", "Channel", "Promise", "Failure", "Edge",
     "Step", "Ignore", "Persona", "Opportunity", "Blueprint",
 ]
@@ -26,6 +26,9 @@ STATUSES = ("as-is", "to-be")
 LEVELS = ("low", "medium", "high")
 # The customer's feeling at a step, from very negative to very positive.
 LOWEST_SCORE, HIGHEST_SCORE = -2, 2
+# Page names the site uses for itself; a blueprint id must not take them.
+RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404",
+                          "opportunities", "personas"})
 # The customer's actor key; parentheses keep it apart from every owner key.
 CUSTOMER = "(customer)"
 
