@@ -238,3 +238,35 @@ def test_a_long_straight_journey_with_a_diamond_ladder():
     assert analysis.metrics.longest_time_to_resolution_minutes == 500
     # Only b0 is cut off (nothing leads to it); everything else is clean.
     assert [(f.rule, f.step) for f in analysis.findings] == [("unreachable-step", "b0")]
+
+
+JOURNEY_MAP = """title: T
+owners: {desk: {name: Desk}, lab: {name: Lab}}
+steps:
+  - {id: calls, lane: customer, action: Calls., emotion: -1, pain: [On hold, Explains again], cost: 2.50 EUR}
+  - {id: desk-logs, lane: frontstage, owner: desk, action: Logs it., pain: No case tool, cost: 10 EUR,
+     next: [lab-fixes, gives-up]}
+  - {id: lab-fixes, lane: backstage, owner: lab, action: Fixes it., cost: 40 EUR, duration: 2d}
+  - {id: hears-back, lane: customer, action: Hears back., emotion: {score: 1, note: Relieved}, end: resolved}
+  - {id: gives-up, lane: customer, action: Gives up., emotion: {score: -2, note: Fed up}, cost: 99 EUR, end: abandoned}
+opportunities:
+  - {id: a, what: One case., impact: high}
+  - {id: b, what: Call back., impact: high, effort: low}
+  - {id: c, what: Tell the customer., impact: low}
+  - {id: d, what: Something.}
+"""
+
+
+def test_journey_map_metrics_lowest_moment_pain_cost_and_opportunities():
+    metrics = analyse(load(JOURNEY_MAP)).metrics
+    assert (metrics.lowest_emotion, metrics.lowest_emotion_step, metrics.steps_below_neutral) == (-2, "gives-up", 2)
+    assert metrics.pain_points == 3
+    # Along calls -> desk-logs -> lab-fixes -> hears-back; the abandoned branch's 99 EUR is not on it.
+    assert metrics.cost_on_longest_path == "52.50 EUR"
+    assert metrics.opportunities_by_impact == {"high": 2, "medium": 0, "low": 1, "unrated": 1}
+
+
+def test_journey_map_metrics_without_emotions_or_costs():
+    metrics = analyse(load(SMALL)).metrics
+    assert (metrics.lowest_emotion, metrics.lowest_emotion_step, metrics.cost_on_longest_path) == (None, None, None)
+    assert (metrics.steps_below_neutral, metrics.pain_points) == (0, 0)

@@ -222,11 +222,28 @@ def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
     ("refund", r"/blueprints/double-charge-refund/(\?[^#]*)?(#|$)"),
     # A rule slug: the rule's section of the breaks page, or the Breaks section of a blueprint page.
     ("dead-end", r"/blueprints/breaks/(\?[^#]*)?#dead-end$|/blueprints/[a-z0-9-]+/(\?[^#]*)?#breaks$"),
+    # Journey-map layers: a pain point lands on its step, a persona on the persona box, an opportunity on its section.
+    ("apart", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#step-provider-voicemail$"),
+    ("Dave", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#persona$"),
+    ("discretionary", r"/blueprints/double-charge-refund/(\?[^#]*)?#opportunity-discretionary-levers$"),
 ])
 def test_search_finds_stories_and_rules(page, example_site, query, expected):
     _, base = example_site
     links = _search(page, base, query)
     assert any(re.search(expected, link) for link in links), f"search {query!r} found none of {expected}: {links}"
+
+
+def test_search_hit_on_an_opportunity_opens_its_section(page, example_site):
+    _, base = example_site
+    links = _search(page, base, "discretionary")
+    hit = next(link for link in links if link.endswith("#opportunity-discretionary-levers"))
+    page.locator(".md-search-result__item a[href]").nth(links.index(hit)).click()
+    page.wait_for_function("() => location.hash === '#opportunity-discretionary-levers'")
+    page.wait_for_function("id => { const r = document.getElementById(id)?.getBoundingClientRect();"
+                           " return r && r.top >= 0 && r.top < innerHeight; }", arg="opportunity-discretionary-levers")
+    heading = _heading_in_viewport(page, "opportunity-discretionary-levers")
+    assert heading["exists"] and heading["tag"] == "h3", heading
+    assert "discretionary levers" in page.locator("#opportunity-discretionary-levers").inner_text()
 
 
 # --- 3. diagram nodes link to their step -------------------------------------------------

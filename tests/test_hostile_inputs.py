@@ -48,10 +48,10 @@ ID_HINT = ("(hint: use lowercase letters, digits and '-', starting with a letter
            "at most 64 characters)")
 DURATION_HINT = ("(hint: write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), "
                  "e.g. `30m`, `4h`, `2d`)")
-RESERVED_HINT = "(hint: choose another id; reserved: 404, assets, breaks, index, owners, rules, search, tags)"
+RESERVED_HINT = "(hint: choose another id; reserved: 404, assets, breaks, index, opportunities, owners, personas, rules, search, tags)"
 LINK_HINT = "(hint: replace the link with the blueprint file itself)"
 STEP_KEYS = ("id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise, "
-             "fulfils, withdraws, failure, end, next")
+             "fulfils, withdraws, failure, end, next, emotion, pain, measures, cost")
 LANES = "customer, frontstage, backstage, support"
 
 # A valid blueprint to break one thing in. Line numbers in the rows below count from here:
@@ -213,7 +213,7 @@ ROWS = [
       "10:5: error: unknown key 'evidnce' in steps[0] (hint: did you mean 'evidence'?)"),
     R("unknown-key-long", valid(after=f"? {'k' * LONG}\n: v\n"),
       f"16:3: error: unknown key '{'k' * (QUOTE_LIMIT - 1)}…' in the blueprint (hint: known keys: title, id, "
-      "summary, status, redesigns, maintainer, tags, stages, owners, channels, steps, ignore)"),
+      "summary, status, redesigns, maintainer, tags, stages, owners, channels, steps, ignore, persona, opportunities, realises)"),
     R("key-not-text", valid(before="? [a, b]\n: c\n"),
       "1:3: error: a key must be plain text, not a list or mapping (hint: write keys as simple words followed by ':')"),
     # -- wrong types and missing values ----------------------------------------------------------

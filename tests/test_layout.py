@@ -307,3 +307,70 @@ def test_analysis_findings_render_when_analysis_exists():
     assert warnings == ""
     for found in analysis.findings:
         assert f"{BADGE}\u00a0{found.number}".encode() in svg
+
+
+# -- journey-map layers: the emotion curve, pain and opportunity markers ---------------------------
+
+LAYERED = [case for case in CASES if case.startswith("example:") and not case.endswith("-to-be")]
+
+
+@pytest.mark.parametrize("case", LAYERED)
+def test_emotion_curve_runs_across_the_customer_band_above_its_cards(case):
+    drawn = diagram(case)
+    steps = drawn.blueprint.steps
+    felt = [(index, step) for index, step in enumerate(steps) if step.emotion]
+    points = {int(node.name[3:]): node for node in drawn.of_class("emotion-point")}
+    assert sorted(points) == [index for index, _ in felt]
+    band = drawn.bands["customer"]
+    top_card = min(node.box.top for node in drawn.of_class("step") if node.box.inside(band))
+    for index, step in felt:
+        box = points[index].box
+        assert box.inside(band) and box.bottom < top_card
+        assert abs(box.cx - drawn.nodes[f"s{index}"].box.cx) <= EPS    # over its step's card
+        assert points[index].href == f"#step-{step.id}"
+    # Higher feelings are drawn higher: y falls as the score rises.
+    centre = {index: (points[index].box.top + points[index].box.bottom) / 2 for index, _ in felt}
+    for (i, a), (j, b) in zip(felt, felt[1:]):
+        assert (centre[i] - centre[j]) * (a.emotion.score - b.emotion.score) <= 0
+        if a.emotion.score != b.emotion.score:
+            assert (centre[i] < centre[j]) == (a.emotion.score > b.emotion.score)
+    lines = [edge for edge in drawn.edges if "emotion-curve" in edge[1]]
+    assert len(lines) == len(felt) - 1
+
+
+@pytest.mark.parametrize("case", LAYERED)
+def test_lowest_points_are_marked_by_shape_and_words_not_only_colour(case):
+    drawn = diagram(case)
+    scores = [step.emotion.score for step in drawn.blueprint.steps if step.emotion]
+    lowest = drawn.of_class("emotion-lowest")
+    assert len(lowest) == scores.count(min(scores)) >= 1
+    for node in lowest:
+        index = int(node.name[3:])
+        assert drawn.nodes[f"emolow{index}"].text == f"lowest {min(scores):+d}"
+    others = [node for node in drawn.of_class("emotion-point") if "emotion-lowest" not in node.classes]
+    shape = lambda node: node.box.right - node.box.left   # noqa: E731
+    assert all(shape(node) < shape(lowest[0]) for node in others)
+    legend = " ".join(node.text for node in drawn.of_class("legend-item"))
+    assert "Emotion curve" in legend and "lowest" in legend
+
+
+@pytest.mark.parametrize("case", LAYERED)
+def test_pain_and_opportunity_markers_sit_on_their_cards(case):
+    drawn = diagram(case)
+    blueprint = drawn.blueprint
+    legend = " ".join(node.text for node in drawn.of_class("legend-item"))
+    for index, step in enumerate(blueprint.steps):
+        text = drawn.nodes[f"s{index}"].text
+        assert (text.count("pain:") == len(step.pain)), step.id
+        named = blueprint.opportunities_by_step.get(step.id, ())
+        assert text.count("opportunity:") == len(named), step.id
+        assert (" O " in f" {text} ") == bool(named)
+    assert ("Pain point" in legend) == any(step.pain for step in blueprint.steps)
+    assert ("Opportunity" in legend) == bool(blueprint.opportunities_by_step)
+
+
+def test_a_diagram_without_layers_has_no_curve_and_no_layer_legend():
+    drawn = diagram("generated:linear")
+    assert drawn.of_class("emotion-point") == [] and drawn.of_class("emotion-scale") == []
+    legend = " ".join(node.text for node in drawn.of_class("legend-item"))
+    assert "Emotion curve" not in legend and "Pain point" not in legend

@@ -186,3 +186,61 @@ def test_just_inside_the_limit_is_read(parser):
 def test_syntax_errors_are_worded_by_us_the_same_with_every_parser(text, position, words, parser):
     errors = read_tree(text)[1]
     assert [((e.line, e.column), e.message) for e in errors] == [(position, f"YAML syntax error: {words}")]
+
+
+# -- journey-map layers: emotions, pain points, measures, cost, persona, opportunities ------------
+
+LAYERS = b"""title: T
+owners: {desk: {name: Desk}}
+persona: {name: 007, summary: A regular., needs: [a call back, 2024]}
+steps:
+  - {id: asks, lane: customer, action: Asks., emotion: -2, pain: Nobody answers, cost: 3}
+  - id: waits
+    lane: customer
+    action: Waits.
+    emotion: {score: +1, note: I felt valued}
+    pain: [Waits a week, Tells the story again]
+    cost: 12.50 EUR
+  - id: answers
+    lane: frontstage
+    owner: desk
+    action: Answers.
+    measures: [{name: handling time, value: 12, target: 5, unit: min}, {name: calls}]
+    end: resolved
+opportunities:
+  - {id: call-back, what: Call back within a day., steps: [asks, answers], impact: high, effort: low, owner: desk}
+  - {id: one-case, what: One case for the story.}
+"""
+
+
+def test_journey_map_layers_load_as_typed():
+    blueprint, = load_bytes(LAYERS, "t.yaml", "t").blueprints
+    asks, waits, answers = blueprint.steps
+    assert (asks.emotion.score, asks.emotion.note, asks.pain, str(asks.cost), asks.cost.currency) == (
+        -2, None, ("Nobody answers",), "3", None)
+    assert (waits.emotion.score, waits.emotion.note, waits.pain) == (1, "I felt valued", ("Waits a week", "Tells the story again"))
+    assert (str(waits.cost.amount), waits.cost.currency) == ("12.50", "EUR")
+    assert [(m.name, m.value, m.target, m.unit) for m in answers.measures] == [
+        ("handling time", "12", "5", "min"), ("calls", None, None, None)]
+    assert (blueprint.persona.name, blueprint.persona.needs) == ("007", ("a call back", "2024"))
+    call_back, one_case = blueprint.opportunities
+    assert (call_back.steps, call_back.impact, call_back.effort, call_back.owner) == (("asks", "answers"), "high", "low", "desk")
+    assert (one_case.steps, one_case.impact) == ((), None)
+    assert [o.id for o in blueprint.opportunities_by_step["answers"]] == ["call-back"]
+
+
+def _pair(tmp_path, realises: str, opportunities: str = "[{id: call-back, what: Call back.}]"):
+    (tmp_path / "as-is.yaml").write_text(f"title: A\nopportunities: {opportunities}\n"
+                                         "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    (tmp_path / "to-be.yaml").write_text(f"title: B\nstatus: to-be\nredesigns: as-is\nrealises: {realises}\n"
+                                         "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    return load_paths([str(tmp_path)])
+
+
+def test_realises_is_checked_against_the_opportunities_of_the_redesigned_blueprint(tmp_path):
+    assert _pair(tmp_path, "[call-back]").problems == ()
+    assert [str(p) for p in _pair(tmp_path, "[call-bak]").problems] == [
+        f"{tmp_path}/to-be.yaml:4:12: error: realises unknown opportunity 'call-bak' of 'as-is' (hint: did you mean 'call-back'?)"]
+    assert [str(p) for p in _pair(tmp_path, "[call-back]", "[]").problems] == [
+        f"{tmp_path}/to-be.yaml:4:12: error: realises unknown opportunity 'call-back' of 'as-is' "
+        f"(hint: add it under `opportunities:` in {tmp_path}/as-is.yaml first)"]

@@ -22,11 +22,12 @@ functions below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .gcpause import paused_gc
-from .model import CUSTOMER, HIDDEN_LANES, Blueprint, Edge, Position, Step
+from .model import CUSTOMER, HIDDEN_LANES, LEVELS, Blueprint, Edge, Position, Step
 from .rules import RULES
 from .rules.words import Words
 from .settings import Settings
@@ -66,6 +67,10 @@ class Handoff:
     broken_by: tuple[int, ...]
 
 
+# Opportunities counted by impact, highest first; `unrated` when the designer gave none.
+IMPACTS = (*reversed(LEVELS), "unrated")
+
+
 @dataclass(frozen=True)
 class Metrics:
     steps: int
@@ -79,6 +84,12 @@ class Metrics:
     promises_withdrawn: int
     longest_time_to_resolution_minutes: int | None
     back_office_owners_on_longest_path: int | None
+    lowest_emotion: int | None = None
+    lowest_emotion_step: str | None = None
+    steps_below_neutral: int = 0
+    pain_points: int = 0
+    cost_on_longest_path: str | None = None
+    opportunities_by_impact: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPACTS, 0))
 
 
 @dataclass(frozen=True)
@@ -416,7 +427,7 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
                                    0, edge, reason))
     findings = tuple(active)
     handoffs = _handoffs(journey, findings)
-    return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs))
+    return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs, blueprint))
 
 
 # -- handoffs and metrics -------------------------------------------------------------
@@ -438,7 +449,7 @@ def _handoffs(journey: _Journey, findings: tuple[Finding, ...]) -> tuple[Handoff
                  if handoff)
 
 
-def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...]) -> Metrics:
+def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...], blueprint: Blueprint) -> Metrics:
     """Counts for the site.
 
     handoffs_across_visibility counts handoffs with one side in the customer or
@@ -477,9 +488,11 @@ def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...]) -> Metrics:
         if any(end[i] == "resolved" for i in group) and (longest is None or total > longest):
             longest, longest_at = total, c
     back_office: set[str] = set()
+    on_path: list[int] = []
     c = longest_at
     while c != -1:
         back_office.update(journey.owner[i] for i in journey.members[c] if hidden[i] and journey.owner[i])
+        on_path.extend(journey.members[c])
         c = came_from[c]
     kept, withdrawn = journey.kept, journey.withdrawn
     return Metrics(
@@ -494,4 +507,28 @@ def _metrics(journey: _Journey, handoffs: tuple[Handoff, ...]) -> Metrics:
         promises_withdrawn=sum(1 for i in journey.promised if not kept[i] and withdrawn[i]),
         longest_time_to_resolution_minutes=longest[0] if longest else None,
         back_office_owners_on_longest_path=len(back_office) if longest else None,
+        **_journey_map_metrics(blueprint, [steps[i] for i in on_path] if longest else None),
     )
+
+
+def _journey_map_metrics(blueprint: Blueprint, longest_path: list[Step] | None) -> dict:
+    """The customer's feelings, pain points, cost and opportunities, for JSON, the site and `diff`.
+
+    The lowest emotion's step is the first one in file order among equally low
+    ones. The cost is summed over the same walk as the longest time to
+    resolution; None when no step on it has a cost (or no resolved end is reached).
+    """
+    felt = [step for step in blueprint.steps if step.emotion is not None]
+    lowest = min(felt, key=lambda step: step.emotion.score, default=None)
+    costs = [step.cost for step in longest_path or () if step.cost is not None]
+    currency = next((cost.currency for cost in costs if cost.currency), None)
+    total = f"{sum(cost.amount for cost in costs)}{f' {currency}' if currency else ''}" if costs else None
+    impacts = Counter(opportunity.impact or "unrated" for opportunity in blueprint.opportunities)
+    return {
+        "lowest_emotion": lowest.emotion.score if lowest else None,
+        "lowest_emotion_step": lowest.id if lowest else None,
+        "steps_below_neutral": sum(1 for step in felt if step.emotion.score < 0),
+        "pain_points": sum(len(step.pain) for step in blueprint.steps),
+        "cost_on_longest_path": total,
+        "opportunities_by_impact": {level: impacts[level] for level in IMPACTS},
+    }

@@ -22,6 +22,8 @@ METRICS = (
     ("customer_contacts", "Customer contacts"), ("channel_switches", "Channel switches"),
     ("promises_kept", "Promises kept"), ("promises_broken", "Promises broken"),
     ("longest_time_to_resolution_minutes", "Longest time to resolution"),
+    ("lowest_emotion", "Lowest emotion"), ("steps_below_neutral", "Steps below neutral"),
+    ("pain_points", "Pain points"), ("cost_on_longest_path", "Cost to resolution"),
     ("breaks_high", "High breaks"), ("breaks_medium", "Medium breaks"), ("breaks_low", "Low breaks"),
 )
 # Long lists in the Markdown are cut here, with a count of the rest: readable in 30 seconds.

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import difflib
 import os
+from decimal import Decimal
 import stat
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, STAFF_LANES, Blueprint, Channel, Duration, Edge,
-                    Failure, Ignore, Owner, Position, Promise, Step)
+from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, LEVELS, RESERVED_IDS, STAFF_LANES, Blueprint, Channel, Cost,
+                    Duration, Edge, Emotion, Failure, Ignore, Measure, Opportunity, Owner, Persona, Position,
+                    Promise, Step)
 from .escape import clean, file_name, one_line
 from .gcpause import paused_gc
-from .schema import DURATION_PATTERN, OBJECTS
+from .schema import COST_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
-# Page names the site uses for itself; a blueprint id must not take them.
-RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404"})
 # Names Windows keeps for devices: a site folder `blueprints/con/` could not be checked out there.
 WINDOWS_DEVICE_IDS = frozenset({"con", "nul", "aux", "prn", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
@@ -32,7 +32,12 @@ DURATION_HINT = "write a number and a unit: m (minutes), h (hours), d (days) or 
 MAX_PROBLEMS_PER_FILE = 100
 # difflib is quadratic in the length of the list; past this, no suggestion.
 MAX_SUGGESTION_CHOICES = 200
+COST_HINT = "write an amount and, if you like, a three-letter currency code: e.g. `12.50 EUR`, `40 USD`, `3`"
+SCORE_HINT = ("write a whole number from -2 (very negative) through 0 (neutral) to 2 (very positive); "
+              "put the customer's words in a note: `emotion: {score: -2, note: I felt ignored}`")
 _DURATION = re.compile(DURATION_PATTERN)
+_COST = re.compile(COST_PATTERN)
+_SCORE = re.compile(SCORE_PATTERN)
 _LANES = OBJECTS["step"]["lane"].choices
 _ENDS = OBJECTS["step"]["end"].choices
 
@@ -186,6 +191,35 @@ class _Reader:
             return None
         return Duration(value, round(minutes))
 
+    def cost(self, node: Node | None, where: str, key: str | None = None) -> Cost | None:
+        value = self.text(node, where, key)
+        if value is None:
+            return None
+        if not _COST.fullmatch(value):
+            self.problem(node, f"{_at(where, key)} '{shown(value)}' is not an amount", COST_HINT)
+            return None
+        amount, _, currency = value.partition(" ")
+        return Cost(value, Decimal(amount), currency or None)
+
+    def score(self, node: Node | None, where: str, key: str | None = None) -> int | None:
+        value = self.text(node, where, key)
+        if value is not None and not _SCORE.fullmatch(value):
+            self.problem(node, f"{_at(where, key)} '{shown(value)}' is not a score from -2 to 2", SCORE_HINT)
+            return None
+        return None if value is None else int(value)
+
+    def text_or_texts(self, node: Node | None, where: str, key: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if isinstance(node, Mapping):
+            self.problem(node, f"{_at(where, key)} must be text or a list of texts, not a mapping",
+                         f"write `{key}: what hurts`, or one `- ` line per point")
+            return ()
+        if isinstance(node, Sequence):
+            return self.texts(node, where, key)
+        value = self.text(node, where, key)
+        return () if value is None else (value,)
+
     def choice(self, node: Node | None, where: str, choices: tuple[str, ...], key: str | None = None) -> str | None:
         value = self.text(node, where, key)
         if value is not None and value not in choices:
@@ -300,6 +334,9 @@ def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprin
     if redesigns and status != "to-be":
         reader.problem(top["redesigns"], "only a to-be blueprint can redesign another",
                        "add `status: to-be`, or remove `redesigns:`")
+    persona = _read_persona(reader, top.get("persona"))
+    opportunities = _read_opportunities(reader, top.get("opportunities"), {step.id for step in steps}, owner_keys)
+    realises = _read_realises(reader, top.get("realises"), "redesigns" in top)
     return Blueprint(
         id=blueprint_id or default_id,
         title=reader.text(top.get("title"), "title") or "",
@@ -316,7 +353,61 @@ def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprin
         ignores=ignores,
         position=reader.position(top.get("id", root)),
         redesigns_position=reader.position(top["redesigns"]) if redesigns else None,
+        persona=persona,
+        opportunities=opportunities,
+        realises=realises,
     )
+
+
+def _read_persona(reader: _Reader, node: Node | None) -> Persona | None:
+    found = None if node is None else reader.fields(node, "persona", "persona")
+    if not found:
+        return None
+    name = reader.text(found.get("name"), "persona", "name")
+    summary = reader.text(found.get("summary"), "persona", "summary")
+    needs = reader.texts(found.get("needs"), "persona", "needs")
+    return Persona(name, summary, needs, reader.position(node)) if name else None
+
+
+def _read_opportunities(reader: _Reader, node: Node | None, step_ids: set[str],
+                        owner_keys: set[str]) -> tuple[Opportunity, ...]:
+    opportunities: list[Opportunity] = []
+    first: dict[str, Node] = {}
+    for index, item in enumerate(reader.items(node, "opportunities")):
+        where = f"opportunities[{index}]"
+        found = reader.fields(item, "opportunity", where)
+        if found is None:
+            continue
+        opportunity_id = reader.identifier(found.get("id"), where, key="id")
+        if opportunity_id in first:
+            earlier = first[opportunity_id]
+            reader.problem(found["id"], f"duplicate opportunity id '{opportunity_id}' (first at line {earlier.line}, "
+                           f"column {earlier.column})", "give each opportunity its own id")
+            opportunity_id = None
+        elif opportunity_id:
+            first[opportunity_id] = found["id"]
+        what = reader.text(found.get("what"), where, "what")
+        steps = tuple(step for index, entry in enumerate(reader.items(found.get("steps"), where, "steps"))
+                      if (step := _reference(reader, entry, f"{where}.steps[{index}]", step_ids, "step", None)))
+        impact = reader.choice(found.get("impact"), where, LEVELS, "impact")
+        effort = reader.choice(found.get("effort"), where, LEVELS, "effort")
+        owner = _reference(reader, found.get("owner"), where, owner_keys, "owner", key="owner")
+        if opportunity_id and what:
+            opportunities.append(Opportunity(opportunity_id, what, steps, impact, effort, owner, reader.position(item)))
+    return tuple(opportunities)
+
+
+def _read_realises(reader: _Reader, node: Node | None, redesigns: bool) -> tuple[tuple[str, Position], ...]:
+    """Opportunity ids, checked against the redesigned blueprint in check_across."""
+    realised = []
+    for index, entry in enumerate(reader.items(node, "realises")):
+        opportunity_id = reader.identifier(entry, f"realises[{index}]")
+        if opportunity_id:
+            realised.append((opportunity_id, reader.position(entry)))
+    if node is not None and not redesigns:
+        reader.problem(node, "realises names opportunities of the blueprint this one redesigns, but it redesigns none",
+                       "add `status: to-be` and `redesigns:` with the id of the as-is blueprint, or remove `realises:`")
+    return tuple(realised)
 
 
 def _check_unique(reader: _Reader, node: Node | None, values: tuple[str, ...], what: str) -> None:
@@ -421,6 +512,7 @@ def _read_steps(reader: _Reader, nodes: list[Node], refs: _References) -> tuple[
         step = _read_step(reader, node, found, index, refs, step_ids, following)
         if step is not None:
             read.append((step, found))
+    _check_currencies(reader, read)
     promised = {step.id for step, _ in read if step.promise}
     for step, found in read:
         if step.fulfils and step.fulfils not in promised:
@@ -461,10 +553,64 @@ def _read_step(reader: _Reader, node: Mapping, found: dict[str, Node], index: in
                        "put `withdraws:` on the frontstage (or customer) step where the customer is told")
     failure = _read_failure(reader, get("failure"), where, step_ids)
     edges = _read_next(reader, found, where, step_id, refs, step_ids, following, end)
+    emotion = _read_emotion(reader, get("emotion"), where, lane)
+    pain = reader.text_or_texts(get("pain"), where, "pain")
+    measures = _read_measures(reader, get("measures"), where)
+    cost = reader.cost(get("cost"), where, "cost")
     if step_id is None or lane is None or action is None:
         return None
     return Step(step_id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise,
-                fulfils, failure, end, edges, Position(reader.file, node.line, node.column), withdraws)
+                fulfils, failure, end, edges, Position(reader.file, node.line, node.column), withdraws,
+                emotion, pain, measures, cost)
+
+
+def _read_emotion(reader: _Reader, node: Node | None, where: str, lane: str | None) -> Emotion | None:
+    if node is None:
+        return None
+    if lane in STAFF_LANES:
+        # The curve is the customer's; a staff member's trouble is a pain point.
+        reader.problem(node, f"{where}.emotion is on a {lane} step, but only the customer's feelings are scored",
+                       "move `emotion:` to the customer step where the customer feels it, or write the staff's "
+                       "trouble as `pain:`")
+    if isinstance(node, Mapping):
+        found = reader.fields(node, "emotion", f"{where}.emotion")
+        if not found:
+            return None
+        score = reader.score(found.get("score"), f"{where}.emotion", "score")
+        note = reader.text(found.get("note"), f"{where}.emotion", "note")
+    else:
+        score, note = reader.score(node, where, "emotion"), None
+    if score is None or lane in STAFF_LANES:
+        return None
+    return Emotion(score, note, reader.position(node))
+
+
+def _read_measures(reader: _Reader, node: Node | None, where: str) -> tuple[Measure, ...]:
+    measures = []
+    for index, item in enumerate(reader.items(node, where, "measures")):
+        at = f"{where}.measures[{index}]"
+        found = reader.fields(item, "measure", at)
+        if found is None:
+            continue
+        name = reader.text(found.get("name"), at, "name")
+        value, target, unit = (reader.text(found.get(key), at, key) for key in ("value", "target", "unit"))
+        if name:
+            measures.append(Measure(name, value, target, unit))
+    return tuple(measures)
+
+
+def _check_currencies(reader: _Reader, read: list[tuple[Step, dict[str, Node]]]) -> None:
+    """Costs can only be added up in one currency."""
+    first: tuple[Step, Node] | None = None
+    for step, found in read:
+        if step.cost is None or step.cost.currency is None:
+            continue
+        if first is None:
+            first = (step, found["cost"])
+        elif step.cost.currency != first[0].cost.currency:
+            reader.problem(found["cost"], f"step '{step.id}' costs {step.cost.currency}, but step '{first[0].id}' "
+                           f"costs {first[0].cost.currency} (line {first[1].line})",
+                           "write every cost of a blueprint in one currency, so they can be added up")
 
 
 def _read_promise(reader: _Reader, node: Node | None, where: str) -> Promise | None:
@@ -649,6 +795,21 @@ def check_across(blueprints: list[Blueprint]) -> list[Problem]:
             problems.append(Problem(where.file, where.line, where.column,
                                     f"redesigns '{target.id}', which is not an as-is blueprint",
                                     "a to-be blueprint redesigns an as-is one"))
+        else:
+            problems.extend(_check_realises(blueprint, target))
+    return problems
+
+
+def _check_realises(blueprint: Blueprint, target: Blueprint) -> list[Problem]:
+    known = {opportunity.id for opportunity in target.opportunities}
+    problems = []
+    for opportunity_id, where in blueprint.realises:
+        if opportunity_id in known:
+            continue
+        hint = (did_you_mean(opportunity_id, known) or f"known opportunities of '{target.id}': {_listing(known)}"
+                if known else f"add it under `opportunities:` in {target.file} first")
+        problems.append(Problem(where.file, where.line, where.column,
+                                f"realises unknown opportunity '{shown(opportunity_id)}' of '{target.id}'", hint))
     return problems
 
 

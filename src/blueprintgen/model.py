@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 __all__ = [
     "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "HIDDEN_LANES", "ENDS", "STATUSES",
-    "Position", "Duration", "Owner", "Channel", "Promise", "Failure", "Edge",
-    "Step", "Ignore", "Blueprint",
+    "LEVELS", "RESERVED_IDS", "LOWEST_SCORE", "HIGHEST_SCORE",
+    "Position", "Duration", "Cost", "Emotion", "Measure", "Owner", "Channel", "Promise", "Failure", "Edge",
+    "Step", "Ignore", "Persona", "Opportunity", "Blueprint",
 ]
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -20,6 +22,13 @@ STAFF_LANES = ("frontstage", "backstage", "support")
 HIDDEN_LANES = ("backstage", "support")
 ENDS = ("resolved", "abandoned")
 STATUSES = ("as-is", "to-be")
+# How much an opportunity does for the customer, and how much work it is.
+LEVELS = ("low", "medium", "high")
+# The customer's feeling at a step, from very negative to very positive.
+LOWEST_SCORE, HIGHEST_SCORE = -2, 2
+# Page names the site uses for itself; a blueprint id must not take them.
+RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404",
+                          "opportunities", "personas"})
 # The customer's actor key; parentheses keep it apart from every owner key.
 CUSTOMER = "(customer)"
 
@@ -45,6 +54,37 @@ class Duration:
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """What a step costs, as written (`12.50 EUR`), as an exact amount and an optional currency code."""
+
+    text: str
+    amount: Decimal
+    currency: str | None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Emotion:
+    """How the customer feels at a step: a score from -2 to 2 and, optionally, what they said or felt."""
+
+    score: int
+    note: str | None
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A figure the team tracks at a step (a KPI): values are text as typed."""
+
+    name: str
+    value: str | None
+    target: str | None
+    unit: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +164,10 @@ class Step:
     next: tuple[Edge, ...]
     position: Position
     withdraws: str | None = None   # the step whose promise this step tells the customer no longer holds
+    emotion: Emotion | None = None   # customer steps only
+    pain: tuple[str, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    cost: Cost | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -137,6 +181,29 @@ class Ignore:
     rule: str
     step: str | None
     reason: str
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """Who the journey is for."""
+
+    name: str
+    summary: str | None
+    needs: tuple[str, ...]
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """A change the team has found: what it is, where in the journey, and how much it does for how much work."""
+
+    id: str
+    what: str
+    steps: tuple[str, ...]
+    impact: str | None
+    effort: str | None
+    owner: str | None
     position: Position
 
 
@@ -159,6 +226,10 @@ class Blueprint:
     ignores: tuple[Ignore, ...] = ()
     position: Position = field(default=None)  # type: ignore[assignment]
     redesigns_position: Position | None = None
+    persona: Persona | None = None
+    opportunities: tuple[Opportunity, ...] = ()
+    # Opportunity ids of the as-is blueprint this to-be one redesigns, each with where it was written.
+    realises: tuple[tuple[str, Position], ...] = ()
 
     # Lookups are cached in the instance dict; cached_property bypasses the
     # frozen __setattr__, so the dataclass stays immutable from outside.
@@ -173,6 +244,14 @@ class Blueprint:
     @cached_property
     def step_by_id(self) -> dict[str, Step]:
         return {step.id: step for step in self.steps}
+
+    @cached_property
+    def opportunities_by_step(self) -> dict[str, tuple[Opportunity, ...]]:
+        found: dict[str, list[Opportunity]] = {}
+        for opportunity in self.opportunities:
+            for step_id in opportunity.steps:
+                found.setdefault(step_id, []).append(opportunity)
+        return {step_id: tuple(items) for step_id, items in found.items()}
 
     @property
     def edges(self) -> tuple[Edge, ...]:

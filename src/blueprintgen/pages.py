@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .analysis import Analysis, Finding
 from .escape import cell, markdown_text as md
+from . import journey_pages as journey
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG, RULES, SEVERITIES
 
@@ -147,7 +148,11 @@ def _metrics(analysis: Analysis) -> str:
                    ("longest time to resolution", format_minutes(m.longest_time_to_resolution_minutes)),
                    ("back-office owners on the longest path", m.back_office_owners_on_longest_path
                     if m.back_office_owners_on_longest_path is not None else "—"),
-                   ("breaks", len(analysis.findings))])
+                   ("breaks", len(analysis.findings)),
+                   ("lowest customer emotion", f"{m.lowest_emotion:+d}" if m.lowest_emotion else
+                    ("0" if m.lowest_emotion == 0 else "—")),
+                   ("steps below neutral", m.steps_below_neutral), ("pain points", m.pain_points),
+                   ("cost to resolution", md(m.cost_on_longest_path) if m.cost_on_longest_path else "—")])
 
 
 def _finding_item(finding: Finding, page: str, layout: Layout) -> str:
@@ -196,6 +201,7 @@ def _step_details(analysis: Analysis, step: Step, numbers: list[int]) -> str:
         lines.append(f"- The journey ends here: {md(step.end)}")
     following = ", ".join(f"[{md(e.to)}](#step-{e.to})" for e in step.next)
     lines.append(f"- Next: {following or 'nothing'}")
+    lines.extend(journey.step_layers(b, step))
     if numbers:
         lines.append("- Breaks here: " + ", ".join(f"[#{n}](#finding-{n})" for n in numbers))
     return "\n".join(lines) + "\n"
@@ -290,13 +296,18 @@ def blueprint_page(analysis: Analysis, svg: str | None, layout: Layout, by_id: d
         _front_matter(b.title),
         f'<h1 id="blueprint-{b.id}">{md(b.title)}</h1>\n',
         _meta(analysis, page, layout, by_id, redesigned_by),
+        journey.persona_box(b),
         "## Measures\n", _metrics(analysis),
         "## Diagram\n", _diagram(b, svg, page, layout),
+        journey.lowest_moments(b),
         "## Breaks\n",
         _findings(analysis, page, layout),
     ]
     if b.redesigns and b.redesigns in by_id:
         parts += ["## What this redesign removes\n", _removed(analysis, by_id[b.redesigns], page, layout)]
+    redesigned = by_id[b.redesigns].blueprint if b.redesigns in by_id else None
+    parts += [journey.realised_section(b, redesigned, page, layout.path(b.redesigns or "")),
+              journey.opportunities_section(b)]
     parts += ["## Steps\n", _steps(analysis), "## Handoffs\n", _handoffs(analysis)]
     if analysis.ignored:
         parts += ["## Ignored findings\n", _ignored(analysis, page, layout)]
@@ -347,11 +358,14 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
         "Where the handoffs between people and teams break, blueprint by blueprint.\n\n", totals,
         "\n## Blueprints, most high-severity breaks first\n\n",
         _table(["Blueprint", "Status", "Breaks", "Broken handoffs", "Longest time to resolution"], rows),
+        journey.lowest_emotion_table(analyses, page, layout.path),
         "\n## Breaks by rule\n\n",
         _table(["Rule", "What breaks", "Breaks", "Blueprints"], rule_rows) if rule_rows else "No breaks.\n",
         f"\n## See also\n\n- [Every break, by rule]({_link(page, layout.path('breaks'))})\n"
         f"- [Owners and teams: who must fix what]({_link(page, layout.path('owners'))})\n"
         f"- [Blueprints by tag]({_link(page, layout.path('tags'))})\n"
+        f"- [Opportunities: impact × effort]({_link(page, layout.path(journey.OPPORTUNITIES))})\n"
+        f"- [Personas and their journeys]({_link(page, layout.path(journey.PERSONAS))})\n"
         f"- [The rules explained]({_link(page, layout.rules_page)})\n",
     ])
 
@@ -469,6 +483,9 @@ def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: La
         layout.path("breaks"): breaks_page(analyses, layout),
         layout.path("owners"): owners_page(analyses, layout),
         layout.path("tags"): tags_page(analyses, layout),
+        layout.path(journey.OPPORTUNITIES): journey.opportunities_page(
+            analyses, layout.path(journey.OPPORTUNITIES), layout.path),
+        layout.path(journey.PERSONAS): journey.personas_page(analyses, layout.path(journey.PERSONAS), layout.path),
     }
     if layout.rules is None:
         pages[layout.path("rules")] = rules_page()

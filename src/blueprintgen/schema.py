@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import ENDS, ID_PATTERN, KEY_PATTERN, LANES, STATUSES
+from .model import (ENDS, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE, RESERVED_IDS,
+                    STAFF_LANES, STATUSES)
 from .rules import RULES
 
-__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "json_schema"]
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema"]
 
 DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
+# An amount with at most four decimals and an optional ISO 4217 currency code: `12.50 EUR`, `3`.
+COST_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?( [A-Z]{3})?$"
+SCORE_PATTERN = r"^[+-]?[0-2]$"
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a blueprint object.
 
-    kind is one of: text, id, duration, enum, texts (list of text),
-    ref:<owner|channel|stage|step>, object:<name>, map:<name>, list:<name>, next.
+    kind is one of: text, id, duration, cost, emotion, enum, texts (list of text),
+    text-or-texts, ids (list of ids), ref:<owner|channel|stage|step>, refs:step (list of step ids),
+    object:<name>, map:<name>, list:<name>, next.
     """
 
     kind: str
@@ -40,6 +45,9 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "channels": Field("map:channel", "The ways of reaching someone, by key."),
         "steps": Field("list:step", "The steps of the journey in time order.", required=True),
         "ignore": Field("list:ignore", "Findings silenced on purpose, each with a reason."),
+        "persona": Field("object:persona", "Who this journey is for."),
+        "opportunities": Field("list:opportunity", "Changes the team has found, with their impact and effort."),
+        "realises": Field("ids", "For a to-be blueprint: the ids of the opportunities of the as-is blueprint it realises."),
     },
     "owner": {
         "name": Field("text", "The person's or team's name as shown on the site.", required=True),
@@ -68,6 +76,34 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "failure": Field("object:failure", "A known failure point at this step."),
         "end": Field("enum", "The journey ends here.", choices=ENDS),
         "next": Field("next", "What follows: a step id, a list of ids, or a list of handoffs."),
+        "emotion": Field("emotion", "How the customer feels here, from -2 (very negative) to 2 (very positive), "
+                         "or `{score, note}` with what they said or felt; customer steps only."),
+        "pain": Field("text-or-texts", "A pain point at this step, or a list of them."),
+        "measures": Field("list:measure", "Figures the team tracks at this step (KPIs)."),
+        "cost": Field("cost", "What the step costs: an amount with an optional currency code (e.g. `12.50 EUR`)."),
+    },
+    "emotion": {
+        "score": Field("score", "From -2 (very negative) to 2 (very positive).", required=True),
+        "note": Field("text", "What the customer said or felt, in their words."),
+    },
+    "measure": {
+        "name": Field("text", "What is measured (e.g. 'handling time').", required=True),
+        "value": Field("text", "The figure today."),
+        "target": Field("text", "The figure the team aims for."),
+        "unit": Field("text", "The unit of value and target (e.g. 'min', '%')."),
+    },
+    "persona": {
+        "name": Field("text", "The persona's name.", required=True),
+        "summary": Field("text", "Who they are, in a sentence or two."),
+        "needs": Field("texts", "What they need from the service."),
+    },
+    "opportunity": {
+        "id": Field("id", "Unique id of the opportunity, used by `realises:`.", required=True),
+        "what": Field("text", "The change, in plain words.", required=True),
+        "steps": Field("refs:step", "The ids of the steps it changes."),
+        "impact": Field("enum", "How much it does for the customer.", choices=LEVELS),
+        "effort": Field("enum", "How much work it is.", choices=LEVELS),
+        "owner": Field("ref:owner", "Who takes it on."),
     },
     "promise": {
         "what": Field("text", "What was promised.", required=True),
@@ -91,34 +127,64 @@ OBJECTS: dict[str, dict[str, Field]] = {
 }
 
 
+# Every value is read as text as typed, but an editor reads YAML 1.2 and sees `2024` as a number and
+# `true` as a boolean: a text may be any scalar. Keywords such as `pattern` apply to strings only.
+_SCALAR = ["string", "number", "boolean"]
+_TEXT = {"type": _SCALAR, "pattern": r"\S"}
+# An id typed as a number (`id: 007`) reads as one; patterns check the ids typed as text.
+_ID = {"type": _SCALAR, "pattern": f"^{ID_PATTERN.pattern}$", "minimum": 0, "multipleOf": 1}
+_SCORE = {"anyOf": [{"type": "integer", "minimum": LOWEST_SCORE, "maximum": HIGHEST_SCORE},
+                    {"type": "string", "pattern": SCORE_PATTERN}]}
+
+
 def _field_schema(spec: Field) -> dict:
     kind, _, target = spec.kind.partition(":")
-    description = {"description": spec.doc}
-    if kind == "text":
-        return {"type": "string", "minLength": 1, **description}
-    if kind in ("id", "blueprint") or (kind == "ref" and target == "step"):
-        return {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$", **description}
-    if kind == "ref":
-        return {"type": "string", **description}
+    if kind in ("text", "ref") and target != "step":
+        return dict(_TEXT)
+    if kind in ("id", "blueprint", "ref"):
+        return dict(_ID)
     if kind == "duration":
-        return {"type": "string", "pattern": DURATION_PATTERN, **description}
+        return {"type": "string", "pattern": DURATION_PATTERN}
+    if kind == "cost":
+        return {"type": ["string", "number"], "pattern": COST_PATTERN, "minimum": 0}
+    if kind == "score":
+        return dict(_SCORE)
+    if kind == "emotion":
+        return {"anyOf": [_SCORE, {"$ref": "#/$defs/emotion"}]}
     if kind == "enum":
-        return {"enum": list(spec.choices), **description}
+        return {"enum": list(spec.choices)}
     if kind == "texts":
-        return {"type": "array", "items": {"type": "string"}, **description}
+        # `- ~` is the text '~'; an empty `- ` is refused, but JSON cannot tell them apart.
+        return {"type": "array", "items": {"type": [*_SCALAR, "null"], "pattern": r"\S"}}
+    if kind == "text-or-texts":
+        return {"anyOf": [_TEXT, {"type": "array", "items": {"type": [*_SCALAR, "null"], "pattern": r"\S"}}]}
+    if kind in ("ids", "refs"):
+        return {"type": "array", "items": _ID}
     if kind == "object":
-        return {"$ref": f"#/$defs/{target}", **description}
+        return {"$ref": f"#/$defs/{target}"}
     if kind == "map":
         return {"type": "object", "propertyNames": {"pattern": f"^{KEY_PATTERN.pattern}$"},
-                "additionalProperties": {"$ref": f"#/$defs/{target}"}, **description}
+                "additionalProperties": {"$ref": f"#/$defs/{target}"}}
     if kind == "list":
-        return {"type": "array", "items": {"$ref": f"#/$defs/{target}"},
-                **({"minItems": 1} if spec.required else {}), **description}
+        return {"type": "array", "items": {"$ref": f"#/$defs/{target}"}, **({"minItems": 1} if spec.required else {})}
     if kind == "next":
-        step_id = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
-        return {"oneOf": [step_id, {"type": "array", "items": {"oneOf": [step_id, {"$ref": "#/$defs/edge"}]}}],
-                **description}
+        return {"anyOf": [_ID, {"type": "array", "items": {"anyOf": [_ID, {"$ref": "#/$defs/edge"}]}}]}
     raise ValueError(f"unknown field kind {spec.kind}")
+
+
+def _property(spec: Field) -> dict:
+    """A key's schema with its description; an optional key may be left empty (`summary:`), as validate allows."""
+    schema = _field_schema(spec)
+    if not spec.required:
+        if isinstance(schema.get("type"), list):
+            schema["type"] = [*schema["type"], "null"]
+        elif isinstance(schema.get("type"), str):
+            schema["type"] = [schema["type"], "null"]
+        elif "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        else:
+            schema = {"anyOf": [{"type": "null"}, schema]}
+    return {**schema, "description": spec.doc}
 
 
 def _object_schema(fields: dict[str, Field]) -> dict:
@@ -126,17 +192,41 @@ def _object_schema(fields: dict[str, Field]) -> dict:
         "type": "object",
         "additionalProperties": False,
         "required": [key for key, spec in fields.items() if spec.required],
-        "properties": {key: _field_schema(spec) for key, spec in fields.items()},
+        "properties": {key: _property(spec) for key, spec in fields.items()},
     }
+
+
+def _given(key: str) -> dict:
+    """`if` part: the key is there with a value (an empty key counts as absent, as in validate)."""
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+
+
+# What JSON Schema can say of a step beyond its keys: validate's rules between two keys.
+_STEP_RULES = [
+    {"if": _given("end"), "then": {"properties": {"next": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]}}}},
+    {"if": {"required": ["lane"], "properties": {"lane": {"const": "customer"}}},
+     "then": {"properties": {"owner": {"type": "null"}}}},
+    {"if": {"required": ["lane"], "properties": {"lane": {"enum": list(STAFF_LANES)}}},
+     "then": {"properties": {"emotion": {"type": "null"}}}},
+]
+_BLUEPRINT_RULES = [
+    {"if": _given("redesigns"), "then": {"required": ["status"], "properties": {"status": {"const": "to-be"}}}},
+    {"if": _given("realises"), "then": {"required": ["redesigns"], "properties": {"redesigns": {"not": {"type": "null"}}}}},
+]
 
 
 def json_schema() -> dict:
-    """A JSON Schema (draft 2020-12) of the format, for editors' completion."""
-    schema = {
+    """A JSON Schema (draft 2020-12) of the format, for editors' completion; it accepts every valid blueprint."""
+    blueprint = _object_schema(OBJECTS["blueprint"])
+    blueprint["properties"]["id"]["not"] = {"enum": sorted(RESERVED_IDS)}
+    blueprint["properties"]["stages"]["uniqueItems"] = True
+    definitions = {name: _object_schema(fields) for name, fields in OBJECTS.items() if name != "blueprint"}
+    definitions["step"]["allOf"] = _STEP_RULES
+    return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://blueprintgen.dev/schema/blueprint.schema.json",
         "title": "blueprintgen service blueprint",
-        **_object_schema(OBJECTS["blueprint"]),
-        "$defs": {name: _object_schema(fields) for name, fields in OBJECTS.items() if name != "blueprint"},
+        **blueprint,
+        "allOf": _BLUEPRINT_RULES,
+        "$defs": definitions,
     }
-    return schema

@@ -7,6 +7,10 @@ from ..model import ID_PATTERN, Blueprint, Promise, Step
 from .canvas import Box, quote, tooltip
 from .look import BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED
 from .tables import Table, marker_width
+from .text import shorten
+
+# Pain points and opportunities are cut on the card (in full in the tooltip and on the page).
+PAIN_LIMIT = 70
 
 __all__ = ["actor_name", "via", "badge", "badges", "finding_lines", "card_table", "evidence_table", "step_tooltip",
            "port_room", "card_height", "card_box", "evidence_box"]
@@ -47,8 +51,10 @@ def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promis
     owner = actor_name(blueprint, step)
     if step.lane != "customer":
         table.add_text(owner or "(no owner)", bold=True, color=INK if owner else RED)
+    opportunities = blueprint.opportunities_by_step.get(step.id, ())
     markers = [m for m, present in (("W", step.wait), ("P", step.promise), ("P\u2713", step.fulfils),
-                                    ("F", step.failure), ("END", step.end)) if present]
+                                    ("F", step.failure), ("!", step.pain), ("O", opportunities),
+                                    ("END", step.end)) if present]
     width = marker_width(markers)
     if step.wait:
         table.add_marked("W", f"waits {step.wait.text} before this", width, color=MARKERS["W"][1])
@@ -71,6 +77,10 @@ def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promis
                          color=MARKERS["P"][1])
     if step.failure:
         table.add_marked("F", f"fails: {step.failure.what}", width, color=RED)
+    for pain in step.pain:
+        table.add_marked("!", f"pain: {shorten(pain, PAIN_LIMIT)}", width, color=MARKERS["!"][1])
+    for opportunity in opportunities:
+        table.add_marked("O", f"opportunity: {shorten(opportunity.what, PAIN_LIMIT)}", width, color=MARKERS["O"][1])
     if step.end:
         table.add_marked("END", f"journey ends: {step.end}", width, color=INK)
     return table
@@ -98,6 +108,11 @@ def step_tooltip(blueprint: Blueprint, step: Step, findings: list[Finding]) -> s
         lines.append(f"Promise: {step.promise.what}")
     if step.failure:
         lines.append(f"Failure point: {step.failure.what}")
+    if step.emotion:
+        note = f" ({step.emotion.note})" if step.emotion.note else ""
+        lines.append(f"Customer feels: {step.emotion.score:+d}{note}")
+    lines.extend(f"Pain point: {pain}" for pain in step.pain)
+    lines.extend(f"Opportunity: {o.what}" for o in blueprint.opportunities_by_step.get(step.id, ()))
     if step.end:
         lines.append(f"Journey ends: {step.end}")
     return "\n".join(lines + finding_lines(findings))

@@ -8,6 +8,7 @@ from ..analysis import Analysis, Finding
 from ..model import ID_PATTERN, Blueprint, Edge
 from .canvas import Canvas
 from .cards import card_box, card_height, card_table, evidence_box, evidence_table, step_tooltip
+from .curve import curve_height, draw_curve
 from .layout import Columns, draw_bands, place_rows
 from .legend import draw_legend
 from .look import BANDS, CARD_W
@@ -53,7 +54,7 @@ def blueprint_dot(blueprint: Blueprint | Analysis, findings: Iterable[Finding] =
     columns = Columns(len(steps), plan)
     canvas.width = columns.width
     track_count = assign_tracks(plan.routes, columns)
-    bands = place_rows(canvas, blueprint, steps, columns, note, heights, evidence, track_count)
+    bands = place_rows(canvas, blueprint, steps, columns, note, heights, evidence, track_count, curve_height(steps))
     draw_bands(canvas, bands)
     cards = []
     for index, step in enumerate(steps):
@@ -68,8 +69,9 @@ def blueprint_dot(blueprint: Blueprint | Analysis, findings: Iterable[Finding] =
         if index in evidence:
             canvas.boxes.append(evidence_box(index, step, x, (bands.row_top[0] + bands.row_bottom[0]) / 2,
                                              evidence[index]))
+    draw_curve(canvas, steps, [card.x for card in cards], bands.curve_top)
     place_ports(plan, cards)
     for route in plan.routes:
         draw_route(canvas, blueprint, steps, cards, route, columns, bands)
-    draw_legend(canvas, bands.legend_top)
+    draw_legend(canvas, bands.legend_top, blueprint)
     return canvas.dot(blueprint.title or blueprint.id)

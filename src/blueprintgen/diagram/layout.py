@@ -73,6 +73,7 @@ class Bands:
     row_bottom: list[float]
     lane_tables: list[Table]
     legend_top: float
+    curve_top: float = 0.0   # the emotion strip at the top of the customer band, when there is one
 
 
 def _margin(track_count: dict[tuple[int, str], int], band: int, side: str) -> float:
@@ -91,8 +92,11 @@ def _add_table_box(canvas: Canvas, name: str, table: Table, x: float, top: float
 
 def place_rows(canvas: Canvas, blueprint: Blueprint, steps: list[Step], columns: Columns,
                note_findings: list[Finding], card_heights: list[float], evidence_tables: dict[int, Table],
-               track_count: dict[tuple[int, str], int]) -> Bands:
-    """Title, blueprint-level findings and stage headers (drawn here), then the height of every band."""
+               track_count: dict[tuple[int, str], int], curve: float = 0.0) -> Bands:
+    """Title, blueprint-level findings and stage headers (drawn here), then the height of every band.
+
+    `curve` is the height of the emotion strip above the customer band's arrow tracks and cards.
+    """
     y = MARGIN
     width = columns.width
     content_w = width - 2 * MARGIN
@@ -135,12 +139,15 @@ def place_rows(canvas: Canvas, blueprint: Blueprint, steps: list[Step], columns:
             elif band > 0 and BANDS.index(step.lane) == band:
                 heights.append(card_heights[index])
         band_top.append(y)
+        if name == "customer":
+            curve_top = y
+            y += curve
         top = _margin(track_count, band, "top") if band else 14
         row_top.append(y + top)
         row_bottom.append(y + top + max(heights))
         y = row_bottom[-1] + (_margin(track_count, band, "bottom") if band else 14)
         band_bottom.append(y)
-    return Bands(band_top, band_bottom, row_top, row_bottom, lane_tables, y + 18)
+    return Bands(band_top, band_bottom, row_top, row_bottom, lane_tables, y + 18, curve_top)
 
 
 def _stage_headers(canvas: Canvas, steps: list[Step], columns: Columns, y: float) -> float:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 
+from ..model import Blueprint
 from .canvas import Box, Canvas, quote
 from .cards import badge
-from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, FLOW_COLOR, HANDOFF_COLOR, HEAD_SIZE, INK, MARGIN,
+from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, CURVE_COLOR, FLOW_COLOR, HANDOFF_COLOR, HEAD_SIZE, INK, MARGIN,
                    MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, RED)
 from .tables import Cell, Table, marker_width
 from .text import text_width
 
-__all__ = ["LEGEND_ITEMS", "draw_legend"]
+__all__ = ["LEGEND_ITEMS", "LAYER_ITEMS", "CURVE_ITEM", "legend_items", "draw_legend"]
 
 # (symbol kind, what it means): a marker, the badge, an evidence card or an arrow sample.
 LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
@@ -26,9 +27,26 @@ LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
     ("handoff", "Handoff: someone else acts next, the customer or another owner (thick blue arrow, solid head)"),
     ("broken", "An arrow with a finding is red; its label carries the badge"),
 )
+# Journey-map layers, explained when the diagram draws them.
+CURVE_ITEM = ("curve", "Emotion curve: how the customer feels, +2 (top) to \u22122 (bottom); "
+                       "\u25bc and 'lowest' mark the lowest points")
+LAYER_ITEMS: tuple[tuple[str, str], ...] = (
+    ("!", "Pain point: what hurts at this step"),
+    ("O", "Opportunity: a change the team has found for this step"),
+)
 
 
-def draw_legend(canvas: Canvas, top: float) -> None:
+def legend_items(blueprint: Blueprint | None) -> tuple[tuple[str, str], ...]:
+    """Every item of the legend; the curve, pain and opportunity items only where the diagram has them."""
+    if blueprint is None:
+        return LEGEND_ITEMS
+    steps = blueprint.steps
+    layers = ((CURVE_ITEM, any(step.emotion for step in steps)), (LAYER_ITEMS[0], any(step.pain for step in steps)),
+              (LAYER_ITEMS[1], bool(blueprint.opportunities_by_step)))
+    return LEGEND_ITEMS + tuple(item for item, drawn in layers if drawn)
+
+
+def draw_legend(canvas: Canvas, top: float, blueprint: Blueprint | None = None) -> None:
     """The legend from `top`, in as many columns as the diagram is wide; sets the canvas height."""
     left = MARGIN + 10
     legend_top = top
@@ -43,7 +61,7 @@ def draw_legend(canvas: Canvas, top: float) -> None:
     top += heading.height + NODE_PAD_Y + 4
     symbol_w, text_w = 64, 250
     item_w = symbol_w + text_w + NODE_PAD_X
-    items = LEGEND_ITEMS
+    items = legend_items(blueprint)
     columns = max(1, min(len(items), int((canvas.width - 2 * MARGIN - 20) // (item_w + 16))))
     rows = math.ceil(len(items) / columns)
     tables = []
@@ -87,6 +105,12 @@ def _symbol(canvas: Canvas, kind: str, number: int, x0: float, y: float, width: 
         return Box(f"legendsymbol{number}", centre, y, table.width + NODE_PAD_X, table.height + NODE_PAD_Y,
                    {"class": quote("legend-symbol"), "shape": "box", "style": '"rounded"', "color": quote(RED),
                     "penwidth": "3", "label": f"<{table.render()}>"}, "cluster_legend")
+    if kind == "curve":
+        table = Table(width - 12)
+        table.add_text("\u25a0\u2500\u25bc", bold=True, color=CURVE_COLOR, align="CENTER")
+        return Box(f"legendsymbol{number}", centre, y, width - 12, table.height + NODE_PAD_Y,
+                   {"class": quote("legend-symbol"), "shape": "plaintext", "label": f"<{table.render()}>"},
+                   "cluster_legend")
     if kind == "evidence":
         return Box(f"legendsymbol{number}", centre, y, width - 12, 24,
                    {"class": quote("legend-symbol"), "shape": "box", "style": '"dashed,filled"',

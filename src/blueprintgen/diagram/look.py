@@ -8,7 +8,7 @@ __all__ = [
     "FONT", "BODY_SIZE", "HEAD_SIZE", "TITLE_SIZE", "BANDS", "BAND_TITLES", "LINES", "BAND_FILL", "INK", "MUTED",
     "RED", "RED_TINT", "FLOW_COLOR", "HANDOFF_COLOR", "LINE_COLOR", "STAGE_FILL", "MARKERS", "BADGE",
     "MARGIN", "LANE_W", "CARD_W", "LABEL_TEXT_W", "PAD", "SLOT", "ARROW", "MIN_GAP", "BASE_MARGIN", "TRACK_OFF",
-    "TRACK", "MIN_ROW", "PORT_MIN", "PORT_GAP", "CELL_PAD", "CELL_SPACING", "NODE_PAD_X", "NODE_PAD_Y", "CORNER",
+    "TRACK", "MIN_ROW", "CURVE_COLOR", "CURVE_UNIT", "CURVE_PAD", "PORT_MIN", "PORT_GAP", "CELL_PAD", "CELL_SPACING", "NODE_PAD_X", "NODE_PAD_Y", "CORNER",
 ]
 
 # DejaVu Sans is measured in text.py; browsers without it fall back to narrower fonts.
@@ -47,7 +47,10 @@ MARKERS = {  # marker text -> (cell fill, text colour)
     "P": ("#e8f5e9", "#1b5e20"),
     "P\u2713": ("#e8f5e9", "#1b5e20"),
     "END": (INK, "#ffffff"),
+    "!": ("#fce4ec", "#880e4f"),    # a pain point
+    "O": ("#e0f7fa", "#00595e"),    # an opportunity names the step
 }
+CURVE_COLOR = "#6a1b9a"   # the emotion curve; its lowest points are also shaped and labelled, never colour alone
 BADGE = "\u26a0"  # warning sign, before each finding number
 
 # -- geometry (points) ---------------------------------------------------------------------
@@ -71,3 +74,6 @@ CELL_SPACING = 2
 NODE_PAD_X = 20         # fixed node size = table size + these, so the label never overflows
 NODE_PAD_Y = 10
 CORNER = 8
+# The emotion strip at the top of the customer band: a score unit's height, and room above and below.
+CURVE_UNIT = 14
+CURVE_PAD = 12
