@@ -156,3 +156,14 @@ def test_canvas_rounds_corners_and_flips_y():
     assert 'pos="10.0,80.0!"' in dot and dot.startswith("digraph blueprint {")
     assert canvas.tooltip('say "\\N"') == '"say \\"\\\\\\\\N\\""'
     assert MARGIN > 0 and PORT_MIN > 0
+
+
+def test_a_run_nested_in_a_longer_one_takes_the_track_nearer_the_cards():
+    class Spans:   # out_x and in_x as Columns gives them: right of the source, left of the target
+        out_x = staticmethod(lambda route: route.a * 100 + 50)
+        in_x = staticmethod(lambda route: route.b * 100 - 10)
+
+    long, short, apart = (routes.Route(n, None, a, b, 2, 2, False, [], track_side="bottom")
+                          for n, (a, b) in enumerate([(0, 5), (2, 4), (6, 8)]))
+    assert routes.assign_tracks([long, short, apart], Spans()) == {(2, "bottom"): 2}
+    assert (short.track, long.track, apart.track) == (0, 1, 0)

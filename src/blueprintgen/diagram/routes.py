@@ -167,25 +167,27 @@ def _set_direction(route: Route) -> None:
 
 
 def assign_tracks(routes: list[Route], columns) -> dict[tuple[int, str], int]:
-    """Interval colouring of the horizontal runs of long edges, per band margin: margin -> tracks used."""
+    """A track per horizontal run of a long arrow, per band margin: margin -> tracks used.
+
+    Shorter runs take the tracks nearest the cards: a run nested inside a longer
+    one then turns off before reaching the longer one's track, so the two never cross.
+    """
     by_margin: dict[tuple[int, str], list[Route]] = {}
     for route in routes:
         if not route.adjacent:
             by_margin.setdefault((route.source_band, route.track_side), []).append(route)
     track_count: dict[tuple[int, str], int] = {}
     for margin, sharing in by_margin.items():
-        ends: list[float] = []
+        taken: list[list[tuple[float, float]]] = []   # per track, the spans on it
         spans = sorted(((min(columns.out_x(r), columns.in_x(r)), max(columns.out_x(r), columns.in_x(r)), r)
-                        for r in sharing), key=lambda item: (item[0], item[1], item[2].index))
+                        for r in sharing), key=lambda item: (item[1] - item[0], item[0], item[2].index))
         for start, end, route in spans:
-            for track, last in enumerate(ends):
-                if last + 6 < start:
-                    route.track, ends[track] = track, end
-                    break
-            else:
-                route.track = len(ends)
-                ends.append(end)
-        track_count[margin] = len(ends)
+            route.track = next((track for track, used in enumerate(taken)
+                                if all(end + 6 < first or last + 6 < start for first, last in used)), len(taken))
+            if route.track == len(taken):
+                taken.append([])
+            taken[route.track].append((start, end))
+        track_count[margin] = len(taken)
     return track_count
 
 
