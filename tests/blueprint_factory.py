@@ -166,3 +166,59 @@ def load(text: str, file: str = "generated.yaml") -> Blueprint:
     loaded = load_bytes(text.encode("utf-8"), file, file.rsplit(".", 1)[0])
     assert not loaded.problems, "\n".join(map(str, loaded.problems))
     return loaded.blueprints[0]
+
+
+DISCHARGE = """
+id: discharge-mixed
+title: Hospital discharge, written down out of order
+stages: [Admission, Ward, Discharge, Home]
+owners:
+  nurse: {name: A&E nurse}
+  doctor: {name: Ward doctor}
+  team: {name: Discharge team}
+  pharmacy: {name: Pharmacy system}
+  council: {name: Council care desk}
+steps:
+  - {id: arrives, lane: customer, stage: Admission, action: Arrives at A&E after a fall.}
+  - {id: triage, lane: frontstage, owner: nurse, stage: Admission, action: Assesses the fall and admits her.}
+  - id: ward-round
+    lane: frontstage
+    owner: doctor
+    stage: Ward
+    action: Says she can go home once the medicines are ready.
+    failure: {what: The medicines are not ordered., recovery: pharmacy-prepares}
+    next: [{to: discharge-plan, within: 1d, carries: [medicines list]}]
+  - {id: discharge-plan, lane: backstage, owner: team, stage: Discharge, action: Plans the care at home.}
+  - {id: goes-home, lane: customer, stage: Discharge, action: Goes home with a letter.}
+  - {id: calls-council, lane: customer, stage: Home, action: Calls the council because no carer came.}
+  - id: council-desk
+    lane: frontstage
+    owner: council
+    stage: Home
+    action: Asks for the discharge letter before it books a visit.
+    next: [sends-letter, council-visit]
+  - {id: sends-letter, lane: customer, stage: Home, action: Sends the letter again., next: [council-desk]}
+  - {id: council-visit, lane: frontstage, owner: council, stage: Home, action: Visits once; the carer is not booked.,
+     next: [calls-council, settled]}
+  - {id: settled, lane: customer, stage: Home, action: Has a carer every morning., end: resolved}
+  - {id: pharmacy-prepares, lane: support, owner: pharmacy, stage: Ward, action: Prepares the medicines.,
+     next: [discharge-plan]}
+"""
+
+
+def discharge_yaml() -> str:
+    """A blueprint whose file lists a Ward step after the Home steps, with a recovery and two customer loops."""
+    return DISCHARGE
+
+
+def shuffled_yaml(steps: int = 16, seed: int = 5, moved: int = 3) -> str:
+    """blueprint_yaml with every arrow written out and `moved` early steps listed last: the file mixes stages."""
+    data = yaml.safe_load(blueprint_yaml(steps, seed, branching=0.3, looping=0.2, blueprint_id=f"shuffled-{seed}"))
+    listed = data["steps"]
+    for index, step in enumerate(listed[:-1]):
+        if "next" not in step and "end" not in step:
+            step["next"] = [listed[index + 1]["id"]]
+    rng = random.Random(seed)
+    picked = sorted(rng.sample(range(1, steps // 2), moved))
+    data["steps"] = [step for index, step in enumerate(listed) if index not in picked] + [listed[i] for i in picked]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)

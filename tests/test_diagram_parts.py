@@ -8,6 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import blueprint_factory as factory  # noqa: E402
+from blueprintgen.analysis import Finding  # noqa: E402
 from blueprintgen.diagram import canvas, cards, layout, legend, routes, tables, text  # noqa: E402
 from blueprintgen.diagram.look import CARD_W, MARGIN, NODE_PAD_Y, PORT_MIN  # noqa: E402
 
@@ -94,6 +95,47 @@ def test_stage_runs_follow_consecutive_steps():
     assert layout.stage_runs(list(blueprint.steps)) == [("Ask", 0, 1), ("Fix", 2, 3)]
 
 
+def test_columns_keep_each_stage_together_in_the_order_stages_lists_them():
+    blueprint = factory.load(factory.discharge_yaml())
+    order = [step.id for step in layout.column_order(blueprint)]
+    assert order[2:4] == ["ward-round", "pharmacy-prepares"]   # listed last in the file, drawn in the Ward
+    assert layout.stage_runs(layout.column_order(blueprint)) == [
+        ("Admission", 0, 1), ("Ward", 2, 3), ("Discharge", 4, 5), ("Home", 6, 10)]
+    unstaged = factory.load(TWO_BRANCHES.replace(", stage: Fix, owner: lab", ", owner: lab"))
+    assert [step.id for step in layout.column_order(unstaged)] == ["asks", "logs", "repairs", "tells"]
+
+
+def test_only_the_inner_band_edges_are_separators():
+    assert [(layout.faces_line(band, "top"), layout.faces_line(band, "bottom")) for band in range(5)] == [
+        (False, False), (False, True), (True, True), (True, True), (True, False)]
+
+
+def test_a_recovery_is_a_route_of_its_own_after_the_journey_arrows():
+    blueprint = factory.load(factory.discharge_yaml())
+    steps = layout.column_order(blueprint)
+    column = {step.id: index for index, step in enumerate(steps)}
+    assert [(e.source, e.to) for e in routes.recovery_edges(blueprint)] == [("ward-round", "pharmacy-prepares")]
+    plan = routes.plan_routes(blueprint, steps, column, {})
+    recovery = plan.routes[-1]
+    assert recovery.recovery and recovery.label is None and recovery.name == f"r{len(blueprint.edges)}"
+    assert [route.name for route in plan.routes[:-1]] == [f"e{n}" for n in range(len(blueprint.edges))]
+    assert recovery.adjacent and recovery.direction == 1   # Ward doctor, then the pharmacy below it
+
+
+def test_cards_list_the_findings_on_their_arrows():
+    blueprint = factory.load(factory.discharge_yaml())
+    steps = layout.column_order(blueprint)
+    column = {step.id: index for index, step in enumerate(steps)}
+    edge = blueprint.step_by_id["sends-letter"].next[0]
+    found = Finding("customer-chases", "high", blueprint.id, "sends-letter", edge.position, "loop", "fix",
+                    number=7, edge=edge)
+    plan = routes.plan_routes(blueprint, steps, column, {edge: [found]})
+    touching = cards.arrow_findings(plan)
+    assert touching == {column["sends-letter"]: [found], column["council-desk"]: [found]}
+    table = cards.card_table(blueprint, blueprint.step_by_id["council-desk"], [], {}, [found])
+    assert "\u26a0\u00a07 on an arrow" in table.render()
+
+
 def test_legend_draws_every_item_and_sets_the_height():
     drawn = canvas.Canvas("bp-x")
     drawn.width = 2000
@@ -114,3 +156,14 @@ def test_canvas_rounds_corners_and_flips_y():
     assert 'pos="10.0,80.0!"' in dot and dot.startswith("digraph blueprint {")
     assert canvas.tooltip('say "\\N"') == '"say \\"\\\\\\\\N\\""'
     assert MARGIN > 0 and PORT_MIN > 0
+
+
+def test_a_run_nested_in_a_longer_one_takes_the_track_nearer_the_cards():
+    class Spans:   # out_x and in_x as Columns gives them: right of the source, left of the target
+        out_x = staticmethod(lambda route: route.a * 100 + 50)
+        in_x = staticmethod(lambda route: route.b * 100 - 10)
+
+    long, short, apart = (routes.Route(n, None, a, b, 2, 2, False, [], track_side="bottom")
+                          for n, (a, b) in enumerate([(0, 5), (2, 4), (6, 8)]))
+    assert routes.assign_tracks([long, short, apart], Spans()) == {(2, "bottom"): 2}
+    assert (short.track, long.track, apart.track) == (0, 1, 0)

@@ -14,9 +14,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+
 import blueprint_factory as factory  # noqa: E402
+import generate as benchmark_blueprints  # noqa: E402
 from test_dot import EXAMPLES, example_files, finding, load_example, needs_graphviz  # noqa: E402
+from blueprintgen.analysis import analyse  # noqa: E402
 from blueprintgen.diagram import BANDS, BODY_SIZE, LINES, blueprint_dot, clean_text  # noqa: E402
+from blueprintgen.diagram.look import ARROW, LINE_CLEAR  # noqa: E402
 from blueprintgen.render import render_checked  # noqa: E402
 
 pytestmark = needs_graphviz
@@ -88,6 +93,8 @@ class Diagram:
     bands: dict[str, Box]
     edges: list[tuple[str, list[str], list[tuple[float, float]]]]   # (svg id, classes, sampled points)
     font_sizes: list[float]
+    runs: dict[str, list[tuple[float, float, float]]]   # svg id -> straight horizontal runs (y, x1, x2)
+    dashed: set[str]                                     # svg ids of dashed edges
 
     def of_class(self, css: str) -> list[Node]:
         return [node for node in self.nodes.values() if css in node.classes]
@@ -106,9 +113,22 @@ def _bezier_points(d: str) -> list[tuple[float, float]]:
     return sampled
 
 
+def _horizontal_runs(d: str) -> list[tuple[float, float, float]]:
+    """The straight horizontal pieces of a path: cubic segments whose four points share one y."""
+    numbers = [float(n) for n in re.findall(NUMBER, d)]
+    points = list(zip(numbers[0::2], numbers[1::2]))
+    runs = []
+    for index in range(0, len(points) - 3, 3):
+        segment = points[index:index + 4]
+        ys = [y for _, y in segment]
+        if max(ys) - min(ys) <= EPS and abs(segment[3][0] - segment[0][0]) > 1:
+            runs.append((segment[0][1], min(segment[0][0], segment[3][0]), max(segment[0][0], segment[3][0])))
+    return runs
+
+
 def parse(svg: bytes, blueprint, findings, warnings: str) -> Diagram:
     root = ET.fromstring(svg)
-    nodes, bands, edges = {}, {}, []
+    nodes, bands, edges, runs, dashed = {}, {}, [], {}, set()
     for group in root.iter(f"{SVG}g"):
         classes = (group.get("class") or "").split()
         title = group.find(f"{SVG}title")
@@ -126,8 +146,11 @@ def parse(svg: bytes, blueprint, findings, warnings: str) -> Diagram:
         elif "edge" in classes:
             path = next(group.iter(f"{SVG}path"))
             edges.append((group.get("id"), classes, _bezier_points(path.get("d"))))
+            runs[group.get("id")] = _horizontal_runs(path.get("d"))
+            if path.get("stroke-dasharray"):
+                dashed.add(group.get("id"))
     font_sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text")]
-    return Diagram(blueprint, findings, warnings, nodes, bands, edges, font_sizes)
+    return Diagram(blueprint, findings, warnings, nodes, bands, edges, font_sizes, runs, dashed)
 
 
 def sample_findings(blueprint) -> list:
@@ -148,8 +171,16 @@ GENERATED = {
     "forty": lambda: factory.forty_yaml(),
     "forty-loops": lambda: factory.blueprint_yaml(40, 9, looping=0.3, labels=0.6, blueprint_id="forty-loops"),
     "hostile": lambda: factory.hostile_yaml(long=2000),
+    "discharge": factory.discharge_yaml,   # a Ward step listed after the Home steps; a recovery; two loops
+    "shuffled": lambda: factory.shuffled_yaml(),
+    "shuffled-big": lambda: factory.shuffled_yaml(30, 8, moved=6),
+    # The benchmark's blueprints: 20-40 steps, owners, failures with recoveries, forks and loops.
+    "benchmark-0": lambda: benchmark_blueprints.blueprint_yaml(0),
+    "benchmark-1": lambda: benchmark_blueprints.blueprint_yaml(1),
+    "benchmark-5": lambda: benchmark_blueprints.blueprint_yaml(5),
 }
 CASES = [f"generated:{name}" for name in GENERATED] + [f"example:{path.stem}" for path in example_files()]
+JOURNEY = {"flow", "handoff", "recovery"}   # classes of the arrows of the journey and its recoveries
 
 
 @lru_cache(maxsize=None)
@@ -205,11 +236,82 @@ def test_every_step_is_inside_its_lane_band(drawn):
         assert node.box.inside(drawn.bands[lane]), (node.name, lane)
 
 
-def test_steps_go_left_to_right_in_journey_order(drawn):
+def stage_ranks(blueprint) -> dict[str, int]:
+    """Each step's stage by its place in `stages`; a step without one goes with the step before it."""
+    rank, current = {}, 0
+    for step in blueprint.steps:
+        current = blueprint.stages.index(step.stage) if step.stage else current
+        rank[step.id] = current
+    return rank
+
+
+def test_steps_go_left_to_right_by_stage_then_in_file_order(drawn):
     by_id = {node.href[len("#step-"):]: node for node in drawn.of_class("step")}
-    boxes = [by_id[step.id].box for step in drawn.blueprint.steps]
+    rank = stage_ranks(drawn.blueprint)
+    order = sorted(drawn.blueprint.steps, key=lambda step: rank[step.id])   # stable: file order within a stage
+    boxes = [by_id[step.id].box for step in order]
     for before, after in zip(boxes, boxes[1:]):
         assert before.right < after.left
+
+
+def test_each_stage_has_one_header_over_all_its_steps(drawn):
+    headers = drawn.of_class("stage")
+    used = [stage for stage in drawn.blueprint.stages if any(step.stage == stage for step in drawn.blueprint.steps)]
+    squeeze = lambda text: re.sub(r"\s+", "", text)   # noqa: E731  (headers wrap long names)
+    assert sorted(squeeze(header.text) for header in headers) == sorted(squeeze(clean_text(s)) for s in used)
+    by_stage = {squeeze(header.text): header for header in headers}
+    by_href = {node.href: node for node in drawn.of_class("step")}
+    for step in drawn.blueprint.steps:
+        if step.stage:
+            box = by_href[f"#step-{step.id}"].box
+            header = by_stage[squeeze(clean_text(step.stage))]
+            assert header.box.left <= box.left and box.right <= header.box.right, step.id
+    lefts = [by_stage[squeeze(clean_text(stage))].box.left for stage in used]
+    assert lefts == sorted(lefts)   # in the order `stages` lists them
+
+
+def test_no_arrow_runs_along_a_lane_separator(drawn):
+    separators = {name: drawn.bands[upper].bottom for upper, _, name in LINES}
+    runs = 0
+    for edge_id, classes, _ in drawn.edges:
+        if not JOURNEY & set(classes):
+            continue
+        for y, x1, x2 in drawn.runs[edge_id]:
+            runs += 1
+            for name, line in separators.items():
+                assert abs(y - line) >= LINE_CLEAR - EPS, (edge_id, name, y, line, x1, x2)
+    assert runs >= len(drawn.blueprint.edges)   # every arrow has a horizontal piece: into its target
+
+
+def test_a_dashed_recovery_arrow_runs_from_each_failure_to_its_recovery(drawn):
+    by_href = {node.href: node for node in drawn.of_class("step")}
+    recoveries = [(edge_id, points) for edge_id, classes, points in drawn.edges if "recovery" in classes]
+    failing = [step for step in drawn.blueprint.steps
+               if step.failure and step.failure.recovery and step.failure.recovery != step.id]
+    assert len(recoveries) == len(failing)
+    for step, (edge_id, points) in zip(failing, recoveries):
+        source = by_href[f"#step-{step.id}"].box
+        target = by_href[f"#step-{step.failure.recovery}"].box
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        assert abs(x0 - source.right) <= 1 and source.top < y0 < source.bottom, edge_id
+        assert abs(x1 - (target.left - ARROW)) <= 1 and target.top < y1 < target.bottom, edge_id
+        assert edge_id in drawn.dashed
+    legend = [node for node in drawn.of_class("legend-item") if node.text.startswith("Recovery")]
+    assert len(legend) == 1 and "dashed arrow" in legend[0].text
+    samples = [edge_id for edge_id, classes, _ in drawn.edges if "sample-recovery" in classes]
+    assert len(samples) == 1 and samples[0] in drawn.dashed
+
+
+def test_a_finding_on_an_arrow_marks_both_cards_it_touches(drawn):
+    by_href = {node.href: node for node in drawn.of_class("step")}
+    on_arrows = [found for found in drawn.findings if found.edge is not None]
+    assert on_arrows
+    for found in on_arrows:
+        for end in (found.edge.source, found.edge.to):
+            card = by_href[f"#step-{end}"]
+            assert re.search(rf"{BADGE}\u00a0{found.number}(?!\d)", card.text), (found.number, end)
+            assert "on an arrow" in card.text or "on its arrows" in card.text
+            assert {"finding", "arrow-finding"} & set(card.classes), end
 
 
 def test_evidence_sits_above_its_step(drawn):
@@ -241,9 +343,9 @@ def test_edges_never_cross_cards_or_other_labels(drawn):
     obstacles = {name: node.box for name, node in drawn.nodes.items()
                  if {"step", "evidence", "edge-label", "stage", "lane-label", "note", "title"} & set(node.classes)}
     for edge_id, classes, points in drawn.edges:
-        if not {"flow", "handoff"} & set(classes):
+        if not JOURNEY & set(classes):
             continue
-        own_label = "l" + edge_id.rsplit("-e", 1)[1]
+        own_label = "l" + edge_id.rsplit("-e", 1)[1] if "recovery" not in classes else None
         for name, box in obstacles.items():
             if name == own_label:
                 continue
@@ -288,7 +390,7 @@ def test_no_huge_empty_areas(drawn):
         inside = [node.box for node in drawn.nodes.values()
                   if node.box and node.box.inside(band) and "line-label" not in node.classes]
         tallest = max(box.bottom - box.top for box in inside)
-        tracks = sum(1 for _, classes, _ in drawn.edges if {"flow", "handoff"} & set(classes))
+        tracks = sum(1 for _, classes, _ in drawn.edges if JOURNEY & set(classes))
         assert band.bottom - band.top <= tallest + 2 * 22 + 10 * tracks + 30, name
     steps = drawn.of_class("step")
     widths = [after.box.left - before.box.right for before, after in zip(steps, steps[1:])]
@@ -374,3 +476,23 @@ def test_a_diagram_without_layers_has_no_curve_and_no_layer_legend():
     assert drawn.of_class("emotion-point") == [] and drawn.of_class("emotion-scale") == []
     legend = " ".join(node.text for node in drawn.of_class("legend-item"))
     assert "Emotion curve" not in legend and "Pain point" not in legend
+
+
+@pytest.mark.parametrize("name", ["discharge", "looping", "forty-loops", "benchmark-1"])
+def test_each_customer_chases_loop_has_its_badge_on_the_arrow_that_closes_it(name):
+    blueprint = factory.load(GENERATED[name](), f"{name}.yaml")
+    analysis = analyse(blueprint)
+    loops = [found for found in analysis.findings if found.rule == "customer-chases"]
+    assert loops
+    svg, warnings = render_checked(blueprint_dot(analysis), "svg", 60)
+    drawn = parse(svg, blueprint, list(analysis.findings), warnings)
+    edges = list(blueprint.edges)
+    red = {edge_id for edge_id, classes, _ in drawn.edges if "finding" in classes}
+    for found in loops:
+        number = edges.index(found.edge)
+        label = drawn.nodes[f"l{number}"]
+        assert re.search(rf"{BADGE}\u00a0{found.number}(?!\d)", label.text), found.message
+        assert f"bp-{blueprint.id}-e{number}" in red
+    if name == "discharge":   # two loops that share the council desk: two badges on two arrows
+        assert {(found.edge.source, found.edge.to) for found in loops} == {
+            ("sends-letter", "council-desk"), ("council-visit", "calls-council")}

@@ -9,15 +9,20 @@ Layout, top to bottom: the title, a note with the blueprint-level findings,
 the stage headers, then five bands (physical evidence, customer, frontstage,
 backstage, support) separated by the line of interaction, the line of
 visibility and the line of internal interaction, and a legend. Left to right:
-the lane labels, then one column per step in file (journey) order.
+the lane labels, then one column per step: stage by stage in the order
+`stages` lists them, and in file order within a stage, so each stage is one
+run of columns under one header.
 
 Edges are routed orthogonally, with rounded corners, through space that is
 kept free of cards: the gaps between columns (vertical runs) and the margins
 of each band above and below its cards (horizontal tracks). An edge to the
 next column runs straight across the gap; any other edge (skipping columns or
 going back) leaves its card to the right, runs along a track in a margin of
-its source band and comes into its target from the left. Edge labels sit on
-the edge just right of the source card, in room reserved for them.
+its source band and comes into its target from the left. Tracks keep clear of
+the lines between bands, so no arrow is drawn along a line. Edge labels sit on
+the edge just right of the source card, in room reserved for them; the cards
+at both ends of an arrow with a finding list its badge. A dashed arrow runs
+from each failure to its recovery step.
 
 All text from a blueprint is cleaned (control and bidi characters removed)
 and escaped: HTML-escaped in HTML-like labels, with backslashes doubled so

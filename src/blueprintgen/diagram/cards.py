@@ -5,14 +5,15 @@ from __future__ import annotations
 from ..analysis import Finding
 from ..model import ID_PATTERN, Blueprint, Promise, Step
 from .canvas import Box, quote, tooltip
-from .look import BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED
+from .look import BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED, RED_TINT
 from .tables import Table, marker_width
 from .text import shorten
 
 # Pain points and opportunities are cut on the card (in full in the tooltip and on the page).
 PAIN_LIMIT = 70
 
-__all__ = ["actor_name", "via", "badge", "badges", "finding_lines", "card_table", "evidence_table", "step_tooltip",
+__all__ = ["actor_name", "via", "badge", "badges", "finding_lines", "card_table", "evidence_table", "arrow_findings",
+           "step_tooltip",
            "port_room", "card_height", "card_box", "evidence_box"]
 
 
@@ -43,11 +44,17 @@ def finding_lines(findings: list[Finding]) -> list[str]:
     return [f"Finding {finding.number} ({finding.rule}): {finding.message}" for finding in findings]
 
 
-def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promised: dict[str, Promise]) -> Table:
-    """The card of one step: badges, owner, wait, action, where, promise, kept promise, failure, end."""
+def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promised: dict[str, Promise],
+               on_arrows: list[Finding] = ()) -> Table:
+    """The card of one step: badges (its own, then those on its arrows), owner, wait, action, where, promise,
+    kept promise, failure, end."""
     table = Table(CARD_W - NODE_PAD_X)
     if findings:
         table.add_text(badges(findings), bold=True, color="#ffffff", fill=RED)
+    if on_arrows:
+        # So a step whose arrows carry findings never looks clean when one scans the cards.
+        where = "on an arrow" if len({finding.edge for finding in on_arrows}) == 1 else "on its arrows"
+        table.add_text(f"{badges(on_arrows)} {where}", bold=True, color=RED, fill=RED_TINT)
     owner = actor_name(blueprint, step)
     if step.lane != "customer":
         table.add_text(owner or "(no owner)", bold=True, color=INK if owner else RED)
@@ -92,6 +99,15 @@ def evidence_table(step: Step) -> Table:
     return evidence
 
 
+def arrow_findings(plan) -> dict[int, list[Finding]]:
+    """Per column, the findings on the arrows that leave or reach its card, by number."""
+    touching: dict[int, dict[int, Finding]] = {}
+    for route in plan.routes:
+        for end in (route.a, route.b):
+            touching.setdefault(end, {}).update((finding.number, finding) for finding in route.findings)
+    return {end: [found[number] for number in sorted(found)] for end, found in touching.items() if found}
+
+
 def step_tooltip(blueprint: Blueprint, step: Step, findings: list[Finding]) -> str:
     lines = [step.action]
     owner = actor_name(blueprint, step)
@@ -131,12 +147,14 @@ def card_height(table: Table, outgoing: list, incoming: list) -> float:
 
 
 def card_box(index: int, step: Step, x: float, y: float, height: float, table: Table, tip: str,
-             findings: list[Finding]) -> Box:
-    """The card of step number `index` centred at (x, y); red and thick when a finding sits on it."""
+             findings: list[Finding], on_arrows: list[Finding] = ()) -> Box:
+    """The card of step number `index` centred at (x, y); red and thick when a finding sits on it, red when
+    one sits on one of its arrows."""
+    kind = " finding" if findings else " arrow-finding" if on_arrows else ""
     attrs = {
-        "class": quote(f"step lane-{step.lane}" + (" finding" if findings else "")),
+        "class": quote(f"step lane-{step.lane}{kind}"),
         "shape": "box", "style": '"rounded,filled"', "fillcolor": quote("#ffffff"),
-        "color": quote(RED if findings else INK), "penwidth": "3" if findings else "1.2",
+        "color": quote(RED if kind else INK), "penwidth": "3" if findings else "2" if on_arrows else "1.2",
         "label": f"<{table.render()}>", "tooltip": tooltip(tip),
     }
     if ID_PATTERN.fullmatch(step.id):

@@ -7,9 +7,9 @@ from typing import Iterable
 from ..analysis import Analysis, Finding
 from ..model import ID_PATTERN, Blueprint, Edge
 from .canvas import Canvas
-from .cards import card_box, card_height, card_table, evidence_box, evidence_table, step_tooltip
+from .cards import arrow_findings, card_box, card_height, card_table, evidence_box, evidence_table, step_tooltip
 from .curve import curve_height, draw_curve
-from .layout import Columns, draw_bands, place_rows
+from .layout import Columns, column_order, draw_bands, place_rows
 from .legend import draw_legend
 from .look import BANDS, CARD_W
 from .routes import assign_tracks, draw_route, place_ports, plan_routes
@@ -42,13 +42,16 @@ def blueprint_dot(blueprint: Blueprint | Analysis, findings: Iterable[Finding] =
     if isinstance(blueprint, Analysis):
         findings = tuple(blueprint.findings) + tuple(findings)
         blueprint = blueprint.blueprint
-    steps = list(blueprint.steps)
+    steps = column_order(blueprint)
     column = {step.id: index for index, step in enumerate(steps)}
+    number = {step.id: index for index, step in enumerate(blueprint.steps)}   # names cards by file order
     canvas = Canvas(f"bp-{blueprint.id}" if ID_PATTERN.fullmatch(blueprint.id or "") else "bp")
     on_step, on_edge, note = sort_findings(blueprint, findings)
     plan = plan_routes(blueprint, steps, column, on_edge)
     promised = {step.id: step.promise for step in steps if step.promise}
-    tables = [card_table(blueprint, step, on_step.get(step.id, []), promised) for step in steps]
+    on_arrows = arrow_findings(plan)
+    tables = [card_table(blueprint, step, on_step.get(step.id, []), promised, on_arrows.get(index, []))
+              for index, step in enumerate(steps)]
     evidence = {index: evidence_table(step) for index, step in enumerate(steps) if step.evidence}
     heights = [card_height(tables[index], plan.outgoing[index], plan.incoming[index]) for index in range(len(steps))]
     columns = Columns(len(steps), plan)
@@ -61,13 +64,13 @@ def blueprint_dot(blueprint: Blueprint | Analysis, findings: Iterable[Finding] =
         band = BANDS.index(step.lane)
         x = columns.card_left[index] + CARD_W / 2
         centre = (bands.row_top[band] + bands.row_bottom[band]) / 2
-        found = on_step.get(step.id, [])
-        card = card_box(index, step, x, centre, heights[index], tables[index],
-                        step_tooltip(blueprint, step, found), found)
+        found, touching = on_step.get(step.id, []), on_arrows.get(index, [])
+        card = card_box(number[step.id], step, x, centre, heights[index], tables[index],
+                        step_tooltip(blueprint, step, found + touching), found, touching)
         cards.append(card)
         canvas.boxes.append(card)
         if index in evidence:
-            canvas.boxes.append(evidence_box(index, step, x, (bands.row_top[0] + bands.row_bottom[0]) / 2,
+            canvas.boxes.append(evidence_box(number[step.id], step, x, (bands.row_top[0] + bands.row_bottom[0]) / 2,
                                              evidence[index]))
     draw_curve(canvas, steps, [card.x for card in cards], bands.curve_top)
     place_ports(plan, cards)

@@ -8,14 +8,14 @@ from ..analysis import Finding
 from ..model import Blueprint, Step
 from .canvas import Box, Canvas, quote, tooltip
 from .cards import badge, finding_lines
-from .look import (ARROW, BAND_FILL, BAND_TITLES, BANDS, BASE_MARGIN, CARD_W, HEAD_SIZE, INK, LANE_W, LINE_COLOR,
-                   LINES, MARGIN, MIN_GAP, MIN_ROW, MUTED, NODE_PAD_X, NODE_PAD_Y, PAD, RED, SLOT, STAGE_FILL,
+from .look import (ARROW, BAND_FILL, BAND_TITLES, BANDS, BASE_MARGIN, CARD_W, EDGE_CLEAR, HEAD_SIZE, INK, LANE_W,
+                   LINE_CLEAR, LINE_COLOR, LINES, MARGIN, MIN_GAP, MIN_ROW, MUTED, NODE_PAD_X, NODE_PAD_Y, PAD, RED, SLOT, STAGE_FILL,
                    TITLE_SIZE, TRACK, TRACK_OFF)
 from .routes import Route, Routes
 from .tables import Table
 from .text import clean_text, text_width
 
-__all__ = ["Columns", "Bands", "stage_runs", "place_rows", "draw_bands"]
+__all__ = ["Columns", "Bands", "column_order", "stage_runs", "faces_line", "place_rows", "draw_bands"]
 
 
 class Columns:
@@ -52,6 +52,22 @@ class Columns:
         return self.card_left[route.b] - ARROW - PAD - SLOT * (route.in_slot + 0.5)
 
 
+def column_order(blueprint: Blueprint) -> list[Step]:
+    """The steps left to right: by stage in the order `stages` lists them, then in file order.
+
+    A step the file lists after steps of a later stage is still drawn in its own
+    stage's column, so every stage is one run of columns under one header. A step
+    without a stage stays with the step before it in the file (the first stage if none).
+    """
+    rank = {stage: number for number, stage in enumerate(blueprint.stages)}
+    keys = []
+    current = 0
+    for index, step in enumerate(blueprint.steps):
+        current = rank.get(step.stage, current) if step.stage else current
+        keys.append((current, index))
+    return [blueprint.steps[index] for _, index in sorted(keys)]
+
+
 def stage_runs(steps: list[Step]) -> list[tuple[str, int, int]]:
     """(stage, first column, last column) of each run of consecutive steps in the same stage."""
     runs: list[tuple[str, int, int]] = []
@@ -76,9 +92,19 @@ class Bands:
     curve_top: float = 0.0   # the emotion strip at the top of the customer band, when there is one
 
 
+def faces_line(band: int, side: str) -> bool:
+    """Whether the `side` ("top" or "bottom") of band number `band` is a lane separator."""
+    name = BANDS[band]
+    return any((upper if side == "bottom" else lower) == name for upper, lower, _ in LINES)
+
+
 def _margin(track_count: dict[tuple[int, str], int], band: int, side: str) -> float:
+    """Room above or below a band's cards: its tracks, clear of the cards and of the separator beyond."""
     tracks = track_count.get((band, side), 0)
-    return max(BASE_MARGIN, TRACK_OFF + TRACK * (tracks - 1) + 14) if tracks else BASE_MARGIN
+    if not tracks:
+        return BASE_MARGIN
+    clear = LINE_CLEAR if faces_line(band, side) else EDGE_CLEAR
+    return max(BASE_MARGIN, TRACK_OFF + TRACK * (tracks - 1) + clear)
 
 
 def _add_table_box(canvas: Canvas, name: str, table: Table, x: float, top: float, css: str, **attrs) -> Box:

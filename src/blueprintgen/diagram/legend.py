@@ -7,8 +7,8 @@ import math
 from ..model import Blueprint
 from .canvas import Box, Canvas, quote
 from .cards import badge
-from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, CURVE_COLOR, FLOW_COLOR, HANDOFF_COLOR, HEAD_SIZE, INK, MARGIN,
-                   MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, RED)
+from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, CURVE_COLOR, FLOW_COLOR, HANDOFF_COLOR, HEAD_SIZE, INK,
+                   MARGIN, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, RECOVERY_COLOR, RED)
 from .tables import Cell, Table, marker_width
 from .text import text_width
 
@@ -25,7 +25,8 @@ LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
     ("evidence", "Physical evidence: what the customer sees or keeps at the step above which it stands"),
     ("flow", "Flow: the same person or team acts next (thin grey arrow, open head)"),
     ("handoff", "Handoff: someone else acts next, the customer or another owner (thick blue arrow, solid head)"),
-    ("broken", "An arrow with a finding is red; its label carries the badge"),
+    ("broken", "An arrow with a finding is red; its label carries the badge, and the cards at its ends list it"),
+    ("recovery", "Recovery: when the failure (F) happens, the journey goes on at the step this dashed arrow reaches"),
 )
 # Journey-map layers, explained when the diagram draws them.
 CURVE_ITEM = ("curve", "Emotion curve: how the customer feels, +2 (top) to \u22122 (bottom); "
@@ -115,14 +116,18 @@ def _symbol(canvas: Canvas, kind: str, number: int, x0: float, y: float, width: 
         return Box(f"legendsymbol{number}", centre, y, width - 12, 24,
                    {"class": quote("legend-symbol"), "shape": "box", "style": '"dashed,filled"',
                     "fillcolor": quote("#fffdf5"), "color": quote(MUTED), "label": '""'}, "cluster_legend")
-    colour = {"flow": FLOW_COLOR, "handoff": HANDOFF_COLOR, "broken": RED}[kind]
+    colour = {"flow": FLOW_COLOR, "handoff": HANDOFF_COLOR, "broken": RED, "recovery": RECOVERY_COLOR}[kind]
     a, b = f"legenda{number}", f"legendb{number}"
     x1, x2 = x0 + 6, x0 + width - 6
     canvas.point(a, x1, y, "cluster_legend")
     canvas.point(b, x2, y, "cluster_legend")
-    canvas.edge(a, b, [(x1, y), (x2 - ARROW, y)], (x2, y), {
+    thin = kind in ("flow", "recovery")
+    attrs = {
         "id": quote(f"{canvas.prefix}-legendedge{number}"), "class": quote(f"legend-sample sample-{kind}"),
         "color": quote(colour),
-        "penwidth": "1.4" if kind == "flow" else "2.6", "arrowhead": "vee" if kind == "flow" else "normal",
-        "arrowsize": "0.9"})
+        "penwidth": "1.4" if kind == "flow" else "1.8" if kind == "recovery" else "2.6",
+        "arrowhead": "vee" if thin else "normal", "arrowsize": "0.9"}
+    if kind == "recovery":
+        attrs["style"] = "dashed"
+    canvas.edge(a, b, [(x1, y), (x2 - ARROW, y)], (x2, y), attrs)
     return None

@@ -6,9 +6,10 @@ from ..model import LANES
 
 __all__ = [
     "FONT", "BODY_SIZE", "HEAD_SIZE", "TITLE_SIZE", "BANDS", "BAND_TITLES", "LINES", "BAND_FILL", "INK", "MUTED",
-    "RED", "RED_TINT", "FLOW_COLOR", "HANDOFF_COLOR", "LINE_COLOR", "STAGE_FILL", "MARKERS", "BADGE",
+    "RED", "RED_TINT", "FLOW_COLOR", "HANDOFF_COLOR", "RECOVERY_COLOR", "LINE_COLOR", "STAGE_FILL", "MARKERS", "BADGE",
     "MARGIN", "LANE_W", "CARD_W", "LABEL_TEXT_W", "PAD", "SLOT", "ARROW", "MIN_GAP", "BASE_MARGIN", "TRACK_OFF",
-    "TRACK", "MIN_ROW", "CURVE_COLOR", "CURVE_UNIT", "CURVE_PAD", "PORT_MIN", "PORT_GAP", "CELL_PAD", "CELL_SPACING", "NODE_PAD_X", "NODE_PAD_Y", "CORNER",
+    "TRACK", "LINE_CLEAR", "EDGE_CLEAR", "MIN_ROW", "CURVE_COLOR", "CURVE_UNIT", "CURVE_PAD", "PORT_MIN", "PORT_GAP",
+    "CELL_PAD", "CELL_SPACING", "NODE_PAD_X", "NODE_PAD_Y", "CORNER",
 ]
 
 # DejaVu Sans is measured in text.py; browsers without it fall back to narrower fonts.
@@ -39,6 +40,7 @@ RED = "#c62828"
 RED_TINT = "#ffebee"
 FLOW_COLOR = "#546e7a"
 HANDOFF_COLOR = "#1565c0"
+RECOVERY_COLOR = "#6a1b9a"   # dashed, apart from flow grey, handoff blue and finding red
 LINE_COLOR = "#37474f"
 STAGE_FILL = "#37474f"
 MARKERS = {  # marker text -> (cell fill, text colour)
@@ -66,6 +68,8 @@ MIN_GAP = 44
 BASE_MARGIN = 22        # band margin above and below its cards, without tracks
 TRACK_OFF = 12          # first horizontal track, from the cards
 TRACK = 10              # distance between horizontal tracks
+LINE_CLEAR = 32         # a track keeps this far from a lane separator, so it reads as inside its band
+EDGE_CLEAR = 14         # ... and this far from a band edge with no separator (evidence, the bottom)
 MIN_ROW = 56
 PORT_MIN = 14           # room for one edge end on a card side
 PORT_GAP = 6

@@ -5,7 +5,11 @@ columns (vertical runs) and the margins of each band above and below its cards
 (horizontal tracks). An arrow to the next column runs straight across the gap;
 any other arrow (skipping columns or going back) leaves its card to the right,
 runs along a track in a margin of its source band and comes into its target
-from the left. Labels sit on the arrow just right of the source card.
+from the left. Labels sit on the arrow just right of the source card. Horizontal tracks keep
+LINE_CLEAR from a lane separator, so no arrow is ever drawn along a line.
+
+Besides the journey's arrows, a dashed recovery arrow runs from each step with
+a `failure: {recovery: ...}` to the step that recovers from it.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from ..model import Blueprint, Edge, Step
 from .canvas import Box, Canvas, quote, tooltip
 from .cards import actor_name, badges, finding_lines, port_room, via
 from .look import (ARROW, BANDS, CELL_PAD, CELL_SPACING, FLOW_COLOR, HANDOFF_COLOR, INK, LABEL_TEXT_W, NODE_PAD_X,
-                   NODE_PAD_Y, PAD, PORT_GAP, PORT_MIN, RED, TRACK, TRACK_OFF)
+                   NODE_PAD_Y, PAD, PORT_GAP, PORT_MIN, RECOVERY_COLOR, RED, TRACK, TRACK_OFF)
 from .tables import Table
 
-__all__ = ["Route", "Routes", "plan_routes", "edge_label", "assign_tracks", "place_ports", "draw_route"]
+__all__ = ["Route", "Routes", "plan_routes", "edge_label", "recovery_edges", "assign_tracks", "place_ports",
+           "draw_route"]
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Route:
     target_band: int
     handoff: bool
     findings: list[Finding]
+    recovery: bool = False      # a dashed arrow from a failure to its recovery step, not a journey arrow
     label: Table | None = None
     direction: int = 0          # -1 leaves upwards, 0 level, 1 downwards
     arrives: int = 0            # -1 arrives from above, 0 level, 1 from below
@@ -48,6 +54,11 @@ class Route:
     @property
     def adjacent(self) -> bool:
         return self.b == self.a + 1
+
+    @property
+    def name(self) -> str:
+        """The arrow's DOT id suffix: e<n> for the file's n-th arrow; recoveries (r<n>) number on after them."""
+        return f"r{self.index}" if self.recovery else f"e{self.index}"
 
 
 @dataclass
@@ -86,26 +97,20 @@ def plan_routes(blueprint: Blueprint, steps: list[Step], column: dict[str, int],
     """One Route per arrow, with its direction and the slots its ends take, so no two runs cross."""
     routes: list[Route] = []
     band = {step.id: BANDS.index(step.lane) if step.lane in BANDS else 1 for step in steps}
-    for step in steps:
+    for step in blueprint.steps:   # in file order, so arrow number n is the file's n-th arrow
         for edge in step.next:
-            if edge.to not in column:
-                continue
-            target = blueprint.step_by_id[edge.to]
-            route = Route(len(routes), edge, column[step.id], column[edge.to], band[step.id], band[edge.to],
-                          blueprint.actor(step) != blueprint.actor(target), edge_findings.get(edge, []))
-            route.label = edge_label(blueprint, route)
-            sb, tb = route.source_band, route.target_band
-            if route.adjacent:
-                route.direction = (tb > sb) - (tb < sb)
-                route.arrives = -route.direction
-            else:
-                up = tb < sb or (tb == sb and route.b <= route.a)
-                route.direction = -1 if up else 1
-                route.track_side = "top" if up else "bottom"
-                # The track runs in the source band's margin; seen from the target it is
-                # above when the source band is above, or when it is the target's own top margin.
-                route.arrives = -1 if (sb < tb or (sb == tb and up)) else 1
-            routes.append(route)
+            if step.id in column and edge.to in column:
+                target = blueprint.step_by_id[edge.to]
+                routes.append(Route(len(routes), edge, column[step.id], column[edge.to], band[step.id],
+                                    band[edge.to], blueprint.actor(step) != blueprint.actor(target),
+                                    edge_findings.get(edge, [])))
+    for edge in recovery_edges(blueprint):
+        if edge.source in column and edge.to in column:
+            routes.append(Route(len(routes), edge, column[edge.source], column[edge.to], band[edge.source],
+                                band[edge.to], False, [], recovery=True))
+    for route in routes:
+        route.label = None if route.recovery else edge_label(blueprint, route)
+        _set_direction(route)
     outgoing: dict[int, list[Route]] = {index: [] for index in range(len(steps))}
     incoming: dict[int, list[Route]] = {index: [] for index in range(len(steps))}
     for route in routes:
@@ -139,26 +144,50 @@ def plan_routes(blueprint: Blueprint, steps: list[Step], column: dict[str, int],
     return Routes(routes, outgoing, incoming, out_slots, in_slots)
 
 
+def recovery_edges(blueprint: Blueprint) -> list[Edge]:
+    """An arrow from each failure point to the step that recovers from it, in file order."""
+    return [Edge(step.id, step.failure.recovery, None, None, (), False, step.failure.position)
+            for step in blueprint.steps
+            if step.failure and step.failure.recovery and step.failure.recovery != step.id]
+
+
+def _set_direction(route: Route) -> None:
+    """Which way an arrow leaves its card and comes into its target, and which margin its track takes."""
+    sb, tb = route.source_band, route.target_band
+    if route.adjacent:
+        route.direction = (tb > sb) - (tb < sb)
+        route.arrives = -route.direction
+    else:
+        up = tb < sb or (tb == sb and route.b <= route.a)
+        route.direction = -1 if up else 1
+        route.track_side = "top" if up else "bottom"
+        # The track runs in the source band's margin; seen from the target it is
+        # above when the source band is above, or when it is the target's own top margin.
+        route.arrives = -1 if (sb < tb or (sb == tb and up)) else 1
+
+
 def assign_tracks(routes: list[Route], columns) -> dict[tuple[int, str], int]:
-    """Interval colouring of the horizontal runs of long edges, per band margin: margin -> tracks used."""
+    """A track per horizontal run of a long arrow, per band margin: margin -> tracks used.
+
+    Shorter runs take the tracks nearest the cards: a run nested inside a longer
+    one then turns off before reaching the longer one's track, so the two never cross.
+    """
     by_margin: dict[tuple[int, str], list[Route]] = {}
     for route in routes:
         if not route.adjacent:
             by_margin.setdefault((route.source_band, route.track_side), []).append(route)
     track_count: dict[tuple[int, str], int] = {}
     for margin, sharing in by_margin.items():
-        ends: list[float] = []
+        taken: list[list[tuple[float, float]]] = []   # per track, the spans on it
         spans = sorted(((min(columns.out_x(r), columns.in_x(r)), max(columns.out_x(r), columns.in_x(r)), r)
-                        for r in sharing), key=lambda item: (item[0], item[1], item[2].index))
+                        for r in sharing), key=lambda item: (item[1] - item[0], item[0], item[2].index))
         for start, end, route in spans:
-            for track, last in enumerate(ends):
-                if last + 6 < start:
-                    route.track, ends[track] = track, end
-                    break
-            else:
-                route.track = len(ends)
-                ends.append(end)
-        track_count[margin] = len(ends)
+            route.track = next((track for track, used in enumerate(taken)
+                                if all(end + 6 < first or last + 6 < start for first, last in used)), len(taken))
+            if route.track == len(taken):
+                taken.append([])
+            taken[route.track].append((start, end))
+        track_count[margin] = len(taken)
     return track_count
 
 
@@ -200,22 +229,11 @@ def draw_route(canvas: Canvas, blueprint: Blueprint, steps: list[Step], cards: l
         points += [(x_out, track_y), (x_in, track_y), (x_in, route.in_port)]
     end = (target.left, route.in_port)
     points.append((target.left - ARROW, route.in_port))
-    color = RED if route.findings else HANDOFF_COLOR if route.handoff else FLOW_COLOR
-    kinds = ["handoff" if route.handoff else "flow"] + (["finding"] if route.findings else [])
-    source_step, target_step = steps[route.a], steps[route.b]
-    who = f"{actor_name(blueprint, source_step) or 'nobody'} \u2192 {actor_name(blueprint, target_step) or 'nobody'}"
-    tip = [("Handoff: " if route.handoff else "Flow: ") + who]
-    if route.label:
-        tip += [" ".join(cell.lines[0] for cell in row) for row in route.label.rows[1 if route.findings else 0:]]
-    tip += finding_lines(route.findings)
-    attrs = {
-        "id": quote(f"{canvas.prefix}-e{route.index}"), "class": quote(" ".join(kinds)),
-        "color": quote(color), "penwidth": "2.6" if route.handoff else "1.4",
-        "arrowhead": "normal" if route.handoff else "vee", "arrowsize": "0.9",
-        "tooltip": tooltip("\n".join(tip)),
-    }
+    attrs = _recovery_look(blueprint, steps, route) if route.recovery else _journey_look(blueprint, steps, route)
+    attrs = {"id": quote(f"{canvas.prefix}-{route.name}"), **attrs}
     canvas.edge(source.name, target.name, points, end, attrs)
     if route.label:
+        color = _journey_color(route)
         area = columns.label_area(route.a)
         x = columns.gap_left[route.a] + PAD + area / 2
         table = route.label
@@ -225,3 +243,33 @@ def draw_route(canvas: Canvas, blueprint: Blueprint, steps: list[Step], cards: l
                                     "shape": "box", "style": '"rounded,filled"', "fillcolor": quote("#ffffff"),
                                     "color": quote(color), "penwidth": "2" if route.findings else "1",
                                     "label": f"<{table.render()}>", "tooltip": attrs["tooltip"]}))
+
+
+def _journey_color(route: Route) -> str:
+    return RED if route.findings else HANDOFF_COLOR if route.handoff else FLOW_COLOR
+
+
+def _journey_look(blueprint: Blueprint, steps: list[Step], route: Route) -> dict[str, str]:
+    """A journey arrow: thin grey flow or thick blue handoff, red with a finding; its tooltip says who to whom."""
+    color = _journey_color(route)
+    kinds = ["handoff" if route.handoff else "flow"] + (["finding"] if route.findings else [])
+    source_step, target_step = steps[route.a], steps[route.b]
+    who = f"{actor_name(blueprint, source_step) or 'nobody'} \u2192 {actor_name(blueprint, target_step) or 'nobody'}"
+    tip = [("Handoff: " if route.handoff else "Flow: ") + who]
+    if route.label:
+        tip += [" ".join(cell.lines[0] for cell in row) for row in route.label.rows[1 if route.findings else 0:]]
+    tip += finding_lines(route.findings)
+    return {
+        "class": quote(" ".join(kinds)), "color": quote(color), "penwidth": "2.6" if route.handoff else "1.4",
+        "arrowhead": "normal" if route.handoff else "vee", "arrowsize": "0.9", "tooltip": tooltip("\n".join(tip)),
+    }
+
+
+def _recovery_look(blueprint: Blueprint, steps: list[Step], route: Route) -> dict[str, str]:
+    """A recovery arrow: dashed, from the failure point to the step that recovers from it."""
+    failing, recovering = steps[route.a], steps[route.b]
+    tip = f"Recovery: when \u201c{failing.failure.what}\u201d happens, the journey recovers at: {recovering.action}"
+    return {
+        "class": quote("recovery"), "color": quote(RECOVERY_COLOR), "penwidth": "1.8", "style": "dashed",
+        "arrowhead": "vee", "arrowsize": "0.9", "tooltip": tooltip(tip),
+    }
