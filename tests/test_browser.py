@@ -235,6 +235,8 @@ def test_search_finds_stories_and_rules(page, example_site, query, expected):
 def test_diagram_node_click_jumps_to_its_step(page, example_site):
     _, base = example_site
     page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/"))
+    page.wait_for_selector(".bpg-viewer-live")
+    page.click(".bpg-fit")   # the viewer opens zoomed in on the start: show every step to click one
     nodes = page.locator(".bpg-diagram svg a")
     hrefs = nodes.evaluate_all("links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))")
     steps = [(i, href) for i, href in enumerate(hrefs) if href and re.fullmatch(r"#step-[a-z0-9-]+", href)]
@@ -266,15 +268,115 @@ class _Anchors(HTMLParser):
                 self.fragments.add(value[1:])
 
 
-def test_diagram_fits_the_page_and_zooms_to_full_size(page, example_site):
+# --- 3b. the diagram viewer (vendored svg-pan-zoom + blueprintgen.js) --------------------
+
+_STEP_TEXT_PX = """() => {
+    const text = document.querySelector('.bpg-diagram svg g.step text');
+    return parseFloat(text.getAttribute('font-size')) * text.getScreenCTM().a;
+}"""
+_DIAGRAM_IN_BOX = """() => {
+    const box = document.querySelector('.bpg-diagram').getBoundingClientRect();
+    const drawing = document.querySelector('.bpg-diagram svg g.blueprint').getBoundingClientRect();
+    return {box: [box.left, box.top, box.right, box.bottom], drawing: [drawing.left, drawing.top, drawing.right, drawing.bottom]};
+}"""
+
+
+def _settled(page):
+    """svg-pan-zoom draws on the next animation frames: wait for two before measuring."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return page
+
+
+def _text_px(page) -> float:
+    return _settled(page).evaluate(_STEP_TEXT_PX)
+
+
+def _open_viewer(page, base: str, blueprint: str = "ortho-shoes-prescription"):
+    page.goto(urljoin(base, f"blueprints/{blueprint}/"))
+    page.wait_for_selector(".bpg-viewer-live")
+    page.locator(".bpg-diagram").scroll_into_view_if_needed()
+
+
+def _inside(inner, outer, slack: float = 2.0) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def test_diagram_opens_at_a_readable_scale_and_the_page_never_scrolls_sideways(page, example_site):
     _, base = example_site
-    page.goto(urljoin(base, "blueprints/ortho-shoes-prescription/"))
-    width = "document.querySelector('.bpg-diagram svg').getBoundingClientRect().width"
-    frame = page.evaluate("document.querySelector('.bpg-diagram').clientWidth")
-    fitted = page.evaluate(width)
-    assert fitted <= frame
-    page.click("label.bpg-zoom-label")
-    assert page.evaluate(width) > 2 * fitted
+    for blueprint in ("ortho-shoes-prescription", "facial-appointment-cancelled"):
+        _open_viewer(page, base, blueprint)
+        size = _text_px(page)
+        assert size >= 10, f"step text of {blueprint} opens at {size:.1f}px on screen, under 10px"
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
+        assert page.locator(".bpg-full").get_attribute("href") == f"../diagrams/{blueprint}.svg"
+
+
+def test_wheel_zooms_the_diagram_in_and_out(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    start = _text_px(page)
+    page.locator(".bpg-diagram").hover()
+    for _ in range(3):
+        page.mouse.wheel(0, -120)
+        _settled(page)
+    zoomed_in = _text_px(page)
+    assert zoomed_in > start * 1.1, f"wheel up did not zoom in: {start:.1f}px -> {zoomed_in:.1f}px"
+    for _ in range(6):
+        page.mouse.wheel(0, 120)
+        _settled(page)
+    assert _text_px(page) < zoomed_in / 1.1, "wheel down did not zoom out"
+
+
+def test_zoom_buttons_fit_and_keyboard(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    start = _text_px(page)
+    page.click(".bpg-zoom-in")
+    bigger = _text_px(page)
+    assert bigger > start * 1.1
+    page.click(".bpg-zoom-out")
+    page.click(".bpg-zoom-out")
+    assert _text_px(page) < bigger / 1.2
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert not _inside(state["drawing"], state["box"]), "a readable diagram of 15 steps should not fit the box"
+    page.click(".bpg-fit")
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert _inside(state["drawing"], state["box"]), f"Fit leaves part of the diagram outside its box: {state}"
+    page.click(".bpg-readable")
+    assert abs(_text_px(page) - start) < 0.5, "1:1 does not return to the readable scale"
+
+    # The keyboard: focus the diagram, then + / - / 0 / arrows.
+    page.focus(".bpg-diagram")
+    page.keyboard.press("+")
+    assert _text_px(page) > start * 1.1
+    before = page.locator(".bpg-diagram svg g.step text").first.bounding_box()
+    page.keyboard.press("ArrowRight")
+    _settled(page)
+    after = page.locator(".bpg-diagram svg g.step text").first.bounding_box()
+    assert after["x"] < before["x"] - 20, "ArrowRight did not pan"
+    page.keyboard.press("0")
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert _inside(state["drawing"], state["box"]), "0 does not fit the diagram"
+
+
+def test_dragging_pans_and_does_not_follow_a_link(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    url = page.url
+    text = page.locator(".bpg-diagram svg g.step text").first
+    before = text.bounding_box()
+    box = page.locator(".bpg-diagram").bounding_box()
+    x, y = before["x"] + 5, before["y"] + 3   # start the drag on a step card, which is a link
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y - 40, steps=8)
+    page.mouse.up()
+    _settled(page)
+    after = text.bounding_box()
+    assert abs((before["x"] - after["x"]) - 150) < 5 and abs((before["y"] - after["y"]) - 40) < 5, (before, after)
+    assert page.url == url, "a drag that ended on a step card followed its link"
+    assert box == page.locator(".bpg-diagram").bounding_box(), "the box moved: the page scrolled"
 
 
 def _anchors(folder: Path) -> dict[str, _Anchors]:

@@ -205,7 +205,7 @@ def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
         _wait_for(home, lambda body: "bpg-card" in body)
         (folder / "half.yaml").write_text("title: Half\nsteps: [\n")
         body = _wait_for(home, lambda body: "problem(s) in the blueprints" in body)
-        assert "half&#46;yaml&#58;3&#58;1" in body          # the positioned error, escaped as text
+        assert "half.yaml:3:1: error: YAML syntax error" in body   # the positioned error, as text
         (folder / "half.yaml").write_text("title: Half\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
         _wait_for(home, lambda body: "problem(s) in the blueprints" not in body and "Half" in body)
         assert server.poll() is None                          # still serving

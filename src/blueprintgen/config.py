@@ -19,6 +19,8 @@ OPTION_DOCS = {
     "chain_limit": "how many distinct staff owners a resolved journey may pass through (default: 3)",
     "fail_on": "lowest severity that fails `check` and `build --strict`: low, medium, high or never (default: high)",
     "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
+    "prefix": "docs folder the generated pages go in (default: blueprints)",
+    "nav_section": "title of the section added to an explicit `nav:`; false to add none (default: Blueprints)",
 }
 
 

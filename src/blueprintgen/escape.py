@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["clean", "html_text", "markdown_text", "cell"]
+__all__ = ["clean", "html_text", "page_html_text", "markdown_text", "cell"]
 
 # C0/C1 controls (but tab and newline), and bidirectional marks, overrides and isolates
 # that can make text read differently from what it is. Zero-width joiners stay:
@@ -27,6 +27,18 @@ def clean(text: str) -> str:
 def html_text(text: str) -> str:
     """Text for HTML element content or a double- or single-quoted attribute value."""
     return html.escape(clean(text), quote=True)
+
+
+def page_html_text(text: str) -> str:
+    """Text for HTML inside a Markdown page: HTML-escaped, and inert to what reads the page first.
+
+    Markdown preprocessors and template plugins see a page before its HTML is parsed:
+    braces (`{{ }}`, `{% %}`, attribute lists) are written as references; `<`, `&` and
+    quotes are escaped already, which disarms `--8<--` snippets. Newlines become `&#10;`
+    so a text never ends a raw HTML block.
+    """
+    return (html_text(text).replace("{", "&#123;").replace("}", "&#125;")
+            .replace("\n", "&#10;").replace("\t", " "))
 
 
 def markdown_text(text: str) -> str:

@@ -10,7 +10,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
-from .site import BlueprintsInvalid, generate, prune_nav
+from .pages import inline_diagram
+from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
 
 log = get_plugin_logger(__name__)
 
@@ -21,6 +22,8 @@ class BlueprintsConfig(base.Config):
     chain_limit = c.Type(int, default=3)
     fail_on = c.Type((str, bool), default="high")
     dot_timeout = c.Type((int, float), default=30)
+    prefix = c.Type(str, default="blueprints")
+    nav_section = c.Type((str, bool), default="Blueprints")
 
 
 class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
@@ -35,7 +38,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config):
-        options = {key: value for key, value in self.config.items()}
+        # Options only the plugin reads; the rest are the project's settings, shared with the CLI.
+        options = {key: value for key, value in self.config.items() if key not in ("prefix", "nav_section")}
         config_file = config.config_file_path or "mkdocs.yml"
         try:
             self.settings = settings_from_options(options, config_file)
@@ -46,16 +50,22 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             folder = os.path.join(os.path.dirname(os.path.abspath(config_file)), folder)
         self.folder = folder
         self.root = os.path.dirname(os.path.abspath(config_file))
-        config.extra_css.append("blueprints/assets/blueprintgen.css")
+        self.prefix = self.config.prefix.strip("/") or "blueprints"
+        config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
+        for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
+            config.extra_javascript.append(f"{self.prefix}/assets/{script}")
         return config
 
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
         try:
             self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving,
-                                      loaded=self.preloaded, progress=self.progress)
+                                      loaded=self.preloaded, progress=self.progress, prefix=self.prefix,
+                                      directory_urls=config.use_directory_urls)
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
+        except PagesCollide as error:
+            raise PluginError(str(error)) from None
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
         if self.serving:   # the build shows this in its progress display
@@ -72,6 +82,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         self._pages_done = 0
 
     def on_post_page(self, output, page, config):
+        # After Markdown and after search has indexed the page: the SVG skips both.
+        diagram = self.generated.diagrams.get(page.file.src_uri)
+        if diagram:
+            output = inline_diagram(output, *diagram)
         if self.progress:
             self._pages_done += 1
             self.progress("pages built", self._pages_done, self._pages_total)
@@ -79,7 +93,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
 
     def on_nav(self, nav, config, files):
         self._pages_total = len(files.documentation_pages())
-        return prune_nav(nav, self.generated.blueprint_pages)
+        return prune_nav(nav, self.generated.unlisted)
 
     def on_serve(self, server, config, builder):
         server.watch(self.folder)

@@ -1,0 +1,105 @@
+/* blueprintgen: the diagram viewer. Drag to pan; wheel, + and − to zoom; Fit; keyboard when focused.
+   It opens at a readable scale (step text at least READABLE_PX on screen), at the start of the journey.
+   Uses the vendored svg-pan-zoom (see svg-pan-zoom.LICENSE); without script the diagram scrolls in its box. */
+(function () {
+  "use strict";
+  var READABLE_PX = 11;   // on-screen size of step text when the viewer opens; never under 10 px
+  var PAN_STEP = 60;
+
+  function fontUnits(svg) {
+    // Step cards' text, in the diagram's own units (Graphviz writes font-size on each <text>).
+    var text = svg.querySelector("g.step text") || svg.querySelector("text");
+    return text ? parseFloat(text.getAttribute("font-size")) || 12 : 12;
+  }
+
+  function viewBox(svg) {
+    var box = (svg.getAttribute("viewBox") || "").split(/[\s,]+/).map(Number);
+    return box.length === 4 && box[2] > 0 && box[3] > 0 ? {width: box[2], height: box[3]} : null;
+  }
+
+  function setup(viewer) {
+    var box = viewer.querySelector(".bpg-diagram");
+    var svg = box && box.querySelector("svg");
+    var size = svg && viewBox(svg);
+    if (!size || svg.getAttribute("data-bpg-viewer") || typeof window.svgPanZoom !== "function") return;
+    svg.setAttribute("data-bpg-viewer", "on");
+    var readableScale = READABLE_PX / fontUnits(svg);
+    function heightFor(width) {
+      var scale = Math.max(width / size.width, readableScale);
+      return Math.round(Math.max(220, Math.min(size.height * scale + 16, window.innerHeight * 0.75)));
+    }
+    box.style.height = heightFor(box.clientWidth) + "px";
+    viewer.classList.add("bpg-viewer-live");
+    svg.setAttribute("width", "100%");
+    svg.setAttribute("height", "100%");
+    var panZoom = window.svgPanZoom(svg, {
+      fit: false, center: false, minZoom: 0.05, maxZoom: 50, zoomScaleSensitivity: 0.25,
+      dblClickZoomEnabled: false, controlIconsEnabled: false, mouseWheelZoomEnabled: true
+    });
+
+    function fit() {
+      panZoom.resize();
+      panZoom.fit();
+      panZoom.center();
+    }
+    function readable() {
+      // Zoom so step text is readable, then show the top left: where the journey starts.
+      panZoom.resize();
+      var now = panZoom.getSizes().realZoom;
+      var fitted = Math.min(box.clientWidth / size.width, box.clientHeight / size.height);
+      panZoom.zoomBy(Math.max(readableScale, fitted) / now);
+      panZoom.pan({x: 8, y: 8});
+    }
+    readable();
+
+    viewer.querySelector(".bpg-zoom-in").addEventListener("click", function () { panZoom.zoomIn(); });
+    viewer.querySelector(".bpg-zoom-out").addEventListener("click", function () { panZoom.zoomOut(); });
+    viewer.querySelector(".bpg-fit").addEventListener("click", fit);
+    viewer.querySelector(".bpg-readable").addEventListener("click", readable);
+    box.addEventListener("keydown", function (event) {
+      var moves = {ArrowLeft: [PAN_STEP, 0], ArrowRight: [-PAN_STEP, 0], ArrowUp: [0, PAN_STEP], ArrowDown: [0, -PAN_STEP]};
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === "+" || event.key === "=") panZoom.zoomIn();
+      else if (event.key === "-" || event.key === "_") panZoom.zoomOut();
+      else if (event.key === "0") fit();
+      else if (event.key === "1") readable();
+      else if (moves[event.key]) panZoom.panBy({x: moves[event.key][0], y: moves[event.key][1]});
+      else return;
+      event.preventDefault();
+    });
+
+    // A drag that ends on a step card must not follow its link; a click does.
+    var down = null;
+    box.addEventListener("mousedown", function (event) { down = [event.clientX, event.clientY]; }, true);
+    box.addEventListener("click", function (event) {
+      if (down && Math.abs(event.clientX - down[0]) + Math.abs(event.clientY - down[1]) > 4) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+      down = null;
+    }, true);
+
+    // Print the whole diagram, then come back to where the reader was.
+    var before = null;
+    window.addEventListener("beforeprint", function () {
+      before = {zoom: panZoom.getZoom(), pan: panZoom.getPan(), height: box.style.height};
+      box.style.height = Math.round(box.clientWidth * size.height / size.width) + "px";
+      fit();
+    });
+    window.addEventListener("afterprint", function () {
+      if (!before) return;
+      box.style.height = before.height;
+      panZoom.resize();
+      panZoom.zoom(before.zoom);
+      panZoom.pan(before.pan);
+      before = null;
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bpg-viewer"), setup);
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
