@@ -42,6 +42,8 @@ class Layout:
     home: str = "index.md"
     folder: str = "blueprints"
     directory_urls: bool = True
+    # Engines that rewrite links in HTML too (Zensical) want them between source files, as Markdown's are.
+    source_links: bool = False
 
     def path(self, name: str) -> str:
         return f"{self.folder}/{name}.md"
@@ -64,6 +66,8 @@ class Layout:
         fragment = f"#{anchor}" if anchor else ""
         if from_page == to_page:
             return fragment or "./"
+        if self.source_links:
+            return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".") + fragment
         source = self.url(from_page)
         target = self.url(to_page) if to_page.endswith(".md") else to_page   # a file, e.g. a diagram
         folder = source.rstrip("/") if self.directory_urls and source.endswith("/") else posixpath.dirname(source)

@@ -6,7 +6,7 @@ import os
 
 from mkdocs.config import base, config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
@@ -54,6 +54,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
         for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
             config.extra_javascript.append(f"{self.prefix}/assets/{script}")
+        has_home = os.path.isfile(os.path.join(config.docs_dir, "index.md"))
+        self.home = f"{self.prefix}/index.md" if has_home else "index.md"
+        if config.nav is not None and self.config.nav_section:
+            config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -91,10 +95,33 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             self.progress("pages built", self._pages_done, self._pages_total)
         return output
 
+    @event_priority(-100)   # after plugins that make the nav (literate-nav, awesome-nav)
     def on_nav(self, nav, config, files):
+        if not any(page.file.src_uri == self.home for page in nav.pages):
+            # Every generated page is linked from the dashboard: without it in the nav, none is reachable.
+            log.warning(f"the blueprint dashboard {self.home} is not in the site's nav, so no page links to the "
+                        f"blueprint pages: add it to `nav:`, or remove `nav_section: false` from the blueprints plugin")
         self._pages_total = len(files.documentation_pages())
         return prune_nav(nav, self.generated.unlisted)
 
     def on_serve(self, server, config, builder):
         server.watch(self.folder)
         return server
+
+
+def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
+    """An explicit nav with a section of our index pages, unless it already names one of our pages."""
+    def named(item) -> bool:
+        if isinstance(item, str):
+            return item == home or item.startswith(f"{prefix}/")
+        if isinstance(item, dict):
+            return any(named(value) for value in item.values())
+        if isinstance(item, list):
+            return any(named(value) for value in item)
+        return False
+
+    if named(nav):
+        return nav
+    pages = [("Dashboard", home), ("All blueprints", "all"), ("Breaks", "breaks"), ("Owners", "owners"),
+             ("Tags", "tags"), ("Rules", "rules")]
+    return [*nav, {title: [{name: path if path.endswith(".md") else f"{prefix}/{path}.md"} for name, path in pages]}]

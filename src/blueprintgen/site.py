@@ -89,7 +89,7 @@ def _relative(path: str, root: str) -> str:
 
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
              preview: bool = False, loaded: Loaded | None = None, progress=None, prefix: str = "blueprints",
-             directory_urls: bool = True) -> Generated:
+             directory_urls: bool = True, source_links: bool = False) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
 
     `present` is the set of docs files the project already has: its own index.md
@@ -109,7 +109,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     blueprints = [replace(b, file=_relative(b.file, root)) for b in loaded.blueprints]
     analyses = [analyse(blueprint, settings) for blueprint in blueprints]
     layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
-                    directory_urls=directory_urls)
+                    directory_urls=directory_urls, source_links=source_links)
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
