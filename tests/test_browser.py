@@ -405,6 +405,47 @@ def test_element_ids_are_unique(request, site):
     assert not duplicates, "duplicate element ids:\n" + "\n".join(duplicates[:30])
 
 
+# --- 3c. long lists: the first rows in the page, the rest on request ----------------------
+
+
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory, serve):
+    """25 blueprints whose titles are markup: lists longer than a page, rows added from JSON."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from blueprint_factory import blueprint_yaml
+
+    project = tmp_path_factory.mktemp("many")
+    (project / "blueprints").mkdir()
+    for index in range(25):
+        title = f"<img src=x onerror=alert({index})> Journey {index:02d}"
+        (project / "blueprints" / f"b{index:02d}.yaml").write_text(
+            blueprint_yaml(steps=8, seed=index, branching=0.2, title=title, blueprint_id=f"b{index:02d}"))
+    out = _build(project, project / "site")
+    return out, serve(out)
+
+
+def test_show_more_adds_the_next_rows_as_text_with_working_links(page, many_site):
+    _, base = many_site
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(urljoin(base, "blueprints/all/"))
+    rows = page.locator(".bpg-list tbody tr")
+    assert rows.count() == 10
+    assert page.locator(".bpg-more-rows").inner_text().startswith("10 of 25 shown")
+    page.click("button.bpg-more")
+    page.wait_for_function("() => document.querySelectorAll('.bpg-list tbody tr').length === 25")
+    assert page.locator("button.bpg-more").is_hidden()
+    last = rows.nth(24).locator("td").first
+    assert "<img src=x onerror=alert(" in last.inner_text()   # shown as text, never as markup
+    assert page.locator(".bpg-list img").count() == 0
+    href = last.locator("a").get_attribute("href")
+    assert re.fullmatch(r"\.\./b\d\d/", href), href
+    last.locator("a").click()
+    page.wait_for_url(re.compile(r"/blueprints/b\d\d/$"))
+    assert page.locator(".bpg-diagram svg").count() == 1
+    assert not dialogs, dialogs
+
+
 # --- 4. hostile text stays text ----------------------------------------------------------
 
 

@@ -64,8 +64,8 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
         for path, content in sorted(generated.files.items()):
             target = staging / Path(path).relative_to(prefix)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if path.endswith(".md"):
-                content = _for_any_engine(content.decode("utf-8"), path, layout,
+            if path in generated.pages:
+                content = _for_any_engine(generated.pages[path].full(), path, layout,
                                           generated.diagrams.get(path)).encode("utf-8")
             target.write_bytes(content)
         (staging / EXPORT_MARKER).write_text("written by blueprintgen generate\n")

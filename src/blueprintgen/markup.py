@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -9,24 +10,66 @@ from markupsafe import Markup
 
 from .escape import page_html_text
 
-__all__ = ["Markup", "shown", "link", "join", "render"]
+__all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render"]
 
 
 def shown(value) -> Markup:
-    """Any value as page text; markup we built ourselves passes through unchanged."""
+    """Any value as page text; markup we built ourselves (Markup, Link, Joined) passes through unchanged."""
     if isinstance(value, Markup):
         return value
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
     return Markup(page_html_text("" if value is None else str(value)))
 
 
-def link(href: str, text, code: bool = False) -> Markup:
-    """<a> to one of our own pages or anchors; the text is escaped, `href` is built by us."""
-    label = Markup("<code>%s</code>") % shown(text) if code else shown(text)
-    return Markup('<a href="%s">%s</a>') % (shown(href), label)
+@dataclass(frozen=True)
+class Link:
+    """<a> to one of our own pages or anchors: the text is escaped when shown; `href` is built by us."""
+
+    href: str
+    text: str
+    code: bool = False
+
+    def __html__(self) -> str:
+        label = Markup("<code>%s</code>") % shown(self.text) if self.code else shown(self.text)
+        return Markup('<a href="%s">%s</a>') % (shown(self.href), label)
+
+    def as_json(self) -> dict:
+        return {"href": self.href, "text": str(self.text), "code": self.code}
 
 
-def join(parts, separator: str = ", ") -> Markup:
-    return shown(separator).join(shown(part) for part in parts)
+@dataclass(frozen=True)
+class Joined:
+    """Texts and links shown one after another, with a separator between them."""
+
+    parts: tuple
+    separator: str = ", "
+
+    def __html__(self) -> str:
+        return shown(self.separator).join(shown(part) for part in self.parts)
+
+    def as_json(self) -> dict:
+        items: list = []
+        for index, part in enumerate(self.parts):
+            if index and self.separator:
+                items.append(self.separator)
+            items.append(cell_json(part))
+        return {"parts": items}
+
+
+def link(href: str, text, code: bool = False) -> Link:
+    return Link(href, text, code)
+
+
+def join(parts, separator: str = ", ") -> Joined:
+    return Joined(tuple(parts), separator)
+
+
+def cell_json(value):
+    """A table cell for a list the page loads as it is read (the viewer's script shows it as text)."""
+    if hasattr(value, "as_json"):
+        return value.as_json()
+    return "—" if value is None or value == "" else str(value)
 
 
 @lru_cache(maxsize=1)

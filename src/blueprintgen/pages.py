@@ -16,21 +16,22 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .analysis import Analysis, Finding
 from .escape import markdown_text
-from .markup import Markup, join, link, render, shown
+from .markup import Markup, cell_json, join, link, render, shown
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG, RULES, SEVERITIES
 
-__all__ = ["Layout", "site_pages", "blueprint_path", "format_minutes", "diagram_marker", "inline_diagram",
+__all__ = ["Layout", "Page", "place_blocks", "site_pages", "blueprint_path", "format_minutes", "diagram_marker", "inline_diagram",
            "PAGE_ROWS"]
 
 LANE_NAMES = {"customer": "Customer", "frontstage": "Frontstage", "backstage": "Backstage", "support": "Support"}
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # high first
-PAGE_ROWS = 50        # rows per page of a long list: a page at 1,000 blueprints weighs what it does at 10
-TOP_ENTRIES = 5       # entries of each rule shown on the breaks index
+PAGE_ROWS = 10        # rows of a long list in the page's HTML: a page at 1,000 blueprints weighs what it does at 10
+CHUNK_ROWS = 100      # rows per JSON file of the rest, loaded on request
+TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 WORST = 20            # blueprints on the dashboard
 MATRIX_TEAMS = 12     # teams in the heat map of broken handoffs
 
@@ -116,8 +117,44 @@ def _front_matter(title: str) -> str:
     return f"---\ntitle: {json.dumps(markdown_text(title))}\n---\n\n"
 
 
-def _page(title: str, *blocks: str) -> str:
-    return _front_matter(title) + "\n".join(blocks)
+@dataclass
+class Page:
+    """A generated page: Markdown of our headings and one marker per HTML block, and the blocks.
+
+    The engine's Markdown never parses the blocks: the plugin puts `blocks` in after
+    Markdown (search indexes them) and `late` ones (marked data-search-exclude: cards,
+    tables of numbers, the diagram viewer) after search too. `full()` is the page with
+    every block in place, for engines without our plugin.
+    """
+
+    markdown: str
+    blocks: dict[str, str]
+    late: dict[str, str]
+
+    def full(self) -> str:
+        text = self.markdown
+        for marker, html in (*self.blocks.items(), *self.late.items()):
+            text = text.replace(marker, html.rstrip("\n"), 1)
+        return text
+
+
+def _page(title: str, *parts: str) -> Page:
+    markdown, blocks, late = [_front_matter(title)], {}, {}
+    for number, part in enumerate(parts):
+        if not part.startswith("<"):
+            markdown.append(part)
+            continue
+        marker = f"<!--bpg-block-{number}-->"
+        (late if "data-search-exclude" in part.split("\n", 1)[0] else blocks)[marker] = part
+        markdown.append(marker + "\n")
+    return Page("\n".join(markdown), blocks, late)
+
+
+def place_blocks(html: str, blocks: dict[str, str]) -> str:
+    """The HTML of a page with each block where Markdown left its marker."""
+    for marker, block in blocks.items():
+        html = html.replace(marker, block, 1)
+    return html
 
 
 def _counts(findings) -> Counter:
@@ -148,32 +185,32 @@ def _heading(level: int, anchor: str, text) -> str:
 # -- long lists, split into pages -------------------------------------------------------------
 
 
-def _pages_of(first: str, rows: list) -> list[tuple[str, list]]:
-    """`first` holds rows 1-50; page k of the list is `<first without .md>/k.md`."""
-    chunks = [rows[start:start + PAGE_ROWS] for start in range(0, len(rows), PAGE_ROWS)] or [[]]
-    return [(first if k == 1 else f"{first[:-3]}/{k}.md", chunk) for k, chunk in enumerate(chunks, start=1)]
-
-
-def _paged(layout: Layout, first: str, title: str, intro: list[str], header: list[str], rows_for) -> dict[str, str]:
-    """A long table as pages: each page's rows come from rows_for(page, rows of that page)."""
-    pages = {}
-    split = _pages_of(first, rows_for.items)
-    for number, (path, chunk) in enumerate(split, start=1):
-        pager = render("pager.html", pages=[(k, None if k == number else layout.href(path, other))
-                                            for k, (other, _) in enumerate(split, start=1)])
-        label = title if number == 1 else f"{title} (page {number})"
-        pages[path] = _page(label, *intro, pager, _table(header, rows_for(path, chunk)), pager)
-    return pages
+def _paged(layout: Layout, first: str, title: str, intro: list[str], header: list[str], rows: "_Rows") -> dict:
+    """A long table as one page of its first PAGE_ROWS rows; the rest in JSON files of CHUNK_ROWS rows
+    that the page's script adds on request (links to them stay for readers without script)."""
+    items, files = rows.items, {}
+    # Rows in the JSON files are shown on the page's own URL, whatever the engine does with hrefs.
+    url_layout = replace(layout, source_links=False)
+    chunks = []
+    for number, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
+        path = f"{first[:-3]}/rows-{number}.json"
+        data = {"rows": [[cell_json(cell) for cell in row] for row in rows(url_layout, first, items[start:start + CHUNK_ROWS])]}
+        files[path] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))
+    table = render("list.html", header=header, rows=rows(layout, first, items[:PAGE_ROWS]), total=len(items),
+                   chunks=chunks)
+    files[first] = _page(title, *intro, table)
+    return files
 
 
 class _Rows:
-    """Items of a long list, and how to show a slice of them on a given page."""
+    """Items of a long list, and how to show some of them on a page: row(layout, page, item)."""
 
     def __init__(self, items: list, row):
         self.items, self._row = items, row
 
-    def __call__(self, page: str, chunk: list) -> list[list]:
-        return [self._row(page, item) for item in chunk]
+    def __call__(self, layout: Layout, page: str, chunk: list) -> list[list]:
+        return [self._row(layout, page, item) for item in chunk]
 
 
 # -- the blueprint page ----------------------------------------------------------------
@@ -336,7 +373,7 @@ def _diagram(blueprint: Blueprint, has_svg: bool, page: str, layout: Layout) -> 
 
 
 def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dict[str, Analysis],
-                   redesigned_by: dict[str, list[Analysis]]) -> str:
+                   redesigned_by: dict[str, list[Analysis]]) -> Page:
     b = analysis.blueprint
     page = layout.path(b.id)
     parts = [_head(analysis, page, layout, by_id, redesigned_by),
@@ -378,7 +415,7 @@ def _blueprint_row(layout: Layout, page: str, a: Analysis) -> list:
 BLUEPRINT_HEADER = ["Blueprint", "Status", "Breaks", "Broken handoffs", "Longest time to resolution"]
 
 
-def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
+def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
     page = layout.home
     findings = [f for a in analyses for f in a.findings]
     counts = _counts(findings)
@@ -409,8 +446,8 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
                  "## See also\n", see_also)
 
 
-def all_blueprints_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
-    rows = _Rows(_ranked(analyses), lambda page, a: _blueprint_row(layout, page, a))
+def all_blueprints_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    rows = _Rows(_ranked(analyses), _blueprint_row)
     return _paged(layout, layout.path("all"), "All blueprints",
                   ["# All blueprints\n", _text("Every blueprint, the most high-severity breaks first.")],
                   BLUEPRINT_HEADER, rows)
@@ -431,19 +468,17 @@ def _by_rule(analyses: list[Analysis]) -> dict[str, list[tuple[Analysis, list[Fi
 def _rule_row(layout: Layout, page: str, item: tuple[Analysis, list[Finding]]) -> list:
     a, findings = item
     target = layout.path(a.blueprint.id)
-    # A blueprint per row, its findings of the rule as links: a row stays short however many there are.
-    shown_findings = join(link(layout.href(page, target, f"finding-{f.number}"),
-                               f"#{f.number}" + (f" at {f.step}" if f.step else "")) for f in findings[:8])
-    if len(findings) > 8:
-        shown_findings = join([shown_findings, f" and {len(findings) - 8} more"], "")
-    return [link(layout.href(page, target), a.blueprint.title), len(findings), _severity_summary(findings),
-            shown_findings, findings[0].message]
+    # A blueprint per row, its first findings of the rule as links: a row stays short however many there are.
+    where = join(link(layout.href(page, target, f"finding-{f.number}"), f"#{f.number}") for f in findings[:3])
+    if len(findings) > 3:
+        where = join([where, f" and {len(findings) - 3} more"], "")
+    return [link(layout.href(page, target), a.blueprint.title), len(findings), _severity_summary(findings), where]
 
 
-RULE_HEADER = ["Blueprint", "Breaks", "Severity", "Where", "First break"]
+RULE_HEADER = ["Blueprint", "Breaks", "Severity", "Where"]
 
 
-def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
+def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
     index = layout.path("breaks")
     found = _by_rule(analyses)
     parts = ["# Breaks\n", _text("Every break across all blueprints, by rule: the blueprints it fires in first, "
@@ -465,7 +500,7 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
                  _text(join([rule.explanation, " ", link(layout.href(first, layout.rules_page, rule.slug), "How to fix"),
                              " · ", link(layout.href(first, index), "All rules")], ""))]
         pages.update(_paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
-                            _Rows(found[rule.slug], lambda page, item: _rule_row(layout, page, item))))
+                            _Rows(found[rule.slug], _rule_row)))
     pages[index] = _page("Breaks", *parts)
     return pages
 
@@ -487,7 +522,7 @@ class _TeamWork:
     findings: tuple[int, ...] = ()
 
 
-def owners_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
+def owners_pages(analyses: list[Analysis], layout: Layout) -> dict:
     index = layout.path("owners")
     work: dict[str, dict[str, _TeamWork]] = defaultdict(dict)   # team -> blueprint id -> work
     matrix: Counter = Counter()
@@ -508,7 +543,7 @@ def owners_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
     teams = sorted(work, key=lambda t: (-sum(w.broken for w in work[t].values()), t))
     team_page = {team: layout.path(f"owners/team-{slug(team)}") for team in teams}
 
-    def team_link(page: str, team: str):
+    def team_link(page: str, team: str, layout: Layout = layout):
         return link(layout.href(page, team_page[team]), team) if team in team_page else team
 
     pages: dict[str, str] = {}
@@ -516,23 +551,22 @@ def owners_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
         first = team_page[team]
         blueprints = sorted(work[team].values(), key=lambda w: (-w.broken, w.analysis.blueprint.id))
 
-        def row(page: str, w: _TeamWork) -> list:
+        def row(layout: Layout, page: str, w: _TeamWork) -> list:
             target = layout.path(w.analysis.blueprint.id)
-            numbers = join(link(layout.href(page, target, f"finding-{n}"), f"#{n}") for n in sorted(set(w.findings))[:8])
             return [link(layout.href(page, target), w.analysis.blueprint.title), w.steps,
-                    link(layout.href(page, target, "handoffs"), w.broken) if w.broken else 0, numbers or None]
+                    link(layout.href(page, target, "handoffs"), w.broken) if w.broken else 0]
 
         intro = [_heading(1, "team", team), _text(join([
             f"{sum(w.steps for w in blueprints)} steps owned and {sum(w.broken for w in blueprints)} broken handoffs "
             f"into or out of this team, in {len(blueprints)} blueprints, most broken handoffs first. ",
             link(layout.href(first, index), "All teams")], ""))]
-        pages.update(_paged(layout, first, team, intro, ["Blueprint", "Steps owned", "Broken handoffs", "Breaks"],
+        pages.update(_paged(layout, first, team, intro, ["Blueprint", "Steps owned", "Broken handoffs"],
                             _Rows(blueprints, row)))
     pages.update(_teams_index(layout, index, teams, work, matrix, team_link))
     return pages
 
 
-def _teams_index(layout, index, teams, work, matrix, team_link) -> dict[str, str]:
+def _teams_index(layout, index, teams, work, matrix, team_link) -> dict:
     # Heat map of the teams with the most broken handoffs, and every team in pages of PAGE_ROWS.
     involved = Counter()
     for (source, target), count in matrix.items():
@@ -553,12 +587,12 @@ def _teams_index(layout, index, teams, work, matrix, team_link) -> dict[str, str
              _text(f"The {len(shown_teams)} teams with the most broken handoffs"
                    + (f"; {more} more teams are in the list below." if more > 0 else ".")),
              "## Teams\n"]
-    rows = _Rows(teams, lambda page, team: [team_link(page, team), sum(w.steps for w in work[team].values()),
+    rows = _Rows(teams, lambda layout, page, team: [team_link(page, team, layout), sum(w.steps for w in work[team].values()),
                                             sum(w.broken for w in work[team].values()), len(work[team])])
     return _paged(layout, index, "Owners", intro, ["Team", "Steps owned", "Broken handoffs", "Blueprints"], rows)
 
 
-def tags_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
+def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
     index = layout.path("tags")
     by_tag: dict[str, list[Analysis]] = defaultdict(list)
     for a in sorted(analyses, key=lambda a: (a.blueprint.title, a.blueprint.id)):
@@ -570,19 +604,19 @@ def tags_pages(analyses: list[Analysis], layout: Layout) -> dict[str, str]:
         first = layout.path(f"tags/{slug(tag)}")
         intro = [_heading(1, "tag", tag), _text(link(layout.href(first, index), "All tags"))]
         pages.update(_paged(layout, first, tag, intro, BLUEPRINT_HEADER,
-                            _Rows(by_tag[tag], lambda page, a: _blueprint_row(layout, page, a))))
-    rows = _Rows(tags, lambda page, tag: [link(layout.href(page, layout.path(f"tags/{slug(tag)}")), tag),
+                            _Rows(by_tag[tag], _blueprint_row)))
+    rows = _Rows(tags, lambda layout, page, tag: [link(layout.href(page, layout.path(f"tags/{slug(tag)}")), tag),
                                           len(by_tag[tag])])
     pages.update(_paged(layout, index, "Tags", ["# Blueprints by tag\n"], ["Tag", "Blueprints"], rows))
     return pages
 
 
-def rules_page() -> str:
+def rules_page() -> Page:
     parts = [_front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n"]
     for rule in RULES:
         parts.append(f"\n## {rule.slug}\n\n**{rule.title}**, default severity **{rule.severity}**.\n\n"
                      f"{markdown_text(rule.explanation)}\n\n*Fix:* {markdown_text(rule.hint)}\n")
-    return "".join(parts)
+    return Page("".join(parts), {}, {})
 
 
 def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, list[Analysis]]]:
@@ -594,7 +628,7 @@ def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, 
     return by_id, redesigned_by
 
 
-def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> dict[str, str]:
+def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> dict:
     """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules."""
     pages = {layout.home: dashboard(analyses, layout, problems), layout.rules_page: rules_page()}
     for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages):
@@ -603,8 +637,8 @@ def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> di
 
 
 def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: Layout,
-               problems=()) -> dict[str, str]:
-    """Every generated page: docs-relative path -> Markdown text (diagrams as markers)."""
+               problems=()) -> dict:
+    """Every generated file: docs-relative path -> Page (for .md) or bytes (the JSON rows of long lists)."""
     by_id, redesigned_by = redesigns(analyses)
     pages = portfolio_pages(analyses, layout, problems)
     for a in analyses:

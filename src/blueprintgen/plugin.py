@@ -10,7 +10,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
-from .pages import inline_diagram
+from .pages import inline_diagram, place_blocks
 from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
 
 log = get_plugin_logger(__name__)
@@ -85,8 +85,16 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_pre_build(self, config):
         self._pages_done = 0
 
+    def on_page_content(self, html, page, config, files):
+        # Our HTML skips Markdown: it goes where the page's markers are, before search reads the page.
+        generated = self.generated.pages.get(page.file.src_uri)
+        return place_blocks(html, generated.blocks) if generated else html
+
     def on_post_page(self, output, page, config):
-        # After Markdown and after search has indexed the page: the SVG skips both.
+        # After search has indexed the page: what search should not hold (figures, the diagram) skips it too.
+        generated = self.generated.pages.get(page.file.src_uri)
+        if generated:
+            output = place_blocks(output, generated.late)
         diagram = self.generated.diagrams.get(page.file.src_uri)
         if diagram:
             output = inline_diagram(output, *diagram)

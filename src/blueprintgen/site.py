@@ -15,7 +15,7 @@ from .analysis import Analysis, analyse
 from .config import docs_dir_exists
 from .dot import blueprint_dot
 from .loader import Loaded, Problem, load_paths
-from .pages import Layout, site_pages
+from .pages import Layout, Page, site_pages
 from .render import diagram_input, render_many
 from .settings import Settings
 
@@ -59,6 +59,7 @@ class Generated:
     diagrams: dict[str, tuple[str, str]] = field(default_factory=dict)   # blueprint page -> (id, SVG)
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
+    pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
 
 
 ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan-zoom.LICENSE")
@@ -126,8 +127,9 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
-    pages = site_pages(analyses, svgs, layout, list(loaded.problems))
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    generated = site_pages(analyses, svgs, layout, list(loaded.problems))
+    pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
+    files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     for blueprint_id, svg in svgs.items():
         if svg is not None:
             files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg.encode("utf-8")
@@ -139,7 +141,8 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all")}
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                     results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout)
+                     results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
+                     pages)
 
 
 def prune_nav(nav, unlisted: set[str]):

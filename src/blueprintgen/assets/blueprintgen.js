@@ -96,8 +96,47 @@
     });
   }
 
+  // Long lists: the page holds the first rows; "Show more" adds the next JSON file's rows, as text.
+  function fill(parent, cell) {
+    if (typeof cell === "string") {
+      parent.appendChild(document.createTextNode(cell));
+    } else if (cell && cell.parts) {
+      cell.parts.forEach(function (part) { fill(parent, part); });
+    } else if (cell && typeof cell.href === "string") {
+      var link = document.createElement("a");
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(cell.href)) link.setAttribute("href", cell.href);   // ours are relative
+      var label = cell.code ? link.appendChild(document.createElement("code")) : link;
+      label.textContent = String(cell.text);
+      parent.appendChild(link);
+    }
+  }
+
+  function setupList(list) {
+    var chunks = list.querySelectorAll("a.bpg-chunk");
+    var button = list.querySelector("button.bpg-more");
+    var body = list.querySelector("tbody");
+    if (!chunks.length || !button || !body || !window.fetch) return;
+    var next = 0;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (next >= chunks.length) return;
+      var chunk = chunks[next++];
+      button.disabled = true;
+      window.fetch(chunk.href).then(function (response) { return response.json(); }).then(function (data) {
+        data.rows.forEach(function (row) {
+          var tr = body.appendChild(document.createElement("tr"));
+          row.forEach(function (cell) { fill(tr.appendChild(document.createElement("td")), cell); });
+        });
+        chunk.classList.add("bpg-chunk-shown");
+        button.disabled = false;
+        button.hidden = next >= chunks.length;
+      });
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll(".bpg-viewer"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll(".bpg-list"), setupList);
   }
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
