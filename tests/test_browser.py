@@ -189,14 +189,13 @@ def test_home_page_shows_the_dashboard(page, example_site):
 
 
 def _search(page, base: str, query: str) -> list[str]:
-    """Type `query` into Material's search box on the home page; return the result links."""
+    """Type `query` into the blueprint search box (Pagefind) on the home page; return the result links."""
     page.goto(base)
-    box = page.locator("input.md-search__input")
-    box.click()
+    box = page.locator(".pagefind-ui__search-input")
     box.fill(query)
-    box.press("End")  # Material reads the query on keyup: one search, for the whole query
-    page.locator(".md-search-result__item").first.wait_for(state="attached")
-    return page.eval_on_selector_all(".md-search-result__item a[href]", "links => links.map(a => a.href)")
+    page.locator(".pagefind-ui__result-link").first.wait_for(state="attached")
+    page.wait_for_timeout(300)   # let every result's sub-results arrive
+    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
 
 
 def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
@@ -206,9 +205,7 @@ def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
     hits = [link for link in links if step.search(link)]
     assert hits, f"no search result for 'voicemail' points at a step of {VOICEMAIL_BLUEPRINTS}: {links}"
 
-    result = page.locator(".md-search-result__item a[href]").nth(links.index(hits[0]))
-    if not result.is_visible():  # Material folds extra sections of a page under "N more on this page"
-        result.evaluate("a => a.closest('details') && (a.closest('details').open = true)")
+    result = page.locator(".pagefind-ui__result-link").nth(links.index(hits[0]))
     result.click()
     page.wait_for_function("() => location.hash.startsWith('#step-')")
     anchor = page.evaluate("location.hash").removeprefix("#")
@@ -222,6 +219,8 @@ def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
     ("refund", r"/blueprints/double-charge-refund/(\?[^#]*)?(#|$)"),
     # A rule slug: the rule's section of the breaks page, or the Breaks section of a blueprint page.
     ("dead-end", r"/blueprints/breaks/(\?[^#]*)?#dead-end$|/blueprints/[a-z0-9-]+/(\?[^#]*)?#breaks$"),
+    # An owner's name: the steps that owner does.
+    ("Regional manager", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#step-[a-z0-9-]+$"),
 ])
 def test_search_finds_stories_and_rules(page, example_site, query, expected):
     _, base = example_site

@@ -21,6 +21,7 @@ OPTION_DOCS = {
     "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
     "prefix": "docs folder the generated pages go in (default: blueprints)",
     "nav_section": "title of the section added to an explicit `nav:`; false to add none (default: Blueprints)",
+    "pagefind": "index the blueprint pages with Pagefind for search (default: true)",
 }
 
 

@@ -45,6 +45,7 @@ class Layout:
     directory_urls: bool = True
     # Engines that rewrite links in HTML too (Zensical) want them between source files, as Markdown's are.
     source_links: bool = False
+    search: bool = False   # the site has our Pagefind index: a search box on the dashboard and a search page
 
     def path(self, name: str) -> str:
         return f"{self.folder}/{name}.md"
@@ -141,6 +142,8 @@ class Page:
 def _page(title: str, *parts: str) -> Page:
     markdown, blocks, late = [_front_matter(title)], {}, {}
     for number, part in enumerate(parts):
+        if not part:
+            continue
         if not part.startswith("<"):
             markdown.append(part)
             continue
@@ -438,12 +441,22 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
         link(layout.href(page, layout.path("tags")), "Blueprints by tag"),
         link(layout.href(page, layout.rules_page), "The rules explained")])
     heading = f"## The {min(WORST, len(analyses))} blueprints with the most high-severity breaks\n"
-    return _page("Service blueprints", "# Service blueprints\n", _problems_banner(problems),
+    return _page("Service blueprints", "# Service blueprints\n", _problems_banner(problems), _search_box(page, layout),
                  _text("Where the handoffs between people and teams break, blueprint by blueprint."), totals,
                  heading, worst if analyses else _text("No blueprints yet."), _text(every),
                  "## Breaks by rule\n",
                  _table(["Rule", "What breaks", "Breaks", "Blueprints"], rule_rows) if rule_rows else _text("No breaks."),
                  "## See also\n", see_also)
+
+
+def _search_box(page: str, layout: Layout) -> str:
+    return render("search.html", bundle=layout.href(page, "pagefind/")) if layout.search else ""
+
+
+def search_page(layout: Layout) -> Page:
+    page = layout.path("search")
+    return _page("Search", "# Search the blueprints\n", _search_box(page, layout),
+                 _text("Steps, owners, teams, channels, failures and rule names of every blueprint."))
 
 
 def all_blueprints_pages(analyses: list[Analysis], layout: Layout) -> dict:
@@ -631,6 +644,8 @@ def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, 
 def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> dict:
     """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules."""
     pages = {layout.home: dashboard(analyses, layout, problems), layout.rules_page: rules_page()}
+    if layout.search:
+        pages[layout.path("search")] = search_page(layout)
     for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages):
         pages.update(part(analyses, layout))
     return pages

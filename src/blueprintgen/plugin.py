@@ -11,9 +11,13 @@ from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
 from .pages import inline_diagram, place_blocks
+from .search import SearchIndexError, index_site
 from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
 
 log = get_plugin_logger(__name__)
+PLUGIN_ONLY = ("prefix", "nav_section", "pagefind")
+# Where Material puts a page's content; Pagefind indexes our pages from there.
+ARTICLE = '<article class="md-content__inner md-typeset">'
 
 
 class BlueprintsConfig(base.Config):
@@ -24,6 +28,7 @@ class BlueprintsConfig(base.Config):
     dot_timeout = c.Type((int, float), default=30)
     prefix = c.Type(str, default="blueprints")
     nav_section = c.Type((str, bool), default="Blueprints")
+    pagefind = c.Type(bool, default=True)
 
 
 class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
@@ -39,7 +44,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
 
     def on_config(self, config):
         # Options only the plugin reads; the rest are the project's settings, shared with the CLI.
-        options = {key: value for key, value in self.config.items() if key not in ("prefix", "nav_section")}
+        options = {key: value for key, value in self.config.items() if key not in PLUGIN_ONLY}
         config_file = config.config_file_path or "mkdocs.yml"
         try:
             self.settings = settings_from_options(options, config_file)
@@ -63,9 +68,11 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
         try:
+            # A live preview has no search index: Pagefind runs on the built site only.
+            self.search = self.config.pagefind and not self.serving
             self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving,
                                       loaded=self.preloaded, progress=self.progress, prefix=self.prefix,
-                                      directory_urls=config.use_directory_urls)
+                                      directory_urls=config.use_directory_urls, search=self.search)
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
         except PagesCollide as error:
@@ -85,6 +92,11 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_pre_build(self, config):
         self._pages_done = 0
 
+    def on_page_markdown(self, markdown, page, config, files):
+        if self.search and page.file.src_uri in self.generated.pages:
+            page.meta["search"] = {"exclude": True}   # Pagefind has them; Material's index stays the user's
+        return markdown
+
     def on_page_content(self, html, page, config, files):
         # Our HTML skips Markdown: it goes where the page's markers are, before search reads the page.
         generated = self.generated.pages.get(page.file.src_uri)
@@ -98,6 +110,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         diagram = self.generated.diagrams.get(page.file.src_uri)
         if diagram:
             output = inline_diagram(output, *diagram)
+        if generated and self.search:
+            output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.progress:
             self._pages_done += 1
             self.progress("pages built", self._pages_done, self._pages_total)
@@ -111,6 +125,13 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
                         f"blueprint pages: add it to `nav:`, or remove `nav_section: false` from the blueprints plugin")
         self._pages_total = len(files.documentation_pages())
         return prune_nav(nav, self.generated.unlisted)
+
+    def on_post_build(self, config):
+        if self.search:
+            try:
+                index_site(config.site_dir)
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
 
     def on_serve(self, server, config, builder):
         server.watch(self.folder)
@@ -131,5 +152,5 @@ def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
     if named(nav):
         return nav
     pages = [("Dashboard", home), ("All blueprints", "all"), ("Breaks", "breaks"), ("Owners", "owners"),
-             ("Tags", "tags"), ("Rules", "rules")]
+             ("Tags", "tags"), ("Rules", "rules"), ("Search", "search")]
     return [*nav, {title: [{name: path if path.endswith(".md") else f"{prefix}/{path}.md"} for name, path in pages]}]

@@ -31,7 +31,6 @@ theme:
   font: false
   features: [navigation.sections, navigation.top, search.highlight, search.suggest, toc.follow]
 plugins:
-  - search
   - blueprints
 markdown_extensions: [tables, toc]
 """
@@ -90,7 +89,7 @@ def _relative(path: str, root: str) -> str:
 
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
              preview: bool = False, loaded: Loaded | None = None, progress=None, prefix: str = "blueprints",
-             directory_urls: bool = True, source_links: bool = False) -> Generated:
+             directory_urls: bool = True, source_links: bool = False, search: bool = False) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
 
     `present` is the set of docs files the project already has: its own index.md
@@ -110,7 +109,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     blueprints = [replace(b, file=_relative(b.file, root)) for b in loaded.blueprints]
     analyses = [analyse(blueprint, settings) for blueprint in blueprints]
     layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
-                    directory_urls=directory_urls, source_links=source_links)
+                    directory_urls=directory_urls, source_links=source_links, search=search)
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
@@ -139,7 +138,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         raise PagesCollide(clashes, prefix)
     diagrams = {layout.path(blueprint_id): (blueprint_id, svg) for blueprint_id, svg in svgs.items() if svg is not None}
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
-              layout.path("all")}
+              layout.path("all"), layout.path("search")}
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
                      results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
                      pages)

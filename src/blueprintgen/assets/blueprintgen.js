@@ -142,3 +142,22 @@
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+/* Blueprint search: Pagefind's interface, where a page has a search box (the dashboard, the search page). */
+(function () {
+  "use strict";
+  function start() {
+    var box = document.getElementById("bpg-search");
+    if (!box || box.getAttribute("data-ready") || typeof window.PagefindUI !== "function") return;
+    box.setAttribute("data-ready", "yes");
+    var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
+    // Load the index's entry point and WebAssembly now, not on the first key press.
+    import(bundle + "pagefind.js").then(function (pagefind) { return pagefind.init && pagefind.init(); })
+      .catch(function () { /* the interface reports a missing index itself */ });
+    new window.PagefindUI({element: "#bpg-search", showSubResults: true, showImages: false,
+                           bundlePath: bundle,
+                           resetStyles: false});
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
