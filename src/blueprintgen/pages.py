@@ -33,7 +33,7 @@ PAGE_ROWS = 10        # rows of a long list in the page's HTML: a page at 1,000 
 CHUNK_ROWS = 100      # rows per JSON file of the rest, loaded on request
 TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 WORST = 20            # blueprints on the dashboard
-MATRIX_TEAMS = 12     # teams in the heat map of broken handoffs
+MATRIX_TEAMS = 8      # teams in the heat map of broken handoffs: it fits the content column
 
 
 @dataclass(frozen=True)
@@ -598,7 +598,7 @@ def _teams_index(layout, index, teams, work, matrix, team_link) -> dict:
                    "handoffs into and out of it."),
              "## Broken handoffs between teams\n", heat_map,
              _text(f"The {len(shown_teams)} teams with the most broken handoffs"
-                   + (f"; {more} more teams are in the list below." if more > 0 else ".")),
+                   + (f"; the other {more} are in the list below." if more > 0 else ".")),
              "## Teams\n"]
     rows = _Rows(teams, lambda layout, page, team: [team_link(page, team, layout), sum(w.steps for w in work[team].values()),
                                             sum(w.broken for w in work[team].values()), len(work[team])])
