@@ -293,3 +293,34 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
     changed = build("-o", "site", cwd=tmp_path)
     assert "diagrams ready (1 drawn, 6 from cache)" in changed.stderr
+
+
+def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_miss(tmp_path, monkeypatch):
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    first = snapshot(tmp_path / "site")
+    entries = sorted((tmp_path / ".cache" / "blueprintgen" / "pages").glob("*.json"))
+    assert len(entries) == 7
+    import blueprintgen.site
+
+    def no_page(*args):
+        raise AssertionError("an unchanged blueprint's page was made again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(blueprintgen.site, "blueprint_page", no_page)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert snapshot(tmp_path / "site") == first
+    # A cut-short entry is made again, and the site is the same.
+    entries[0].write_text('{"markdown": ')
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert snapshot(tmp_path / "site") == first
+    # One blueprint changed: one new page.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    made = []
+    real = blueprintgen.site.blueprint_page
+    with monkeypatch.context() as patch:
+        patch.setattr(blueprintgen.site, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real(a, *rest))
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert made == ["ortho-shoes-prescription"]
+    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()

@@ -31,8 +31,11 @@ class Link:
     code: bool = False
 
     def __html__(self) -> str:
-        label = Markup("<code>%s</code>") % shown(self.text) if self.code else shown(self.text)
-        return Markup('<a href="%s">%s</a>') % (shown(self.href), label)
+        # Plain string building: pages hold tens of thousands of links, and Markup's % is slow.
+        label = shown(self.text)
+        if self.code:
+            label = f"<code>{label}</code>"
+        return f'<a href="{shown(self.href)}">{label}</a>'
 
     def as_json(self) -> dict:
         return {"href": self.href, "text": str(self.text), "code": self.code}
@@ -46,7 +49,7 @@ class Joined:
     separator: str = ", "
 
     def __html__(self) -> str:
-        return shown(self.separator).join(shown(part) for part in self.parts)
+        return str(shown(self.separator)).join([str(shown(part)) for part in self.parts])
 
     def as_json(self) -> dict:
         items: list = []

@@ -15,7 +15,8 @@ from .analysis import Analysis, analyse
 from .config import docs_dir_exists
 from .dot import blueprint_dot
 from .loader import Loaded, Problem, load_paths
-from .pages import Layout, Page, site_pages
+from .pagecache import load_page, page_key, store_page
+from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .render import diagram_input, render_many
 from .settings import Settings
 
@@ -114,9 +115,9 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
     # Unchanged diagrams are found by what they are drawn from, so their DOT is never made.
+    inputs = [diagram_input(a.blueprint, a.findings) for a in analyses]
     results = render_many([partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress,
-                          inputs=[diagram_input(a.blueprint, a.findings) for a in analyses])
+                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress, inputs=inputs)
     if progress:
         progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
     svgs, problems = {}, []
@@ -126,7 +127,8 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
-    generated = site_pages(analyses, svgs, layout, list(loaded.problems))
+    generated = portfolio_pages(analyses, layout, list(loaded.problems))
+    generated.update(_blueprint_pages(analyses, inputs, svgs, layout))
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     for blueprint_id, svg in svgs.items():
@@ -142,6 +144,26 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
                      results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
                      pages)
+
+
+def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout: Layout) -> dict[str, Page]:
+    """Each blueprint's page, from the page cache when nothing it is made from changed."""
+    by_id, redesigned_by = redesigns(analyses)
+    folder = os.path.join(CACHE_DIR, "pages")
+    pages = {}
+    for analysis, diagram_key in zip(analyses, inputs):
+        b = analysis.blueprint
+        target = by_id.get(b.redesigns) if b.redesigns else None
+        related = [(target.blueprint.id, target.blueprint.title) if target else None,
+                   [(other.blueprint.id, other.blueprint.title) for other in redesigned_by.get(b.id, [])]]
+        has_svg = svgs.get(b.id) is not None
+        key = page_key(diagram_key, analysis, layout, has_svg, related)
+        page = load_page(folder, key)
+        if page is None:
+            page = blueprint_page(analysis, has_svg, layout, by_id, redesigned_by)
+            store_page(folder, key, page)
+        pages[layout.path(b.id)] = page
+    return pages
 
 
 def prune_nav(nav, unlisted: set[str]):
