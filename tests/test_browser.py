@@ -359,6 +359,20 @@ def test_zoom_buttons_fit_and_keyboard(page, example_site):
     assert _inside(state["drawing"], state["box"]), "0 does not fit the diagram"
 
 
+def test_print_shows_the_whole_diagram_and_no_buttons(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    page.click(".bpg-zoom-in")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")   # what the browser sends before printing
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert _inside(state["drawing"], state["box"]), f"the printed diagram is cut: {state}"
+    assert page.locator(".bpg-viewer-tools").is_hidden()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert _text_px(page) > 11, "after printing the viewer does not return to where the reader was"
+
+
 def test_dragging_pans_and_does_not_follow_a_link(page, example_site):
     _, base = example_site
     _open_viewer(page, base)

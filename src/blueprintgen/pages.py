@@ -24,8 +24,8 @@ from .markup import Markup, cell_json, join, link, render, shown
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG, RULES, SEVERITIES
 
-__all__ = ["Layout", "Page", "place_blocks", "site_pages", "blueprint_path", "format_minutes", "diagram_marker", "inline_diagram",
-           "PAGE_ROWS"]
+__all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "redesigns", "format_minutes",
+           "diagram_marker", "inline_diagram", "PAGE_ROWS"]
 
 LANE_NAMES = {"customer": "Customer", "frontstage": "Frontstage", "backstage": "Backstage", "support": "Support"}
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # high first
@@ -77,10 +77,6 @@ class Layout:
         if target == "" or target.endswith("/"):
             relative = "./" if relative == "." else relative + "/"
         return relative + fragment
-
-
-def blueprint_path(layout: Layout, blueprint_id: str) -> str:
-    return layout.path(blueprint_id)
 
 
 def format_minutes(minutes: int | None) -> str:
@@ -648,15 +644,4 @@ def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> di
         pages[layout.path("search")] = search_page(layout)
     for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages):
         pages.update(part(analyses, layout))
-    return pages
-
-
-def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: Layout,
-               problems=()) -> dict:
-    """Every generated file: docs-relative path -> Page (for .md) or bytes (the JSON rows of long lists)."""
-    by_id, redesigned_by = redesigns(analyses)
-    pages = portfolio_pages(analyses, layout, problems)
-    for a in analyses:
-        pages[layout.path(a.blueprint.id)] = blueprint_page(a, svgs.get(a.blueprint.id) is not None, layout,
-                                                            by_id, redesigned_by)
     return pages
