@@ -66,7 +66,7 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
             target.parent.mkdir(parents=True, exist_ok=True)
             if path in generated.pages:
                 content = _for_any_engine(generated.pages[path].full(), path, layout,
-                                          generated.diagrams.get(path)).encode("utf-8")
+                                          generated.diagram(path)).encode("utf-8")
             target.write_bytes(content)
         (staging / EXPORT_MARKER).write_text("written by blueprintgen generate\n")
         if out.exists():

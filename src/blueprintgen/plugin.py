@@ -107,7 +107,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         generated = self.generated.pages.get(page.file.src_uri)
         if generated:
             output = place_blocks(output, generated.late)
-        diagram = self.generated.diagrams.get(page.file.src_uri)
+        diagram = self.generated.diagram(page.file.src_uri)
         if diagram:
             output = inline_diagram(output, *diagram)
         if generated and self.search:

@@ -56,7 +56,14 @@ class Generated:
     rendered: int = 0   # diagrams Graphviz drew
     cached: int = 0     # diagrams read from the cache
     problems: list[Problem] = field(default_factory=list)
-    diagrams: dict[str, tuple[str, str]] = field(default_factory=dict)   # blueprint page -> (id, SVG)
+    diagrams: dict[str, tuple[str, str]] = field(default_factory=dict)   # blueprint page -> (id, SVG file in files)
+
+    def diagram(self, page: str) -> tuple[str, str] | None:
+        """(blueprint id, SVG text) of a blueprint page's diagram; Graphviz writes UTF-8."""
+        if page not in self.diagrams:
+            return None
+        blueprint_id, path = self.diagrams[page]
+        return blueprint_id, self.files[path].decode("utf-8", "replace")
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
     pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
@@ -123,7 +130,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     svgs, problems = {}, []
     for blueprint_id, result in sorted(zip(ids, results.results)):
         if isinstance(result, bytes):
-            svgs[blueprint_id] = result.decode("utf-8", "replace")   # Graphviz writes UTF-8
+            svgs[blueprint_id] = result   # kept once, as bytes: the site's file; pages decode it when written
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
@@ -133,12 +140,13 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     for blueprint_id, svg in svgs.items():
         if svg is not None:
-            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg.encode("utf-8")
+            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg
     files.update(assets(layout))
     clashes = sorted(set(files) & present)
     if clashes:
         raise PagesCollide(clashes, prefix)
-    diagrams = {layout.path(blueprint_id): (blueprint_id, svg) for blueprint_id, svg in svgs.items() if svg is not None}
+    diagrams = {layout.path(blueprint_id): (blueprint_id, f"{layout.folder}/diagrams/{blueprint_id}.svg")
+                for blueprint_id, svg in svgs.items() if svg is not None}
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all"), layout.path("search")}
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
