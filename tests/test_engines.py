@@ -173,3 +173,15 @@ def test_generate_refuses_a_folder_it_did_not_write(tmp_path):
     assert invoke("generate", "-o", "docs/journeys", cwd=project).exit_code == 0
     assert invoke("generate", "-o", "docs/journeys", cwd=project).exit_code == 0   # its own folder: replaced
     assert (project / "docs" / "journeys" / "double-charge-refund.md").is_file()
+
+
+def test_a_blueprint_named_like_one_of_our_pages_is_an_error(tmp_path):
+    (tmp_path / "blueprints").mkdir()
+    for name in ("all", "diagrams"):   # the full list and the diagram folder, new with issue 13
+        (tmp_path / "blueprints" / f"{name}.yaml").write_text(
+            f"id: {name}\ntitle: T\nsteps:\n  - {{id: a, lane: customer, action: x, end: resolved}}\n")
+    result = invoke("build", cwd=tmp_path)
+    assert result.exit_code == 1
+    for name in ("all", "diagrams"):
+        assert f"blueprints/{name}.yaml:1:5: error: the id '{name}' is reserved for a page of the site" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "site").exists()

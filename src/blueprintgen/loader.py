@@ -20,7 +20,7 @@ __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "loa
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 # Page names the site uses for itself; a blueprint id must not take them.
-RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404"})
+RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404", "all", "diagrams"})
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 MAX_MINUTES = 10_000 * 366 * 24 * 60   # only to keep huge numbers from overflowing
 DURATION_HINT = "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `30m`, `4h`, `2d`"
