@@ -189,14 +189,13 @@ def test_home_page_shows_the_dashboard(page, example_site):
 
 
 def _search(page, base: str, query: str) -> list[str]:
-    """Type `query` into Material's search box on the home page; return the result links."""
+    """Type `query` into the blueprint search box (Pagefind) on the home page; return the result links."""
     page.goto(base)
-    box = page.locator("input.md-search__input")
-    box.click()
+    box = page.locator(".pagefind-ui__search-input")
     box.fill(query)
-    box.press("End")  # Material reads the query on keyup: one search, for the whole query
-    page.locator(".md-search-result__item").first.wait_for(state="attached")
-    return page.eval_on_selector_all(".md-search-result__item a[href]", "links => links.map(a => a.href)")
+    page.locator(".pagefind-ui__result-link").first.wait_for(state="attached")
+    page.wait_for_timeout(300)   # let every result's sub-results arrive
+    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
 
 
 def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
@@ -206,9 +205,7 @@ def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
     hits = [link for link in links if step.search(link)]
     assert hits, f"no search result for 'voicemail' points at a step of {VOICEMAIL_BLUEPRINTS}: {links}"
 
-    result = page.locator(".md-search-result__item a[href]").nth(links.index(hits[0]))
-    if not result.is_visible():  # Material folds extra sections of a page under "N more on this page"
-        result.evaluate("a => a.closest('details') && (a.closest('details').open = true)")
+    result = page.locator(".pagefind-ui__result-link").nth(links.index(hits[0]))
     result.click()
     page.wait_for_function("() => location.hash.startsWith('#step-')")
     anchor = page.evaluate("location.hash").removeprefix("#")
@@ -222,6 +219,8 @@ def test_search_finds_a_voicemail_step_and_jumps_to_it(page, example_site):
     ("refund", r"/blueprints/double-charge-refund/(\?[^#]*)?(#|$)"),
     # A rule slug: the rule's section of the breaks page, or the Breaks section of a blueprint page.
     ("dead-end", r"/blueprints/breaks/(\?[^#]*)?#dead-end$|/blueprints/[a-z0-9-]+/(\?[^#]*)?#breaks$"),
+    # An owner's name: the steps that owner does.
+    ("Regional manager", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#step-[a-z0-9-]+$"),
     # Journey-map layers: a pain point lands on its step, a persona on the persona box, an opportunity on its section.
     ("apart", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#step-provider-voicemail$"),
     ("Dave", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#persona$"),
@@ -237,7 +236,7 @@ def test_search_hit_on_an_opportunity_opens_its_section(page, example_site):
     _, base = example_site
     links = _search(page, base, "discretionary")
     hit = next(link for link in links if link.endswith("#opportunity-discretionary-levers"))
-    page.locator(".md-search-result__item a[href]").nth(links.index(hit)).click()
+    page.locator(".pagefind-ui__result-link").nth(links.index(hit)).click()
     page.wait_for_function("() => location.hash === '#opportunity-discretionary-levers'")
     page.wait_for_function("id => { const r = document.getElementById(id)?.getBoundingClientRect();"
                            " return r && r.top >= 0 && r.top < innerHeight; }", arg="opportunity-discretionary-levers")
@@ -252,6 +251,8 @@ def test_search_hit_on_an_opportunity_opens_its_section(page, example_site):
 def test_diagram_node_click_jumps_to_its_step(page, example_site):
     _, base = example_site
     page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/"))
+    page.wait_for_selector(".bpg-viewer-live")
+    page.click(".bpg-fit")   # the viewer opens zoomed in on the start: show every step to click one
     nodes = page.locator(".bpg-diagram svg a")
     hrefs = nodes.evaluate_all("links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))")
     steps = [(i, href) for i, href in enumerate(hrefs) if href and re.fullmatch(r"#step-[a-z0-9-]+", href)]
@@ -283,15 +284,129 @@ class _Anchors(HTMLParser):
                 self.fragments.add(value[1:])
 
 
-def test_diagram_fits_the_page_and_zooms_to_full_size(page, example_site):
+# --- 3b. the diagram viewer (vendored svg-pan-zoom + blueprintgen.js) --------------------
+
+_STEP_TEXT_PX = """() => {
+    const text = document.querySelector('.bpg-diagram svg g.step text');
+    return parseFloat(text.getAttribute('font-size')) * text.getScreenCTM().a;
+}"""
+_DIAGRAM_IN_BOX = """() => {
+    const box = document.querySelector('.bpg-diagram').getBoundingClientRect();
+    const drawing = document.querySelector('.bpg-diagram svg g.blueprint').getBoundingClientRect();
+    return {box: [box.left, box.top, box.right, box.bottom], drawing: [drawing.left, drawing.top, drawing.right, drawing.bottom]};
+}"""
+
+
+def _settled(page):
+    """svg-pan-zoom draws on the next animation frames: wait for two before measuring."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return page
+
+
+def _text_px(page) -> float:
+    return _settled(page).evaluate(_STEP_TEXT_PX)
+
+
+def _open_viewer(page, base: str, blueprint: str = "ortho-shoes-prescription"):
+    page.goto(urljoin(base, f"blueprints/{blueprint}/"))
+    page.wait_for_selector(".bpg-viewer-live")
+    page.locator(".bpg-diagram").scroll_into_view_if_needed()
+
+
+def _inside(inner, outer, slack: float = 2.0) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def test_diagram_opens_at_a_readable_scale_and_the_page_never_scrolls_sideways(page, example_site):
     _, base = example_site
-    page.goto(urljoin(base, "blueprints/ortho-shoes-prescription/"))
-    width = "document.querySelector('.bpg-diagram svg').getBoundingClientRect().width"
-    frame = page.evaluate("document.querySelector('.bpg-diagram').clientWidth")
-    fitted = page.evaluate(width)
-    assert fitted <= frame
-    page.click("label.bpg-zoom-label")
-    assert page.evaluate(width) > 2 * fitted
+    for blueprint in ("ortho-shoes-prescription", "facial-appointment-cancelled"):
+        _open_viewer(page, base, blueprint)
+        size = _text_px(page)
+        assert size >= 10, f"step text of {blueprint} opens at {size:.1f}px on screen, under 10px"
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
+        assert page.locator(".bpg-full").get_attribute("href") == f"../diagrams/{blueprint}.svg"
+
+
+def test_wheel_zooms_the_diagram_in_and_out(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    start = _text_px(page)
+    page.locator(".bpg-diagram").hover()
+    for _ in range(3):
+        page.mouse.wheel(0, -120)
+        _settled(page)
+    zoomed_in = _text_px(page)
+    assert zoomed_in > start * 1.1, f"wheel up did not zoom in: {start:.1f}px -> {zoomed_in:.1f}px"
+    for _ in range(6):
+        page.mouse.wheel(0, 120)
+        _settled(page)
+    assert _text_px(page) < zoomed_in / 1.1, "wheel down did not zoom out"
+
+
+def test_zoom_buttons_fit_and_keyboard(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    start = _text_px(page)
+    page.click(".bpg-zoom-in")
+    bigger = _text_px(page)
+    assert bigger > start * 1.1
+    page.click(".bpg-zoom-out")
+    page.click(".bpg-zoom-out")
+    assert _text_px(page) < bigger / 1.2
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert not _inside(state["drawing"], state["box"]), "a readable diagram of 15 steps should not fit the box"
+    page.click(".bpg-fit")
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert _inside(state["drawing"], state["box"]), f"Fit leaves part of the diagram outside its box: {state}"
+    page.click(".bpg-readable")
+    assert abs(_text_px(page) - start) < 0.5, "1:1 does not return to the readable scale"
+
+    # The keyboard: focus the diagram, then + / - / 0 / arrows.
+    page.focus(".bpg-diagram")
+    page.keyboard.press("+")
+    assert _text_px(page) > start * 1.1
+    before = page.locator(".bpg-diagram svg g.step text").first.bounding_box()
+    page.keyboard.press("ArrowRight")
+    _settled(page)
+    after = page.locator(".bpg-diagram svg g.step text").first.bounding_box()
+    assert after["x"] < before["x"] - 20, "ArrowRight did not pan"
+    page.keyboard.press("0")
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert _inside(state["drawing"], state["box"]), "0 does not fit the diagram"
+
+
+def test_print_shows_the_whole_diagram_and_no_buttons(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    page.click(".bpg-zoom-in")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")   # what the browser sends before printing
+    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
+    assert _inside(state["drawing"], state["box"]), f"the printed diagram is cut: {state}"
+    assert page.locator(".bpg-viewer-tools").is_hidden()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert _text_px(page) > 11, "after printing the viewer does not return to where the reader was"
+
+
+def test_dragging_pans_and_does_not_follow_a_link(page, example_site):
+    _, base = example_site
+    _open_viewer(page, base)
+    url = page.url
+    text = page.locator(".bpg-diagram svg g.step text").first
+    before = text.bounding_box()
+    box = page.locator(".bpg-diagram").bounding_box()
+    x, y = before["x"] + 5, before["y"] + 3   # start the drag on a step card, which is a link
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y - 40, steps=8)
+    page.mouse.up()
+    _settled(page)
+    after = text.bounding_box()
+    assert abs((before["x"] - after["x"]) - 150) < 5 and abs((before["y"] - after["y"]) - 40) < 5, (before, after)
+    assert page.url == url, "a drag that ended on a step card followed its link"
+    assert box == page.locator(".bpg-diagram").bounding_box(), "the box moved: the page scrolled"
 
 
 def _anchors(folder: Path) -> dict[str, _Anchors]:
@@ -318,6 +433,47 @@ def test_element_ids_are_unique(request, site):
     duplicates = [f"{page}: {sorted({i for i in anchors.ids if anchors.ids.count(i) > 1})}"
                   for page, anchors in _anchors(folder).items() if len(set(anchors.ids)) != len(anchors.ids)]
     assert not duplicates, "duplicate element ids:\n" + "\n".join(duplicates[:30])
+
+
+# --- 3c. long lists: the first rows in the page, the rest on request ----------------------
+
+
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory, serve):
+    """25 blueprints whose titles are markup: lists longer than a page, rows added from JSON."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from blueprint_factory import blueprint_yaml
+
+    project = tmp_path_factory.mktemp("many")
+    (project / "blueprints").mkdir()
+    for index in range(25):
+        title = f"<img src=x onerror=alert({index})> Journey {index:02d}"
+        (project / "blueprints" / f"b{index:02d}.yaml").write_text(
+            blueprint_yaml(steps=8, seed=index, branching=0.2, title=title, blueprint_id=f"b{index:02d}"))
+    out = _build(project, project / "site")
+    return out, serve(out)
+
+
+def test_show_more_adds_the_next_rows_as_text_with_working_links(page, many_site):
+    _, base = many_site
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(urljoin(base, "blueprints/all/"))
+    rows = page.locator(".bpg-list tbody tr")
+    assert rows.count() == 10
+    assert page.locator(".bpg-more-rows").inner_text().startswith("10 of 25 shown")
+    page.click("button.bpg-more")
+    page.wait_for_function("() => document.querySelectorAll('.bpg-list tbody tr').length === 25")
+    assert page.locator("button.bpg-more").is_hidden()
+    last = rows.nth(24).locator("td").first
+    assert "<img src=x onerror=alert(" in last.inner_text()   # shown as text, never as markup
+    assert page.locator(".bpg-list img").count() == 0
+    href = last.locator("a").get_attribute("href")
+    assert re.fullmatch(r"\.\./b\d\d/", href), href
+    last.locator("a").click()
+    page.wait_for_url(re.compile(r"/blueprints/b\d\d/$"))
+    assert page.locator(".bpg-diagram svg").count() == 1
+    assert not dialogs, dialogs
 
 
 # --- 4. hostile text stays text ----------------------------------------------------------

@@ -529,19 +529,21 @@ def test_a_file_name_cannot_forge_a_line_of_output(tmp_path):
 
 # -- 12. tag anchors -----------------------------------------------------------------------------
 
-def test_tags_that_differ_by_case_or_punctuation_get_their_own_anchors():
+def test_tags_that_differ_by_case_or_punctuation_get_their_own_pages():
     from blueprintgen.analysis import analyse
     from blueprintgen.loader import load_bytes
-    from blueprintgen.pages import Layout, site_pages
+    from blueprintgen.pages import Layout, blueprint_page, tags_pages
 
     text = ('title: T\ntags: [Retail, retail, "a b", "a-b", "a.b"]\n'
             "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
     blueprint, = load_bytes(text.encode(), "t.yaml", "t").blueprints
-    pages = site_pages([analyse(blueprint)], {"t": None}, Layout())
-    anchors = re.findall(r'<h2 id="([^"]+)"', pages["blueprints/tags.md"])
-    assert len(anchors) == 5 and len(set(anchors)) == 5
-    links = re.findall(r"\(tags\.md#([^)]+)\)", pages["blueprints/t.md"])
-    assert sorted(links) == sorted(anchors)                     # every tag links to its own heading
+    layout = Layout(source_links=True)
+    pages = tags_pages([analyse(blueprint)], layout)
+    tag_pages = sorted(path for path in pages if path.startswith("blueprints/tags/") and path.endswith(".md"))
+    assert len(tag_pages) == 5                                  # one page each, none shared
+    page = blueprint_page(analyse(blueprint), False, layout, {}, {}).full()
+    links = re.findall(r'href="(tags/[^"]+\.md)"', page)
+    assert sorted(f"blueprints/{link}" for link in links) == tag_pages   # every tag links to its own page
 
 
 # -- 13. smaller ones ----------------------------------------------------------------------------

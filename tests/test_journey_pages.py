@@ -1,65 +1,79 @@
 """Journey-map layers on the generated pages: persona, lowest moments, steps, opportunities, portfolio pages."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from blueprintgen.analysis import analyse
 from blueprintgen.loader import load_bytes, load_paths
-from blueprintgen.pages import Layout, site_pages
+from blueprintgen.pages import Layout, blueprint_page, portfolio_pages, redesigns
 
 EXAMPLES = Path(__file__).parent.parent / "blueprints"
-LAYOUT = Layout()
+LAYOUT = Layout(source_links=True)
+
+
+def site_pages(analyses) -> dict[str, str]:
+    """Every page as the full HTML-in-Markdown an engine without our plugin would get."""
+    by_id, redesigned_by = redesigns(analyses)
+    pages = {LAYOUT.path(a.blueprint.id): blueprint_page(a, True, LAYOUT, by_id, redesigned_by) for a in analyses}
+    pages.update(portfolio_pages(analyses, LAYOUT))
+    return {path: page.full() for path, page in pages.items() if hasattr(page, "full")}
 
 
 @pytest.fixture(scope="module")
 def pages():
     loaded = load_paths([str(EXAMPLES)])
     assert loaded.problems == ()
-    return site_pages([analyse(b) for b in loaded.blueprints], {}, LAYOUT)
+    return site_pages([analyse(b) for b in loaded.blueprints])
+
+
+def _section(page: str, start: str, end: str = "<h2") -> str:
+    return page.split(start, 1)[1].split(end, 1)[0]
 
 
 def test_blueprint_page_has_persona_lowest_moments_and_opportunities(pages):
     page = pages["blueprints/facial-appointment-cancelled.md"]
     assert '<h2 id="persona">Persona: VIP card holder with prepaid facials</h2>' in page
-    moments = page.split('<h3 id="lowest-moments">')[1].split("## ")[0]
+    moments = _section(page, '<h3 id="lowest-moments">', "</div>")
     assert moments.index("no-follow-up") < moments.index("drop-in-other-store")   # lowest first
     assert "I was angered by the lack of communication by management" in moments
-    assert '<h3 id="opportunity-owned-callback">' in page and "- Impact: high · effort: low" in page
+    assert '<h3 id="opportunity-owned-callback">' in page and "<li>Impact: high · effort: low</li>" in page
     # Steps carry their layers, linking to the opportunity that names them.
-    step = page.split('<h4 id="step-voicemail-cancels">')[1].split("<h4")[0]
-    assert "- Opportunity: [When an appointment is cancelled" in step and "(#opportunity-owned-callback)" in step
-    step = page.split('<h4 id="step-no-follow-up">')[1].split("<h4")[0]
-    assert "- Customer feels: **-2**" in step and step.count("- Pain point:") == 2
+    step = _section(page, '<h4 id="step-voicemail-cancels">', "<h4")
+    assert '<li>Opportunity: <a href="#opportunity-owned-callback">When an appointment is cancelled' in step
+    step = _section(page, '<h4 id="step-no-follow-up">', "<h4")
+    assert "<li>Customer feels: -2" in step and step.count("<li>Pain point:") == 2
 
 
 def test_to_be_page_lists_the_opportunities_it_realises(pages):
     page = pages["blueprints/double-charge-refund-to-be.md"]
-    realised = page.split("## Opportunities it realises")[1].split("## ")[0]
-    assert "(double-charge-refund.md#opportunity-open-a-case)" in realised
-    assert "(double-charge-refund.md#opportunity-owner-for-rectification)" in realised
+    realised = page.split("## Opportunities it realises", 1)[1].split("## ", 1)[0]
+    assert 'href="double-charge-refund.md#opportunity-open-a-case"' in realised
+    assert 'href="double-charge-refund.md#opportunity-owner-for-rectification"' in realised
     assert "discretionary" not in realised
 
 
 def test_opportunities_page_has_the_matrix_with_links_and_counts_per_team(pages):
     page = pages["blueprints/opportunities.md"]
-    matrix = page.split('<h2 id="matrix">')[1].split("<h2")[0]
-    high_row = next(line for line in matrix.splitlines() if line.startswith("| **high impact**"))
-    cells = high_row.split(" | ")
-    assert cells[1] == "·"                                            # high effort: nothing
-    assert "double-charge-refund.md#opportunity-open-a-case" in cells[2]    # medium effort
-    assert "double-charge-refund.md#opportunity-owner-for-rectification" in cells[3]   # low effort
-    teams = page.split('<h2 id="teams">')[1].split("<h2")[0]
-    assert "| Store | 3 |" in teams
+    matrix = _section(page, "## Impact × effort", "## ")
+    high_row = next(row for row in re.findall(r"<tr>.*?</tr>", matrix, re.S) if "<th>high impact</th>" in row)
+    cells = re.findall(r"<td>(.*?)</td>", high_row, re.S)
+    assert cells[0] == "·"                                                       # high effort: nothing
+    assert "double-charge-refund.md#opportunity-open-a-case" in cells[1]          # medium effort
+    assert "double-charge-refund.md#opportunity-owner-for-rectification" in cells[2]   # low effort
+    teams = page.split("## Opportunities per team", 1)[1]
+    assert re.search(r"<td>Store</td><td>3</td>", teams)
 
 
 def test_personas_page_and_dashboard_lowest_emotion(pages):
     personas = pages["blueprints/personas.md"]
-    assert "Dave, a patient with bad feet" in personas and "(ortho-shoes-prescription.md#persona)" in personas
+    assert "Dave, a patient with bad feet" in personas
+    assert 'href="ortho-shoes-prescription.md#persona"' in personas
     home = pages["index.md"]
-    lowest = home.split("## Lowest customer emotion")[1].split("## ")[0]
-    rows = [line for line in lowest.splitlines() if line.startswith("| [")]
-    assert len(rows) == 5 and all("**-2**" in row for row in rows[:4]) and "**-1**" in rows[4]
+    lowest = home.split("## Lowest customer emotion", 1)[1].split("## ", 1)[0]
+    rows = re.findall(r"<tr><td>.*?</tr>", lowest, re.S)
+    assert len(rows) == 5 and all("<strong>-2</strong>" in row for row in rows[:4]) and "<strong>-1</strong>" in rows[4]
     assert "I felt ignored and walked out" in lowest
 
 
@@ -73,7 +87,7 @@ steps:
 opportunities: [{id: o, what: "<a href=javascript:x>go</a>", steps: [a]}]
 """
     blueprint, = load_bytes(text, "t.yaml", "t").blueprints
-    pages = site_pages([analyse(blueprint)], {}, LAYOUT)
-    joined = "\n".join(pages.values())
-    for raw in ("<script>", "<img", "<b>x", "<i>m", "<a href=javascript", "](javascript:"):
+    joined = "\n".join(site_pages([analyse(blueprint)]).values())
+    for raw in ("<script>", "<img", "<b>x", "<i>m", "<a href=javascript", 'href="javascript'):
         assert raw not in joined, raw
+    assert "&lt;script&gt;" in joined

@@ -455,6 +455,46 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         click.echo(f"site built in {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
 
 
+@main.command()
+@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of blueprint files (default: blueprints/, or the configured blueprints_dir).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="The project's mkdocs.yml, for settings (default: ./mkdocs.yml when present).")
+@click.option("-o", "--output", "out_dir", default=os.path.join("docs", "blueprints"), show_default=True,
+              type=click.Path(file_okay=False), help="Folder the pages go in; its name is the pages' URL prefix.")
+def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) -> None:
+    """Write the blueprint pages, diagrams and assets into a docs folder, for any site engine.
+
+    Zensical, MkDocs without the plugin, or anything that reads Markdown with HTML can
+    build them. The folder is replaced only when everything was written.
+
+    \b
+    Examples:
+      blueprintgen generate
+      blueprintgen generate --blueprints service/blueprints -o docs/journeys
+    """
+    from .export import ExportError, export_pages
+    from .loader import load_paths
+
+    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
+    settings = _settings(config_file)
+    folder = blueprints_dir or settings.blueprints_dir
+    if not os.path.isdir(folder):
+        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
+    loaded = load_paths([folder])
+    if loaded.problems:
+        _print_problems(loaded.problems)
+        click.echo(f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        count = export_pages(settings, folder, out_dir, loaded=loaded)
+    except ExportError as error:
+        click.echo(f"error: {error}", err=True)
+        click.echo(f"generate stopped; {out_dir}/ left as it was", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
+
+
 def _log_mkdocs() -> None:
     """Show MkDocs' warnings (and our plugin's) on stderr, one plain line each."""
     import logging

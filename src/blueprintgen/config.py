@@ -33,6 +33,9 @@ OPTION_DOCS = {
     "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
     "gate": "which blueprints fail_on gates: to-be (designs; as-is breaks are documentation) or all (default: to-be)",
     "baseline": "file of accepted findings (made by `blueprintgen baseline`); only new findings fail",
+    "prefix": "docs folder the generated pages go in (default: blueprints)",
+    "nav_section": "title of the section added to an explicit `nav:`; false to add none (default: Blueprints)",
+    "pagefind": "index the blueprint pages with Pagefind for search (default: true)",
 }
 PYPROJECT_TABLE = "tool.blueprintgen"
 

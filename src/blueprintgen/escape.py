@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["clean", "file_name", "one_line", "html_text", "markdown_text", "cell"]
+__all__ = ["clean", "file_name", "one_line", "html_text", "page_html_text", "markdown_text", "cell"]
 
 # C0/C1 controls (but tab and newline), and bidirectional marks, overrides and isolates
 # that can make text read differently from what it is. Zero-width joiners stay:
@@ -17,6 +17,16 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 # template plugins (`{{ }}`, `{% %}`). Written as numeric character references, they
 # stay literal text in every Markdown flavour and decode back to the input.
 _MARKDOWN_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|:~^=<>&\"'%$@"}
+
+
+# One pass for page HTML (the pages carry tens of thousands of values): drop what `clean`
+# drops, escape what html.escape escapes, and braces, newlines and tabs as described below.
+_PAGE_HTML: dict[int, str | None] = {
+    **{code: None for code in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0), 0x061c, 0x200e, 0x200f,
+                               *range(0x202a, 0x202f), *range(0x2066, 0x206a), 0xfeff]},
+    ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;",
+    ord("{"): "&#123;", ord("}"): "&#125;", ord("\n"): "&#10;", ord("\t"): " ",
+}
 
 
 def clean(text: str) -> str:
@@ -44,6 +54,17 @@ def one_line(text: str) -> str:
 def html_text(text: str) -> str:
     """Text for HTML element content or a double- or single-quoted attribute value."""
     return html.escape(clean(text), quote=True)
+
+
+def page_html_text(text: str) -> str:
+    """Text for HTML inside a Markdown page: HTML-escaped, and inert to what reads the page first.
+
+    Markdown preprocessors and template plugins see a page before its HTML is parsed:
+    braces (`{{ }}`, `{% %}`, attribute lists) are written as references; `<`, `&` and
+    quotes are escaped already, which disarms `--8<--` snippets. Newlines become `&#10;`
+    so a text never ends a raw HTML block.
+    """
+    return text.translate(_PAGE_HTML)
 
 
 def markdown_text(text: str) -> str:

@@ -28,7 +28,7 @@ LEVELS = ("low", "medium", "high")
 LOWEST_SCORE, HIGHEST_SCORE = -2, 2
 # Page names the site uses for itself; a blueprint id must not take them.
 RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404",
-                          "opportunities", "personas"})
+                          "opportunities", "personas", "all", "diagrams"})
 # The customer's actor key; parentheses keep it apart from every owner key.
 CUSTOMER = "(customer)"
 

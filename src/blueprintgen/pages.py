@@ -1,8 +1,12 @@
-"""Analyses (+ diagram SVGs) -> the site's Markdown pages. Pure; every YAML text is escaped.
+"""Analyses -> the site's pages: Markdown headings around HTML from templates. Pure; escaped by construction.
 
-User text never goes into a Markdown heading (MkDocs copies heading text into the
-table of contents and page titles unescaped); headings that carry it are written
-as raw HTML with our own ids, which Material's search still splits sections on.
+Section headings we write ourselves stay Markdown (`## Breaks`), so they feed the
+table of contents; everything that carries YAML text is HTML rendered by the templates
+in `templates/` (autoescape), as one raw block Markdown keeps as it is. Headings that
+carry user text are HTML with our own ids, which search still splits sections on.
+The diagram is not in the page: a marker stands where `inline_diagram` puts it after
+Markdown has run, so its SVG never passes through Markdown or the search index.
+Every page is bounded: long lists are split into pages of `PAGE_ROWS` rows.
 """
 
 from __future__ import annotations
@@ -12,51 +16,68 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .analysis import Analysis, Finding
-from .escape import cell, markdown_text as md
+from .escape import markdown_text
+from .markup import Markup, cell_json, join, link, render, shown
 from . import journey_pages as journey
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG, RULES, SEVERITIES
 
-__all__ = ["Layout", "site_pages", "blueprint_path", "format_minutes"]
+__all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "redesigns", "format_minutes",
+           "diagram_marker", "inline_diagram", "PAGE_ROWS"]
 
 LANE_NAMES = {"customer": "Customer", "frontstage": "Frontstage", "backstage": "Backstage", "support": "Support"}
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # high first
+PAGE_ROWS = 10        # rows of a long list in the page's HTML: a page at 1,000 blueprints weighs what it does at 10
+CHUNK_ROWS = 100      # rows per JSON file of the rest, loaded on request
+TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
+WORST = 20            # blueprints on the dashboard
+MATRIX_TEAMS = 8      # teams in the heat map of broken handoffs: it fits the content column
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where the generated pages go in the docs tree (paths relative to docs_dir)."""
+    """Where the generated pages go in the docs tree (paths relative to docs_dir) and how their URLs look."""
 
     home: str = "index.md"
     folder: str = "blueprints"
-    rules: str | None = None   # the project's own rules page; None -> we generate one
+    directory_urls: bool = True
+    # Engines that rewrite links in HTML too (Zensical) want them between source files, as Markdown's are.
+    source_links: bool = False
+    search: bool = False   # the site has our Pagefind index: a search box on the dashboard and a search page
 
     def path(self, name: str) -> str:
         return f"{self.folder}/{name}.md"
 
     @property
     def rules_page(self) -> str:
-        return self.rules or self.path("rules")
+        return self.path("rules")
 
+    def url(self, page: str) -> str:
+        """The site URL of a docs page, relative to the site root, as MkDocs and Zensical make it."""
+        stem = page[:-3]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[:-5]
+        return stem + "/"
 
-def blueprint_path(layout: Layout, blueprint_id: str) -> str:
-    return layout.path(blueprint_id)
-
-
-def _link(from_page: str, to_page: str, anchor: str = "") -> str:
-    relative = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-    return f"{relative}#{anchor}" if anchor else relative
-
-
-def with_code(text: str) -> str:
-    """Escaped text whose `backticked` parts are shown as code (our own <code> tags)."""
-    parts = text.split("`")
-    if len(parts) % 2 == 0:   # an unpaired backtick: show it as text
-        return md(text)
-    return "".join(f"<code>{md(part)}</code>" if index % 2 else md(part) for index, part in enumerate(parts))
+    def href(self, from_page: str, to_page: str, anchor: str = "") -> str:
+        """A link from one generated page to another (the HTML is not rewritten by the engine)."""
+        fragment = f"#{anchor}" if anchor else ""
+        if from_page == to_page:
+            return fragment or "./"
+        if self.source_links:
+            return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".") + fragment
+        source = self.url(from_page)
+        target = self.url(to_page) if to_page.endswith(".md") else to_page   # a file, e.g. a diagram
+        folder = source.rstrip("/") if self.directory_urls and source.endswith("/") else posixpath.dirname(source)
+        relative = posixpath.relpath(target or ".", folder or ".")
+        if target == "" or target.endswith("/"):
+            relative = "./" if relative == "." else relative + "/"
+        return relative + fragment
 
 
 def format_minutes(minutes: int | None) -> str:
@@ -71,26 +92,126 @@ def format_minutes(minutes: int | None) -> str:
     return " ".join(parts)
 
 
+def slug(text: str) -> str:
+    """A file name for a team or tag: readable ASCII, with a digest when the ASCII loses something."""
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+    # Only a text that is its own slug keeps it bare: `Retail`, `retail`, `a b` and `a-b` never share a page.
+    if ascii_slug == text:
+        return ascii_slug
+    return f"{ascii_slug}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}".lstrip("-")
+
+
+def with_code(text: str) -> Markup:
+    """Escaped text whose `backticked` parts are shown as code."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:   # an unpaired backtick: show it as text
+        return shown(text)
+    return Markup("").join(Markup("<code>%s</code>") % shown(part) if index % 2 else shown(part)
+                           for index, part in enumerate(parts))
+
+
 def _front_matter(title: str) -> str:
     # MkDocs inserts front-matter titles into the page unescaped: give it HTML-escaped
     # text; JSON strings are valid YAML, so no YAML syntax in the title can leak.
-    return f"---\ntitle: {json.dumps(md(title))}\n---\n\n"
+    return f"---\ntitle: {json.dumps(markdown_text(title))}\n---\n\n"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+@dataclass
+class Page:
+    """A generated page: Markdown of our headings and one marker per HTML block, and the blocks.
+
+    The engine's Markdown never parses the blocks: the plugin puts `blocks` in after
+    Markdown (search indexes them) and `late` ones (marked data-search-exclude: cards,
+    tables of numbers, the diagram viewer) after search too. `full()` is the page with
+    every block in place, for engines without our plugin.
+    """
+
+    markdown: str
+    blocks: dict[str, str]
+    late: dict[str, str]
+
+    def full(self) -> str:
+        text = self.markdown
+        for marker, html in (*self.blocks.items(), *self.late.items()):
+            text = text.replace(marker, html.rstrip("\n"), 1)
+        return text
+
+
+def _page(title: str, *parts: str) -> Page:
+    markdown, blocks, late = [_front_matter(title)], {}, {}
+    for number, part in enumerate(parts):
+        if not part:
+            continue
+        if not part.startswith("<"):
+            markdown.append(part)
+            continue
+        marker = f"<!--bpg-block-{number}-->"
+        (late if "data-search-exclude" in part.split("\n", 1)[0] else blocks)[marker] = part
+        markdown.append(marker + "\n")
+    return Page("\n".join(markdown), blocks, late)
+
+
+def place_blocks(html: str, blocks: dict[str, str]) -> str:
+    """The HTML of a page with each block where Markdown left its marker."""
+    for marker, block in blocks.items():
+        html = html.replace(marker, block, 1)
+    return html
 
 
 def _counts(findings) -> Counter:
     return Counter(finding.severity for finding in findings)
 
 
-def _step_ref(page: str, target_page: str, step: str | None) -> str:
-    if not step:
-        return "—"
-    return f"[{md(step)}]({_link(page, target_page, 'step-' + step)})"
+def _severity_summary(findings, none: str = "none") -> str:
+    counts = _counts(findings)
+    return " · ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s]) or none
+
+
+def _table(header: list[str], rows: list[list], exclude: bool = False) -> str:
+    return render("table.html", header=header, rows=rows, exclude=exclude)
+
+
+def _text(*paragraphs) -> str:
+    return render("text.html", paragraphs=paragraphs)
+
+
+def _cards(figures: list[tuple[str, int | str]]) -> str:
+    return render("cards.html", figures=figures)
+
+
+def _heading(level: int, anchor: str, text) -> str:
+    return render("heading.html", level=level, anchor=anchor, text=text)
+
+
+# -- long lists, split into pages -------------------------------------------------------------
+
+
+def _paged(layout: Layout, first: str, title: str, intro: list[str], header: list[str], rows: "_Rows") -> dict:
+    """A long table as one page of its first PAGE_ROWS rows; the rest in JSON files of CHUNK_ROWS rows
+    that the page's script adds on request (links to them stay for readers without script)."""
+    items, files = rows.items, {}
+    # Rows in the JSON files are shown on the page's own URL, whatever the engine does with hrefs.
+    url_layout = replace(layout, source_links=False)
+    chunks = []
+    for number, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
+        path = f"{first[:-3]}/rows-{number}.json"
+        data = {"rows": [[cell_json(cell) for cell in row] for row in rows(url_layout, first, items[start:start + CHUNK_ROWS])]}
+        files[path] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))
+    table = render("list.html", header=header, rows=rows(layout, first, items[:PAGE_ROWS]), total=len(items),
+                   chunks=chunks)
+    files[first] = _page(title, *intro, table)
+    return files
+
+
+class _Rows:
+    """Items of a long list, and how to show some of them on a page: row(layout, page, item)."""
+
+    def __init__(self, items: list, row):
+        self.items, self._row = items, row
+
+    def __call__(self, layout: Layout, page: str, chunk: list) -> list[list]:
+        return [self._row(layout, page, item) for item in chunk]
 
 
 # -- the blueprint page ----------------------------------------------------------------
@@ -112,30 +233,25 @@ def _actor_name(blueprint: Blueprint, step: Step) -> str:
     return _owner_name(blueprint, step.owner) or "nobody (no owner)"
 
 
-def _meta(analysis: Analysis, page: str, layout: Layout, by_id: dict[str, Analysis],
+def _step_link(step: str) -> Markup:
+    return link(f"#step-{step}", step)
+
+
+def _head(analysis: Analysis, page: str, layout: Layout, by_id: dict[str, Analysis],
           redesigned_by: dict[str, list[Analysis]]) -> str:
     b = analysis.blueprint
-    tags = ", ".join(f"[{md(t)}]({_link(page, layout.path('tags'), _tag_anchor(t))})" for t in b.tags)
-    lines = [f"- **Status:** {md(b.status)}"]
+    meta: list[tuple[str, object]] = [("Status", b.status)]
     if b.maintainer:
-        lines.append(f"- **Maintainer:** {md(b.maintainer)}")
-    if tags:
-        lines.append(f"- **Tags:** {tags}")
-    lines.append(f"- **Source file:** {md(b.file)}")
+        meta.append(("Maintainer", b.maintainer))
+    if b.tags:
+        meta.append(("Tags", join(link(layout.href(page, layout.path(f"tags/{slug(t)}")), t) for t in b.tags)))
+    meta.append(("Source file", b.file))
     if b.redesigns and b.redesigns in by_id:
         target = by_id[b.redesigns].blueprint
-        lines.append(f"- **Redesigns:** [{md(target.title)}]({_link(page, layout.path(target.id))})")
+        meta.append(("Redesigns", link(layout.href(page, layout.path(target.id)), target.title)))
     for other in redesigned_by.get(b.id, []):
-        lines.append(f"- **Redesigned in:** [{md(other.blueprint.title)}]({_link(page, layout.path(other.blueprint.id))})")
-    summary = f"{md(b.summary)}\n\n" if b.summary else ""
-    return summary + "\n".join(lines) + "\n"
-
-
-def _cards(figures: list[tuple[str, int | str]]) -> str:
-    """Key figures as cards (numbers and our own labels only: nothing from YAML)."""
-    cards = "".join(f'<div class="bpg-card"><span class="bpg-figure">{value}</span>'
-                    f'<span class="bpg-label">{label}</span></div>' for label, value in figures)
-    return f'<div class="bpg-cards">{cards}</div>\n'
+        meta.append(("Redesigned in", link(layout.href(page, layout.path(other.blueprint.id)), other.blueprint.title)))
+    return render("blueprint_head.html", b=b, meta=meta)
 
 
 def _metrics(analysis: Analysis) -> str:
@@ -152,59 +268,47 @@ def _metrics(analysis: Analysis) -> str:
                    ("lowest customer emotion", f"{m.lowest_emotion:+d}" if m.lowest_emotion else
                     ("0" if m.lowest_emotion == 0 else "—")),
                    ("steps below neutral", m.steps_below_neutral), ("pain points", m.pain_points),
-                   ("cost to resolution", md(m.cost_on_longest_path) if m.cost_on_longest_path else "—")])
-
-
-def _finding_item(finding: Finding, page: str, layout: Layout) -> str:
-    rule = RULE_BY_SLUG[finding.rule]
-    where = f" at step [{md(finding.step)}](#step-{finding.step})" if finding.step else ""
-    return (f'{finding.number}. <span id="finding-{finding.number}"></span>**{finding.severity}** [`{finding.rule}`]({_link(page, layout.rules_page, finding.rule)})'
-            f"{where}: {md(finding.message)}  \n"
-            f"    *Why it matters:* {md(rule.explanation)}  \n"
-            f"    *Fix:* {with_code(finding.hint)}")
+                   ("cost to resolution", m.cost_on_longest_path or "—")])
 
 
 def _findings(analysis: Analysis, page: str, layout: Layout) -> str:
-    if not analysis.findings:
-        return "No breaks found: every handoff in this blueprint holds.\n"
-    counts = _counts(analysis.findings)
-    head = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s])
-    items = "\n".join(_finding_item(f, page, layout) for f in analysis.findings)
-    return f"{len(analysis.findings)} breaks ({head}). The numbers match the badges on the diagram.\n\n{items}\n"
+    # The rule's explanation is on the rules page, one link away: not repeated per finding.
+    items = [{"number": f.number, "severity": f.severity, "message": f.message, "hint": with_code(f.hint),
+              "rule": link(layout.href(page, layout.rules_page, f.rule), f.rule, code=True),
+              "step": _step_link(f.step) if f.step else None} for f in analysis.findings]
+    return render("findings.html", findings=items, summary=_severity_summary(analysis.findings).replace(" · ", ", "))
 
 
-def _step_details(analysis: Analysis, step: Step, numbers: list[int]) -> str:
+def _step_items(analysis: Analysis, step: Step, numbers: list[int]) -> list[tuple[str, object]]:
     b = analysis.blueprint
     items = [("Who", _actor_name(b, step)), ("Lane", LANE_NAMES[step.lane]),
              ("Channel", _channel_name(b, step.channel)), ("Touchpoint", step.touchpoint),
              ("Evidence", step.evidence), ("Customer waits before", step.wait and step.wait.text),
              ("Takes", step.duration and step.duration.text)]
-    lines = [f"- {name}: {md(value)}" for name, value in items if value]
+    items = [(name, value) for name, value in items if value]
     if step.promise:
-        within = f" (within {md(step.promise.within.text)})" if step.promise.within else " (no deadline)"
+        within = f" (within {step.promise.within.text})" if step.promise.within else " (no deadline)"
         keepers = [s.id for s in b.steps if s.fulfils == step.id]
-        kept = ", ".join(f"[{md(k)}](#step-{k})" for k in keepers) or "no step"
-        lines.append(f"- Promise: {md(step.promise.what)}{within}; kept by {kept}")
+        kept = join(_step_link(k) for k in keepers) if keepers else "no step"
+        items.append(("Promise", join([step.promise.what, within, "; kept by ", kept], "")))
         withdrawers = [s.id for s in b.steps if s.withdraws == step.id]
         if withdrawers:
-            by = ", ".join(f"[{md(k)}](#step-{k})" for k in withdrawers)
-            lines.append(f"- Promise withdrawn: the customer is told it no longer holds at {by}")
+            items.append(("Promise withdrawn: the customer is told it no longer holds at",
+                          join(_step_link(k) for k in withdrawers)))
     if step.fulfils:
-        lines.append(f"- Keeps the promise of [{md(step.fulfils)}](#step-{step.fulfils})")
+        items.append(("Keeps the promise of", _step_link(step.fulfils)))
     if step.withdraws:
-        lines.append(f"- Withdraws the promise of [{md(step.withdraws)}](#step-{step.withdraws}): "
-                     f"tells the customer it no longer holds")
+        items.append(("Withdraws the promise of (tells the customer it no longer holds)", _step_link(step.withdraws)))
     if step.failure:
-        recovery = f"[{md(step.failure.recovery)}](#step-{step.failure.recovery})" if step.failure.recovery else "none"
-        lines.append(f"- Failure point: {md(step.failure.what)} — recovery: {recovery}")
+        recovery = _step_link(step.failure.recovery) if step.failure.recovery else "none"
+        items.append(("Failure point", join([step.failure.what, " — recovery: ", recovery], "")))
     if step.end:
-        lines.append(f"- The journey ends here: {md(step.end)}")
-    following = ", ".join(f"[{md(e.to)}](#step-{e.to})" for e in step.next)
-    lines.append(f"- Next: {following or 'nothing'}")
-    lines.extend(journey.step_layers(b, step))
+        items.append(("The journey ends here", step.end))
+    items.append(("Next", join(_step_link(e.to) for e in step.next) if step.next else "nothing"))
+    items.extend(journey.step_layers(b, step))
     if numbers:
-        lines.append("- Breaks here: " + ", ".join(f"[#{n}](#finding-{n})" for n in numbers))
-    return "\n".join(lines) + "\n"
+        items.append(("Breaks here", join(link(f"#finding-{n}", f"#{n}") for n in numbers)))
+    return items
 
 
 def _steps(analysis: Analysis) -> str:
@@ -216,102 +320,93 @@ def _steps(analysis: Analysis) -> str:
     groups: dict[str | None, list[Step]] = {stage: [] for stage in b.stages}
     for step in b.steps:
         groups.setdefault(step.stage, []).append(step)
-    parts = []
+    shown_groups = []
     for index, (stage, steps) in enumerate(groups.items(), start=1):
         if not steps:
             continue
-        if b.stages:
-            name = md(stage) if stage else "Without a stage"
-            parts.append(f'<h3 id="stage-{index}">Stage: {name}</h3>\n')
-        for step in steps:
-            parts.append(f'<h4 id="step-{step.id}">{md(LANE_NAMES[step.lane])} · {md(step.action)}</h4>\n')
-            parts.append(_step_details(analysis, step, numbers[step.id]))
-    return "\n".join(parts)
+        name = (stage or "Without a stage") if b.stages else None
+        shown_groups.append({"index": index, "name": name, "steps": [
+            {"id": s.id, "lane": LANE_NAMES[s.lane], "action": s.action, "details": _step_items(analysis, s, numbers[s.id])}
+            for s in steps]})
+    return render("steps.html", groups=shown_groups)
 
 
 def _handoffs(analysis: Analysis) -> str:
     b = analysis.blueprint
     if not analysis.handoffs:
-        return "No handoffs: one actor does everything.\n"
+        return _text("No handoffs: one actor does everything.")
     rows = []
     for handoff in analysis.handoffs:
         edge = handoff.edge
         source, target = b.step_by_id[edge.source], b.step_by_id[edge.to]
-        status = ("broken: " + ", ".join(f"[#{n}](#finding-{n})" for n in handoff.broken_by)
+        status = (join(["broken: ", join(link(f"#finding-{n}", f"#{n}") for n in handoff.broken_by)], "")
                   if handoff.broken_by else "holds")
-        rows.append([f"[{md(edge.source)}](#step-{edge.source}) ({md(_actor_name(b, source))})",
-                     f"[{md(edge.to)}](#step-{edge.to}) ({md(_actor_name(b, target))})",
-                     cell(_channel_name(b, edge.via)), cell(edge.within and edge.within.text),
-                     md(", ".join(edge.carries)) if edge.carries else "nothing", status])
-    return _table(["From", "To", "Via", "Within", "Carries", "Status"], rows)
+        rows.append([join([_step_link(edge.source), f" ({_actor_name(b, source)})"], ""),
+                     join([_step_link(edge.to), f" ({_actor_name(b, target)})"], ""),
+                     _channel_name(b, edge.via), edge.within and edge.within.text,
+                     ", ".join(edge.carries) if edge.carries else "nothing", status])
+    # Search already has every step, owner and channel from the steps: the table would repeat them.
+    return _table(["From", "To", "Via", "Within", "Carries", "Status"], rows, exclude=True)
 
 
 def _ignored(analysis: Analysis, page: str, layout: Layout) -> str:
-    rows = [[f"[`{f.rule}`]({_link(page, layout.rules_page, f.rule)})", _step_ref(page, page, f.step),
-             md(f.message), md(f.ignored or "")] for f in analysis.ignored]
+    rows = [[link(layout.href(page, layout.rules_page, f.rule), f.rule, code=True),
+             _step_link(f.step) if f.step else None, f.message, f.ignored or ""] for f in analysis.ignored]
     return _table(["Rule", "Step", "Finding", "Reason given"], rows)
 
 
 def _removed(analysis: Analysis, as_is: Analysis, page: str, layout: Layout) -> str:
     """Which of the as-is blueprint's findings this to-be redesign removes."""
     still = {(f.rule, f.step) for f in analysis.findings}
-    rows = []
-    for finding in as_is.findings:
-        removed = (finding.rule, finding.step) not in still
-        rows.append([f"[#{finding.number}]({_link(page, layout.path(as_is.blueprint.id), f'finding-{finding.number}')})",
-                     f"`{finding.rule}`", md(finding.step or "—"), md(finding.message),
-                     "removed" if removed else "still present"])
+    target = layout.path(as_is.blueprint.id)
+    rows = [[link(layout.href(page, target, f"finding-{f.number}"), f"#{f.number}"), Markup("<code>%s</code>") % f.rule,
+             f.step or "—", f.message, "still present" if (f.rule, f.step) in still else "removed"]
+            for f in as_is.findings]
     gone = sum(row[-1] == "removed" for row in rows)
-    return f"This redesign removes {gone} of the {len(rows)} breaks of the as-is blueprint.\n\n" + _table(
-        ["As-is", "Rule", "Step", "Break", "Now"], rows)
+    return (_text(f"This redesign removes {gone} of the {len(rows)} breaks of the as-is blueprint.")
+            + _table(["As-is", "Rule", "Step", "Break", "Now"], rows, exclude=True))
 
 
-def _diagram(blueprint: Blueprint, svg: str | None, page: str, layout: Layout) -> str:
-    if svg is None:
-        return "The diagram could not be drawn; see the build log.\n"
-    full = _link(page, f"{layout.folder}/diagrams/{blueprint.id}.svg")
-    # A checkbox toggles between fit-to-width and natural size (pure CSS, no script).
-    return (f'<div class="bpg-diagram-box">\n<input type="checkbox" class="bpg-zoom" id="zoom-{blueprint.id}">'
-            f'<label class="bpg-zoom-label" for="zoom-{blueprint.id}">Zoom to full size</label>\n'
-            f'<div class="bpg-diagram" role="figure" aria-label="Service blueprint diagram">\n{_inline_svg(svg)}\n'
-            f"</div>\n</div>\n\n[Open the diagram on its own]({full})\n")
+def diagram_marker(blueprint_id: str) -> str:
+    """Where the diagram goes; an HTML comment no escaped YAML text can produce."""
+    return f"<!--bpg-diagram:{blueprint_id}-->"
 
 
 _SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
 
 
-def _inline_svg(svg: str) -> str:
-    """The <svg> element only, with nothing a Markdown pre-processor could act on."""
+def inline_diagram(html: str, blueprint_id: str, svg: str) -> str:
+    """The page with the <svg> element (no XML prologue or comments) where its marker is."""
     body = _SVG_PROLOGUE.sub("", svg, count=1)
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
-    body = body.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
-    return "\n".join(line for line in body.splitlines() if line.strip())
+    return html.replace(diagram_marker(blueprint_id), body, 1)
 
 
-def blueprint_page(analysis: Analysis, svg: str | None, layout: Layout, by_id: dict[str, Analysis],
-                   redesigned_by: dict[str, list[Analysis]]) -> str:
+def _diagram(blueprint: Blueprint, has_svg: bool, page: str, layout: Layout) -> str:
+    full = layout.href(page, f"{layout.folder}/diagrams/{blueprint.id}.svg")
+    return render("diagram.html", missing=not has_svg, full=full, marker=Markup(diagram_marker(blueprint.id)))
+
+
+def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dict[str, Analysis],
+                   redesigned_by: dict[str, list[Analysis]]) -> Page:
     b = analysis.blueprint
     page = layout.path(b.id)
-    parts = [
-        _front_matter(b.title),
-        f'<h1 id="blueprint-{b.id}">{md(b.title)}</h1>\n',
-        _meta(analysis, page, layout, by_id, redesigned_by),
-        journey.persona_box(b),
-        "## Measures\n", _metrics(analysis),
-        "## Diagram\n", _diagram(b, svg, page, layout),
-        journey.lowest_moments(b),
-        "## Breaks\n",
-        _findings(analysis, page, layout),
-    ]
+    parts = [_head(analysis, page, layout, by_id, redesigned_by), journey.persona_box(b),
+             "## Measures\n", _metrics(analysis),
+             "## Diagram\n", _diagram(b, has_svg, page, layout), journey.lowest_moments(b),
+             "## Breaks\n", _findings(analysis, page, layout)]
     if b.redesigns and b.redesigns in by_id:
         parts += ["## What this redesign removes\n", _removed(analysis, by_id[b.redesigns], page, layout)]
-    redesigned = by_id[b.redesigns].blueprint if b.redesigns in by_id else None
-    parts += [journey.realised_section(b, redesigned, page, layout.path(b.redesigns or "")),
-              journey.opportunities_section(b)]
+        as_is = by_id[b.redesigns].blueprint
+        realised = journey.realised_section(b, as_is, lambda anchor: layout.href(page, layout.path(as_is.id), anchor))
+        if realised:
+            parts += ["## Opportunities it realises\n", realised]
+    if b.opportunities:
+        parts += ["## Opportunities\n", journey.opportunities_section(b)]
     parts += ["## Steps\n", _steps(analysis), "## Handoffs\n", _handoffs(analysis)]
     if analysis.ignored:
         parts += ["## Ignored findings\n", _ignored(analysis, page, layout)]
-    return "\n".join(parts)
+    return _page(b.title, *parts)
 
 
 # -- pages across blueprints -----------------------------------------------------------------
@@ -325,15 +420,23 @@ def _ranked(analyses: list[Analysis]) -> list[Analysis]:
 
 
 def _problems_banner(problems) -> str:
-    """Shown on the home page of a live preview while a blueprint does not load."""
+    """Shown on the home page of a live preview while a blueprint does not load (the first 20)."""
     if not problems:
         return ""
-    items = "\n".join(f"- {md(str(problem))}" for problem in problems)
-    return (f'<div class="bpg-problems" markdown="0"><strong>{len(problems)} problem(s) in the blueprints; '
-            f"the pages below leave those blueprints out until they are fixed.</strong></div>\n\n{items}\n\n")
+    more = [f"… and {len(problems) - 20} more"] if len(problems) > 20 else []
+    return render("problems.html", count=len(problems), problems=[str(p) for p in problems[:20]] + more)
 
 
-def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
+def _blueprint_row(layout: Layout, page: str, a: Analysis) -> list:
+    return [link(layout.href(page, layout.path(a.blueprint.id)), a.blueprint.title), a.blueprint.status,
+            _severity_summary(a.findings), f"{sum(1 for h in a.handoffs if h.broken_by)} of {a.metrics.handoffs}",
+            format_minutes(a.metrics.longest_time_to_resolution_minutes)]
+
+
+BLUEPRINT_HEADER = ["Blueprint", "Status", "Breaks", "Broken handoffs", "Longest time to resolution"]
+
+
+def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
     page = layout.home
     findings = [f for a in analyses for f in a.findings]
     counts = _counts(findings)
@@ -342,153 +445,261 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> str:
                      ("broken handoffs", sum(1 for a in analyses for h in a.handoffs if h.broken_by)),
                      ("breaks", len(findings)), ("high", counts["high"]), ("medium", counts["medium"]),
                      ("low", counts["low"])])
-    rows = []
-    for a in _ranked(analyses):
-        c = _counts(a.findings)
-        breaks = " · ".join(f"{c[s]} {s}" for s in SEVERITY_ORDER if c[s]) or "none"
-        rows.append([f"[{md(a.blueprint.title)}]({_link(page, layout.path(a.blueprint.id))})", md(a.blueprint.status),
-                     breaks, f"{sum(1 for h in a.handoffs if h.broken_by)} of {a.metrics.handoffs}",
-                     format_minutes(a.metrics.longest_time_to_resolution_minutes)])
+    ranked = _ranked(analyses)
+    worst = _table(BLUEPRINT_HEADER, [_blueprint_row(layout, page, a) for a in ranked[:WORST]])
+    every = link(layout.href(page, layout.path("all")), f"All {len(analyses)} blueprints, worst first")
     by_rule = Counter(f.rule for f in findings)
-    rule_rows = [[f"[`{r.slug}`]({_link(page, layout.path('breaks'), r.slug)})", md(r.title),
-                  str(by_rule[r.slug]), str(len({f.blueprint for f in findings if f.rule == r.slug}))]
-                 for r in RULES if by_rule[r.slug]]
-    return "".join([
-        _front_matter("Service blueprints"), "# Service blueprints\n\n", _problems_banner(problems),
-        "Where the handoffs between people and teams break, blueprint by blueprint.\n\n", totals,
-        "\n## Blueprints, most high-severity breaks first\n\n",
-        _table(["Blueprint", "Status", "Breaks", "Broken handoffs", "Longest time to resolution"], rows),
-        journey.lowest_emotion_table(analyses, page, layout.path),
-        "\n## Breaks by rule\n\n",
-        _table(["Rule", "What breaks", "Breaks", "Blueprints"], rule_rows) if rule_rows else "No breaks.\n",
-        f"\n## See also\n\n- [Every break, by rule]({_link(page, layout.path('breaks'))})\n"
-        f"- [Owners and teams: who must fix what]({_link(page, layout.path('owners'))})\n"
-        f"- [Blueprints by tag]({_link(page, layout.path('tags'))})\n"
-        f"- [Opportunities: impact × effort]({_link(page, layout.path(journey.OPPORTUNITIES))})\n"
-        f"- [Personas and their journeys]({_link(page, layout.path(journey.PERSONAS))})\n"
-        f"- [The rules explained]({_link(page, layout.rules_page)})\n",
-    ])
+    in_blueprints = Counter(rule for a in analyses for rule in {f.rule for f in a.findings})
+    rule_rows = [[link(layout.href(page, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title,
+                  by_rule[r.slug], in_blueprints[r.slug]] for r in RULES if by_rule[r.slug]]
+    see_also = render("links.html", items=[
+        every,
+        link(layout.href(page, layout.path("breaks")), "Every break, by rule"),
+        link(layout.href(page, layout.path("owners")), "Owners and teams: who must fix what"),
+        link(layout.href(page, layout.path("tags")), "Blueprints by tag"),
+        link(layout.href(page, layout.path(journey.OPPORTUNITIES)), "Opportunities: impact × effort"),
+        link(layout.href(page, layout.path(journey.PERSONAS)), "Personas and their journeys"),
+        link(layout.href(page, layout.rules_page), "The rules explained")])
+    felt = journey.lowest_emotion_rows(analyses, lambda blueprint_id, anchor: layout.href(
+        page, layout.path(blueprint_id), anchor or None))
+    heading = f"## The {min(WORST, len(analyses))} blueprints with the most high-severity breaks\n"
+    return _page("Service blueprints", "# Service blueprints\n", _problems_banner(problems), _search_box(page, layout),
+                 _text("Where the handoffs between people and teams break, blueprint by blueprint."), totals,
+                 heading, worst if analyses else _text("No blueprints yet."), _text(every),
+                 "## Breaks by rule\n",
+                 _table(["Rule", "What breaks", "Breaks", "Blueprints"], rule_rows) if rule_rows else _text("No breaks."),
+                 "## Lowest customer emotion\n" if felt else "",
+                 _table(["Blueprint", "Lowest", "Step", "What the customer said"], felt) if felt else "",
+                 "## See also\n", see_also)
 
 
-def breaks_page(analyses: list[Analysis], layout: Layout) -> str:
-    page = layout.path("breaks")
-    parts = [_front_matter("Breaks"), "# Breaks\n\nEvery break across all blueprints, grouped by rule.\n"]
+def _search_box(page: str, layout: Layout) -> str:
+    return render("search.html", bundle=layout.href(page, "pagefind/")) if layout.search else ""
+
+
+def search_page(layout: Layout) -> Page:
+    page = layout.path("search")
+    return _page("Search", "# Search the blueprints\n", _search_box(page, layout),
+                 _text("Steps, owners, teams, channels, failures and rule names of every blueprint."))
+
+
+def all_blueprints_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    rows = _Rows(_ranked(analyses), _blueprint_row)
+    return _paged(layout, layout.path("all"), "All blueprints",
+                  ["# All blueprints\n", _text("Every blueprint, the most high-severity breaks first.")],
+                  BLUEPRINT_HEADER, rows)
+
+
+def _by_rule(analyses: list[Analysis]) -> dict[str, list[tuple[Analysis, list[Finding]]]]:
+    """For each rule, the blueprints it fires in (by id) with their findings of it."""
+    found: dict[str, list[tuple[Analysis, list[Finding]]]] = defaultdict(list)
+    for a in sorted(analyses, key=lambda a: a.blueprint.id):
+        mine: dict[str, list[Finding]] = defaultdict(list)
+        for f in a.findings:
+            mine[f.rule].append(f)
+        for rule, findings in mine.items():
+            found[rule].append((a, findings))
+    return found
+
+
+def _rule_row(layout: Layout, page: str, item: tuple[Analysis, list[Finding]]) -> list:
+    a, findings = item
+    target = layout.path(a.blueprint.id)
+    # A blueprint per row, its first findings of the rule as links: a row stays short however many there are.
+    where = join(link(layout.href(page, target, f"finding-{f.number}"), f"#{f.number}") for f in findings[:3])
+    if len(findings) > 3:
+        where = join([where, f" and {len(findings) - 3} more"], "")
+    return [link(layout.href(page, target), a.blueprint.title), len(findings), _severity_summary(findings), where]
+
+
+RULE_HEADER = ["Blueprint", "Breaks", "Severity", "Where"]
+
+
+def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    index = layout.path("breaks")
+    found = _by_rule(analyses)
+    parts = ["# Breaks\n", _text("Every break across all blueprints, by rule: the blueprints it fires in first, "
+                                 "then each rule's own pages.")]
+    parts.append(_table(["Rule", "What breaks", "Breaks", "Blueprints"], [
+        [link(layout.href(index, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title,
+         sum(len(fs) for _, fs in found[r.slug]), len(found[r.slug])] for r in RULES if found[r.slug]]))
+    pages: dict[str, str] = {}
     for rule in RULES:
-        found = [(a, f) for a in sorted(analyses, key=lambda a: a.blueprint.id) for f in a.findings if f.rule == rule.slug]
-        if not found:
+        if not found[rule.slug]:
             continue
-        rows = [[f"[{md(a.blueprint.title)}]({_link(page, layout.path(a.blueprint.id))})",
-                 f"[#{f.number}]({_link(page, layout.path(a.blueprint.id), f'finding-{f.number}')})",
-                 _step_ref(page, layout.path(a.blueprint.id), f.step), f.severity, md(f.message)] for a, f in found]
-        parts.append(f"\n## {rule.slug}\n\n{md(rule.explanation)} [How to fix]({_link(page, layout.rules_page, rule.slug)})\n\n")
-        parts.append(_table(["Blueprint", "#", "Step", "Severity", "What breaks"], rows))
-    return "".join(parts)
+        first = layout.path(f"breaks/{rule.slug}")
+        how = link(layout.href(index, layout.rules_page, rule.slug), "How to fix")
+        everything = link(layout.href(index, first), f"All {len(found[rule.slug])} blueprints with {rule.slug}")
+        parts += [_heading(2, rule.slug, rule.slug), _text(join([rule.explanation, " ", how], "")),
+                  _table(RULE_HEADER, [_rule_row(layout, index, item) for item in found[rule.slug][:TOP_ENTRIES]]),
+                  _text(everything)]
+        intro = [_heading(1, f"rule-{rule.slug}", f"Breaks: {rule.slug}"),
+                 _text(join([rule.explanation, " ", link(layout.href(first, layout.rules_page, rule.slug), "How to fix"),
+                             " · ", link(layout.href(first, index), "All rules")], ""))]
+        pages.update(_paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
+                            _Rows(found[rule.slug], _rule_row)))
+    pages[index] = _page("Breaks", *parts)
+    return pages
 
 
-def _team(blueprint: Blueprint, key: str | None) -> str:
-    owner = blueprint.owner_by_key.get(key) if key else None
-    if owner is None:
-        return "Customer" if key is None else "Nobody"
-    return owner.team or owner.name
+def _team(blueprint: Blueprint, step: Step) -> str:
+    if not step.is_staff:
+        return "Customer"
+    owner = blueprint.owner_by_key.get(step.owner) if step.owner else None
+    return (owner.team or owner.name) if owner else "Nobody"
 
 
-def owners_page(analyses: list[Analysis], layout: Layout) -> str:
-    page = layout.path("owners")
-    owned: dict[str, list[str]] = defaultdict(list)
-    broken: dict[str, list[str]] = defaultdict(list)
+@dataclass
+class _TeamWork:
+    """What one team does in one blueprint."""
+
+    analysis: Analysis
+    steps: int = 0
+    broken: int = 0
+    findings: tuple[int, ...] = ()
+
+
+def owners_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    index = layout.path("owners")
+    work: dict[str, dict[str, _TeamWork]] = defaultdict(dict)   # team -> blueprint id -> work
     matrix: Counter = Counter()
     for a in sorted(analyses, key=lambda a: a.blueprint.id):
-        b, target_page = a.blueprint, layout.path(a.blueprint.id)
+        b = a.blueprint
         for step in b.steps:
             if step.is_staff:
-                owner = _owner_name(b, step.owner) or "nobody"
-                owned[_team(b, step.owner) if step.owner else "Nobody"].append(
-                    f"| [{md(b.title)}]({_link(page, target_page)}) | {_step_ref(page, target_page, step.id)} | "
-                    f"{md(owner)} | {md(step.action)} |")
+                work[_team(b, step)].setdefault(b.id, _TeamWork(a)).steps += 1
         for handoff in a.handoffs:
             if not handoff.broken_by:
                 continue
-            source, target = b.step_by_id[handoff.edge.source], b.step_by_id[handoff.edge.to]
-            teams = (_team(b, source.owner if source.is_staff else None) if source.owner or not source.is_staff else "Nobody",
-                     _team(b, target.owner if target.is_staff else None) if target.owner or not target.is_staff else "Nobody")
+            teams = (_team(b, b.step_by_id[handoff.edge.source]), _team(b, b.step_by_id[handoff.edge.to]))
             matrix[teams] += 1
-            numbers = ", ".join(f"[#{n}]({_link(page, target_page, f'finding-{n}')})" for n in handoff.broken_by)
-            line = (f"| [{md(b.title)}]({_link(page, target_page)}) | {_step_ref(page, target_page, source.id)} → "
-                    f"{_step_ref(page, target_page, target.id)} | {md(teams[0])} → {md(teams[1])} | {numbers} |")
-            for team in sorted(set(teams)):
-                if team != "Customer":
-                    broken[team].append(line)
-    teams = sorted(set(owned) | set(broken))
-    parts = [_front_matter("Owners"), "# Owners and teams\n\n",
-             "Who must fix what: for each team, the steps it owns and the broken handoffs into and out of it.\n\n",
-             "## Broken handoffs between teams\n\n"]
-    columns = sorted({t for pair in matrix for t in pair})
-    if columns:
-        parts.append(_table(["From \\ To"] + [md(c) for c in columns],
-                            [[md(r)] + [str(matrix[(r, c)] or "·") for c in columns] for r in columns]))
-    else:
-        parts.append("No broken handoffs.\n")
-    for index, team in enumerate(teams, start=1):
-        parts.append(f'\n<h2 id="team-{index}">{md(team)}</h2>\n\n')
-        if broken[team]:
-            parts.append("Broken handoffs:\n\n| Blueprint | Handoff | Teams | Breaks |\n|---|---|---|---|\n")
-            parts.append("\n".join(broken[team]) + "\n\n")
-        if owned[team]:
-            parts.append("Steps owned:\n\n| Blueprint | Step | Owner | Action |\n|---|---|---|---|\n")
-            parts.append("\n".join(owned[team]) + "\n")
-    return "".join(parts)
+            for team in sorted(set(teams) - {"Customer"}):
+                entry = work[team].setdefault(b.id, _TeamWork(a))
+                entry.broken += 1
+                entry.findings += handoff.broken_by
+    teams = sorted(work, key=lambda t: (-sum(w.broken for w in work[t].values()), t))
+    team_page = {team: layout.path(f"owners/team-{slug(team)}") for team in teams}
+
+    def team_link(page: str, team: str, layout: Layout = layout):
+        return link(layout.href(page, team_page[team]), team) if team in team_page else team
+
+    pages: dict[str, str] = {}
+    for team in teams:
+        first = team_page[team]
+        blueprints = sorted(work[team].values(), key=lambda w: (-w.broken, w.analysis.blueprint.id))
+
+        def row(layout: Layout, page: str, w: _TeamWork) -> list:
+            target = layout.path(w.analysis.blueprint.id)
+            return [link(layout.href(page, target), w.analysis.blueprint.title), w.steps,
+                    link(layout.href(page, target, "handoffs"), w.broken) if w.broken else 0]
+
+        intro = [_heading(1, "team", team), _text(join([
+            f"{sum(w.steps for w in blueprints)} steps owned and {sum(w.broken for w in blueprints)} broken handoffs "
+            f"into or out of this team, in {len(blueprints)} blueprints, most broken handoffs first. ",
+            link(layout.href(first, index), "All teams")], ""))]
+        pages.update(_paged(layout, first, team, intro, ["Blueprint", "Steps owned", "Broken handoffs"],
+                            _Rows(blueprints, row)))
+    pages.update(_teams_index(layout, index, teams, work, matrix, team_link))
+    return pages
 
 
-def _tag_anchor(tag: str) -> str:
-    """`tag-<slug>`, unique per tag: a tag that is not already its own slug (`Retail`, `a b`) gets
-    a short hash of its exact text, so `Retail`, `retail`, `a b` and `a-b` never share an anchor."""
-    slug = "".join(c if c.isalnum() else "-" for c in tag.lower()).strip("-")
-    if slug == tag:
-        return f"tag-{slug}"
-    return f"tag-{slug}-{hashlib.sha256(tag.encode('utf-8')).hexdigest()[:8]}".replace("--", "-")
+def _teams_index(layout, index, teams, work, matrix, team_link) -> dict:
+    # Heat map of the teams with the most broken handoffs, and every team in pages of PAGE_ROWS.
+    involved = Counter()
+    for (source, target), count in matrix.items():
+        involved[source] += count
+        involved[target] += count
+    shown_teams = sorted(involved, key=lambda t: (-involved[t], t))[:MATRIX_TEAMS]
+    top = max([matrix[(r, c)] for r in shown_teams for c in shown_teams] or [0])
+    heat = lambda count: 0 if not count else 1 + (3 * count) // (top + 1)  # noqa: E731 - 1..3
+    heat_map = render("matrix.html", teams=[{"name": t, "link": team_link(index, t)} for t in shown_teams],
+                      rows=[{"team": {"name": r, "link": team_link(index, r)},
+                             "cells": [(matrix[(r, c)], heat(matrix[(r, c)])) for c in shown_teams]}
+                            for r in shown_teams]) if shown_teams else _text("No broken handoffs.")
+    more = len(involved) - len(shown_teams)
+    intro = ["# Owners and teams\n",
+             _text("Who must fix what: for each team, the blueprints where it owns steps and the broken "
+                   "handoffs into and out of it."),
+             "## Broken handoffs between teams\n", heat_map,
+             _text(f"The {len(shown_teams)} teams with the most broken handoffs"
+                   + (f"; the other {more} are in the list below." if more > 0 else ".")),
+             "## Teams\n"]
+    rows = _Rows(teams, lambda layout, page, team: [team_link(page, team, layout), sum(w.steps for w in work[team].values()),
+                                            sum(w.broken for w in work[team].values()), len(work[team])])
+    return _paged(layout, index, "Owners", intro, ["Team", "Steps owned", "Broken handoffs", "Blueprints"], rows)
 
 
-def tags_page(analyses: list[Analysis], layout: Layout) -> str:
-    page = layout.path("tags")
+def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    index = layout.path("tags")
     by_tag: dict[str, list[Analysis]] = defaultdict(list)
-    for a in analyses:
+    for a in sorted(analyses, key=lambda a: (a.blueprint.title, a.blueprint.id)):
         for tag in a.blueprint.tags:
             by_tag[tag].append(a)
-    parts = [_front_matter("Tags"), "# Blueprints by tag\n"]
-    for tag in sorted(by_tag, key=str.lower):
-        items = "\n".join(f"- [{md(a.blueprint.title)}]({_link(page, layout.path(a.blueprint.id))})"
-                          for a in sorted(by_tag[tag], key=lambda a: a.blueprint.title))
-        parts.append(f'\n<h2 id="{_tag_anchor(tag)}">{md(tag)}</h2>\n\n{items}\n')
-    return "".join(parts)
+    tags = sorted(by_tag, key=lambda t: (t.lower(), t))
+    pages: dict[str, str] = {}
+    for tag in tags:
+        first = layout.path(f"tags/{slug(tag)}")
+        intro = [_heading(1, "tag", tag), _text(link(layout.href(first, index), "All tags"))]
+        pages.update(_paged(layout, first, tag, intro, BLUEPRINT_HEADER,
+                            _Rows(by_tag[tag], _blueprint_row)))
+    rows = _Rows(tags, lambda layout, page, tag: [link(layout.href(page, layout.path(f"tags/{slug(tag)}")), tag),
+                                          len(by_tag[tag])])
+    pages.update(_paged(layout, index, "Tags", ["# Blueprints by tag\n"], ["Tag", "Blueprints"], rows))
+    return pages
 
 
-def rules_page() -> str:
+def opportunities_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    """The impact × effort matrix across blueprints (cells capped) and the opportunities per team, paged."""
+    first = layout.path(journey.OPPORTUNITIES)
+    efforts, rows, teams = journey.opportunity_cells(analyses, lambda blueprint_id, anchor: layout.href(
+        first, layout.path(blueprint_id), anchor))
+    intro = ["# Opportunities\n",
+             _text("What the teams could change, across all blueprints: high impact for low effort is top left."),
+             "## Impact × effort\n",
+             render("opportunity_matrix.html", efforts=efforts, rows=rows) if teams else
+             _text("No blueprint names an opportunity yet (see opportunities: in the format)."),
+             "## Opportunities per team\n"]
+    ranked = sorted(teams.items(), key=lambda item: (-item[1], item[0]))
+    return _paged(layout, first, "Opportunities", intro, ["Team", "Opportunities"],
+                  _Rows(ranked, lambda layout, page, item: [item[0], item[1]]))
+
+
+def personas_pages(analyses: list[Analysis], layout: Layout) -> dict:
+    """Every journey, by the persona it is for, paged like the other long lists."""
+    first = layout.path(journey.PERSONAS)
+    intro = ["# Personas\n", _text("Who the journeys are for, and the journeys of each.")]
+
+    def row(layout, page, item):
+        name, b = item
+        return [name, link(layout.href(page, layout.path(b.id), "persona"), b.title), b.status,
+                b.persona.summary or "—"]
+
+    return _paged(layout, first, "Personas", intro, ["Persona", "Journey", "Status", "Who"],
+                  _Rows(journey.persona_journeys(analyses), row))
+
+
+def rules_page() -> Page:
     parts = [_front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n"]
     for rule in RULES:
         parts.append(f"\n## {rule.slug}\n\n**{rule.title}**, default severity **{rule.severity}**.\n\n"
-                     f"{md(rule.explanation)}\n\n*Fix:* {md(rule.hint)}\n")
-    return "".join(parts)
+                     f"{markdown_text(rule.explanation)}\n\n*Fix:* {markdown_text(rule.hint)}\n")
+    return Page("".join(parts), {}, {})
 
 
-def site_pages(analyses: list[Analysis], svgs: dict[str, str | None], layout: Layout,
-               problems=()) -> dict[str, str]:
-    """Every generated page: docs-relative path -> Markdown text."""
+def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, list[Analysis]]]:
     by_id = {a.blueprint.id: a for a in analyses}
     redesigned_by: dict[str, list[Analysis]] = defaultdict(list)
     for a in sorted(analyses, key=lambda a: a.blueprint.id):
         if a.blueprint.redesigns:
             redesigned_by[a.blueprint.redesigns].append(a)
-    pages = {
-        layout.home: dashboard(analyses, layout, problems),
-        layout.path("breaks"): breaks_page(analyses, layout),
-        layout.path("owners"): owners_page(analyses, layout),
-        layout.path("tags"): tags_page(analyses, layout),
-        layout.path(journey.OPPORTUNITIES): journey.opportunities_page(
-            analyses, layout.path(journey.OPPORTUNITIES), layout.path),
-        layout.path(journey.PERSONAS): journey.personas_page(analyses, layout.path(journey.PERSONAS), layout.path),
-    }
-    if layout.rules is None:
-        pages[layout.path("rules")] = rules_page()
-    for a in analyses:
-        pages[layout.path(a.blueprint.id)] = blueprint_page(a, svgs.get(a.blueprint.id), layout, by_id, redesigned_by)
+    return by_id, redesigned_by
+
+
+def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> dict:
+    """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules."""
+    pages = {layout.home: dashboard(analyses, layout, problems), layout.rules_page: rules_page()}
+    if layout.search:
+        pages[layout.path("search")] = search_page(layout)
+    for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages, opportunities_pages, personas_pages):
+        pages.update(part(analyses, layout))
     return pages

@@ -6,14 +6,19 @@ import os
 
 from mkdocs.config import base, config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
-from .site import BlueprintsInvalid, generate, prune_nav
+from .pages import inline_diagram, place_blocks
+from .search import SearchIndexError, index_site
+from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
 from .watching import FolderWatch
 
 log = get_plugin_logger(__name__)
+PLUGIN_ONLY = ("prefix", "nav_section", "pagefind")
+# Where Material puts a page's content; Pagefind indexes our pages from there.
+ARTICLE = '<article class="md-content__inner md-typeset">'
 
 
 class BlueprintsConfig(base.Config):
@@ -27,6 +32,10 @@ class BlueprintsConfig(base.Config):
     dot_timeout = c.Optional(c.Type(object))
     gate = c.Optional(c.Type(object))
     baseline = c.Optional(c.Type(object))
+    # Options only the plugin reads (where pages go, the nav, search); the rest are the project's settings.
+    prefix = c.Type(str, default="blueprints")
+    nav_section = c.Type((str, bool), default="Blueprints")
+    pagefind = c.Type(bool, default=True)
 
 
 class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
@@ -41,7 +50,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config):
-        options = {key: value for key, value in self.config.items() if value is not None}
+        # Options only the plugin reads; the rest are the project's settings, shared with the CLI.
+        options = {key: value for key, value in self.config.items() if value is not None and key not in PLUGIN_ONLY}
         config_file = config.config_file_path or "mkdocs.yml"
         try:
             self.settings = settings_from_options(options, config_file)
@@ -52,16 +62,28 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             folder = os.path.join(os.path.dirname(os.path.abspath(config_file)), folder)
         self.folder = folder
         self.root = os.path.dirname(os.path.abspath(config_file))
-        config.extra_css.append("blueprints/assets/blueprintgen.css")
+        self.prefix = self.config.prefix.strip("/") or "blueprints"
+        config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
+        for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
+            config.extra_javascript.append(f"{self.prefix}/assets/{script}")
+        has_home = os.path.isfile(os.path.join(config.docs_dir, "index.md"))
+        self.home = f"{self.prefix}/index.md" if has_home else "index.md"
+        if config.nav is not None and self.config.nav_section:
+            config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home)
         return config
 
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
         try:
+            # A live preview has no search index: Pagefind runs on the built site only.
+            self.search = self.config.pagefind and not self.serving
             self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving,
-                                      loaded=self.preloaded, progress=self.progress)
+                                      loaded=self.preloaded, progress=self.progress, prefix=self.prefix,
+                                      directory_urls=config.use_directory_urls, search=self.search)
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
+        except PagesCollide as error:
+            raise PluginError(str(error)) from None
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
         if self.serving:   # the build shows this in its progress display
@@ -77,15 +99,46 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_pre_build(self, config):
         self._pages_done = 0
 
+    def on_page_markdown(self, markdown, page, config, files):
+        if self.search and page.file.src_uri in self.generated.pages:
+            page.meta["search"] = {"exclude": True}   # Pagefind has them; Material's index stays the user's
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        # Our HTML skips Markdown: it goes where the page's markers are, before search reads the page.
+        generated = self.generated.pages.get(page.file.src_uri)
+        return place_blocks(html, generated.blocks) if generated else html
+
     def on_post_page(self, output, page, config):
+        # After search has indexed the page: what search should not hold (figures, the diagram) skips it too.
+        generated = self.generated.pages.get(page.file.src_uri)
+        if generated:
+            output = place_blocks(output, generated.late)
+        diagram = self.generated.diagram(page.file.src_uri)
+        if diagram:
+            output = inline_diagram(output, *diagram)
+        if generated and self.search:
+            output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.progress:
             self._pages_done += 1
             self.progress("pages built", self._pages_done, self._pages_total)
         return output
 
+    @event_priority(-100)   # after plugins that make the nav (literate-nav, awesome-nav)
     def on_nav(self, nav, config, files):
+        if not any(page.file.src_uri == self.home for page in nav.pages):
+            # Every generated page is linked from the dashboard: without it in the nav, none is reachable.
+            log.warning(f"the blueprint dashboard {self.home} is not in the site's nav, so no page links to the "
+                        f"blueprint pages: add it to `nav:`, or remove `nav_section: false` from the blueprints plugin")
         self._pages_total = len(files.documentation_pages())
-        return prune_nav(nav, self.generated.blueprint_pages)
+        return prune_nav(nav, self.generated.unlisted)
+
+    def on_post_build(self, config):
+        if self.search:
+            try:
+                index_site(config.site_dir)
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
 
     def on_serve(self, server, config, builder):
         self.watch = FolderWatch(server, self.folder, log)
@@ -94,3 +147,22 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_shutdown(self):
         if getattr(self, "watch", None):
             self.watch.close()
+
+
+def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
+    """An explicit nav with a section of our index pages, unless it already names one of our pages."""
+    def named(item) -> bool:
+        if isinstance(item, str):
+            return item == home or item.startswith(f"{prefix}/")
+        if isinstance(item, dict):
+            return any(named(value) for value in item.values())
+        if isinstance(item, list):
+            return any(named(value) for value in item)
+        return False
+
+    if named(nav):
+        return nav
+    pages = [("Dashboard", home), ("All blueprints", "all"), ("Breaks", "breaks"), ("Owners", "owners"),
+             ("Tags", "tags"), ("Opportunities", "opportunities"), ("Personas", "personas"), ("Rules", "rules"),
+             ("Search", "search")]
+    return [*nav, {title: [{name: path if path.endswith(".md") else f"{prefix}/{path}.md"} for name, path in pages]}]

@@ -22,7 +22,8 @@ from .analysis import Analysis, analyse
 from .config import docs_dir_exists
 from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
-from .pages import Layout, site_pages
+from .pagecache import load_page, page_key, store_page
+from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .render import diagram_input, render_many
 from .settings import Settings
 from .stopping import Stopping
@@ -32,7 +33,7 @@ try:
 except ImportError:   # Windows: no flock; leftovers are removed only once they are a day old
     fcntl = None
 
-__all__ = ["BlueprintsInvalid", "Generated", "generate", "prune_nav", "build_site", "SITE_MARKER",
+__all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets", "prune_nav", "build_site", "SITE_MARKER",
            "DEFAULT_CONFIG"]
 
 SITE_MARKER = ".blueprintgen-site"
@@ -44,7 +45,6 @@ theme:
   font: false
   features: [navigation.sections, navigation.top, search.highlight, search.suggest, toc.follow]
 plugins:
-  - search
   - blueprints
 markdown_extensions: [tables, toc]
 """
@@ -69,10 +69,38 @@ class Generated:
     rendered: int = 0   # diagrams Graphviz drew
     cached: int = 0     # diagrams read from the cache
     problems: list[Problem] = field(default_factory=list)
+    diagrams: dict[str, tuple[str, str]] = field(default_factory=dict)   # blueprint page -> (id, SVG file in files)
+
+    def diagram(self, page: str) -> tuple[str, str] | None:
+        """(blueprint id, SVG text) of a blueprint page's diagram; Graphviz writes UTF-8."""
+        if page not in self.diagrams:
+            return None
+        blueprint_id, path = self.diagrams[page]
+        return blueprint_id, self.files[path].decode("utf-8", "replace")
+    unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
+    layout: Layout = field(default_factory=Layout)
+    pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
 
 
-def _stylesheet() -> bytes:
-    return resources.files("blueprintgen").joinpath("assets/blueprintgen.css").read_bytes()
+ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan-zoom.LICENSE")
+
+
+def assets(layout: Layout) -> dict[str, bytes]:
+    """The stylesheet, the diagram viewer and its vendored library, under `<prefix>/assets/`."""
+    folder = resources.files("blueprintgen").joinpath("assets")
+    return {f"{layout.folder}/assets/{name}": folder.joinpath(name).read_bytes()
+            for name in ASSETS if folder.joinpath(name).is_file()}
+
+
+class PagesCollide(Exception):
+    """The project already has pages where blueprintgen would write its own."""
+
+    def __init__(self, paths: list[str], prefix: str):
+        shown = ", ".join(f"docs/{path}" for path in paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        super().__init__(f"{shown}: your own page(s) where blueprintgen generates one; blueprintgen never replaces "
+                         f"a page of yours: rename or move yours, or set the blueprints plugin's `prefix:` "
+                         f"(now {prefix!r}) to another folder")
+        self.paths = paths
 
 
 def _relative(path: str, root: str) -> str:
@@ -81,11 +109,13 @@ def _relative(path: str, root: str) -> str:
 
 
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
-             preview: bool = False, loaded: Loaded | None = None, progress=None) -> Generated:
+             preview: bool = False, loaded: Loaded | None = None, progress=None, prefix: str = "blueprints",
+             directory_urls: bool = True, source_links: bool = False, search: bool = False) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
 
     `present` is the set of docs files the project already has: its own index.md
-    keeps the home page, its own rules.md is the rules reference.
+    keeps the home page (ours moves to `<prefix>/index.md`); any other page of ours
+    that it already has is an error (PagesCollide), never replaced.
     """
     if loaded is None and os.path.isdir(folder):
         loaded = load_paths([_relative(folder, os.getcwd())])
@@ -102,50 +132,81 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     # Pages show source files relative to the project, so builds do not depend on where it lives.
     blueprints = [replace(b, file=_relative(b.file, root)) for b in loaded.blueprints]
     analyses = [analyse(blueprint, settings) for blueprint in blueprints]
-    layout = Layout(home="blueprints/index.md" if "index.md" in present else "index.md",
-                    rules="rules.md" if "rules.md" in present else None)
+    layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
+                    directory_urls=directory_urls, source_links=source_links, search=search)
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
     # Unchanged diagrams are found by what they are drawn from, so their DOT is never made.
+    inputs = [diagram_input(a.blueprint, a.findings) for a in analyses]
     results = render_many([partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress,
-                          inputs=[diagram_input(a.blueprint, a.findings) for a in analyses])
+                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress, inputs=inputs)
     if progress:
         progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
     svgs, problems = {}, []
     for blueprint_id, result in sorted(zip(ids, results.results)):
         if isinstance(result, bytes):
-            svgs[blueprint_id] = result.decode("utf-8", "replace")   # Graphviz writes UTF-8
+            svgs[blueprint_id] = result   # kept once, as bytes: the site's file; pages decode it when written
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
-    pages = site_pages(analyses, svgs, layout, list(loaded.problems))
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    generated = portfolio_pages(analyses, layout, list(loaded.problems))
+    generated.update(_blueprint_pages(analyses, inputs, svgs, layout))
+    pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
+    files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     for blueprint_id, svg in svgs.items():
         if svg is not None:
-            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg.encode("utf-8")
-    files[f"{layout.folder}/assets/blueprintgen.css"] = _stylesheet()
+            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg
+    files.update(assets(layout))
+    clashes = sorted(set(files) & present)
+    if clashes:
+        raise PagesCollide(clashes, prefix)
+    diagrams = {layout.path(blueprint_id): (blueprint_id, f"{layout.folder}/diagrams/{blueprint_id}.svg")
+                for blueprint_id, svg in svgs.items() if svg is not None}
+    listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
+              layout.path("all"), layout.path("search")}
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                     results.cached, list(loaded.problems))
+                     results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
+                     pages)
 
 
-def prune_nav(nav, blueprint_pages: set[str]):
-    """Drop per-blueprint pages from the nav, so every page carries O(1) of it.
+def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout: Layout) -> dict[str, Page]:
+    """Each blueprint's page, from the page cache when nothing it is made from changed."""
+    by_id, redesigned_by = redesigns(analyses)
+    folder = os.path.join(CACHE_DIR, "pages")
+    pages = {}
+    for analysis, diagram_key in zip(analyses, inputs):
+        b = analysis.blueprint
+        target = by_id.get(b.redesigns) if b.redesigns else None
+        related = [(target.blueprint.id, target.blueprint.title) if target else None,
+                   [(other.blueprint.id, other.blueprint.title) for other in redesigned_by.get(b.id, [])]]
+        has_svg = svgs.get(b.id) is not None
+        key = page_key(diagram_key, analysis, layout, has_svg, related)
+        page = load_page(folder, key)
+        if page is None:
+            page = blueprint_page(analysis, has_svg, layout, by_id, redesigned_by)
+            store_page(folder, key, page)
+        pages[layout.path(b.id)] = page
+    return pages
+
+
+def prune_nav(nav, unlisted: set[str]):
+    """Drop per-blueprint pages and the pages of long lists from the nav, so every page carries O(1) of it.
 
     A flat nav of hundreds of blueprints makes every page carry the whole list;
-    blueprint pages are reached from the dashboard, breaks, owners and tags pages.
+    those pages are reached from the dashboard, breaks, owners and tags pages.
     """
     def keep(item) -> bool:
         file = getattr(item, "file", None)
-        return file is None or file.src_uri not in blueprint_pages
+        return file is None or file.src_uri not in unlisted
 
     def walk(items):
         kept = [item for item in items if keep(item)]
         for item in kept:
             if getattr(item, "children", None):
                 item.children = walk(item.children)
-        return kept
+        # A folder of only generated pages (breaks/, owners/, tags/) leaves an empty section: drop it.
+        return [item for item in kept if not (getattr(item, "is_section", False) and not item.children)]
 
     nav.items = walk(nav.items)
     nav.pages = [page for page in nav.pages if keep(page)]

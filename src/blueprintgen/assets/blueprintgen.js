@@ -1,0 +1,163 @@
+/* blueprintgen: the diagram viewer. Drag to pan; wheel, + and − to zoom; Fit; keyboard when focused.
+   It opens at a readable scale (step text at least READABLE_PX on screen), at the start of the journey.
+   Uses the vendored svg-pan-zoom (see svg-pan-zoom.LICENSE); without script the diagram scrolls in its box. */
+(function () {
+  "use strict";
+  var READABLE_PX = 11;   // on-screen size of step text when the viewer opens; never under 10 px
+  var PAN_STEP = 60;
+
+  function fontUnits(svg) {
+    // Step cards' text, in the diagram's own units (Graphviz writes font-size on each <text>).
+    var text = svg.querySelector("g.step text") || svg.querySelector("text");
+    return text ? parseFloat(text.getAttribute("font-size")) || 12 : 12;
+  }
+
+  function viewBox(svg) {
+    var box = (svg.getAttribute("viewBox") || "").split(/[\s,]+/).map(Number);
+    return box.length === 4 && box[2] > 0 && box[3] > 0 ? {width: box[2], height: box[3]} : null;
+  }
+
+  function setup(viewer) {
+    var box = viewer.querySelector(".bpg-diagram");
+    var svg = box && box.querySelector("svg");
+    var size = svg && viewBox(svg);
+    if (!size || svg.getAttribute("data-bpg-viewer") || typeof window.svgPanZoom !== "function") return;
+    svg.setAttribute("data-bpg-viewer", "on");
+    var readableScale = READABLE_PX / fontUnits(svg);
+    function heightFor(width) {
+      var scale = Math.max(width / size.width, readableScale);
+      return Math.round(Math.max(220, Math.min(size.height * scale + 16, window.innerHeight * 0.75)));
+    }
+    box.style.height = heightFor(box.clientWidth) + "px";
+    viewer.classList.add("bpg-viewer-live");
+    svg.setAttribute("width", "100%");
+    svg.setAttribute("height", "100%");
+    var panZoom = window.svgPanZoom(svg, {
+      fit: false, center: false, minZoom: 0.05, maxZoom: 50, zoomScaleSensitivity: 0.25,
+      dblClickZoomEnabled: false, controlIconsEnabled: false, mouseWheelZoomEnabled: true
+    });
+
+    function fit() {
+      panZoom.resize();
+      panZoom.fit();
+      panZoom.center();
+    }
+    function readable() {
+      // Zoom so step text is readable, then show the top left: where the journey starts.
+      panZoom.resize();
+      var now = panZoom.getSizes().realZoom;
+      var fitted = Math.min(box.clientWidth / size.width, box.clientHeight / size.height);
+      panZoom.zoomBy(Math.max(readableScale, fitted) / now);
+      panZoom.pan({x: 8, y: 8});
+    }
+    readable();
+
+    viewer.querySelector(".bpg-zoom-in").addEventListener("click", function () { panZoom.zoomIn(); });
+    viewer.querySelector(".bpg-zoom-out").addEventListener("click", function () { panZoom.zoomOut(); });
+    viewer.querySelector(".bpg-fit").addEventListener("click", fit);
+    viewer.querySelector(".bpg-readable").addEventListener("click", readable);
+    box.addEventListener("keydown", function (event) {
+      var moves = {ArrowLeft: [PAN_STEP, 0], ArrowRight: [-PAN_STEP, 0], ArrowUp: [0, PAN_STEP], ArrowDown: [0, -PAN_STEP]};
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === "+" || event.key === "=") panZoom.zoomIn();
+      else if (event.key === "-" || event.key === "_") panZoom.zoomOut();
+      else if (event.key === "0") fit();
+      else if (event.key === "1") readable();
+      else if (moves[event.key]) panZoom.panBy({x: moves[event.key][0], y: moves[event.key][1]});
+      else return;
+      event.preventDefault();
+    });
+
+    // A drag that ends on a step card must not follow its link; a click does.
+    var down = null;
+    box.addEventListener("mousedown", function (event) { down = [event.clientX, event.clientY]; }, true);
+    box.addEventListener("click", function (event) {
+      if (down && Math.abs(event.clientX - down[0]) + Math.abs(event.clientY - down[1]) > 4) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+      down = null;
+    }, true);
+
+    // Print the whole diagram, then come back to where the reader was.
+    var before = null;
+    window.addEventListener("beforeprint", function () {
+      before = {zoom: panZoom.getZoom(), pan: panZoom.getPan(), height: box.style.height};
+      box.style.height = Math.round(box.clientWidth * size.height / size.width) + "px";
+      fit();
+    });
+    window.addEventListener("afterprint", function () {
+      if (!before) return;
+      box.style.height = before.height;
+      panZoom.resize();
+      panZoom.zoom(before.zoom);
+      panZoom.pan(before.pan);
+      before = null;
+    });
+  }
+
+  // Long lists: the page holds the first rows; "Show more" adds the next JSON file's rows, as text.
+  function fill(parent, cell) {
+    if (typeof cell === "string") {
+      parent.appendChild(document.createTextNode(cell));
+    } else if (cell && cell.parts) {
+      cell.parts.forEach(function (part) { fill(parent, part); });
+    } else if (cell && typeof cell.href === "string") {
+      var link = document.createElement("a");
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(cell.href)) link.setAttribute("href", cell.href);   // ours are relative
+      var label = cell.code ? link.appendChild(document.createElement("code")) : link;
+      label.textContent = String(cell.text);
+      parent.appendChild(link);
+    }
+  }
+
+  function setupList(list) {
+    var chunks = list.querySelectorAll("a.bpg-chunk");
+    var button = list.querySelector("button.bpg-more");
+    var body = list.querySelector("tbody");
+    if (!chunks.length || !button || !body || !window.fetch) return;
+    var next = 0;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (next >= chunks.length) return;
+      var chunk = chunks[next++];
+      button.disabled = true;
+      window.fetch(chunk.href).then(function (response) { return response.json(); }).then(function (data) {
+        data.rows.forEach(function (row) {
+          var tr = body.appendChild(document.createElement("tr"));
+          row.forEach(function (cell) { fill(tr.appendChild(document.createElement("td")), cell); });
+        });
+        chunk.classList.add("bpg-chunk-shown");
+        button.disabled = false;
+        button.hidden = next >= chunks.length;
+      });
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bpg-viewer"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll(".bpg-list"), setupList);
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+/* Blueprint search: Pagefind's interface, where a page has a search box (the dashboard, the search page). */
+(function () {
+  "use strict";
+  function start() {
+    var box = document.getElementById("bpg-search");
+    if (!box || box.getAttribute("data-ready") || typeof window.PagefindUI !== "function") return;
+    box.setAttribute("data-ready", "yes");
+    var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
+    // Load the index's entry point and WebAssembly now, not on the first key press.
+    import(bundle + "pagefind.js").then(function (pagefind) { return pagefind.init && pagefind.init(); })
+      .catch(function () { /* the interface reports a missing index itself */ });
+    new window.PagefindUI({element: "#bpg-search", showSubResults: true, showImages: false,
+                           bundlePath: bundle,
+                           resetStyles: false});
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,85 @@
+"""`blueprintgen generate`: the pages, diagrams and assets as plain files in a docs folder, for any engine.
+
+The pages are the ones the MkDocs plugin adds, with each page linking its stylesheet
+and viewer itself (no engine configuration needed) and its diagram inline, since no
+plugin is there to put it in after Markdown. The folder is written next to itself and
+swapped in whole; a folder we did not write is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .loader import Loaded
+from .markup import Markup, render
+from .pages import Layout, inline_diagram
+from .settings import Settings
+from .site import generate
+
+__all__ = ["EXPORT_MARKER", "ExportError", "export_pages"]
+
+EXPORT_MARKER = ".blueprintgen-pages"
+
+
+class ExportError(Exception):
+    """The pages could not be written; the previous folder is untouched."""
+
+
+def _for_any_engine(text: str, page: str, layout: Layout, diagram: tuple[str, str] | None) -> str:
+    """A page that needs nothing from the engine: its own stylesheet and scripts, its diagram inline."""
+    head, _, body = text.partition("\n---\n")
+    assets = render("page_assets.html", css=layout.href(page, f"{layout.folder}/assets/blueprintgen.css"),
+                    scripts=[layout.href(page, f"{layout.folder}/assets/{name}")
+                             for name in ("svg-pan-zoom.min.js", "blueprintgen.js")])
+    if diagram:
+        # Markdown will read this SVG: keep template syntax and blank lines out of it.
+        svg = str(Markup(diagram[1]).replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
+        body = inline_diagram(body, diagram[0], "\n".join(line for line in svg.splitlines() if line.strip()))
+    return f"{head}\n---\n\n{assets}{body}"
+
+
+def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: Loaded | None = None) -> int:
+    """Write every generated file under `out_dir` (its name is the prefix); return the number of files."""
+    out = Path(out_dir).absolute()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / EXPORT_MARKER).exists())):
+        raise ExportError(f"{out_dir} exists and was not written by blueprintgen generate; refusing to replace it "
+                          f"(choose an empty or new folder with -o)")
+    prefix = out.name
+    # The home page goes inside the folder: the docs folder around it is the user's.
+    # Links go between source files (`../tags/retail.md`): every engine maps those to its own URLs.
+    generated = generate(settings, blueprints_dir, {"index.md"}, os.getcwd(), loaded=loaded, prefix=prefix,
+                         source_links=True)
+    if generated.render_problems:
+        raise ExportError("\n".join(generated.render_problems))
+    layout = generated.layout
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.writing-", dir=out.parent))
+    except OSError as error:
+        raise ExportError(f"cannot write next to {out_dir}: {error.strerror or error}") from None
+    try:
+        for path, content in sorted(generated.files.items()):
+            target = staging / Path(path).relative_to(prefix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if path in generated.pages:
+                content = _for_any_engine(generated.pages[path].full(), path, layout,
+                                          generated.diagram(path)).encode("utf-8")
+            target.write_bytes(content)
+        (staging / EXPORT_MARKER).write_text("written by blueprintgen generate\n")
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            old.rmdir()
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old)
+        else:
+            staging.rename(out)
+    except OSError as error:
+        raise ExportError(f"cannot write the pages: {error.strerror or error}") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return len(generated.files)

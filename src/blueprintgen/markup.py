@@ -1,0 +1,89 @@
+"""Generated HTML, escaped by construction: Jinja2 templates with autoescape, and links built from escaped parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .escape import page_html_text
+
+__all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render"]
+
+
+def shown(value) -> Markup:
+    """Any value as page text; markup we built ourselves (Markup, Link, Joined) passes through unchanged."""
+    if isinstance(value, Markup):
+        return value
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(page_html_text("" if value is None else str(value)))
+
+
+@dataclass(frozen=True)
+class Link:
+    """<a> to one of our own pages or anchors: the text is escaped when shown; `href` is built by us."""
+
+    href: str
+    text: str
+    code: bool = False
+
+    def __html__(self) -> str:
+        # Plain string building: pages hold tens of thousands of links, and Markup's % is slow.
+        label = shown(self.text)
+        if self.code:
+            label = f"<code>{label}</code>"
+        return f'<a href="{shown(self.href)}">{label}</a>'
+
+    def as_json(self) -> dict:
+        return {"href": self.href, "text": str(self.text), "code": self.code}
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Texts and links shown one after another, with a separator between them."""
+
+    parts: tuple
+    separator: str = ", "
+
+    def __html__(self) -> str:
+        return str(shown(self.separator)).join([str(shown(part)) for part in self.parts])
+
+    def as_json(self) -> dict:
+        items: list = []
+        for index, part in enumerate(self.parts):
+            if index and self.separator:
+                items.append(self.separator)
+            items.append(cell_json(part))
+        return {"parts": items}
+
+
+def link(href: str, text, code: bool = False) -> Link:
+    return Link(href, text, code)
+
+
+def join(parts, separator: str = ", ") -> Joined:
+    return Joined(tuple(parts), separator)
+
+
+def cell_json(value):
+    """A table cell for a list the page loads as it is read (the viewer's script shows it as text)."""
+    if hasattr(value, "as_json"):
+        return value.as_json()
+    return "—" if value is None or value == "" else str(value)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # `finalize` escapes every {{ value }} with our page escaping (braces, newlines)
+    # before autoescape sees it; autoescape stays on as the second line of defence.
+    return Environment(loader=PackageLoader("blueprintgen", "templates"), autoescape=True, finalize=shown,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, **context) -> str:
+    """One element as HTML with no blank lines, so Markdown keeps it as one raw block."""
+    html = _environment().get_template(template).render(**context)
+    return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"

@@ -1,0 +1,187 @@
+"""Beyond the embedded site: existing MkDocs sites (explicit nav, literate-nav, awesome-nav, collisions,
+prefix) and `blueprintgen generate` built by Zensical. Real MkDocs, real Zensical, real Graphviz."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from clirun import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "blueprints"
+PAIR = ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml")
+MATERIAL = "site_name: Team\ntheme:\n  name: material\n  font: false\n"
+
+
+def _project(tmp_path: Path, mkdocs_yml: str, docs: dict[str, str]) -> Path:
+    (tmp_path / "blueprints").mkdir()
+    for name in PAIR:
+        shutil.copy(EXAMPLES / name, tmp_path / "blueprints" / name)
+    for path, text in docs.items():
+        (tmp_path / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / path).write_text(text)
+    (tmp_path / "mkdocs.yml").write_text(mkdocs_yml)
+    return tmp_path
+
+
+def _mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=project, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _nav_links(html: str) -> list[str]:
+    nav = html[html.index('class="md-nav md-nav--primary"'):html.index('class="md-content"')]
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+# --- existing MkDocs sites -------------------------------------------------------------------
+
+
+def test_an_explicit_nav_gets_a_blueprints_section(tmp_path):
+    project = _project(tmp_path, MATERIAL + "nav:\n  - index.md\n  - Guide: guide.md\nplugins:\n  - search\n  - blueprints\n",
+                       {"index.md": "# Handbook\n", "guide.md": "# Guide\n"})
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 0, completed.stderr
+    home = (project / "site" / "index.html").read_text()
+    links = _nav_links(home)
+    for page in ("blueprints/", "blueprints/all/", "blueprints/breaks/", "blueprints/owners/", "blueprints/rules/"):
+        assert page in links, f"the nav does not link to {page}: {links}"
+    assert "Handbook" in home   # the user's home page stays theirs
+    assert not any("double-charge-refund" in link for link in links), "blueprint pages belong on the dashboard"
+
+
+def test_a_nav_without_the_dashboard_fails_strict_with_a_clear_warning(tmp_path):
+    project = _project(tmp_path, MATERIAL + "nav:\n  - index.md\nplugins:\n  - blueprints:\n      nav_section: false\n",
+                       {"index.md": "# Handbook\n"})
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 1
+    assert ("the blueprint dashboard blueprints/index.md is not in the site's nav, so no page links to the "
+            "blueprint pages") in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_users_page_is_never_replaced(tmp_path):
+    mine = "# Our own breaks page\n"
+    project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints\n",
+                       {"index.md": "# Handbook\n", "blueprints/breaks.md": mine})
+    completed = _mkdocs(project)
+    assert completed.returncode == 1
+    assert "docs/blueprints/breaks.md: your own page(s) where blueprintgen generates one" in completed.stderr
+    assert "set the blueprints plugin's `prefix:`" in completed.stderr
+    assert (project / "docs" / "blueprints" / "breaks.md").read_text() == mine
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_users_rules_page_stays_theirs_and_our_links_go_to_ours(tmp_path):
+    project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints\n",
+                       {"index.md": "# Handbook\n", "rules.md": "# House rules\n\nBe kind.\n"})
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 0, completed.stderr
+    assert "Be kind." in (project / "site" / "rules" / "index.html").read_text()
+    page = (project / "site" / "blueprints" / "double-charge-refund" / "index.html").read_text()
+    assert 'href="../rules/#dead-end"' in page or 'href="../rules/#' in page
+    assert 'id="dead-end"' in (project / "site" / "blueprints" / "rules" / "index.html").read_text()
+
+
+def test_pages_go_under_a_configured_prefix(tmp_path):
+    project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints:\n      prefix: journeys\n",
+                       {"index.md": "# Handbook\n"})
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 0, completed.stderr
+    site = project / "site"
+    assert (site / "journeys" / "index.html").is_file()
+    assert (site / "journeys" / "double-charge-refund" / "index.html").is_file()
+    assert not (site / "blueprints").exists()
+    assert 'href="../assets/blueprintgen.css"' in (site / "journeys" / "double-charge-refund" / "index.html").read_text() \
+        or "journeys/assets/blueprintgen.css" in (site / "journeys" / "double-charge-refund" / "index.html").read_text()
+
+
+def test_literate_nav_lists_the_dashboard(tmp_path):
+    summary = "* [Handbook](index.md)\n* [Service blueprints](blueprints/index.md)\n"
+    project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints\n  - literate-nav\n",
+                       {"index.md": "# Handbook\n", "SUMMARY.md": summary})
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 0, completed.stderr
+    assert "blueprints/" in _nav_links((project / "site" / "index.html").read_text())
+    # Without the dashboard in SUMMARY.md, --strict says so.
+    (project / "docs" / "SUMMARY.md").write_text("* [Handbook](index.md)\n")
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 1 and "blueprints/index.md is not in the site's nav" in completed.stderr
+
+
+def test_awesome_nav_keeps_blueprint_pages_out_of_the_nav(tmp_path):
+    project = _project(tmp_path, MATERIAL + "plugins:\n  - awesome-nav\n  - blueprints\n",
+                       {"index.md": "# Handbook\n", ".nav.yml": "nav:\n  - index.md\n  - '*'\n"})
+    completed = _mkdocs(project, "--strict")
+    assert completed.returncode == 0, completed.stderr
+    links = _nav_links((project / "site" / "index.html").read_text())
+    assert "blueprints/" in links
+    assert not any("double-charge-refund" in link for link in links), links
+
+
+# --- blueprintgen generate + Zensical ---------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value and not value.startswith(("#", "http:", "https:", "data:")):
+                self.links.append(value)
+
+
+def test_generated_pages_build_with_zensical(tmp_path):
+    project = _project(tmp_path, "site_name: Zensical team\n", {"index.md": "# Handbook\n"})
+    result = invoke("generate", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "files written to docs/blueprints/ from 2 blueprint(s)" in result.output
+    completed = subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=project, capture_output=True,
+                               text=True, timeout=300)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    site = project / "site"
+    page = (site / "blueprints" / "double-charge-refund" / "index.html").read_text()
+    assert page.count("<svg") >= 1 and 'class="node step' in page          # the diagram, inline
+    assert 'id="finding-1"' in page and "Fix:" in page                    # the findings
+    assert 'id="step-charged-twice"' in page and "Who: " in page          # the steps
+    assert 'href="#step-charged-twice"' in page                           # diagram and lists link the steps
+    # Every link and asset of our pages resolves to a file Zensical wrote.
+    for html in sorted((site / "blueprints").rglob("index.html")):
+        parser = _Links()
+        parser.feed(html.read_text())
+        url = "http://x/" + html.relative_to(site).as_posix()
+        for link in parser.links:
+            target = urlsplit(urljoin(url, link)).path.lstrip("/")
+            path = site / target
+            assert path.is_file() or (path / "index.html").is_file(), f"{html.relative_to(site)} links to {link}"
+
+
+def test_generate_refuses_a_folder_it_did_not_write(tmp_path):
+    project = _project(tmp_path, "site_name: T\n", {"blueprints/notes.md": "# Mine\n"})
+    result = invoke("generate", cwd=project)
+    assert result.exit_code == 1
+    assert "docs/blueprints exists and was not written by blueprintgen generate; refusing to replace it" in result.output
+    assert (project / "docs" / "blueprints" / "notes.md").read_text() == "# Mine\n"
+    assert invoke("generate", "-o", "docs/journeys", cwd=project).exit_code == 0
+    assert invoke("generate", "-o", "docs/journeys", cwd=project).exit_code == 0   # its own folder: replaced
+    assert (project / "docs" / "journeys" / "double-charge-refund.md").is_file()
+
+
+def test_a_blueprint_named_like_one_of_our_pages_is_an_error(tmp_path):
+    (tmp_path / "blueprints").mkdir()
+    for name in ("all", "diagrams"):   # the full list and the diagram folder, new with issue 13
+        (tmp_path / "blueprints" / f"{name}.yaml").write_text(
+            f"id: {name}\ntitle: T\nsteps:\n  - {{id: a, lane: customer, action: x, end: resolved}}\n")
+    result = invoke("build", cwd=tmp_path)
+    assert result.exit_code == 1
+    for name in ("all", "diagrams"):
+        assert f"blueprints/{name}.yaml:1:5: error: the id '{name}' is reserved for a page of the site" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "site").exists()
