@@ -164,7 +164,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     diagrams = {layout.path(blueprint_id): (blueprint_id, f"{layout.folder}/diagrams/{blueprint_id}.svg")
                 for blueprint_id, svg in svgs.items() if svg is not None}
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
-              layout.path("all"), layout.path("search")}
+              layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
                      results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
                      pages)
