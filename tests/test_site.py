@@ -333,3 +333,30 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert made == ["ortho-shoes-prescription"]
     assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+
+
+def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
+    import blueprintgen.search as search
+
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    runs = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda *args: runs.append(args) or real(*args))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    first = snapshot(tmp_path / "site")
+    cache = tmp_path / ".cache" / "blueprintgen" / "search"
+    [entry] = list(cache.iterdir())
+    assert len(runs) == 1 and (entry / "pagefind-entry.json").is_file()
+    # Same pages: the bundle is copied from the cache, byte for byte what Pagefind wrote.
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 1 and snapshot(tmp_path / "site") == first
+    # A changed page is indexed again, and only its index stays cached.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 2 and [p.name for p in cache.iterdir()] != [entry.name] and len(list(cache.iterdir())) == 1
+    # A left-over temporary folder of a killed build is never taken for an entry.
+    (cache / ".abc.tmp").mkdir()
+    shutil.rmtree(next(p for p in cache.iterdir() if not p.name.startswith(".")))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []

@@ -12,7 +12,7 @@ from mkdocs.structure.files import File, Files
 from .config import ConfigError, settings_from_options
 from .pages import inline_diagram, place_blocks
 from .search import SearchIndexError, index_site
-from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
+from .site import CACHE_DIR, BlueprintsInvalid, PagesCollide, generate, prune_nav
 from .watching import FolderWatch
 
 log = get_plugin_logger(__name__)
@@ -136,7 +136,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_post_build(self, config):
         if self.search:
             try:
-                index_site(config.site_dir)
+                index_site(config.site_dir, cache_dir=os.path.join(CACHE_DIR, "search"))
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
 
