@@ -360,3 +360,52 @@ def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypa
     shutil.rmtree(next(p for p in cache.iterdir() if not p.name.startswith(".")))
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_path, monkeypatch):
+    import blueprintgen.loader as loader
+    import blueprintgen.site as site
+    from blueprintgen.settings import Settings
+
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    monkeypatch.chdir(tmp_path)
+    for kept in ("_PREVIEW_FILES", "_PREVIEW_ANALYSES", "_PREVIEW_PAGE_KEYS"):
+        monkeypatch.setattr(site, kept, {})   # module state, kept between a preview's rebuilds
+    loads, analyses = [], []
+    real_load, real_analyse = loader.load_bytes, site.analyse
+    monkeypatch.setattr(loader, "load_bytes", lambda data, name, *rest: loads.append(name) or real_load(data, name, *rest))
+    monkeypatch.setattr(site, "analyse", lambda b, *rest: analyses.append(b.id) or real_analyse(b, *rest))
+
+    def preview():
+        return site.generate(Settings(), "blueprints", set(), preview=True)
+
+    first = preview()
+    assert len(loads) == 7 and len(analyses) == 7
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    loads.clear(), analyses.clear()
+    second = preview()
+    assert loads == ["blueprints/ortho-shoes-prescription.yaml"] and analyses == ["ortho-shoes-prescription"]
+    # The same pages as a build that loads and analyses everything.
+    full = site.generate(Settings(), "blueprints", set())
+    assert second.files == full.files and second.files != first.files
+    assert [a.blueprint for a in second.analyses] == [a.blueprint for a in full.analyses]
+
+
+def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
+    from jinja2 import DictLoader, Environment
+
+    from blueprintgen.plugin import KeptTemplates
+
+    kept = KeptTemplates()
+    Environment(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept).get_template("page.html")
+    assert len(kept.compiled) == 1
+
+    class NoCompiling(Environment):
+        def compile(self, *args, **kwargs):
+            raise AssertionError("a kept template was compiled again")
+
+    again = NoCompiling(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept)
+    assert again.get_template("page.html").render(x="<b>") == "<p><b></p>"
+    edited = Environment(loader=DictLoader({"page.html": "<i>{{ x }}</i>"}), bytecode_cache=kept)
+    assert edited.get_template("page.html").render(x=1) == "<i>1</i>"
