@@ -409,3 +409,11 @@ def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
     assert again.get_template("page.html").render(x="<b>") == "<p><b></p>"
     edited = Environment(loader=DictLoader({"page.html": "<i>{{ x }}</i>"}), bytecode_cache=kept)
     assert edited.get_template("page.html").render(x=1) == "<i>1</i>"
+
+
+def test_pagefind_runs_as_the_binary_its_package_would_choose():
+    from pagefind.service import _must_get_executable
+
+    from blueprintgen.search import _pagefind
+
+    assert _pagefind() == [str(_must_get_executable().resolve())]
