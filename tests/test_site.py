@@ -333,3 +333,87 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert made == ["ortho-shoes-prescription"]
     assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+
+
+def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
+    import blueprintgen.search as search
+
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    runs = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda *args: runs.append(args) or real(*args))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    first = snapshot(tmp_path / "site")
+    cache = tmp_path / ".cache" / "blueprintgen" / "search"
+    [entry] = list(cache.iterdir())
+    assert len(runs) == 1 and (entry / "pagefind-entry.json").is_file()
+    # Same pages: the bundle is copied from the cache, byte for byte what Pagefind wrote.
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 1 and snapshot(tmp_path / "site") == first
+    # A changed page is indexed again, and only its index stays cached.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 2 and [p.name for p in cache.iterdir()] != [entry.name] and len(list(cache.iterdir())) == 1
+    # A left-over temporary folder of a killed build is never taken for an entry.
+    (cache / ".abc.tmp").mkdir()
+    shutil.rmtree(next(p for p in cache.iterdir() if not p.name.startswith(".")))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_path, monkeypatch):
+    import blueprintgen.loader as loader
+    import blueprintgen.site as site
+    from blueprintgen.settings import Settings
+
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    monkeypatch.chdir(tmp_path)
+    for kept in ("_PREVIEW_FILES", "_PREVIEW_ANALYSES", "_PREVIEW_PAGE_KEYS"):
+        monkeypatch.setattr(site, kept, {})   # module state, kept between a preview's rebuilds
+    loads, analyses = [], []
+    real_load, real_analyse = loader.load_bytes, site.analyse
+    monkeypatch.setattr(loader, "load_bytes", lambda data, name, *rest: loads.append(name) or real_load(data, name, *rest))
+    monkeypatch.setattr(site, "analyse", lambda b, *rest: analyses.append(b.id) or real_analyse(b, *rest))
+
+    def preview():
+        return site.generate(Settings(), "blueprints", set(), preview=True)
+
+    first = preview()
+    assert len(loads) == 7 and len(analyses) == 7
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    loads.clear(), analyses.clear()
+    second = preview()
+    assert loads == ["blueprints/ortho-shoes-prescription.yaml"] and analyses == ["ortho-shoes-prescription"]
+    # The same pages as a build that loads and analyses everything.
+    full = site.generate(Settings(), "blueprints", set())
+    assert second.files == full.files and second.files != first.files
+    assert [a.blueprint for a in second.analyses] == [a.blueprint for a in full.analyses]
+
+
+def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
+    from jinja2 import DictLoader, Environment
+
+    from blueprintgen.plugin import KeptTemplates
+
+    kept = KeptTemplates()
+    Environment(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept).get_template("page.html")
+    assert len(kept.compiled) == 1
+
+    class NoCompiling(Environment):
+        def compile(self, *args, **kwargs):
+            raise AssertionError("a kept template was compiled again")
+
+    again = NoCompiling(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept)
+    assert again.get_template("page.html").render(x="<b>") == "<p><b></p>"
+    edited = Environment(loader=DictLoader({"page.html": "<i>{{ x }}</i>"}), bytecode_cache=kept)
+    assert edited.get_template("page.html").render(x=1) == "<i>1</i>"
+
+
+def test_pagefind_runs_as_the_binary_its_package_would_choose():
+    from pagefind.service import _must_get_executable
+
+    from blueprintgen.search import _pagefind
+
+    assert _pagefind() == [str(_must_get_executable().resolve())]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 
 __all__ = ["BaselineError", "fingerprint", "fingerprints", "read_baseline", "baseline_document", "write_baseline",
@@ -82,6 +81,8 @@ def baseline_document(findings, keep: dict[str, dict] | None = None) -> str:
 
 def write_baseline(path: str, text: str) -> None:
     """Write the baseline atomically: a reader never sees half a file."""
+    import tempfile   # here: `check` imports this module for `fingerprint`, and tempfile is slow to import
+
     folder = os.path.dirname(os.path.abspath(path))
     try:
         handle, temporary = tempfile.mkstemp(prefix=".baseline-", dir=folder)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from .analysis import analyse
@@ -48,6 +46,10 @@ def check_paths(paths: list[str], settings: Settings, workers: int | None = None
     else:
         size = -(-len(files) // (workers * 4))   # a few chunks per worker evens out slow files
         chunks = [files[start:start + size] for start in range(0, len(files), size)]
+        # Imported here: they take longer to import than a small portfolio takes to check.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             parts = list(pool.map(_check_files, chunks, [settings] * len(chunks), [fmt] * len(chunks),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import replace
@@ -138,6 +137,8 @@ def schema() -> None:
     Example:
       blueprintgen schema > schema/blueprint.schema.json
     """
+    import json
+
     from .schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, sort_keys=False))

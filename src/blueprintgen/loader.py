@@ -748,10 +748,12 @@ def _inside(target: str, root: Path) -> bool:
     return target == str(root) or target.startswith(str(root) + os.sep)
 
 
-def load_file(path: str, name: str | None = None) -> Loaded:
+def load_file(path: str, name: str | None = None, memo: dict | None = None) -> Loaded:
     """Read and load one blueprint file, refusing files that are too large.
 
     `name` is the file as reported (e.g. relative to the repository root); default: `path`.
+    With `memo` (path -> the bytes last read and what they gave), a file whose bytes did not
+    change is not loaded again: a live preview reloads only the file that was saved.
     """
     default_id = Path(path).name.rsplit(".", 1)[0]
     shown_as = path if name is None else name
@@ -767,7 +769,14 @@ def load_file(path: str, name: str | None = None) -> Loaded:
     if len(data) > MAX_FILE_BYTES:
         return _root_problem(shown_as, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
                              "split the journey into several blueprints")
-    return load_bytes(data, shown_as, default_id)
+    if memo is None:
+        return load_bytes(data, shown_as, default_id)
+    last = memo.get((path, shown_as))
+    if last is not None and last[0] == data:
+        return last[1]
+    loaded = load_bytes(data, shown_as, default_id)
+    memo[(path, shown_as)] = (data, loaded)
+    return loaded
 
 
 def check_across(blueprints: list[Blueprint]) -> list[Problem]:
@@ -813,12 +822,12 @@ def _check_realises(blueprint: Blueprint, target: Blueprint) -> list[Problem]:
     return problems
 
 
-def load_paths(paths: list[str]) -> Loaded:
-    """Load every blueprint under `paths`, with problems from every file and between files."""
+def load_paths(paths: list[str], memo: dict | None = None) -> Loaded:
+    """Load every blueprint under `paths`, with problems from every file and between files (`memo`: see load_file)."""
     files, problems = find_files(paths)
     blueprints: list[Blueprint] = []
     for path in files:
-        loaded = load_file(path)
+        loaded = load_file(path, memo=memo)
         blueprints.extend(loaded.blueprints)
         problems.extend(loaded.problems)
     problems.extend(check_across(blueprints))

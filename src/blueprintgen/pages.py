@@ -70,14 +70,27 @@ class Layout:
         if from_page == to_page:
             return fragment or "./"
         if self.source_links:
-            return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".") + fragment
+            return _relpath(to_page, posixpath.dirname(from_page) or ".") + fragment
         source = self.url(from_page)
         target = self.url(to_page) if to_page.endswith(".md") else to_page   # a file, e.g. a diagram
         folder = source.rstrip("/") if self.directory_urls and source.endswith("/") else posixpath.dirname(source)
-        relative = posixpath.relpath(target or ".", folder or ".")
+        relative = _relpath(target or ".", folder or ".")
         if target == "" or target.endswith("/"):
             relative = "./" if relative == "." else relative + "/"
         return relative + fragment
+
+
+def _relpath(target: str, folder: str) -> str:
+    """posixpath.relpath of two paths under the same root, without asking the OS for the working
+    directory each time (relpath does: thousands of links per build)."""
+    if ".." in target or ".." in folder:
+        return posixpath.relpath(target, folder)
+    to = [part for part in target.split("/") if part and part != "."]
+    start = [part for part in folder.split("/") if part and part != "."]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def format_minutes(minutes: int | None) -> str:

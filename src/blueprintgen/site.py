@@ -38,6 +38,12 @@ __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets
 
 SITE_MARKER = ".blueprintgen-site"
 CACHE_DIR = os.path.join(".cache", "blueprintgen")
+# A live preview rebuilds in the same process after every save: files whose bytes did not change
+# are not loaded again (see loader.load_file).
+_PREVIEW_FILES: dict = {}
+# ... nor analysed again, nor their page keys worked out again (see _analysed).
+_PREVIEW_ANALYSES: dict = {}
+_PREVIEW_PAGE_KEYS: dict = {}
 DEFAULT_CONFIG = """\
 site_name: Service blueprints
 theme:
@@ -118,7 +124,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     that it already has is an error (PagesCollide), never replaced.
     """
     if loaded is None and os.path.isdir(folder):
-        loaded = load_paths([_relative(folder, os.getcwd())])
+        loaded = load_paths([_relative(folder, os.getcwd())], memo=_PREVIEW_FILES if preview else None)
     if loaded is None:
         missing = Problem(folder, 1, 1, "the blueprint folder does not exist",
                           "create it, or set `blueprints_dir` in the blueprints plugin entry")
@@ -130,15 +136,12 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     # In a live preview, a half-typed file must not stop the server: the valid
     # blueprints are shown and the problems head the home page until fixed.
     # Pages show source files relative to the project, so builds do not depend on where it lives.
-    blueprints = [replace(b, file=_relative(b.file, root)) for b in loaded.blueprints]
-    analyses = [analyse(blueprint, settings) for blueprint in blueprints]
+    analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
     layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
                     directory_urls=directory_urls, source_links=source_links, search=search)
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
-    # Unchanged diagrams are found by what they are drawn from, so their DOT is never made.
-    inputs = [diagram_input(a.blueprint, a.findings) for a in analyses]
     results = render_many([partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
                           timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress, inputs=inputs)
     if progress:
@@ -151,7 +154,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
     generated = portfolio_pages(analyses, layout, list(loaded.problems))
-    generated.update(_blueprint_pages(analyses, inputs, svgs, layout))
+    generated.update(_blueprint_pages(analyses, inputs, svgs, layout, _PREVIEW_PAGE_KEYS if preview else {}))
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     for blueprint_id, svg in svgs.items():
@@ -170,23 +173,58 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
                      pages)
 
 
-def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout: Layout) -> dict[str, Page]:
-    """Each blueprint's page, from the page cache when nothing it is made from changed."""
+def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[list[Analysis], list]:
+    """Each blueprint's analysis, and the key of what its diagram is drawn from.
+
+    Unchanged diagrams are found by that key, so their DOT is never made. `kept` maps a loaded
+    blueprint (by identity: a live preview loads an unchanged file to the same object) to what
+    was worked out for it last time; it is refilled with this build's blueprints.
+    """
+    analyses, inputs, now = [], [], {}
+    for loaded in blueprints:
+        last = kept.get(id(loaded))
+        if last is not None and last[0] is loaded and last[1] == (root, settings):
+            analysis, key = last[2], last[3]
+        else:
+            # Pages show source files relative to the project, so builds do not depend on where it lives.
+            analysis = analyse(replace(loaded, file=_relative(loaded.file, root)), settings)
+            key = diagram_input(analysis.blueprint, analysis.findings)
+        now[id(loaded)] = (loaded, (root, settings), analysis, key)
+        analyses.append(analysis)
+        inputs.append(key)
+    kept.clear()
+    kept.update(now)
+    return analyses, inputs
+
+
+def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout: Layout, kept: dict) -> dict[str, Page]:
+    """Each blueprint's page, from the page cache when nothing it is made from changed.
+
+    `kept`, as in `_analysed`: the page keys of a live preview's previous build, by analysis.
+    """
     by_id, redesigned_by = redesigns(analyses)
     folder = os.path.join(CACHE_DIR, "pages")
-    pages = {}
+    pages, now = {}, {}
     for analysis, diagram_key in zip(analyses, inputs):
         b = analysis.blueprint
         target = by_id.get(b.redesigns) if b.redesigns else None
         related = [(target.blueprint.id, target.blueprint.title) if target else None,
                    [(other.blueprint.id, other.blueprint.title) for other in redesigned_by.get(b.id, [])]]
         has_svg = svgs.get(b.id) is not None
-        key = page_key(diagram_key, analysis, layout, has_svg, related)
+        identity = (diagram_key, layout, has_svg, related)
+        last = kept.get(id(analysis))
+        if last is not None and last[0] is analysis and last[1] == identity:
+            key = last[2]
+        else:
+            key = page_key(diagram_key, analysis, layout, has_svg, related)
+        now[id(analysis)] = (analysis, identity, key)
         page = load_page(folder, key)
         if page is None:
             page = blueprint_page(analysis, has_svg, layout, by_id, redesigned_by)
             store_page(folder, key, page)
         pages[layout.path(b.id)] = page
+    kept.clear()
+    kept.update(now)
     return pages
 
 
