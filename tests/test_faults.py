@@ -506,8 +506,10 @@ def test_env_tags_in_the_plugin_settings_work_as_in_mkdocs(tmp_path):
     assert wrong.returncode == 2
     assert wrong.stderr == ("mkdocs.yml:7:20: error: dot_timeout 'soon' must be a number of seconds above 0 "
                             "and at most 86,400\n")
-    slow = run("build", "-q", cwd=tmp_path, env={**os.environ, "BPG_DOT_TIMEOUT": "0.001"})
-    assert slow.returncode == 1 and "Graphviz timed out after 0.001 s" in slow.stderr
+    # A Graphviz that never finishes: a tiny timeout on the real one races a small diagram.
+    never = fake_graphviz(tmp_path, "exec sleep 120\n")
+    slow = run("build", "-q", cwd=tmp_path, path_first=never, env={**os.environ, "BPG_DOT_TIMEOUT": "0.3"})
+    assert slow.returncode == 1 and "Graphviz timed out after 0.3 s" in slow.stderr
 
 
 # -- 11. names that could forge a line ------------------------------------------------------------

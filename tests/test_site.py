@@ -251,17 +251,26 @@ def test_progress_rewrites_one_line_on_a_terminal():
     assert stream.getvalue().endswith("\r\x1b[2Kdiagrams rendered: 3/3\n")
 
 
-def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path):
+def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
+    import stat
+    import blueprintgen.render as render_module
+
+    # A Graphviz that never finishes: a tiny timeout on the real one is a race under load
+    # (a small diagram can finish before the waiting thread is scheduled again).
+    slow = tmp_path / "slow-graphviz"
+    slow.write_text('#!/bin/sh\n[ "$1" = -V ] && { echo "neato - graphviz version slow" >&2; exit 0; }\nexec sleep 30\n')
+    slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(render_module, "PROGRAM", str(slow))
     shutil.copytree(EXAMPLES, tmp_path / "blueprints")
     (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\n"
-                                         "plugins:\n  - blueprints:\n      dot_timeout: 0.001\n")
+                                         "plugins:\n  - blueprints:\n      dot_timeout: 0.2\n")
     out = tmp_path / "site"
     out.mkdir()
     (out / ".blueprintgen-site").write_text("previous\n")
     result = build(cwd=tmp_path)
     assert result.exit_code == 1
     assert "diagram of blueprint 'beauty-store-headset-help' failed: " in result.output
-    assert "timed out after 0.001 s" in result.output
+    assert "timed out after 0.2 s" in result.output
     assert result.output.count("failed: ") == 7           # every diagram was tried
     assert snapshot(out) == {".blueprintgen-site": hashlib.sha256(b"previous\n").hexdigest()}
 
