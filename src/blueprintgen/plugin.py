@@ -111,7 +111,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
         if self.serving:   # the build shows this in its progress display
-            log.info(f"{len(self.generated.analyses)} blueprint(s): {self.generated.rendered} diagram(s) drawn, "
+            log.info(f"{self.generated.count} blueprint(s): {self.generated.rendered} diagram(s) drawn, "
                      f"{self.generated.cached} from the cache")
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.

@@ -30,7 +30,7 @@ from .model import ID_PATTERN, Blueprint
 
 __all__ = [
     "FORMATS", "PROGRAM", "RenderError", "Rendered", "diagram_input", "graphviz_version", "render", "render_checked",
-    "render_many", "render_blueprints",
+    "render_many", "render_blueprints", "code_digest", "cached_diagram",
 ]
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -248,10 +248,13 @@ def _code_digest() -> str | None:
     diagrams are then found by their DOT text alone.
     """
     digest = hashlib.sha256(__version__.encode("utf-8") + b"\0")
+    package = Path(__file__).parent
     try:
-        sources = sorted(Path(__file__).parent.glob("*.py"))
+        # Every module (the diagram and rules packages too) and the page templates: what pages
+        # and diagrams are made from. Assets are copied as they are at every build.
+        sources = sorted([*package.rglob("*.py"), *package.glob("templates/*")])
         for path in sources:
-            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return None
     return digest.hexdigest() if sources else None
@@ -272,6 +275,20 @@ def diagram_input(blueprint: Blueprint, findings: Sequence = ()) -> str | None:
         return None
     identity = f"{_CODE_DIGEST}\0{blueprint!r}\0{tuple(findings)!r}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def code_digest() -> str | None:
+    """What our code is, as a hash (None when it cannot be told): other code never reuses a result."""
+    return _CODE_DIGEST
+
+
+def cached_diagram(input_key: str | None, fmt: str, cache_dir: str | os.PathLike) -> bytes | None:
+    """The diagram `render_many` cached for this `diagram_input` key, or None."""
+    if not input_key:
+        return None
+    cache = Path(cache_dir)
+    named = _read(cache / _input_entry(input_key, fmt)) or b""
+    return _read(cache / f"{named.decode('ascii')}.{fmt}", fmt) if _SHA256.fullmatch(named) else None
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

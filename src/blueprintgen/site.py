@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import io
 import os
 import re
@@ -24,8 +25,9 @@ from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pagecache import load_page, page_key, store_page
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
-from .render import diagram_input, render_many
+from .render import RenderError, cached_diagram, diagram_input, render_many
 from .settings import Settings
+from .sitecache import inputs_key, load_entry, store_entry
 from .stopping import Stopping
 
 try:
@@ -86,6 +88,12 @@ class Generated:
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
     pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
+    # How many blueprints: `analyses` is empty when everything came from the cache (see sitecache).
+    count: int | None = None
+
+    def __post_init__(self):
+        if self.count is None:
+            self.count = len(self.analyses)
 
 
 ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan-zoom.LICENSE")
@@ -123,6 +131,18 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     keeps the home page (ours moves to `<prefix>/index.md`); any other page of ours
     that it already has is an error (PagesCollide), never replaced.
     """
+    layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
+                    directory_urls=directory_urls, source_links=source_links, search=search)
+    # A live preview keeps what it needs in memory instead (see _PREVIEW_FILES).
+    key = None if preview or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
+                                                                          "generate", root, layout)
+    if key is not None:
+        kept = _generated_from(load_entry(CACHE_DIR, key[1]), layout, present, prefix)
+        if kept is not None:
+            if progress:   # the lines a build shows, though nothing was loaded, analysed or drawn
+                progress("blueprints analysed", kept.count, kept.count)
+                progress(f"diagrams ready (0 drawn, {kept.cached} from cache)", kept.count, kept.count)
+            return kept
     if loaded is None and os.path.isdir(folder):
         loaded = load_paths([_relative(folder, os.getcwd())], memo=_PREVIEW_FILES if preview else None)
     if loaded is None:
@@ -137,8 +157,6 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     # blueprints are shown and the problems head the home page until fixed.
     # Pages show source files relative to the project, so builds do not depend on where it lives.
     analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
-    layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
-                    directory_urls=directory_urls, source_links=source_links, search=search)
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
@@ -168,9 +186,68 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
                 for blueprint_id, svg in svgs.items() if svg is not None}
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
-    return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                     results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
-                     pages)
+    generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
+                          results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed},
+                          layout, pages)
+    if key is not None and not problems and not loaded.problems:
+        _keep(key[1], generated, dict(zip(ids, inputs)), svgs)
+    return generated
+
+
+def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
+    """Store what this build made, for the next build with the same inputs (see sitecache)."""
+    if any(not inputs[blueprint_id] for blueprint_id in svgs):
+        return   # our code cannot be identified: diagrams are found by their DOT text only
+    layout = generated.layout
+    extra = {}
+    for path, content in generated.files.items():
+        if path in generated.pages or path.startswith(f"{layout.folder}/diagrams/") or path.startswith(
+                f"{layout.folder}/assets/"):
+            continue
+        try:
+            extra[path] = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+    store_entry(CACHE_DIR, key, {
+        "blueprints": len(generated.analyses),
+        "pages": {path: [page.markdown, page.blocks, page.late] for path, page in generated.pages.items()},
+        "files": extra,
+        "diagrams": {blueprint_id: [inputs[blueprint_id], hashlib.sha256(svg).hexdigest()]
+                     for blueprint_id, svg in svgs.items()},
+        "blueprint_pages": sorted(generated.blueprint_pages),
+        "unlisted": sorted(generated.unlisted),
+    })
+
+
+def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefix: str) -> Generated | None:
+    """The Generated a previous build stored, with its diagrams from the diagram cache; None on any doubt."""
+    if entry is None:
+        return None
+    try:
+        pages = {path: Page(markdown, dict(blocks), dict(late)) for path, (markdown, blocks, late) in entry["pages"].items()}
+        if not all(isinstance(value, str) for page in pages.values()
+                   for value in (page.markdown, *page.blocks.values(), *page.late.values())):
+            return None
+        files = {path: page.markdown.encode("utf-8") for path, page in pages.items()}
+        files.update((path, text.encode("utf-8")) for path, text in entry["files"].items())
+        diagrams = {}
+        for blueprint_id, (input_key, sha256) in entry["diagrams"].items():
+            svg = cached_diagram(input_key, "svg", CACHE_DIR)
+            if svg is None or hashlib.sha256(svg).hexdigest() != sha256:
+                return None
+            path = f"{layout.folder}/diagrams/{blueprint_id}.svg"
+            files[path] = svg
+            diagrams[layout.path(blueprint_id)] = (blueprint_id, path)
+        blueprint_pages, unlisted = set(entry["blueprint_pages"]), set(entry["unlisted"])
+        count = entry["blueprints"]
+    except (KeyError, TypeError, ValueError, AttributeError, RenderError):
+        return None
+    files.update(assets(layout))
+    clashes = sorted(set(files) & present)
+    if clashes:
+        raise PagesCollide(clashes, prefix)
+    return Generated(files, [], blueprint_pages, [], 0, len(diagrams), [], diagrams, unlisted, layout, pages,
+                     count=count)
 
 
 def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[list[Analysis], list]:
