@@ -9,6 +9,7 @@ diagrams are never rendered again.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -62,6 +63,10 @@ _RUNNING_LOCK = threading.Lock()
 _STOPPED = threading.Event()
 
 
+class Stopped(Exception):
+    """Drawing was stopped from another thread (the build that wanted the diagrams failed)."""
+
+
 class _Capped:
     """Reads one pipe to its end, keeping at most `limit` bytes; `over` says whether more came."""
 
@@ -108,6 +113,11 @@ def stop_running() -> None:
         running = list(_RUNNING)
     for process in running:
         _stop_group(process)
+
+
+# A process that ends while a background thread still draws (e.g. `mkdocs build` stopped by
+# Ctrl-C) must not leave Graphviz running in its own session.
+atexit.register(stop_running)
 
 
 def _feed(process: subprocess.Popen, data: bytes) -> None:
@@ -363,7 +373,7 @@ def _tidy(cache: Path, used: set[str]) -> None:
 
 def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeout: float = 30.0,
                 workers: int | None = None, cache_dir: str | os.PathLike | None = None, progress=None,
-                inputs: Sequence[str | None] | None = None) -> Rendered:
+                inputs: Sequence[str | None] | None = None, stopped: threading.Event | None = None) -> Rendered:
     """Render many DOT texts in parallel; a failure is returned in its place and the rest go on.
 
     A job is a DOT text or a function that makes one. With `cache_dir`, a result is
@@ -372,12 +382,15 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     DOT is made from (see `diagram_input`): the cache then remembers which DOT key it
     gave, and an unchanged job is answered without making its DOT at all. Each DOT is
     handed to Graphviz as soon as it is made, so Python and Graphviz work side by side.
+    Once `stopped` is set (from another thread), no further DOT is made and it raises Stopped.
     """
     _check_format(fmt)
     jobs = list(jobs)
     inputs = list(inputs) if inputs is not None else [None] * len(jobs)
 
     def text_of(index: int) -> str:
+        if stopped is not None and stopped.is_set():
+            raise Stopped("the build was stopped")
         job = jobs[index]
         return job() if callable(job) else job
 

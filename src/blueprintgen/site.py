@@ -13,6 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -25,7 +26,7 @@ from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pagecache import load_page, page_key, store_page
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
-from .render import RenderError, cached_diagram, diagram_input, render_many
+from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many, stop_running
 from .settings import Settings
 from .sitecache import inputs_key, load_entry, store_entry
 from .stopping import Stopping
@@ -81,6 +82,7 @@ class Generated:
 
     def diagram(self, page: str) -> tuple[str, str] | None:
         """(blueprint id, SVG text) of a blueprint page's diagram; Graphviz writes UTF-8."""
+        self.finish()
         if page not in self.diagrams:
             return None
         blueprint_id, path = self.diagrams[page]
@@ -91,9 +93,42 @@ class Generated:
     # How many blueprints: `analyses` is empty when everything came from the cache (see sitecache).
     count: int | None = None
 
+    # Diagrams still being drawn: (a _Drawing or what render_many gave, ids, diagram inputs, the
+    # whole-build cache key to store under, progress); see finish().
+    drawing: tuple | None = None
+
     def __post_init__(self):
         if self.count is None:
             self.count = len(self.analyses)
+
+    def finish(self) -> list[str]:
+        """Wait for the diagrams and add them (or their problems); the paths of the diagram files."""
+        if self.drawing is None:
+            return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
+        drawing, ids, inputs, key, progress = self.drawing
+        self.drawing = None
+        results = drawing.wait() if isinstance(drawing, _Drawing) else drawing
+        if progress:
+            progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
+        svgs = {}
+        for blueprint_id, result in sorted(zip(ids, results.results)):
+            if isinstance(result, bytes):
+                svgs[blueprint_id] = result   # kept once, as bytes: the site's file
+                path = f"{self.layout.folder}/diagrams/{blueprint_id}.svg"
+                self.files[path] = result
+                self.diagrams[self.layout.path(blueprint_id)] = (blueprint_id, path)
+            else:
+                self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+        self.rendered, self.cached = results.runs, results.cached
+        if key is not None and not self.render_problems:
+            _keep(key, self, dict(zip(ids, inputs)), svgs)
+        return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
+
+    def stop(self) -> None:
+        """The build failed: stop drawing (nothing waits for the diagrams any more)."""
+        if self.drawing is not None and isinstance(self.drawing[0], _Drawing):
+            self.drawing[0].stop()
+        self.drawing = None
 
 
 ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan-zoom.LICENSE")
@@ -124,8 +159,12 @@ def _relative(path: str, root: str) -> str:
 
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
              preview: bool = False, loaded: Loaded | None = None, progress=None, prefix: str = "blueprints",
-             directory_urls: bool = True, source_links: bool = False, search: bool = False) -> Generated:
+             directory_urls: bool = True, source_links: bool = False, search: bool = False,
+             later: bool = False) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
+
+    With `later`, the diagrams are still being drawn when this returns: `finish()` waits
+    for them and adds them to `files` (or their problems to `render_problems`).
 
     `present` is the set of docs files the project already has: its own index.md
     keeps the home page (ours moves to `<prefix>/index.md`); any other page of ours
@@ -160,38 +199,62 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
-    results = render_many([partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress, inputs=inputs)
-    if progress:
-        progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
-    svgs, problems = {}, []
-    for blueprint_id, result in sorted(zip(ids, results.results)):
-        if isinstance(result, bytes):
-            svgs[blueprint_id] = result   # kept once, as bytes: the site's file; pages decode it when written
-        else:
-            svgs[blueprint_id] = None
-            problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+    draw = partial(render_many, [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
+                   timeout=settings.dot_timeout, cache_dir=CACHE_DIR, inputs=inputs)
+    if later:
+        # The pages do not need their diagrams (the viewer loads each from its file, and a
+        # diagram that fails fails the whole build), so Graphviz draws while pages are made.
+        drawing, has_svg = _Drawing(draw), dict.fromkeys(ids, True)
+    else:
+        drawing = draw(progress=progress)
+        has_svg = {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
     generated = portfolio_pages(analyses, layout, list(loaded.problems))
-    generated.update(_blueprint_pages(analyses, inputs, svgs, layout, _PREVIEW_PAGE_KEYS if preview else {}))
+    generated.update(_blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {}))
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
-    for blueprint_id, svg in svgs.items():
-        if svg is not None:
-            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg
     files.update(assets(layout))
-    clashes = sorted(set(files) & present)
+    clashes = sorted((set(files) | {f"{layout.folder}/diagrams/{blueprint_id}.svg" for blueprint_id in ids}) & present)
     if clashes:
+        if later:
+            drawing.stop()
         raise PagesCollide(clashes, prefix)
-    diagrams = {layout.path(blueprint_id): (blueprint_id, f"{layout.folder}/diagrams/{blueprint_id}.svg")
-                for blueprint_id, svg in svgs.items() if svg is not None}
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
-    generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                          results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed},
-                          layout, pages)
-    if key is not None and not problems and not loaded.problems:
-        _keep(key[1], generated, dict(zip(ids, inputs)), svgs)
+    generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
+                          list(loaded.problems), {}, {p for p in pages if p not in listed}, layout, pages)
+    keep = key[1] if key is not None and not loaded.problems else None
+    generated.drawing = (drawing, ids, inputs, keep, progress)
+    if not later:
+        generated.finish()
     return generated
+
+
+class _Drawing:
+    """Diagrams being drawn in a background thread (Graphviz runs in its own processes)."""
+
+    def __init__(self, draw):
+        self._results, self._error = None, None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(draw,), daemon=True, name="blueprintgen-diagrams")
+        self._thread.start()
+
+    def _run(self, draw) -> None:
+        try:
+            self._results = draw(stopped=self._stopped)
+        except BaseException as error:   # handed to the thread that waits
+            self._error = error
+
+    def wait(self) -> Rendered:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._results
+
+    def stop(self) -> None:
+        """The build failed or was stopped: no new Graphviz run starts, running ones are killed."""
+        self._stopped.set()
+        stop_running()
+        self._thread.join()
 
 
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
@@ -274,7 +337,8 @@ def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[li
     return analyses, inputs
 
 
-def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout: Layout, kept: dict) -> dict[str, Page]:
+def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
+                     kept: dict) -> dict[str, Page]:
     """Each blueprint's page, from the page cache when nothing it is made from changed.
 
     `kept`, as in `_analysed`: the page keys of a live preview's previous build, by analysis.
@@ -287,17 +351,17 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout:
         target = by_id.get(b.redesigns) if b.redesigns else None
         related = [(target.blueprint.id, target.blueprint.title) if target else None,
                    [(other.blueprint.id, other.blueprint.title) for other in redesigned_by.get(b.id, [])]]
-        has_svg = svgs.get(b.id) is not None
-        identity = (diagram_key, layout, has_svg, related)
+        drawn = has_svg[b.id]
+        identity = (diagram_key, layout, drawn, related)
         last = kept.get(id(analysis))
         if last is not None and last[0] is analysis and last[1] == identity:
             key = last[2]
         else:
-            key = page_key(diagram_key, analysis, layout, has_svg, related)
+            key = page_key(diagram_key, analysis, layout, drawn, related)
         now[id(analysis)] = (analysis, identity, key)
         page = load_page(folder, key)
         if page is None:
-            page = blueprint_page(analysis, has_svg, layout, by_id, redesigned_by)
+            page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
             store_page(folder, key, page)
         pages[layout.path(b.id)] = page
     kept.clear()
@@ -498,6 +562,7 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
         # the generated pages are the whole site: MkDocs gets an empty docs folder of ours.
         empty_docs, docs_lock = (None, None) if config_file and docs_dir_exists(config_file) \
             else _work_folder(out, "docs")
+        config = None
         try:
             config = _mkdocs_config(config_file, str(empty_docs) if empty_docs else None, str(staging), strict,
                                     blueprints_dir, loaded, progress)
@@ -515,6 +580,10 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
                 raise SiteError(f"cannot write the site: {error.strerror or error}"
                                 + (f" ({error.filename})" if error.filename else "")) from None
         finally:
+            # Stopped or failed while Graphviz was still drawing: nothing will wait for the diagrams.
+            plugin = config.plugins.get("blueprints") if config is not None else None
+            if getattr(plugin, "generated", None) is not None:
+                plugin.generated.stop()
             _unlock(staging_lock)
             _unlock(docs_lock)
             if staging.exists():
