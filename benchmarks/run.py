@@ -1,6 +1,6 @@
 """The blueprintgen benchmark: our commands against their floors, on the same generated files.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--json out.json] [--sizes 10,100,1000]
+    .venv/bin/python benchmarks/run.py [--quick] [--json out.json] [--sizes 10,100,1000] [--only check]
 
 Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder for N = 10,
 100 and 1,000 (--quick: 10 and 100), and measures, all as subprocesses of this interpreter
@@ -25,6 +25,9 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
   serve         at N=100, seconds from saving a blueprint to its changed page from `serve`
   analysis      median of 7 runs of blueprintgen.analysis.analyse on a generated 2,000-step
                 branching blueprint vs a 200-step one (in-process)
+
+`--only check` measures the check rows alone (5 repetitions at every N), in seconds, not
+minutes: for working on `check`'s speed.
 
 Times are wall-clock seconds, the median of the repetitions (3 at N=10, 2 at N=100, 1 at
 N=1,000; product and floor runs alternate). CPU seconds (user+sys of the process tree) are
@@ -315,15 +318,7 @@ def measure(count: int, repeats: int, log, probes: bool = True) -> dict:
         row: dict = {"n": count, "repeats": repeats,
                      "input_bytes": tree_bytes(os.path.join(work, "blueprints"))}
 
-        # check vs read + compose
-        checks, floors = [], []
-        for _ in range(max(3, repeats)):
-            floors.append(run([PYTHON, "-c", COMPOSE_FLOOR, "blueprints"], work))
-            checks.append(run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never", "blueprints"], work))
-        row["check"] = [asdict(r) for r in checks]
-        row["check_floor"] = [asdict(r) for r in floors]
-        log(f"N={count}: check {median([r.wall for r in checks]):.2f}s, "
-            f"floor {median([r.wall for r in floors]):.2f}s")
+        measure_check(row, work, max(3, repeats), log)
 
         # cold build vs parallel neato + bare mkdocs (no previous output on either side)
         colds, cold_runs, dots, bare_colds = [], [], [], []
@@ -389,6 +384,58 @@ def measure(count: int, repeats: int, log, probes: bool = True) -> dict:
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def measure_check(row: dict, work: str, repeats: int, log) -> None:
+    """check vs read + compose, alternating, into `row`."""
+    checks, floors = [], []
+    for _ in range(repeats):
+        floors.append(run([PYTHON, "-c", COMPOSE_FLOOR, "blueprints"], work))
+        checks.append(run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never", "blueprints"], work))
+    row["check"] = [asdict(r) for r in checks]
+    row["check_floor"] = [asdict(r) for r in floors]
+    log(f"N={row['n']}: check {median([r.wall for r in checks]):.3f}s, "
+        f"floor {median([r.wall for r in floors]):.3f}s")
+
+
+def measure_check_only(count: int, repeats: int, log) -> dict:
+    """The check rows alone at `count` blueprints (`--only check`)."""
+    work = tempfile.mkdtemp(prefix=f"bpg-bench-{count}-")
+    try:
+        generate.write_blueprints(os.path.join(work, "blueprints"), count)
+        run([PYTHON, "-m", "blueprintgen", "validate", "blueprints"], work)
+        row: dict = {"n": count, "repeats": repeats, "input_bytes": tree_bytes(os.path.join(work, "blueprints"))}
+        measure_check(row, work, repeats, log)
+        wall = lambda key: median([r["wall"] for r in row[key]])  # noqa: E731
+        cpu = lambda key: median([r["cpu"] for r in row[key]])  # noqa: E731
+        row["check_s"], row["check_floor_s"] = wall("check"), wall("check_floor")
+        row["check_ratio"] = row["check_s"] / row["check_floor_s"]
+        row["cpu_s"] = {"check": cpu("check"), "check_floor": cpu("check_floor")}
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check_table(rows: list[dict]) -> tuple[str, list[dict]]:
+    """The check rows and the check target at every N (`--only check`)."""
+    lines_spec = [
+        ("check (s)", lambda r: fmt(r["check_s"], 3)),
+        ("  floor: read + yaml.compose CSafeLoader (s)", lambda r: fmt(r["check_floor_s"], 3)),
+        ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
+        ("CPU s: check / floor", lambda r: f"{r['cpu_s']['check']:.3f} / {r['cpu_s']['check_floor']:.3f}"),
+    ]
+    width = max(len(label) for label, _ in lines_spec) + 2
+    head = "".ljust(width) + "".join(f"N={r['n']:,}".rjust(16) for r in rows)
+    out = [head, "-" * len(head)]
+    for label, get in lines_spec:
+        out.append(label.ljust(width) + "".join(get(r).rjust(16) for r in rows))
+    name = "check <= 1.5x floor"
+    results = [{"target": name, "value": r["check_ratio"], "limit": TARGETS[name],
+                "pass": r["check_ratio"] <= TARGETS[name], "at": f"N={r['n']}", "note": ""} for r in rows]
+    out.append("")
+    out.extend(f"{'PASS' if item['pass'] else 'FAIL'}  {item['target']:<68} {item['value']:>8.2f}  ({item['at']})"
+               for item in results)
+    return "\n".join(out), results
 
 
 def summarise(row: dict) -> None:
@@ -624,6 +671,7 @@ def main() -> int:
     parser.add_argument("--json", dest="json_path", help="write the results as JSON here")
     parser.add_argument("--sizes", help="comma-separated N (overrides --quick), e.g. 10,50")
     parser.add_argument("--no-probes", action="store_true", help="skip the browser search and serve measurements")
+    parser.add_argument("--only", choices=["check"], help="measure only these rows (check: 5 runs at every N)")
     options = parser.parse_args()
     sizes = [int(n) for n in options.sizes.split(",")] if options.sizes else \
         [10, 100] if options.quick else [10, 100, 1000]
@@ -636,10 +684,15 @@ def main() -> int:
     compile_our_code()
     log(f"measuring {code['commit']} src {code['src_sha256']} ({len(code['dirty'])} file(s) changed since)")
     started = time.time()
-    scaling = analysis_scaling()
-    log(f"analysis ratio {scaling['ratio']:.1f}x")
-    rows = [measure(n, repeats.get(n, 1), log, probes=not options.no_probes) for n in sizes]
-    text, results = table(rows, scaling)
+    if options.only == "check":
+        scaling = {}
+        rows = [measure_check_only(n, 5, log) for n in sizes]
+        text, results = check_table(rows)
+    else:
+        scaling = analysis_scaling()
+        log(f"analysis ratio {scaling['ratio']:.1f}x")
+        rows = [measure(n, repeats.get(n, 1), log, probes=not options.no_probes) for n in sizes]
+        text, results = table(rows, scaling)
     info["loadavg_end"] = os.getloadavg()
     end_code = code_state()
     header = (f"blueprintgen benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {info['nproc']} cores {info['cpu']}, "

@@ -59,3 +59,22 @@ def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     assert row["html_sizes"]["index.html"] > 5_000
     assert "check / floor" in result.stdout and "warm / bare mkdocs" in result.stdout
     assert not list(scratch.iterdir())   # everything it made is removed
+
+
+def test_benchmark_measures_check_alone(tmp_path):
+    out = tmp_path / "check.json"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "2,3", "--only", "check",
+                             "--json", str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    assert [row["n"] for row in data["rows"]] == [2, 3]
+    for row in data["rows"]:
+        assert len(row["check"]) == len(row["check_floor"]) == 5
+        assert row["check_ratio"] == row["check_s"] / row["check_floor_s"] > 0
+        assert "cold_build" not in row   # nothing but check was run
+    assert [(t["target"], t["at"]) for t in data["targets"]] == [("check <= 1.5x floor", "N=2"),
+                                                                 ("check <= 1.5x floor", "N=3")]
+    assert "check / floor" in result.stdout and "warm" not in result.stdout

@@ -244,3 +244,22 @@ def test_realises_is_checked_against_the_opportunities_of_the_redesigned_bluepri
     assert [str(p) for p in _pair(tmp_path, "[call-back]", "[]").problems] == [
         f"{tmp_path}/to-be.yaml:4:12: error: realises unknown opportunity 'call-back' of 'as-is' "
         f"(hint: add it under `opportunities:` in {tmp_path}/as-is.yaml first)"]
+
+
+@pytest.mark.parametrize("spelling", ["work", "work/", "./work", "./work//", "work/./", "work/../work"])
+def test_found_files_are_named_as_pathlib_names_them(tmp_path, monkeypatch, spelling):
+    # The folder walk builds names with os.path (pathlib is slow to import for `check`); the
+    # names in every report must stay those pathlib gave: no `./`, `//` or trailing `/`, `..` kept.
+    from blueprintgen.loader import find_files
+
+    (tmp_path / "work" / "sub").mkdir(parents=True)
+    for name in ("work/a.yaml", "work/sub/b.yml", "work/notes.txt"):
+        (tmp_path / name).write_text("title: T\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in (spelling, str(tmp_path) + "/" + spelling, "//" + str(tmp_path).lstrip("/") + "/" + spelling):
+        files, problems = find_files([given])
+        assert not problems
+        assert files == [str(Path(given, "a.yaml")), str(Path(given, "sub", "b.yml"))]
+        assert load_file(files[0]).problems[0].file == files[0]
+    monkeypatch.chdir(tmp_path / "work")
+    assert find_files(["."])[0] == ["a.yaml", "sub/b.yml"] == [str(Path(".", "a.yaml")), str(Path(".", "sub", "b.yml"))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 
@@ -41,6 +40,8 @@ def read_baseline(path: str) -> dict[str, dict]:
     except OSError as error:
         raise BaselineError(f"{path}:1:1: error: cannot read the baseline file: {error.strerror} "
                             "(hint: check that it is a readable file)") from None
+    import json   # here: `check` without a baseline file never needs it
+
     try:
         document = json.loads(data.decode("utf-8"))
         entries = document["findings"]
@@ -76,6 +77,8 @@ def baseline_document(findings, keep: dict[str, dict] | None = None) -> str:
                          "fails only on new ones. Remake with `blueprintgen baseline FILE`; "
                          "drop fixed ones with `--prune`.",
                 "findings": dict(sorted(entries.items()))}
+    import json
+
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 __all__ = ["clean", "file_name", "one_line", "html_text", "page_html_text", "markdown_text", "cell"]
@@ -17,6 +16,10 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 # template plugins (`{{ }}`, `{% %}`). Written as numeric character references, they
 # stay literal text in every Markdown flavour and decode back to the input.
 _MARKDOWN_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|:~^=<>&\"'%$@"}
+
+# What html.escape(text, quote=True) replaces, as one table (the html module is not imported
+# for the commands that never write HTML).
+_HTML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
 
 
 # One pass for page HTML (the pages carry tens of thousands of values): drop what `clean`
@@ -55,7 +58,7 @@ def one_line(text: str) -> str:
 
 def html_text(text: str) -> str:
     """Text for HTML element content or a double- or single-quoted attribute value."""
-    return html.escape(clean(text), quote=True)
+    return clean(text).translate(_HTML)
 
 
 def page_html_text(text: str) -> str:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-from decimal import Decimal
 import stat
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, LEVELS, RESERVED_IDS, STAFF_LANES, Blueprint, Channel, Cost,
                     Duration, Edge, Emotion, Failure, Ignore, Measure, Opportunity, Owner, Persona, Position,
@@ -69,6 +66,8 @@ class Loaded:
 def did_you_mean(word: str, choices) -> str | None:
     if len(choices) > MAX_SUGGESTION_CHOICES or len(word) > 100:
         return None
+    import difflib   # here: only a misspelt key needs it, and it takes longer to import than a file to load
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"did you mean '{shown(close[0])}'?" if close else None
 
@@ -198,6 +197,8 @@ class _Reader:
         if not _COST.fullmatch(value):
             self.problem(node, f"{_at(where, key)} '{shown(value)}' is not an amount", COST_HINT)
             return None
+        from decimal import Decimal   # here: most blueprints have no cost, and `check` starts faster without it
+
         amount, _, currency = value.partition(" ")
         return Cost(value, Decimal(amount), currency or None)
 
@@ -700,7 +701,7 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if os.path.isdir(path) and not str(path).endswith(BLUEPRINT_SUFFIXES):
-            _walk(Path(path), Path(os.path.realpath(path)), files, problems, set())
+            _walk(_as_pathlib_writes(path), os.path.realpath(path), files, problems, set())
         elif os.path.islink(path) and not os.path.exists(path):
             problems.append(_link_problem(path))
         else:
@@ -717,7 +718,21 @@ def _link_problem(path: str) -> Problem:
     return Problem(str(path), 1, 1, message, "replace the link with the blueprint file itself")
 
 
-def _walk(folder: Path, root: Path, files: list[str], problems: list[Problem], seen: set[str]) -> None:
+def _as_pathlib_writes(path: str) -> str:
+    """`path` as str(pathlib.Path(path)) writes it, without importing pathlib (slow for `check`).
+
+    File names are reported as found, so they must not change: no empty or `.` parts, no
+    trailing separator, `..` kept, and POSIX's two leading slashes kept.
+    """
+    if os.sep != "/":
+        from pathlib import Path
+
+        return str(Path(path))
+    root = "//" if path.startswith("//") and not path.startswith("///") else "/" if path.startswith("/") else ""
+    return root + "/".join(part for part in path.split("/") if part and part != ".") or "."
+
+
+def _walk(folder: str, root: str, files: list[str], problems: list[Problem], seen: set[str]) -> None:
     real = os.path.realpath(folder)
     if real in seen:
         return
@@ -729,7 +744,7 @@ def _walk(folder: Path, root: Path, files: list[str], problems: list[Problem], s
                                 "make it readable (`chmod a+rx`), or move it out of the blueprint folder"))
         return
     for entry in entries:
-        path = Path(folder, entry.name)
+        path = entry.name if folder == "." else os.path.join(folder, entry.name)   # as pathlib joins
         if entry.name.startswith("."):
             continue
         if entry.is_symlink():
@@ -744,8 +759,8 @@ def _walk(folder: Path, root: Path, files: list[str], problems: list[Problem], s
             files.append(str(path))
 
 
-def _inside(target: str, root: Path) -> bool:
-    return target == str(root) or target.startswith(str(root) + os.sep)
+def _inside(target: str, root: str) -> bool:
+    return target == root or target.startswith(root + os.sep)
 
 
 def load_file(path: str, name: str | None = None, memo: dict | None = None) -> Loaded:
@@ -755,7 +770,7 @@ def load_file(path: str, name: str | None = None, memo: dict | None = None) -> L
     With `memo` (path -> the bytes last read and what they gave), a file whose bytes did not
     change is not loaded again: a live preview reloads only the file that was saved.
     """
-    default_id = Path(path).name.rsplit(".", 1)[0]
+    default_id = os.path.basename(_as_pathlib_writes(path)).rsplit(".", 1)[0]
     shown_as = path if name is None else name
     try:
         if os.path.isdir(path):

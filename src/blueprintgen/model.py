@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # only named in annotations; the loader imports it when a cost is read
+    from decimal import Decimal
 
 __all__ = [
     "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "HIDDEN_LANES", "ENDS", "STATUSES",

@@ -9,11 +9,9 @@ are formatted in parallel and the parent only merges them.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from . import __version__
 from .analysis import Analysis, Finding
@@ -241,6 +239,8 @@ def _json(records: list[dict], problems: list[Problem], fixed: Fixed) -> str:
     }
     if fixed.baseline is not None:
         document["baseline"] = {"file": fixed.baseline, "fixed": list(fixed.entries)}
+    import json   # here: a text report, the common one, does not need it
+
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -250,6 +250,8 @@ def _uri(path: str) -> str:
     Paths reach the report relative to the repository root already (see project.py); a path
     outside it stays absolute and becomes a file: URI, which SARIF accepts without a uriBaseId.
     """
+    from pathlib import PurePath
+
     return PurePath(path).as_uri() if os.path.isabs(path) else PurePath(path).as_posix()
 
 
@@ -331,6 +333,8 @@ def _sarif(records: list[dict], problems: list[Problem], fixed: Fixed) -> str:
             "results": results,
         }],
     }
+    import json   # here: a text report, the common one, does not need it
+
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
