@@ -75,14 +75,6 @@ class Generated:
     rendered: int = 0   # diagrams Graphviz drew
     cached: int = 0     # diagrams read from the cache
     problems: list[Problem] = field(default_factory=list)
-    diagrams: dict[str, tuple[str, str]] = field(default_factory=dict)   # blueprint page -> (id, SVG file in files)
-
-    def diagram(self, page: str) -> tuple[str, str] | None:
-        """(blueprint id, SVG text) of a blueprint page's diagram; Graphviz writes UTF-8."""
-        if page not in self.diagrams:
-            return None
-        blueprint_id, path = self.diagrams[page]
-        return blueprint_id, self.files[path].decode("utf-8", "replace")
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
     pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
@@ -149,7 +141,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     svgs, problems = {}, []
     for blueprint_id, result in sorted(zip(ids, results.results)):
         if isinstance(result, bytes):
-            svgs[blueprint_id] = result   # kept once, as bytes: the site's file; pages decode it when written
+            svgs[blueprint_id] = result   # the site's file, which the blueprint page's viewer loads
         else:
             svgs[blueprint_id] = None
             problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
@@ -164,12 +156,10 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     clashes = sorted(set(files) & present)
     if clashes:
         raise PagesCollide(clashes, prefix)
-    diagrams = {layout.path(blueprint_id): (blueprint_id, f"{layout.folder}/diagrams/{blueprint_id}.svg")
-                for blueprint_id, svg in svgs.items() if svg is not None}
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
     return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                     results.cached, list(loaded.problems), diagrams, {p for p in pages if p not in listed}, layout,
+                     results.cached, list(loaded.problems), {p for p in pages if p not in listed}, layout,
                      pages)
 
 
