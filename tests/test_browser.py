@@ -701,6 +701,32 @@ def test_hostile_text_stays_text(page, hostile_site):
     assert not findings, "live code in the hostile site:\n" + "\n".join(findings[:30])
 
 
+def test_the_viewer_puts_in_no_live_code_even_from_a_tampered_diagram(page, example_site):
+    """Our diagrams hold no script (the test above); the viewer would not run one from a changed file either."""
+    folder, base = example_site
+    svg = (folder / "blueprints" / "diagrams" / "ortho-shoes-prescription.svg").read_text(encoding="utf-8")
+    payload = ('<script>alert(2)</script><a href="javascript:alert(3)"><text id="bad" onclick="alert(4)">x</text></a>'
+               '<foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="alert(5)"/></foreignObject>')
+    tampered = svg.replace("<svg ", '<svg onload="alert(1)" ', 1).replace("</svg>", payload + "</svg>")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.route("**/diagrams/ortho-shoes-prescription.svg",
+               lambda route: route.fulfill(body=tampered, content_type="image/svg+xml"))
+    _open_viewer(page, base)
+    _wait_for_diagram(page)
+    page.evaluate("document.getElementById('bad').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    page.wait_for_timeout(300)
+    assert not dialogs, f"the tampered diagram ran code: {dialogs}"
+    left = page.evaluate("""() => {
+        const svg = document.querySelector('.bpg-diagram svg');
+        return [...svg.querySelectorAll('script, foreignObject, [onload], [onclick], [onerror]')].map(e => e.localName)
+            .concat(svg.hasAttribute('onload') ? ['svg onload'] : [])
+            .concat([...svg.querySelectorAll('a')].map(a => a.getAttribute('href') || '').filter(h => h.includes(':')));
+    }""")
+    assert not left, f"live parts of the tampered diagram are on the page: {left}"
+    assert page.locator(".bpg-diagram svg g.step").count() > 10, "the diagram itself is gone"
+
+
 # --- 5. screenshots ----------------------------------------------------------------------
 
 

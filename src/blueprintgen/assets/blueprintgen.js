@@ -40,8 +40,9 @@
       if (root.namespaceURI !== SVG_NS || root.localName !== "svg" || parsed.getElementsByTagName("parsererror").length) {
         throw new Error("diagram " + image.src + " is not an SVG");
       }
-      if (!image.parentNode) return;   // the reader has moved to another page meanwhile
-      var svg = inert(document.importNode(root, true));
+      if (!image.isConnected) return;   // the reader has moved to another page meanwhile (instant navigation)
+      // Cleaned in the parsed document, which loads nothing: an imported element starts loading at once.
+      var svg = document.importNode(inert(root), true);
       svg.setAttribute("aria-label", image.alt);   // no role="img": that would hide the step links
       image.parentNode.replaceChild(svg, image);
       setup(viewer);
