@@ -330,8 +330,10 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
         patch.setattr(blueprintgen.site, "blueprint_page", no_page)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert snapshot(tmp_path / "site") == first
-    # A cut-short entry is made again, and the site is the same.
+    # A cut-short entry is made again, and the site is the same (the whole-site entry, which
+    # would skip the page cache, is removed first).
     entries[0].write_text('{"markdown": ')
+    shutil.rmtree(tmp_path / ".cache" / "blueprintgen" / "generated")
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert snapshot(tmp_path / "site") == first
     # One blueprint changed: one new page.
@@ -344,6 +346,62 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert made == ["ortho-shoes-prescription"]
     assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+
+
+def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monkeypatch):
+    import blueprintgen.analysis
+    import blueprintgen.loader
+    import blueprintgen.site
+
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    first = snapshot(tmp_path / "site")
+    cache = tmp_path / ".cache" / "blueprintgen"
+    [entry] = list((cache / "generated").glob("*.json"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unchanged blueprint was loaded or analysed again")
+
+    def nothing_again(patch):
+        for module, name in ((blueprintgen.loader, "load_bytes"), (blueprintgen.site, "analyse"),
+                             (blueprintgen.site, "portfolio_pages"), (blueprintgen.site, "render_many")):
+            patch.setattr(module, name, refuse)
+
+    with monkeypatch.context() as patch:
+        nothing_again(patch)
+        warm = build("-o", "site", cwd=tmp_path)
+    assert warm.exit_code == 0, warm.output
+    assert "blueprints validated: 7/7" in warm.stderr and "diagrams ready (0 drawn, 7 from cache)" in warm.stderr
+    assert snapshot(tmp_path / "site") == first
+    # A damaged entry, or a diagram it names that is gone or different, is a miss: all is made
+    # again, and the site is the same.
+    for damage in ('{"pages": ', '{"pages": {"x": 1}}', '[]'):
+        entry.write_text(damage)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+        assert snapshot(tmp_path / "site") == first
+    for svg in cache.glob("*.svg"):
+        svg.unlink()
+    redrawn = build("-o", "site", cwd=tmp_path)   # diagrams gone from the diagram cache: a miss, all drawn again
+    assert redrawn.exit_code == 0 and "diagrams ready (7 drawn, 0 from cache)" in redrawn.stderr
+    assert snapshot(tmp_path / "site") == first
+    # An edited blueprint, or changed settings, is never served from the old entry.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\nplugins:\n"
+                                         "  - blueprints:\n      severities: {dead-end: 'off'}\n")
+    finding = '#dead-end"><code>dead-end</code></a>'
+    headset = tmp_path / "site" / "blueprints" / "beauty-store-headset-help" / "index.html"
+    assert finding in headset.read_text()
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert finding not in headset.read_text()
+    # An invalid edit after a cached build is still reported where it is.
+    shoes.write_text(shoes.read_text() + "\nsteps: [\n")
+    broken = build("-o", "site", cwd=tmp_path)
+    assert broken.exit_code == 1 and "ortho-shoes-prescription.yaml:" in broken.stderr
+    # Only the newest few entries are kept.
+    assert 1 <= len(list((cache / "generated").glob("*.json"))) <= 4
 
 
 def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):

@@ -413,7 +413,8 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .analysis import analyse
     from .loader import load_paths
     from .report import fails, format_report
-    from .site import BlueprintsInvalid, SiteError, build_site
+    from .site import CACHE_DIR, BlueprintsInvalid, SiteError, build_site
+    from .sitecache import inputs_key, known_valid, remember_valid
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
     settings = _settings(config_file)
@@ -423,12 +424,23 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .progress import Progress
 
     progress = Progress(quiet=quiet)
-    loaded = load_paths([folder])
-    progress("blueprints validated", len(loaded.blueprints), len(loaded.blueprints))
-    if loaded.problems:
-        _print_problems(loaded.problems)
-        click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
-        sys.exit(EXIT_INVALID)
+    # Files whose bytes loaded without a problem last time need not be loaded before the build:
+    # when the site's pages are kept too (sitecache), nothing is loaded at all.
+    key = None if strict else inputs_key(folder, settings, "valid")
+    count = known_valid(CACHE_DIR, key[1]) if key else None
+    loaded = None
+    if count is None:
+        loaded = load_paths([folder])
+        count = len(loaded.blueprints)
+        progress("blueprints validated", count, count)
+        if loaded.problems:
+            _print_problems(loaded.problems)
+            click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
+            sys.exit(EXIT_INVALID)
+        if key:
+            remember_valid(CACHE_DIR, key[1], count)
+    else:   # the same bytes were valid before
+        progress("blueprints validated", count, count)
     if strict:
         from .gate import gate_from_settings
 
@@ -453,7 +465,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
-        click.echo(f"site built in {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
+        click.echo(f"site built in {out_dir}/ from {count} blueprint(s)", err=True)
 
 
 @main.command()

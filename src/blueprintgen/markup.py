@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -13,13 +13,20 @@ from .escape import page_html_text
 __all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render"]
 
 
+# Markup(text) without Markup's own check for __html__: a page makes hundreds of thousands of
+# them, and here the text is HTML already.
+_markup = partial(str.__new__, Markup)
+
+
 def shown(value) -> Markup:
     """Any value as page text; markup we built ourselves (Markup, Link, Joined) passes through unchanged."""
+    if type(value) is str:   # the common case first
+        return _markup(page_html_text(value))
     if isinstance(value, Markup):
         return value
     if hasattr(value, "__html__"):
-        return Markup(value.__html__())
-    return Markup(page_html_text("" if value is None else str(value)))
+        return _markup(value.__html__())
+    return _markup(page_html_text("" if value is None else str(value)))
 
 
 @dataclass(frozen=True)

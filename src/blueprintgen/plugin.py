@@ -103,7 +103,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             self.search = self.config.pagefind and not self.serving
             self.generated = generate(self.settings, self.folder, present, self.root, preview=self.serving,
                                       loaded=self.preloaded, progress=self.progress, prefix=self.prefix,
-                                      directory_urls=config.use_directory_urls, search=self.search)
+                                      directory_urls=config.use_directory_urls, search=self.search,
+                                      later=not self.serving)
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
         except PagesCollide as error:
@@ -111,13 +112,14 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
         if self.serving:   # the build shows this in its progress display
-            log.info(f"{len(self.generated.analyses)} blueprint(s): {self.generated.rendered} diagram(s) drawn, "
+            log.info(f"{self.generated.count} blueprint(s): {self.generated.rendered} diagram(s) drawn, "
                      f"{self.generated.cached} from the cache")
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.
             raise PluginError("\n".join(self.generated.render_problems))
         for path, content in sorted(self.generated.files.items()):
             files.append(File.generated(config, path, content=content))
+        self._files = files
         return files
 
     def on_env(self, env, config, files):
@@ -160,11 +162,26 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return prune_nav(nav, self.generated.unlisted)
 
     def on_post_build(self, config):
-        if self.search:
+        if self.search:   # while Graphviz may still be drawing: the pages do not hold the diagrams
             try:
                 index_site(config.site_dir, cache_dir=os.path.join(CACHE_DIR, "search"))
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
+        drawn = self.generated.finish()
+        if self.generated.render_problems:
+            # Every diagram was tried; one that failed fails the build as a whole.
+            raise PluginError("\n".join(self.generated.render_problems))
+        added = {file.src_uri for file in self._files}
+        for path in drawn:
+            if path not in added:   # drawn after the files were handed to MkDocs
+                target = os.path.join(config.site_dir, *path.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(self.generated.files[path])
+
+    def on_build_error(self, error):
+        if getattr(self, "generated", None) is not None:
+            self.generated.stop()
 
     def on_serve(self, server, config, builder):
         self.watch = FolderWatch(server, self.folder, log)

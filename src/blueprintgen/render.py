@@ -9,6 +9,7 @@ diagrams are never rendered again.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -30,7 +31,7 @@ from .model import ID_PATTERN, Blueprint
 
 __all__ = [
     "FORMATS", "PROGRAM", "RenderError", "Rendered", "diagram_input", "graphviz_version", "render", "render_checked",
-    "render_many", "render_blueprints",
+    "render_many", "render_blueprints", "code_digest", "cached_diagram",
 ]
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -60,6 +61,10 @@ _RUNNING_LOCK = threading.Lock()
 # Set by stop_running: a render that a worker starts after the stop must not run (it would hold
 # the interrupted process until its timeout). Cleared when the next batch of renders begins.
 _STOPPED = threading.Event()
+
+
+class Stopped(Exception):
+    """Drawing was stopped from another thread (the build that wanted the diagrams failed)."""
 
 
 class _Capped:
@@ -108,6 +113,11 @@ def stop_running() -> None:
         running = list(_RUNNING)
     for process in running:
         _stop_group(process)
+
+
+# A process that ends while a background thread still draws (e.g. `mkdocs build` stopped by
+# Ctrl-C) must not leave Graphviz running in its own session.
+atexit.register(stop_running)
 
 
 def _feed(process: subprocess.Popen, data: bytes) -> None:
@@ -248,10 +258,13 @@ def _code_digest() -> str | None:
     diagrams are then found by their DOT text alone.
     """
     digest = hashlib.sha256(__version__.encode("utf-8") + b"\0")
+    package = Path(__file__).parent
     try:
-        sources = sorted(Path(__file__).parent.glob("*.py"))
+        # Every module (the diagram and rules packages too) and the page templates: what pages
+        # and diagrams are made from. Assets are copied as they are at every build.
+        sources = sorted([*package.rglob("*.py"), *package.glob("templates/*")])
         for path in sources:
-            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return None
     return digest.hexdigest() if sources else None
@@ -272,6 +285,20 @@ def diagram_input(blueprint: Blueprint, findings: Sequence = ()) -> str | None:
         return None
     identity = f"{_CODE_DIGEST}\0{blueprint!r}\0{tuple(findings)!r}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def code_digest() -> str | None:
+    """What our code is, as a hash (None when it cannot be told): other code never reuses a result."""
+    return _CODE_DIGEST
+
+
+def cached_diagram(input_key: str | None, fmt: str, cache_dir: str | os.PathLike) -> bytes | None:
+    """The diagram `render_many` cached for this `diagram_input` key, or None."""
+    if not input_key:
+        return None
+    cache = Path(cache_dir)
+    named = _read(cache / _input_entry(input_key, fmt)) or b""
+    return _read(cache / f"{named.decode('ascii')}.{fmt}", fmt) if _SHA256.fullmatch(named) else None
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -346,7 +373,7 @@ def _tidy(cache: Path, used: set[str]) -> None:
 
 def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeout: float = 30.0,
                 workers: int | None = None, cache_dir: str | os.PathLike | None = None, progress=None,
-                inputs: Sequence[str | None] | None = None) -> Rendered:
+                inputs: Sequence[str | None] | None = None, stopped: threading.Event | None = None) -> Rendered:
     """Render many DOT texts in parallel; a failure is returned in its place and the rest go on.
 
     A job is a DOT text or a function that makes one. With `cache_dir`, a result is
@@ -355,12 +382,15 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     DOT is made from (see `diagram_input`): the cache then remembers which DOT key it
     gave, and an unchanged job is answered without making its DOT at all. Each DOT is
     handed to Graphviz as soon as it is made, so Python and Graphviz work side by side.
+    Once `stopped` is set (from another thread), no further DOT is made and it raises Stopped.
     """
     _check_format(fmt)
     jobs = list(jobs)
     inputs = list(inputs) if inputs is not None else [None] * len(jobs)
 
     def text_of(index: int) -> str:
+        if stopped is not None and stopped.is_set():
+            raise Stopped("the build was stopped")
         job = jobs[index]
         return job() if callable(job) else job
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import io
 import os
 import re
@@ -12,6 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -24,8 +26,9 @@ from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pagecache import load_page, page_key, store_page
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
-from .render import diagram_input, render_many
+from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many, stop_running
 from .settings import Settings
+from .sitecache import inputs_key, load_entry, store_entry
 from .stopping import Stopping
 
 try:
@@ -78,6 +81,44 @@ class Generated:
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
     pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
+    # How many blueprints: `analyses` is empty when everything came from the cache (see sitecache).
+    count: int | None = None
+
+    # Diagrams still being drawn: (a _Drawing or what render_many gave, ids, diagram inputs, the
+    # whole-build cache key to store under, progress); see finish().
+    drawing: tuple | None = None
+
+    def __post_init__(self):
+        if self.count is None:
+            self.count = len(self.analyses)
+
+    def finish(self) -> list[str]:
+        """Wait for the diagrams and add them (or their problems); the paths of the diagram files."""
+        if self.drawing is None:
+            return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
+        drawing, ids, inputs, key, progress = self.drawing
+        self.drawing = None
+        results = drawing.wait() if isinstance(drawing, _Drawing) else drawing
+        if progress:
+            progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
+        svgs = {}
+        for blueprint_id, result in sorted(zip(ids, results.results)):
+            if isinstance(result, bytes):
+                svgs[blueprint_id] = result   # kept once, as bytes: the site's file
+                path = f"{self.layout.folder}/diagrams/{blueprint_id}.svg"
+                self.files[path] = result
+            else:
+                self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+        self.rendered, self.cached = results.runs, results.cached
+        if key is not None and not self.render_problems:
+            _keep(key, self, dict(zip(ids, inputs)), svgs)
+        return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
+
+    def stop(self) -> None:
+        """The build failed: stop drawing (nothing waits for the diagrams any more)."""
+        if self.drawing is not None and isinstance(self.drawing[0], _Drawing):
+            self.drawing[0].stop()
+        self.drawing = None
 
 
 ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan-zoom.LICENSE")
@@ -108,13 +149,29 @@ def _relative(path: str, root: str) -> str:
 
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
              preview: bool = False, loaded: Loaded | None = None, progress=None, prefix: str = "blueprints",
-             directory_urls: bool = True, source_links: bool = False, search: bool = False) -> Generated:
+             directory_urls: bool = True, source_links: bool = False, search: bool = False,
+             later: bool = False) -> Generated:
     """Load, analyse and draw every blueprint under `folder`, and write its pages.
+
+    With `later`, the diagrams are still being drawn when this returns: `finish()` waits
+    for them and adds them to `files` (or their problems to `render_problems`).
 
     `present` is the set of docs files the project already has: its own index.md
     keeps the home page (ours moves to `<prefix>/index.md`); any other page of ours
     that it already has is an error (PagesCollide), never replaced.
     """
+    layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
+                    directory_urls=directory_urls, source_links=source_links, search=search)
+    # A live preview keeps what it needs in memory instead (see _PREVIEW_FILES).
+    key = None if preview or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
+                                                                          "generate", root, layout)
+    if key is not None:
+        kept = _generated_from(load_entry(CACHE_DIR, key[1]), layout, present, prefix)
+        if kept is not None:
+            if progress:   # the lines a build shows, though nothing was loaded, analysed or drawn
+                progress("blueprints analysed", kept.count, kept.count)
+                progress(f"diagrams ready (0 drawn, {kept.cached} from cache)", kept.count, kept.count)
+            return kept
     if loaded is None and os.path.isdir(folder):
         loaded = load_paths([_relative(folder, os.getcwd())], memo=_PREVIEW_FILES if preview else None)
     if loaded is None:
@@ -129,38 +186,119 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     # blueprints are shown and the problems head the home page until fixed.
     # Pages show source files relative to the project, so builds do not depend on where it lives.
     analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
-    layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
-                    directory_urls=directory_urls, source_links=source_links, search=search)
     ids = [a.blueprint.id for a in analyses]
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
-    results = render_many([partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                          timeout=settings.dot_timeout, cache_dir=CACHE_DIR, progress=progress, inputs=inputs)
-    if progress:
-        progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
-    svgs, problems = {}, []
-    for blueprint_id, result in sorted(zip(ids, results.results)):
-        if isinstance(result, bytes):
-            svgs[blueprint_id] = result   # the site's file, which the blueprint page's viewer loads
-        else:
-            svgs[blueprint_id] = None
-            problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+    draw = partial(render_many, [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
+                   timeout=settings.dot_timeout, cache_dir=CACHE_DIR, inputs=inputs)
+    if later:
+        # The pages do not need their diagrams (the viewer loads each from its file, and a
+        # diagram that fails fails the whole build), so Graphviz draws while pages are made.
+        drawing, has_svg = _Drawing(draw), dict.fromkeys(ids, True)
+    else:
+        drawing = draw(progress=progress)
+        has_svg = {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
     generated = portfolio_pages(analyses, layout, list(loaded.problems))
-    generated.update(_blueprint_pages(analyses, inputs, svgs, layout, _PREVIEW_PAGE_KEYS if preview else {}))
+    generated.update(_blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {}))
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
-    for blueprint_id, svg in svgs.items():
-        if svg is not None:
-            files[f"{layout.folder}/diagrams/{blueprint_id}.svg"] = svg
+    files.update(assets(layout))
+    clashes = sorted((set(files) | {f"{layout.folder}/diagrams/{blueprint_id}.svg" for blueprint_id in ids}) & present)
+    if clashes:
+        if later:
+            drawing.stop()
+        raise PagesCollide(clashes, prefix)
+    listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
+              layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
+    generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
+                          list(loaded.problems), {p for p in pages if p not in listed}, layout, pages)
+    keep = key[1] if key is not None and not loaded.problems else None
+    generated.drawing = (drawing, ids, inputs, keep, progress)
+    if not later:
+        generated.finish()
+    return generated
+
+
+class _Drawing:
+    """Diagrams being drawn in a background thread (Graphviz runs in its own processes)."""
+
+    def __init__(self, draw):
+        self._results, self._error = None, None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(draw,), daemon=True, name="blueprintgen-diagrams")
+        self._thread.start()
+
+    def _run(self, draw) -> None:
+        try:
+            self._results = draw(stopped=self._stopped)
+        except BaseException as error:   # handed to the thread that waits
+            self._error = error
+
+    def wait(self) -> Rendered:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._results
+
+    def stop(self) -> None:
+        """The build failed or was stopped: no new Graphviz run starts, running ones are killed."""
+        self._stopped.set()
+        stop_running()
+        self._thread.join()
+
+
+def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
+    """Store what this build made, for the next build with the same inputs (see sitecache)."""
+    if any(not inputs[blueprint_id] for blueprint_id in svgs):
+        return   # our code cannot be identified: diagrams are found by their DOT text only
+    layout = generated.layout
+    extra = {}
+    for path, content in generated.files.items():
+        if path in generated.pages or path.startswith(f"{layout.folder}/diagrams/") or path.startswith(
+                f"{layout.folder}/assets/"):
+            continue
+        try:
+            extra[path] = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+    store_entry(CACHE_DIR, key, {
+        "blueprints": len(generated.analyses),
+        "pages": {path: [page.markdown, page.blocks, page.late] for path, page in generated.pages.items()},
+        "files": extra,
+        "diagrams": {blueprint_id: [inputs[blueprint_id], hashlib.sha256(svg).hexdigest()]
+                     for blueprint_id, svg in svgs.items()},
+        "blueprint_pages": sorted(generated.blueprint_pages),
+        "unlisted": sorted(generated.unlisted),
+    })
+
+
+def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefix: str) -> Generated | None:
+    """The Generated a previous build stored, with its diagrams from the diagram cache; None on any doubt."""
+    if entry is None:
+        return None
+    try:
+        pages = {path: Page(markdown, dict(blocks), dict(late)) for path, (markdown, blocks, late) in entry["pages"].items()}
+        if not all(isinstance(value, str) for page in pages.values()
+                   for value in (page.markdown, *page.blocks.values(), *page.late.values())):
+            return None
+        files = {path: page.markdown.encode("utf-8") for path, page in pages.items()}
+        files.update((path, text.encode("utf-8")) for path, text in entry["files"].items())
+        for blueprint_id, (input_key, sha256) in entry["diagrams"].items():
+            svg = cached_diagram(input_key, "svg", CACHE_DIR)
+            if svg is None or hashlib.sha256(svg).hexdigest() != sha256:
+                return None
+            path = f"{layout.folder}/diagrams/{blueprint_id}.svg"
+            files[path] = svg
+        blueprint_pages, unlisted = set(entry["blueprint_pages"]), set(entry["unlisted"])
+        count = entry["blueprints"]
+    except (KeyError, TypeError, ValueError, AttributeError, RenderError):
+        return None
     files.update(assets(layout))
     clashes = sorted(set(files) & present)
     if clashes:
         raise PagesCollide(clashes, prefix)
-    listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
-              layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
-    return Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, problems, results.runs,
-                     results.cached, list(loaded.problems), {p for p in pages if p not in listed}, layout,
-                     pages)
+    return Generated(files, [], blueprint_pages, [], 0, len(entry["diagrams"]), [], unlisted, layout, pages,
+                     count=count)
 
 
 def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[list[Analysis], list]:
@@ -187,7 +325,8 @@ def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[li
     return analyses, inputs
 
 
-def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout: Layout, kept: dict) -> dict[str, Page]:
+def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
+                     kept: dict) -> dict[str, Page]:
     """Each blueprint's page, from the page cache when nothing it is made from changed.
 
     `kept`, as in `_analysed`: the page keys of a live preview's previous build, by analysis.
@@ -200,17 +339,17 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, svgs: dict, layout:
         target = by_id.get(b.redesigns) if b.redesigns else None
         related = [(target.blueprint.id, target.blueprint.title) if target else None,
                    [(other.blueprint.id, other.blueprint.title) for other in redesigned_by.get(b.id, [])]]
-        has_svg = svgs.get(b.id) is not None
-        identity = (diagram_key, layout, has_svg, related)
+        drawn = has_svg[b.id]
+        identity = (diagram_key, layout, drawn, related)
         last = kept.get(id(analysis))
         if last is not None and last[0] is analysis and last[1] == identity:
             key = last[2]
         else:
-            key = page_key(diagram_key, analysis, layout, has_svg, related)
+            key = page_key(diagram_key, analysis, layout, drawn, related)
         now[id(analysis)] = (analysis, identity, key)
         page = load_page(folder, key)
         if page is None:
-            page = blueprint_page(analysis, has_svg, layout, by_id, redesigned_by)
+            page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
             store_page(folder, key, page)
         pages[layout.path(b.id)] = page
     kept.clear()
@@ -411,6 +550,7 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
         # the generated pages are the whole site: MkDocs gets an empty docs folder of ours.
         empty_docs, docs_lock = (None, None) if config_file and docs_dir_exists(config_file) \
             else _work_folder(out, "docs")
+        config = None
         try:
             config = _mkdocs_config(config_file, str(empty_docs) if empty_docs else None, str(staging), strict,
                                     blueprints_dir, loaded, progress)
@@ -428,6 +568,10 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
                 raise SiteError(f"cannot write the site: {error.strerror or error}"
                                 + (f" ({error.filename})" if error.filename else "")) from None
         finally:
+            # Stopped or failed while Graphviz was still drawing: nothing will wait for the diagrams.
+            plugin = config.plugins.get("blueprints") if config is not None else None
+            if getattr(plugin, "generated", None) is not None:
+                plugin.generated.stop()
             _unlock(staging_lock)
             _unlock(docs_lock)
             if staging.exists():

@@ -1,0 +1,136 @@
+"""Everything `generate` made, kept by what it was made from: a build where nothing changed
+neither loads, analyses nor makes a page again.
+
+The key covers the bytes of every blueprint file (found as the loader finds them), the
+settings, where pages go, the installed Graphviz and our code. Entries are JSON (never
+pickle: the cache folder is only as trusted as the project), written atomically; anything
+unreadable, damaged or missing is a miss, and the build then does all the work.
+Diagrams are not copied into an entry: it names them by what they are drawn from, finds
+them in the diagram cache and checks their sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from .loader import find_files
+from .yamltree import MAX_FILE_BYTES
+
+__all__ = ["inputs_key", "load_entry", "store_entry", "remember_valid", "known_valid"]
+
+
+def _files_digest(folder: str) -> tuple[int, str] | None:
+    """(number of blueprint files, sha256 of their names and bytes); None when any cannot be read
+    plainly (a problem the loader reports, so the build must load)."""
+    files, problems = find_files([folder])
+    if problems:
+        return None
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_FILE_BYTES:
+            return None
+        digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
+    return len(files), digest.hexdigest()
+
+
+def inputs_key(folder: str, settings, *context) -> tuple[int, str] | None:
+    """(number of files, a key for the files under `folder`, the settings, our code and `context`).
+
+    None when our code cannot be identified or a file cannot be read: then nothing is reused.
+    """
+    from .render import code_digest
+
+    code = code_digest()
+    files = _files_digest(folder) if code else None
+    if files is None:
+        return None
+    identity = repr((code, settings, os.getcwd(), folder, files[1], context))
+    return files[0], hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass   # a cache that cannot be written only costs time
+
+
+def _read(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def remember_valid(cache_dir: str, key: str, count: int) -> None:
+    """These inputs loaded without a problem: the next build with the same ones need not load them first."""
+    _write(Path(cache_dir, "valid", f"{key}.json"), json.dumps({"blueprints": count}))
+    _tidy(Path(cache_dir, "valid"))
+
+
+def known_valid(cache_dir: str, key: str) -> int | None:
+    """How many blueprints these inputs held when they last loaded without a problem; None if unknown."""
+    data = _read(Path(cache_dir, "valid", f"{key}.json"))
+    count = data.get("blueprints") if isinstance(data, dict) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+
+
+# Entries are the size of a site's pages: only the most recently used few are kept (a user
+# switching between a few branches still gets hits); markers are tiny.
+_KEEP = {"generated": 4, "valid": 64}
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_LEFT_OVER_AGE_S = 3600
+
+
+def _tidy(folder: Path) -> None:
+    """Remove all but the newest entries, and temporary files a killed build left; nothing else."""
+    try:
+        names = os.listdir(folder)
+        entries = sorted((name for name in names if _ENTRY.fullmatch(name)),
+                         key=lambda name: os.lstat(folder / name).st_mtime, reverse=True)
+        for name in entries[_KEEP[folder.name]:]:
+            (folder / name).unlink()
+        now = time.time()
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp") and _ENTRY.fullmatch(name[1:].split(".json.")[0] + ".json"):
+                if now - os.lstat(folder / name).st_mtime > _LEFT_OVER_AGE_S:
+                    (folder / name).unlink()
+    except OSError:
+        pass   # another build tidied first, or the folder is read-only: only costs disk
+
+
+def store_entry(cache_dir: str, key: str, entry: dict) -> None:
+    """Keep what generate made (plain JSON data) under `key`."""
+    _write(Path(cache_dir, "generated", f"{key}.json"), json.dumps(entry, sort_keys=True))
+    _tidy(Path(cache_dir, "generated"))
+
+
+def load_entry(cache_dir: str, key: str) -> dict | None:
+    path = Path(cache_dir, "generated", f"{key}.json")
+    data = _read(path)
+    if not isinstance(data, dict):
+        return None
+    try:
+        os.utime(path)   # used: kept longest by _tidy
+    except OSError:
+        pass
+    return data
