@@ -143,6 +143,13 @@ def _example_ids() -> list[str]:
     return ids
 
 
+def _wait_for_diagram(page) -> None:
+    """The viewer loads the diagram's SVG from its file in place of the page's <img> of it."""
+    page.wait_for_selector(".bpg-diagram svg")
+    assert page.locator(".bpg-diagram svg").count() == 1
+    assert page.locator(".bpg-diagram img").count() == 0
+
+
 def _heading_in_viewport(page, element_id: str) -> dict:
     return page.evaluate("""id => {
         const el = document.getElementById(id);
@@ -182,7 +189,7 @@ def test_home_page_shows_the_dashboard(page, example_site):
         assert target in links, f"the home page does not link to {target}"
     page.locator(f'article a[href="blueprints/{ids[0]}/"]').first.click()
     page.wait_for_url(urljoin(base, f"blueprints/{ids[0]}/"))
-    assert page.locator(".bpg-diagram svg").count() == 1
+    _wait_for_diagram(page)
 
 
 # --- 2. search ---------------------------------------------------------------------------
@@ -275,8 +282,11 @@ class _Anchors(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: list[str] = []
         self.fragments: set[str] = set()
+        self.diagrams: list[str] = []   # the diagram files the viewer puts into the page
 
     def handle_starttag(self, tag, attrs):
+        if tag == "img" and ("class", "bpg-diagram-file") in attrs:
+            self.diagrams.append(dict(attrs)["src"])
         for name, value in attrs:
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.append(value or "")
@@ -409,11 +419,107 @@ def test_dragging_pans_and_does_not_follow_a_link(page, example_site):
     assert box == page.locator(".bpg-diagram").bounding_box(), "the box moved: the page scrolled"
 
 
+@pytest.mark.parametrize("how", ["script off", "file://"])
+def test_without_script_or_fetch_the_diagram_stays_an_image(browser, example_site, how):
+    folder, base = example_site
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=how != "script off")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        if how == "file://":   # the browser refuses to fetch file:// URLs: the viewer cannot load the SVG
+            url = (folder / "blueprints" / "ortho-shoes-prescription" / "index.html").as_uri()
+            with page.expect_console_message(lambda message: "the diagram stays an image" in message.text):
+                page.goto(url)
+        else:
+            page.goto(urljoin(base, "blueprints/ortho-shoes-prescription/"))
+        image = page.locator(".bpg-diagram img.bpg-diagram-file")
+        image.wait_for()
+        assert image.get_attribute("alt") == "Service blueprint diagram of Orthopaedic shoe prescription lost between providers"
+        drawn = image.evaluate("i => i.decode().then(() => [i.naturalWidth, i.getBoundingClientRect().width])")
+        assert drawn[0] > 2000 and abs(drawn[1] - drawn[0]) < 2, f"the diagram is not shown at natural size: {drawn}"
+        box = page.locator(".bpg-diagram")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the diagram's box does not scroll"
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
+        assert page.locator(".bpg-diagram svg").count() == 0 and page.locator(".bpg-viewer-live").count() == 0
+        assert page.locator(".bpg-zoom-in").is_hidden(), "zoom buttons that cannot work are shown"
+        assert page.locator(".bpg-full").get_attribute("href") == "../diagrams/ortho-shoes-prescription.svg"
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory, serve):
+    """Two examples in a site with Material's instant navigation: pages arrive without a reload.
+
+    Material navigates instantly only to the URLs of the sitemap, made from `site_url`: the
+    server's port is chosen first (the folder is served once the build has written it).
+    """
+    project = tmp_path_factory.mktemp("instant")
+    (project / "blueprints").mkdir()
+    for name in ("double-charge-refund", "ortho-shoes-prescription"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", project / "blueprints")
+    base = serve(project / "site")
+    (project / "mkdocs.yml").write_text(f"site_name: Instant\nsite_url: {base}\ntheme:\n  name: material\n"
+                                        f"  font: false\n  features: [navigation.instant]\nplugins:\n  - blueprints\n")
+    return _build(project, project / "site"), base
+
+
+def test_instant_navigation_loads_the_diagram_of_each_page(page, instant_site):
+    _, base = instant_site
+    page.goto(base)
+    page.evaluate("window.sameDocument = true")   # gone if the browser loads a new document
+    for blueprint in ("ortho-shoes-prescription", "double-charge-refund"):
+        page.locator(f'article a[href$="blueprints/{blueprint}/"]').first.click()
+        page.wait_for_url(urljoin(base, f"blueprints/{blueprint}/"))
+        page.wait_for_selector(".bpg-viewer-live")
+        _wait_for_diagram(page)
+        assert page.evaluate("window.sameDocument === true"), "the page was reloaded: instant navigation is off"
+        assert _text_px(page) >= 10
+        page.click(".bpg-fit")
+        link = page.locator(".bpg-diagram svg g.step a").first
+        href = link.get_attribute("xlink:href")
+        link.click()
+        page.wait_for_function("hash => location.hash === hash", arg=href)
+        _assert_step_heading_shown(page, href[1:])
+        page.go_back()
+        page.go_back()
+        page.wait_for_url(base)
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory, serve):
+    """`blueprintgen generate` built by Zensical, which knows nothing of our plugin."""
+    project = tmp_path_factory.mktemp("zensical")
+    (project / "blueprints").mkdir()
+    shutil.copy(EXAMPLES / "facial-appointment-cancelled.yaml", project / "blueprints")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Handbook\n")
+    (project / "mkdocs.yml").write_text("site_name: Zensical team\n")
+    for command in (["blueprintgen", "generate"], ["zensical", "build"]):
+        result = subprocess.run([sys.executable, "-m", *command], cwd=project, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+    return project / "site", serve(project / "site")
+
+
+def test_the_viewer_loads_the_diagram_on_a_zensical_site(page, zensical_site):
+    _, base = zensical_site
+    page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/"))
+    page.wait_for_selector(".bpg-viewer-live")
+    _wait_for_diagram(page)
+    assert _text_px(page) >= 10
+    page.click(".bpg-fit")
+    page.locator('.bpg-diagram svg a[*|href="#step-voicemail-cancels"]').first.click()
+    page.wait_for_function("() => location.hash === '#step-voicemail-cancels'")
+    _assert_step_heading_shown(page, "step-voicemail-cancels")
+
+
 def _anchors(folder: Path) -> dict[str, _Anchors]:
     pages = {}
     for path in sorted(folder.rglob("*.html")):
         parser = _Anchors()
         parser.feed(path.read_text(encoding="utf-8"))
+        for source in list(parser.diagrams):   # its ids and links are the page's once the viewer loads it
+            parser.feed((path.parent / source).read_text(encoding="utf-8"))
         parser.close()
         pages[path.relative_to(folder).as_posix()] = parser
     return pages
@@ -422,7 +528,9 @@ def _anchors(folder: Path) -> dict[str, _Anchors]:
 @pytest.mark.parametrize("site", ["example_site", "hostile_site"])
 def test_every_same_page_link_has_its_target(request, site):
     folder, _ = request.getfixturevalue(site)
-    broken = [f"{page}: #{fragment}" for page, anchors in _anchors(folder).items()
+    pages = _anchors(folder)
+    assert any(anchors.diagrams for anchors in pages.values()), "no page shows a diagram"
+    broken = [f"{page}: #{fragment}" for page, anchors in pages.items()
               for fragment in sorted(anchors.fragments - set(anchors.ids))]
     assert not broken, "links to anchors that are not on the page:\n" + "\n".join(broken[:30])
 
@@ -472,7 +580,7 @@ def test_show_more_adds_the_next_rows_as_text_with_working_links(page, many_site
     assert re.fullmatch(r"\.\./b\d\d/", href), href
     last.locator("a").click()
     page.wait_for_url(re.compile(r"/blueprints/b\d\d/$"))
-    assert page.locator(".bpg-diagram svg").count() == 1
+    _wait_for_diagram(page)
     assert not dialogs, dialogs
 
 
@@ -547,6 +655,8 @@ def test_hostile_text_stays_text(page, hostile_site):
         assert expected in pages
     for relative in pages:
         page.goto(urljoin(base, relative.removesuffix("index.html")))
+        if page.locator(".bpg-diagram").count():
+            _wait_for_diagram(page)
         nodes = page.locator(".bpg-diagram svg g.step a")
         if nodes.count():  # hover a step node: its tooltip carries the step's text
             nodes.first.hover()
@@ -560,6 +670,7 @@ def test_hostile_text_stays_text(page, hostile_site):
                     '--8<-- ".env"', '\\N \\G \\\\ "', "a:b"):
         assert literal in text, f"the hostile-markup page does not show {literal!r} as text"
     assert page.title().startswith("<script>alert(1)</script> Hostile markup")
+    _wait_for_diagram(page)
     diagram = page.locator(".bpg-diagram svg").text_content()
     assert "<script>alert(1)</script>" in diagram and '\\N \\G \\\\ "' in diagram
     page.goto(urljoin(base, "blueprints/hostile-title/"))
@@ -590,6 +701,32 @@ def test_hostile_text_stays_text(page, hostile_site):
     assert not findings, "live code in the hostile site:\n" + "\n".join(findings[:30])
 
 
+def test_the_viewer_puts_in_no_live_code_even_from_a_tampered_diagram(page, example_site):
+    """Our diagrams hold no script (the test above); the viewer would not run one from a changed file either."""
+    folder, base = example_site
+    svg = (folder / "blueprints" / "diagrams" / "ortho-shoes-prescription.svg").read_text(encoding="utf-8")
+    payload = ('<script>alert(2)</script><a href="javascript:alert(3)"><text id="bad" onclick="alert(4)">x</text></a>'
+               '<foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="alert(5)"/></foreignObject>')
+    tampered = svg.replace("<svg ", '<svg onload="alert(1)" ', 1).replace("</svg>", payload + "</svg>")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.route("**/diagrams/ortho-shoes-prescription.svg",
+               lambda route: route.fulfill(body=tampered, content_type="image/svg+xml"))
+    _open_viewer(page, base)
+    _wait_for_diagram(page)
+    page.evaluate("document.getElementById('bad').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    page.wait_for_timeout(300)
+    assert not dialogs, f"the tampered diagram ran code: {dialogs}"
+    left = page.evaluate("""() => {
+        const svg = document.querySelector('.bpg-diagram svg');
+        return [...svg.querySelectorAll('script, foreignObject, [onload], [onclick], [onerror]')].map(e => e.localName)
+            .concat(svg.hasAttribute('onload') ? ['svg onload'] : [])
+            .concat([...svg.querySelectorAll('a')].map(a => a.getAttribute('href') || '').filter(h => h.includes(':')));
+    }""")
+    assert not left, f"live parts of the tampered diagram are on the page: {left}"
+    assert page.locator(".bpg-diagram svg g.step").count() > 10, "the diagram itself is gone"
+
+
 # --- 5. screenshots ----------------------------------------------------------------------
 
 
@@ -606,6 +743,7 @@ def test_screenshots(page, example_site, hostile_site, screenshot_dir):
     page.goto(base)
     shots["home.png"] = page.screenshot(path=screenshot_dir / "home.png")
     page.goto(urljoin(base, "blueprints/facial-appointment-cancelled/"))
+    page.wait_for_selector(".bpg-viewer-live")
     shots["blueprint.png"] = page.screenshot(path=screenshot_dir / "blueprint.png")
     page.locator(".bpg-diagram").scroll_into_view_if_needed()
     page.wait_for_timeout(300)  # let Material's header finish swapping site name for page title

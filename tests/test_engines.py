@@ -132,8 +132,11 @@ class _Links(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.diagrams: list[str] = []   # the <img> the viewer replaces with the diagram's SVG
 
     def handle_starttag(self, tag, attrs):
+        if tag == "img" and ("class", "bpg-diagram-file") in attrs:
+            self.diagrams.append(dict(attrs)["src"])
         for name, value in attrs:
             if name in ("href", "src") and value and not value.startswith(("#", "http:", "https:", "data:")):
                 self.links.append(value)
@@ -148,11 +151,19 @@ def test_generated_pages_build_with_zensical(tmp_path):
                                text=True, timeout=300)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     site = project / "site"
-    page = (site / "blueprints" / "double-charge-refund" / "index.html").read_text()
-    assert page.count("<svg") >= 1 and 'class="node step' in page          # the diagram, inline
+    html = site / "blueprints" / "double-charge-refund" / "index.html"
+    page = html.read_text()
+    shown = _Links()
+    shown.feed(page)
+    assert len(shown.diagrams) == 1, shown.diagrams                      # the diagram, as the file Zensical wrote
+    diagram = (html.parent / shown.diagrams[0]).resolve()
+    assert diagram == site / "blueprints" / "diagrams" / "double-charge-refund.svg"
+    svg = diagram.read_text()
+    assert 'class="node step' in svg and 'xlink:href="#step-charged-twice"' in svg   # its steps link the page's
+    assert '<script src="../assets/blueprintgen.js" defer>' in page      # the viewer that loads it
     assert 'id="finding-1"' in page and "Fix:" in page                    # the findings
     assert 'id="step-charged-twice"' in page and "Who: " in page          # the steps
-    assert 'href="#step-charged-twice"' in page                           # diagram and lists link the steps
+    assert 'href="#step-charged-twice"' in page                           # lists link the steps
     # Every link and asset of our pages resolves to a file Zensical wrote.
     for html in sorted((site / "blueprints").rglob("index.html")):
         parser = _Links()

@@ -42,7 +42,9 @@ def test_example_site_has_every_page(example_site):
         assert (example_site / page).is_file(), page
     for blueprint_id in ids:
         page = (example_site / "blueprints" / blueprint_id / "index.html").read_text()
-        assert '<svg' in page and f'id="blueprint-{blueprint_id}"' in page
+        assert f'<img class="bpg-diagram-file" src="../diagrams/{blueprint_id}.svg"' in page
+        assert 'class="node step' not in page   # the viewer loads the SVG: it never weighs on the page
+        assert f'id="blueprint-{blueprint_id}"' in page
         assert (example_site / "blueprints" / "diagrams" / f"{blueprint_id}.svg").is_file()
     home = (example_site / "index.html").read_text()
     assert all(f'href="blueprints/{blueprint_id}/"' in home for blueprint_id in ids)

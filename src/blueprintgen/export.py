@@ -1,8 +1,8 @@
 """`blueprintgen generate`: the pages, diagrams and assets as plain files in a docs folder, for any engine.
 
 The pages are the ones the MkDocs plugin adds, with each page linking its stylesheet
-and viewer itself (no engine configuration needed) and its diagram inline, since no
-plugin is there to put it in after Markdown. The folder is written next to itself and
+and viewer itself (no engine configuration needed); the viewer loads each diagram
+from its file, as on a site the plugin builds. The folder is written next to itself and
 swapped in whole; a folder we did not write is never replaced.
 """
 
@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from .loader import Loaded
-from .markup import Markup, render
-from .pages import Layout, inline_diagram
+from .markup import render
+from .pages import Layout
 from .settings import Settings
 from .site import generate
 
@@ -28,16 +28,12 @@ class ExportError(Exception):
     """The pages could not be written; the previous folder is untouched."""
 
 
-def _for_any_engine(text: str, page: str, layout: Layout, diagram: tuple[str, str] | None) -> str:
-    """A page that needs nothing from the engine: its own stylesheet and scripts, its diagram inline."""
+def _for_any_engine(text: str, page: str, layout: Layout) -> str:
+    """A page that needs nothing from the engine: its own stylesheet and scripts."""
     head, _, body = text.partition("\n---\n")
     assets = render("page_assets.html", css=layout.href(page, f"{layout.folder}/assets/blueprintgen.css"),
                     scripts=[layout.href(page, f"{layout.folder}/assets/{name}")
                              for name in ("svg-pan-zoom.min.js", "blueprintgen.js")])
-    if diagram:
-        # Markdown will read this SVG: keep template syntax and blank lines out of it.
-        svg = str(Markup(diagram[1]).replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
-        body = inline_diagram(body, diagram[0], "\n".join(line for line in svg.splitlines() if line.strip()))
     return f"{head}\n---\n\n{assets}{body}"
 
 
@@ -65,8 +61,7 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
             target = staging / Path(path).relative_to(prefix)
             target.parent.mkdir(parents=True, exist_ok=True)
             if path in generated.pages:
-                content = _for_any_engine(generated.pages[path].full(), path, layout,
-                                          generated.diagram(path)).encode("utf-8")
+                content = _for_any_engine(generated.pages[path].full(), path, layout).encode("utf-8")
             target.write_bytes(content)
         (staging / EXPORT_MARKER).write_text("written by blueprintgen generate\n")
         if out.exists():

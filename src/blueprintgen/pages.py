@@ -4,8 +4,8 @@ Section headings we write ourselves stay Markdown (`## Breaks`), so they feed th
 table of contents; everything that carries YAML text is HTML rendered by the templates
 in `templates/` (autoescape), as one raw block Markdown keeps as it is. Headings that
 carry user text are HTML with our own ids, which search still splits sections on.
-The diagram is not in the page: a marker stands where `inline_diagram` puts it after
-Markdown has run, so its SVG never passes through Markdown or the search index.
+The diagram is not in the page: it holds an <img> of the diagram's own file, which the
+viewer loads in its place, so the SVG never passes through Markdown or the search index.
 Every page is bounded: long lists are split into pages of `PAGE_ROWS` rows.
 """
 
@@ -26,7 +26,7 @@ from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG, RULES, SEVERITIES
 
 __all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "redesigns", "format_minutes",
-           "diagram_marker", "inline_diagram", "PAGE_ROWS"]
+           "PAGE_ROWS"]
 
 LANE_NAMES = {"customer": "Customer", "frontstage": "Frontstage", "backstage": "Backstage", "support": "Support"}
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # high first
@@ -380,24 +380,9 @@ def _removed(analysis: Analysis, as_is: Analysis, page: str, layout: Layout) -> 
             + _table(["As-is", "Rule", "Step", "Break", "Now"], rows, exclude=True))
 
 
-def diagram_marker(blueprint_id: str) -> str:
-    """Where the diagram goes; an HTML comment no escaped YAML text can produce."""
-    return f"<!--bpg-diagram:{blueprint_id}-->"
-
-
-_SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
-
-
-def inline_diagram(html: str, blueprint_id: str, svg: str) -> str:
-    """The page with the <svg> element (no XML prologue or comments) where its marker is."""
-    body = _SVG_PROLOGUE.sub("", svg, count=1)
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
-    return html.replace(diagram_marker(blueprint_id), body, 1)
-
-
 def _diagram(blueprint: Blueprint, has_svg: bool, page: str, layout: Layout) -> str:
-    full = layout.href(page, f"{layout.folder}/diagrams/{blueprint.id}.svg")
-    return render("diagram.html", missing=not has_svg, full=full, marker=Markup(diagram_marker(blueprint.id)))
+    file = layout.href(page, f"{layout.folder}/diagrams/{blueprint.id}.svg")
+    return render("diagram.html", missing=not has_svg, file=file, title=blueprint.title)
 
 
 def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dict[str, Analysis],

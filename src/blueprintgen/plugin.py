@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
-from .pages import inline_diagram, place_blocks
+from .pages import place_blocks
 from .search import SearchIndexError, index_site
 from .site import CACHE_DIR, BlueprintsInvalid, PagesCollide, generate, prune_nav
 from .watching import FolderWatch
@@ -141,13 +141,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return place_blocks(html, generated.blocks) if generated else html
 
     def on_post_page(self, output, page, config):
-        # After search has indexed the page: what search should not hold (figures, the diagram) skips it too.
+        # After search has indexed the page: what search should not hold (figures, the diagram viewer) skips it too.
         generated = self.generated.pages.get(page.file.src_uri)
         if generated:
             output = place_blocks(output, generated.late)
-        diagram = self.generated.diagram(page.file.src_uri)
-        if diagram:
-            output = inline_diagram(output, *diagram)
         if generated and self.search:
             output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.progress:

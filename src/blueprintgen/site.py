@@ -78,15 +78,6 @@ class Generated:
     rendered: int = 0   # diagrams Graphviz drew
     cached: int = 0     # diagrams read from the cache
     problems: list[Problem] = field(default_factory=list)
-    diagrams: dict[str, tuple[str, str]] = field(default_factory=dict)   # blueprint page -> (id, SVG file in files)
-
-    def diagram(self, page: str) -> tuple[str, str] | None:
-        """(blueprint id, SVG text) of a blueprint page's diagram; Graphviz writes UTF-8."""
-        self.finish()
-        if page not in self.diagrams:
-            return None
-        blueprint_id, path = self.diagrams[page]
-        return blueprint_id, self.files[path].decode("utf-8", "replace")
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
     pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
@@ -116,7 +107,6 @@ class Generated:
                 svgs[blueprint_id] = result   # kept once, as bytes: the site's file
                 path = f"{self.layout.folder}/diagrams/{blueprint_id}.svg"
                 self.files[path] = result
-                self.diagrams[self.layout.path(blueprint_id)] = (blueprint_id, path)
             else:
                 self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
         self.rendered, self.cached = results.runs, results.cached
@@ -221,7 +211,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
     generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
-                          list(loaded.problems), {}, {p for p in pages if p not in listed}, layout, pages)
+                          list(loaded.problems), {p for p in pages if p not in listed}, layout, pages)
     keep = key[1] if key is not None and not loaded.problems else None
     generated.drawing = (drawing, ids, inputs, keep, progress)
     if not later:
@@ -293,14 +283,12 @@ def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefi
             return None
         files = {path: page.markdown.encode("utf-8") for path, page in pages.items()}
         files.update((path, text.encode("utf-8")) for path, text in entry["files"].items())
-        diagrams = {}
         for blueprint_id, (input_key, sha256) in entry["diagrams"].items():
             svg = cached_diagram(input_key, "svg", CACHE_DIR)
             if svg is None or hashlib.sha256(svg).hexdigest() != sha256:
                 return None
             path = f"{layout.folder}/diagrams/{blueprint_id}.svg"
             files[path] = svg
-            diagrams[layout.path(blueprint_id)] = (blueprint_id, path)
         blueprint_pages, unlisted = set(entry["blueprint_pages"]), set(entry["unlisted"])
         count = entry["blueprints"]
     except (KeyError, TypeError, ValueError, AttributeError, RenderError):
@@ -309,7 +297,7 @@ def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefi
     clashes = sorted(set(files) & present)
     if clashes:
         raise PagesCollide(clashes, prefix)
-    return Generated(files, [], blueprint_pages, [], 0, len(diagrams), [], diagrams, unlisted, layout, pages,
+    return Generated(files, [], blueprint_pages, [], 0, len(entry["diagrams"]), [], unlisted, layout, pages,
                      count=count)
 
 

@@ -1,10 +1,56 @@
 /* blueprintgen: the diagram viewer. Drag to pan; wheel, + and − to zoom; Fit; keyboard when focused.
    It opens at a readable scale (step text at least READABLE_PX on screen), at the start of the journey.
-   Uses the vendored svg-pan-zoom (see svg-pan-zoom.LICENSE); without script the diagram scrolls in its box. */
+   The page holds an <img> of the diagram's file; the viewer loads the SVG itself in its place, so its
+   step cards link to their steps. Uses the vendored svg-pan-zoom (see svg-pan-zoom.LICENSE).
+   Without script, or when the file cannot be fetched (file://), the <img> stays and scrolls in its box. */
 (function () {
   "use strict";
   var READABLE_PX = 11;   // on-screen size of step text when the viewer opens; never under 10 px
   var PAN_STEP = 60;
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+  function inert(svg) {
+    // The file is our own sanitised Graphviz output, and parsed markup never runs its scripts; still,
+    // drop anything that could run or lead off the site, so the page never depends on the file for that.
+    Array.prototype.forEach.call(svg.querySelectorAll("script, foreignObject"), function (node) { node.remove(); });
+    Array.prototype.forEach.call([svg].concat(Array.prototype.slice.call(svg.querySelectorAll("*"))), function (node) {
+      Array.prototype.slice.call(node.attributes).forEach(function (attribute) {
+        var name = attribute.localName.toLowerCase();
+        if (name.indexOf("on") === 0 || (name === "href" && SCHEME.test(attribute.value.replace(/[\x00-\x20]+/g, "")))) {
+          node.removeAttributeNode(attribute);
+        }
+      });
+    });
+    return svg;
+  }
+
+  function load(viewer) {
+    // Swap the <img> for the SVG of the same file; on any failure the <img> stays as it is.
+    var image = viewer.querySelector(".bpg-diagram img.bpg-diagram-file");
+    if (!image) return setup(viewer);
+    if (viewer.getAttribute("data-bpg-loading") || !window.fetch || !window.DOMParser) return;
+    viewer.setAttribute("data-bpg-loading", "yes");
+    window.fetch(image.src).then(function (response) {
+      if (!response.ok) throw new Error("diagram " + image.src + ": HTTP " + response.status);
+      return response.text();
+    }).then(function (text) {
+      var parsed = new window.DOMParser().parseFromString(text, "image/svg+xml");
+      var root = parsed.documentElement;
+      if (root.namespaceURI !== SVG_NS || root.localName !== "svg" || parsed.getElementsByTagName("parsererror").length) {
+        throw new Error("diagram " + image.src + " is not an SVG");
+      }
+      if (!image.isConnected) return;   // the reader has moved to another page meanwhile (instant navigation)
+      // Cleaned in the parsed document, which loads nothing: an imported element starts loading at once.
+      var svg = document.importNode(inert(root), true);
+      svg.setAttribute("aria-label", image.alt);   // no role="img": that would hide the step links
+      image.parentNode.replaceChild(svg, image);
+      setup(viewer);
+    }).catch(function (error) {
+      viewer.removeAttribute("data-bpg-loading");
+      if (window.console) window.console.warn("blueprintgen: the diagram stays an image:", error);
+    });
+  }
 
   function fontUnits(svg) {
     // Step cards' text, in the diagram's own units (Graphviz writes font-size on each <text>).
@@ -135,7 +181,7 @@
   }
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll(".bpg-viewer"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll(".bpg-viewer"), load);
     Array.prototype.forEach.call(document.querySelectorAll(".bpg-list"), setupList);
   }
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
