@@ -283,6 +283,44 @@ def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_nothing_behind(tmp_path):
 
 @posix_only
 @needs_graphviz
+@pytest.mark.parametrize("command", ["blueprintgen build", "mkdocs build"])
+def test_a_stop_while_the_build_waits_for_its_diagrams_leaves_no_graphviz(tmp_path, command):
+    # Diagrams are drawn in the background while pages are built; a stop once every page is
+    # written (the build then only waits for Graphviz) must end the build at once. Plain
+    # `mkdocs build` gets no plugin event for Ctrl-C: the exit itself must stop Graphviz.
+    project(tmp_path)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    fake = fake_graphviz(tmp_path, SLOW_GRAPHVIZ.replace("$MARKS", str(marks)))
+    if command == "mkdocs build":
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\n"
+                                             "plugins:\n  - blueprints:\n      pagefind: false\n")
+        env = {**os.environ, "HOME": str(tmp_path), "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+        build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        pages = lambda: list((tmp_path / "site").glob("blueprints/*/index.html"))   # noqa: E731
+    else:
+        build = start("build", "-q", cwd=tmp_path, path_first=fake)
+        pages = lambda: list(tmp_path.glob(".site.building-*/blueprints/*/index.html"))   # noqa: E731
+    try:
+        _wait_until(lambda: len(pages()) >= 7 and _pids(marks), what="every page written")
+        time.sleep(0.5)   # past the search index too, into the wait for Graphviz
+        assert build.poll() is None, build.communicate()
+        build.send_signal(signal.SIGINT)
+        stdout, stderr = build.communicate(timeout=30)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode != 0
+    _wait_until(lambda: not [pid for pid in _pids(marks) if _alive(pid)], seconds=10, what="Graphviz stopped")
+    if command == "blueprintgen build":
+        assert stderr.endswith("build stopped (interrupted); site/ left as it was\n"), stderr
+        assert work_folders(tmp_path) == []
+
+
+@posix_only
+@needs_graphviz
 def test_what_sigkill_leaves_is_removed_by_the_next_build(tmp_path):
     status, _, before, marks = _killed_build(tmp_path, signal.SIGKILL)
     for pid in _pids(marks):   # Graphviz outlives a SIGKILL of the build (documented); end the fake one

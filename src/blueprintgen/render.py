@@ -116,8 +116,10 @@ def stop_running() -> None:
 
 
 # A process that ends while a background thread still draws (e.g. `mkdocs build` stopped by
-# Ctrl-C) must not leave Graphviz running in its own session.
-atexit.register(stop_running)
+# Ctrl-C) must neither wait for Graphviz nor leave it running in its own session. At exit,
+# Python joins thread pools' workers before atexit handlers run, and runs its thread-exit
+# hooks newest first: registered after the pool's own (imported above), this one runs first.
+getattr(threading, "_register_atexit", atexit.register)(stop_running)
 
 
 def _feed(process: subprocess.Popen, data: bytes) -> None:

@@ -97,8 +97,8 @@ class Generated:
         if self.drawing is None:
             return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
         drawing, ids, inputs, key, progress = self.drawing
+        results = drawing.wait() if isinstance(drawing, _Drawing) else drawing   # stop() still works meanwhile
         self.drawing = None
-        results = drawing.wait() if isinstance(drawing, _Drawing) else drawing
         if progress:
             progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
         svgs = {}
@@ -235,7 +235,11 @@ class _Drawing:
             self._error = error
 
     def wait(self) -> Rendered:
-        self._thread.join()
+        try:
+            self._thread.join()
+        except BaseException:   # Ctrl-C or SIGTERM while waiting: nothing will want these diagrams
+            self.stop()
+            raise
         if self._error is not None:
             raise self._error
         return self._results
