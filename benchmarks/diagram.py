@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100, help="generated blueprints when no PATH is given")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="tottime", help="cProfile column to sort by (tottime, cumtime)")
     parser.add_argument("--dump", metavar="DIR")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)   # one timed run: seconds
     options = parser.parse_args()
@@ -81,7 +82,7 @@ def measure(options, paths: list[str]) -> None:
     if options.profile:
         profile = cProfile.Profile()
         profile.runcall(draw_all, found)
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profile).sort_stats(options.sort).print_stats(30)
         return
     start, start_cpu = time.perf_counter(), time.process_time()
     draw_all(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .look import BODY_SIZE, CORNER, FONT, INK
 from .text import TOOLTIP_LIMIT, clean_text, shorten
@@ -13,9 +14,15 @@ __all__ = ["Box", "Canvas", "quote", "tooltip", "attr_list", "rounded"]
 
 def tooltip(text: str) -> str:
     """A quoted DOT escString that shows `text` literally (tooltips go through two unescapings)."""
-    lines = (clean_text(line) for line in shorten(text, TOOLTIP_LIMIT).split("\n"))
-    escaped = (line.replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"') for line in lines if line)
-    return '"' + "\\n".join(escaped) + '"'
+    escaped = (_tooltip_line(line) for line in shorten(text, TOOLTIP_LIMIT).split("\n"))
+    return '"' + "\\n".join(line for line in escaped if line) + '"'
+
+
+# Tooltips repeat lines: the cards at both ends of an arrow and the arrow itself list its findings.
+@lru_cache(maxsize=1 << 14)
+def _tooltip_line(line: str) -> str:
+    """One cleaned line of a tooltip, escaped; empty when nothing of it is displayable."""
+    return clean_text(line).replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"')
 
 
 def quote(text: str) -> str:
@@ -24,7 +31,8 @@ def quote(text: str) -> str:
 
 
 def attr_list(attrs: dict[str, str]) -> str:
-    return ", ".join(f"{key}={value}" for key, value in attrs.items())
+    # "=".join on each (key, value) pair: a diagram writes some 2,000 of them, and this loop stays in C.
+    return ", ".join(map("=".join, attrs.items()))
 
 
 @dataclass
@@ -100,7 +108,8 @@ class Canvas:
         return self.height - y
 
     def _edge_text(self, tail: str, head: str, spline, end, attrs: dict[str, str]) -> str:
-        pos = " ".join(f"{x:.1f},{self._y(y):.1f}" for x, y in spline)
+        height = self.height   # self._y inlined: an edge has a dozen points or more
+        pos = " ".join(f"{x:.1f},{height - y:.1f}" for x, y in spline)
         if end:
             pos = f"e,{end[0]:.1f},{self._y(end[1]):.1f} {pos}"
         return f"  {tail} -> {head} [{attr_list({**attrs, 'pos': quote(pos)})}];"

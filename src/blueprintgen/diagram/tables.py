@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from .look import BODY_SIZE, CELL_PAD, CELL_SPACING, MARKERS
@@ -13,6 +14,7 @@ from .text import line_height, text_width, wrap_text
 __all__ = ["Cell", "Table", "html_text", "marker_width"]
 
 
+@lru_cache(maxsize=1 << 14)   # the same texts (badges, owners, legend items) are in every diagram
 def html_text(text: str) -> str:
     """Text for inside an HTML-like label: escaped, and backslashes doubled so `\\N` stays literal.
 
@@ -44,23 +46,33 @@ class Cell:
         return widest + 2 * CELL_PAD + (2 if self.border else 0)
 
     def render(self, width: float | None = None) -> str:
-        attrs = [f'ALIGN="{self.align}"', f'BALIGN="{self.align}"', 'VALIGN="MIDDLE"']
-        if self.span:
-            attrs.append('COLSPAN="2"')
         width = width or self.fixed
-        if width:
-            attrs.append(f'WIDTH="{math.floor(width)}"')
-        if self.fill:
-            attrs.append(f'BGCOLOR="{self.fill}"')
-        if self.border:
-            attrs.append(f'BORDER="1" COLOR="{self.border}"')
-        text = "<BR/>".join(html_text(line) for line in self.lines)
-        if self.bold:
-            text = f"<B>{text}</B>"
-        if self.italic:
-            text = f"<I>{text}</I>"
-        font = f'POINT-SIZE="{self.size}"' + (f' COLOR="{self.color}"' if self.color else "")
-        return f"<TD {' '.join(attrs)}><FONT {font}>{text}</FONT></TD>"
+        return _cell_html(tuple(self.lines), self.size, self.bold, self.italic, self.color, self.fill, self.border,
+                          self.span, self.align, math.floor(width) if width else None)
+
+
+# A pure function of what the cell shows, so the cells every diagram has (legend, lane labels, badges,
+# owners) are written once per build.
+@lru_cache(maxsize=1 << 14)
+def _cell_html(lines: tuple[str, ...], size: int, bold: bool, italic: bool, color: str | None, fill: str | None,
+               border: str | None, span: bool, align: str, width: int | None) -> str:
+    """The <TD> of a cell, `width` points wide when given."""
+    attrs = [f'ALIGN="{align}"', f'BALIGN="{align}"', 'VALIGN="MIDDLE"']
+    if span:
+        attrs.append('COLSPAN="2"')
+    if width is not None:
+        attrs.append(f'WIDTH="{width}"')
+    if fill:
+        attrs.append(f'BGCOLOR="{fill}"')
+    if border:
+        attrs.append(f'BORDER="1" COLOR="{border}"')
+    text = "<BR/>".join(html_text(line) for line in lines)
+    if bold:
+        text = f"<B>{text}</B>"
+    if italic:
+        text = f"<I>{text}</I>"
+    font = f'POINT-SIZE="{size}"' + (f' COLOR="{color}"' if color else "")
+    return f"<TD {' '.join(attrs)}><FONT {font}>{text}</FONT></TD>"
 
 
 @dataclass
