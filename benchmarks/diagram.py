@@ -1,11 +1,13 @@
 """In-process benchmark of the diagram's DOT text: blueprint_dot over generated blueprints.
 
-    .venv/bin/python benchmarks/diagram.py [--count 100] [--runs 7] [--profile] [--dump DIR] [PATH ...]
+    .venv/bin/python benchmarks/diagram.py [--count 100] [--runs 7] [--baseline SRC] [--profile] [--dump DIR] [PATH ...]
 
 Each run is a fresh interpreter that loads and analyses the blueprints (the `count` generated ones,
 or those under PATH), then times one `blueprint_dot` of each, as a cold build draws them: caches
 start empty, so a cache only helps where text repeats across one build. Prints the median of
 `runs` runs and the time per blueprint, wall-clock and CPU (steadier on a busy machine).
+--baseline times another version too (e.g. `git worktree add ../base main`, then `--baseline ../base/src`),
+run for run in turn with this one, and prints how many times faster this one is.
 --profile prints the top of a cProfile run instead; --dump writes each DOT text to DIR/<n>.dot
 (to compare two versions of the code byte for byte with `diff -r`).
 """
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="tottime", help="cProfile column to sort by (tottime, cumtime)")
     parser.add_argument("--dump", metavar="DIR")
+    parser.add_argument("--baseline", metavar="SRC", help="another checkout's src folder, timed in turn with this one")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)   # one timed run: seconds
     options = parser.parse_args()
     if options.paths:
@@ -60,16 +63,31 @@ def main() -> None:
         measure(options, [folder])
 
 
+def _run_once(paths: list[str], source: str | None) -> list[str]:
+    """A fresh interpreter, so no run finds the caches the one before filled: [wall, CPU] seconds."""
+    env = dict(os.environ, PYTHONPATH=source) if source else None
+    return subprocess.run([sys.executable, __file__, "--once", *paths], check=True, capture_output=True, text=True,
+                          env=env).stdout.split()
+
+
 def measure(options, paths: list[str]) -> None:
     if not options.once and not options.dump and not options.profile:
-        # A fresh interpreter per run, so no run finds the caches the one before filled.
-        runs = [subprocess.run([sys.executable, __file__, "--once", *paths], check=True, capture_output=True,
-                               text=True).stdout.split() for _ in range(options.runs)]
         count = len(load_paths(paths).blueprints)
-        for name, times in (("wall", [float(wall) for wall, _ in runs]), ("CPU", [float(cpu) for _, cpu in runs])):
-            median = statistics.median(times)
-            print(f"blueprint_dot, {name}: {count} blueprints, median of {options.runs} runs {median:.3f} s = "
-                  f"{median / count * 1000:.1f} ms per blueprint (fastest {min(times):.3f} s, slowest {max(times):.3f} s)")
+        versions = {"this": None, "baseline": options.baseline} if options.baseline else {"this": None}
+        runs: dict[str, list[list[str]]] = {version: [] for version in versions}
+        for _ in range(options.runs):
+            for version, source in versions.items():   # alternating, so both see the same machine load
+                runs[version].append(_run_once(paths, source))
+        medians = {}
+        for version, found in runs.items():
+            for name, times in (("wall", [float(wall) for wall, _ in found]), ("CPU", [float(cpu) for _, cpu in found])):
+                medians[version, name] = median = statistics.median(times)
+                print(f"{version} blueprint_dot, {name}: {count} blueprints, median of {options.runs} runs {median:.3f} s"
+                      f" = {median / count * 1000:.1f} ms per blueprint (fastest {min(times):.3f} s, "
+                      f"slowest {max(times):.3f} s)")
+        if options.baseline:
+            print(" ".join(f"{name}: {medians['baseline', name] / medians['this', name]:.2f}x faster than the baseline."
+                           for name in ("wall", "CPU")))
         return
     found = analyses(paths)
     if options.dump:

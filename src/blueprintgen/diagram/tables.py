@@ -84,7 +84,7 @@ class Table:
 
     @property
     def height(self) -> float:
-        rows = sum(max(cell.height for cell in row) for row in self.rows)
+        rows = sum([max([cell.height for cell in row]) for row in self.rows])
         return rows + CELL_SPACING * (len(self.rows) + 1)
 
     def add_text(self, text: str, **style) -> None:
@@ -107,8 +107,8 @@ class Table:
     def render(self) -> str:
         # Full-width rows are given the table's width, so a badge strip spans the whole card.
         full = self.width - 2 * CELL_SPACING
-        rows = "".join(f"<TR>{''.join(cell.render(full if cell.span else None) for cell in row)}</TR>"
-                       for row in self.rows)
+        rows = "".join([f"<TR>{''.join([cell.render(full if cell.span else None) for cell in row])}</TR>"
+                        for row in self.rows])
         return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{CELL_SPACING}" CELLPADDING="{CELL_PAD}" '
                 f'WIDTH="{math.ceil(self.width)}">{rows}</TABLE>')
 

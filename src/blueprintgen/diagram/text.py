@@ -12,6 +12,7 @@ from .look import BADGE, BODY_SIZE
 __all__ = ["CARD_TEXT_LIMIT", "TOOLTIP_LIMIT", "line_height", "text_width", "clean_text", "shorten", "wrap_text"]
 
 
+@lru_cache(maxsize=None)   # a handful of sizes, asked for every cell of every table
 def line_height(size: int) -> int:
     return math.ceil(size * 1.17)
 
@@ -78,6 +79,7 @@ def _points(units: int) -> float:
     return units / 10000 * 1.01 + 1
 
 
+@lru_cache(maxsize=1 << 14)   # markers, badges and wrapped lines are measured again and again
 def text_width(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
     """A conservative estimate of the width of one line of DejaVu Sans, in points."""
     return _points(_units(text, _advances(size, bold)))
