@@ -27,7 +27,9 @@ def _tooltip_line(line: str) -> str:
 
 def quote(text: str) -> str:
     """A quoted DOT string for our own values (colours, ids, styles)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if "\\" in text or '"' in text:   # seldom: a diagram quotes some 700 values
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def attr_list(attrs: dict[str, str]) -> str:
@@ -35,7 +37,7 @@ def attr_list(attrs: dict[str, str]) -> str:
     return ", ".join(map("=".join, attrs.items()))
 
 
-@dataclass
+@dataclass(slots=True)   # thousands per build: slots make them smaller and quicker to read
 class Box:
     """A positioned node: centre (x, y) with y growing downwards, size in points."""
 
@@ -150,27 +152,26 @@ def rounded(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
     spline = [merged[0]]
     current = merged[0]
-
-    def line_to(point):
-        nonlocal current
-        length = math.dist(current, point)
-        if length > 0.01 or len(spline) == 1:
-            spline.extend([_toward(current, point, length / 3, length), _toward(current, point, 2 * length / 3, length),
-                           point])
-        current = point
-
     for index in range(1, len(merged) - 1):
         before, corner, after = merged[index - 1], merged[index], merged[index + 1]
         # math.dist is symmetric to the bit (it squares absolute differences): each length is measured once.
         back, ahead = math.dist(before, corner), math.dist(corner, after)
         radius = min(CORNER, back / 2, ahead / 2)
         start, finish = _toward(corner, before, radius, back), _toward(corner, after, radius, ahead)
-        line_to(start)
+        _line_to(spline, current, start)
         spline.extend([_toward(start, corner, radius * 0.55, math.dist(start, corner)),
                        _toward(finish, corner, radius * 0.55, math.dist(finish, corner)), finish])
         current = finish
-    line_to(merged[-1])
+    _line_to(spline, current, merged[-1])
     return spline
+
+
+def _line_to(spline: list[tuple[float, float]], current: tuple[float, float], point: tuple[float, float]) -> None:
+    """A straight segment from `current` to `point` onto `spline`; none when shorter than 0.01 pt, but the first."""
+    length = math.dist(current, point)
+    if length > 0.01 or len(spline) == 1:
+        spline.extend([_toward(current, point, length / 3, length), _toward(current, point, 2 * length / 3, length),
+                       point])
 
 
 def _toward(p, q, distance: float, length: float):

@@ -107,7 +107,9 @@ def _clean_line(text: str) -> str:
     # non-character, none of which is printable: most text skips the three passes.
     if not text.isprintable():
         text = _NOT_IN_XML.sub("", clean(text.translate(_SPACES)))
-    return _SPACE_RUNS.sub(" ", text).strip(" ")   # only " ": badges keep their no-break space
+    if "  " in text:
+        text = _SPACE_RUNS.sub(" ", text)
+    return text.strip(" ")   # only " ": badges keep their no-break space
 
 
 # Graphviz refuses a label or attribute longer than 16,384 bytes, and a card is for scanning, not
