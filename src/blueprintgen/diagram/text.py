@@ -132,8 +132,9 @@ def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = Fal
     return list(_wrapped(text, width, size, bold))
 
 
-# Cards, labels and legends wrap the same texts at the same widths across a build.
-@lru_cache(maxsize=1 << 14)
+# Cards, labels and legends wrap the same texts at the same widths across a build. Typed, as
+# clean_text(1) is "1" and clean_text(True) is "True".
+@lru_cache(maxsize=1 << 14, typed=True)
 def _wrapped(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
     """The lines of `text` as wrap_text gives them, as a tuple: a cached value must not be changed."""
     # Cleaned, its words are one space apart, with nothing at either end.
