@@ -70,24 +70,30 @@ def _run_once(paths: list[str], source: str | None) -> list[str]:
                           env=env).stdout.split()
 
 
+def compare(paths: list[str], runs: int, baseline: str | None) -> None:
+    """Median wall and CPU seconds of `runs` fresh runs of this version (and of `baseline`, in turn)."""
+    count = len(load_paths(paths).blueprints)
+    versions = {"this": None, "baseline": baseline} if baseline else {"this": None}
+    found: dict[str, list[list[str]]] = {version: [] for version in versions}
+    for _ in range(runs):
+        for version, source in versions.items():   # alternating, so both see the same machine load
+            found[version].append(_run_once(paths, source))
+    medians = {}
+    for version, times in found.items():
+        for column, name in enumerate(("wall", "CPU")):
+            seconds = [float(run[column]) for run in times]
+            medians[version, name] = median = statistics.median(seconds)
+            print(f"{version} blueprint_dot, {name}: {count} blueprints, median of {runs} runs {median:.3f} s"
+                  f" = {median / count * 1000:.1f} ms per blueprint (fastest {min(seconds):.3f} s, "
+                  f"slowest {max(seconds):.3f} s)")
+    if baseline:
+        print(" ".join(f"{name}: {medians['baseline', name] / medians['this', name]:.2f}x faster than the baseline."
+                       for name in ("wall", "CPU")))
+
+
 def measure(options, paths: list[str]) -> None:
     if not options.once and not options.dump and not options.profile:
-        count = len(load_paths(paths).blueprints)
-        versions = {"this": None, "baseline": options.baseline} if options.baseline else {"this": None}
-        runs: dict[str, list[list[str]]] = {version: [] for version in versions}
-        for _ in range(options.runs):
-            for version, source in versions.items():   # alternating, so both see the same machine load
-                runs[version].append(_run_once(paths, source))
-        medians = {}
-        for version, found in runs.items():
-            for name, times in (("wall", [float(wall) for wall, _ in found]), ("CPU", [float(cpu) for _, cpu in found])):
-                medians[version, name] = median = statistics.median(times)
-                print(f"{version} blueprint_dot, {name}: {count} blueprints, median of {options.runs} runs {median:.3f} s"
-                      f" = {median / count * 1000:.1f} ms per blueprint (fastest {min(times):.3f} s, "
-                      f"slowest {max(times):.3f} s)")
-        if options.baseline:
-            print(" ".join(f"{name}: {medians['baseline', name] / medians['this', name]:.2f}x faster than the baseline."
-                           for name in ("wall", "CPU")))
+        compare(paths, options.runs, options.baseline)
         return
     found = analyses(paths)
     if options.dump:
