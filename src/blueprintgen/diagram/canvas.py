@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .look import BODY_SIZE, CORNER, FONT, INK
 from .text import TOOLTIP_LIMIT, clean_text, shorten
@@ -13,21 +14,30 @@ __all__ = ["Box", "Canvas", "quote", "tooltip", "attr_list", "rounded"]
 
 def tooltip(text: str) -> str:
     """A quoted DOT escString that shows `text` literally (tooltips go through two unescapings)."""
-    lines = (clean_text(line) for line in shorten(text, TOOLTIP_LIMIT).split("\n"))
-    escaped = (line.replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"') for line in lines if line)
-    return '"' + "\\n".join(escaped) + '"'
+    # filter(None, ...) leaves out lines with nothing displayable.
+    return '"' + "\\n".join(filter(None, map(_tooltip_line, shorten(text, TOOLTIP_LIMIT).split("\n")))) + '"'
+
+
+# Tooltips repeat lines: the cards at both ends of an arrow and the arrow itself list its findings.
+@lru_cache(maxsize=1 << 14)
+def _tooltip_line(line: str) -> str:
+    """One cleaned line of a tooltip, escaped; empty when nothing of it is displayable."""
+    return clean_text(line).replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"')
 
 
 def quote(text: str) -> str:
     """A quoted DOT string for our own values (colours, ids, styles)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if "\\" in text or '"' in text:   # seldom: a diagram quotes some 700 values
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def attr_list(attrs: dict[str, str]) -> str:
-    return ", ".join(f"{key}={value}" for key, value in attrs.items())
+    # "=".join on each (key, value) pair: a diagram writes some 2,000 of them, and this loop stays in C.
+    return ", ".join(map("=".join, attrs.items()))
 
 
-@dataclass
+@dataclass(slots=True)   # thousands per build: slots make them smaller and quicker to read
 class Box:
     """A positioned node: centre (x, y) with y growing downwards, size in points."""
 
@@ -99,17 +109,21 @@ class Canvas:
     def _y(self, y: float) -> float:
         return self.height - y
 
+    # Coordinates are written with %-formatting: the same text as f"{x:.1f}", in half the time, and
+    # a diagram writes some 700 numbers.
+
     def _edge_text(self, tail: str, head: str, spline, end, attrs: dict[str, str]) -> str:
-        pos = " ".join(f"{x:.1f},{self._y(y):.1f}" for x, y in spline)
+        height = self.height   # self._y inlined: an edge has a dozen points or more
+        pos = " ".join(["%.1f,%.1f" % (x, height - y) for x, y in spline])
         if end:
-            pos = f"e,{end[0]:.1f},{self._y(end[1]):.1f} {pos}"
+            pos = "e,%.1f,%.1f %s" % (end[0], height - end[1], pos)
         return f"  {tail} -> {head} [{attr_list({**attrs, 'pos': quote(pos)})}];"
 
     def _node_text(self, box: Box) -> str:
         attrs = {
             "id": quote(f"{self.prefix}-{box.name}"),
-            "pos": quote(f"{box.x:.1f},{self._y(box.y):.1f}!"),
-            "width": f"{box.w / 72:.4f}", "height": f"{box.h / 72:.4f}",
+            "pos": quote("%.1f,%.1f!" % (box.x, self._y(box.y))),
+            "width": "%.4f" % (box.w / 72), "height": "%.4f" % (box.h / 72),
             **box.attrs,
         }
         if attrs.get("shape") in ("plaintext", '"plaintext"'):
@@ -136,26 +150,30 @@ def rounded(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     if len(merged) == 1:
         merged.append(merged[0])
 
-    def toward(p, q, distance):
-        length = math.dist(p, q)
-        return p if length == 0 else (p[0] + (q[0] - p[0]) * distance / length, p[1] + (q[1] - p[1]) * distance / length)
-
     spline = [merged[0]]
     current = merged[0]
-
-    def line_to(point):
-        nonlocal current
-        if math.dist(current, point) > 0.01 or len(spline) == 1:
-            spline.extend([toward(current, point, math.dist(current, point) / 3),
-                           toward(current, point, 2 * math.dist(current, point) / 3), point])
-        current = point
-
     for index in range(1, len(merged) - 1):
         before, corner, after = merged[index - 1], merged[index], merged[index + 1]
-        radius = min(CORNER, math.dist(before, corner) / 2, math.dist(corner, after) / 2)
-        start, finish = toward(corner, before, radius), toward(corner, after, radius)
-        line_to(start)
-        spline.extend([toward(start, corner, radius * 0.55), toward(finish, corner, radius * 0.55), finish])
+        # math.dist is symmetric to the bit (it squares absolute differences): each length is measured once.
+        back, ahead = math.dist(before, corner), math.dist(corner, after)
+        radius = min(CORNER, back / 2, ahead / 2)
+        start, finish = _toward(corner, before, radius, back), _toward(corner, after, radius, ahead)
+        _line_to(spline, current, start)
+        spline.extend([_toward(start, corner, radius * 0.55, math.dist(start, corner)),
+                       _toward(finish, corner, radius * 0.55, math.dist(finish, corner)), finish])
         current = finish
-    line_to(merged[-1])
+    _line_to(spline, current, merged[-1])
     return spline
+
+
+def _line_to(spline: list[tuple[float, float]], current: tuple[float, float], point: tuple[float, float]) -> None:
+    """A straight segment from `current` to `point` onto `spline`; none when shorter than 0.01 pt, but the first."""
+    length = math.dist(current, point)
+    if length > 0.01 or len(spline) == 1:
+        spline.extend([_toward(current, point, length / 3, length), _toward(current, point, 2 * length / 3, length),
+                       point])
+
+
+def _toward(p, q, distance: float, length: float):
+    """The point `distance` from p on the way to q, which is `length` away from p."""
+    return p if length == 0 else (p[0] + (q[0] - p[0]) * distance / length, p[1] + (q[1] - p[1]) * distance / length)

@@ -22,7 +22,9 @@ class Columns:
     """The x layout: the lane labels, then per step a gap (room for arrows and labels) and its card."""
 
     def __init__(self, count: int, plan: Routes):
-        self.outgoing = plan.outgoing
+        # Labels are sized before the columns: each column's label area is asked for once per arrow.
+        self.label_areas = {index: max((route.label.width + NODE_PAD_X for route in leaving if route.label), default=0)
+                            for index, leaving in plan.outgoing.items()}
         self.card_left: list[float] = []
         self.gap_left: dict[int, float] = {}   # gap after column a (a = -1: before the first)
         x = MARGIN + LANE_W
@@ -39,8 +41,7 @@ class Columns:
 
     def label_area(self, index: int) -> float:
         """Width of the widest label on an arrow leaving column `index`."""
-        return max((route.label.width + NODE_PAD_X for route in self.outgoing.get(index, []) if route.label),
-                   default=0)
+        return self.label_areas.get(index, 0)
 
     def out_x(self, route: Route) -> float:
         """The x of the vertical run of an arrow, just right of its source card (and its label)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from ..model import Blueprint
 from .canvas import Box, Canvas, quote
@@ -65,19 +66,15 @@ def draw_legend(canvas: Canvas, top: float, blueprint: Blueprint | None = None) 
     items = legend_items(blueprint)
     columns = max(1, min(len(items), int((canvas.width - 2 * MARGIN - 20) // (item_w + 16))))
     rows = math.ceil(len(items) / columns)
-    tables = []
-    for kind, text in items:
-        table = Table(text_w)
-        table.add_text(text, color=INK)
-        tables.append(table)
-    row_h = max(max(t.height for t in tables) + NODE_PAD_Y, 34)
-    for number, ((kind, text), table) in enumerate(zip(items, tables)):
+    labels = [_item_label(text, text_w) for _, text in items]
+    row_h = max(max(height for _, height in labels) + NODE_PAD_Y, 34)
+    for number, ((kind, text), (label, height)) in enumerate(zip(items, labels)):
         column, row = divmod(number, rows)
         x0 = left + column * (item_w + 16)
         y = top + row * (row_h + 6) + row_h / 2
         canvas.boxes.append(Box(f"legendtext{number}", x0 + symbol_w + (text_w + NODE_PAD_X) / 2, y,
-                                text_w + NODE_PAD_X, table.height + NODE_PAD_Y,
-                                {"class": quote("legend-item"), "shape": "plaintext", "label": f"<{table.render()}>"},
+                                text_w + NODE_PAD_X, height + NODE_PAD_Y,
+                                {"class": quote("legend-item"), "shape": "plaintext", "label": label},
                                 "cluster_legend"))
         symbol = _symbol(canvas, kind, number, x0, y, symbol_w)
         if symbol:
@@ -88,6 +85,14 @@ def draw_legend(canvas: Canvas, top: float, blueprint: Blueprint | None = None) 
         "id": quote(f"{canvas.prefix}-legend"), "class": quote("legend"), "style": '"rounded"',
         "color": quote("#b0bec5"), "label": '""'}))
     canvas.height = bottom + MARGIN
+
+
+@lru_cache(maxsize=None)   # the same dozen texts in every diagram
+def _item_label(text: str, width: float) -> tuple[str, float]:
+    """What one legend item says, as an HTML-like label `width` points wide, and its height."""
+    table = Table(width)
+    table.add_text(text, color=INK)
+    return f"<{table.render()}>", table.height
 
 
 def _symbol(canvas: Canvas, kind: str, number: int, x0: float, y: float, width: float) -> Box | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from .look import BODY_SIZE, CELL_PAD, CELL_SPACING, MARKERS
@@ -13,6 +14,7 @@ from .text import line_height, text_width, wrap_text
 __all__ = ["Cell", "Table", "html_text", "marker_width"]
 
 
+@lru_cache(maxsize=1 << 14)   # the same texts (badges, owners, legend items) are in every diagram
 def html_text(text: str) -> str:
     """Text for inside an HTML-like label: escaped, and backslashes doubled so `\\N` stays literal.
 
@@ -21,7 +23,7 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
 
 
-@dataclass
+@dataclass(slots=True)   # thousands per build: slots make them smaller and quicker to read
 class Cell:
     lines: list[str]
     size: int = BODY_SIZE
@@ -44,26 +46,36 @@ class Cell:
         return widest + 2 * CELL_PAD + (2 if self.border else 0)
 
     def render(self, width: float | None = None) -> str:
-        attrs = [f'ALIGN="{self.align}"', f'BALIGN="{self.align}"', 'VALIGN="MIDDLE"']
-        if self.span:
-            attrs.append('COLSPAN="2"')
         width = width or self.fixed
-        if width:
-            attrs.append(f'WIDTH="{math.floor(width)}"')
-        if self.fill:
-            attrs.append(f'BGCOLOR="{self.fill}"')
-        if self.border:
-            attrs.append(f'BORDER="1" COLOR="{self.border}"')
-        text = "<BR/>".join(html_text(line) for line in self.lines)
-        if self.bold:
-            text = f"<B>{text}</B>"
-        if self.italic:
-            text = f"<I>{text}</I>"
-        font = f'POINT-SIZE="{self.size}"' + (f' COLOR="{self.color}"' if self.color else "")
-        return f"<TD {' '.join(attrs)}><FONT {font}>{text}</FONT></TD>"
+        return _cell_html(tuple(self.lines), self.size, self.bold, self.italic, self.color, self.fill, self.border,
+                          self.span, self.align, math.floor(width) if width else None)
 
 
-@dataclass
+# A pure function of what the cell shows, so the cells every diagram has (legend, lane labels, badges,
+# owners) are written once per build. Typed: a size of 12.0 is written "12.0", not as the 12 cached.
+@lru_cache(maxsize=1 << 14, typed=True)
+def _cell_html(lines: tuple[str, ...], size: int, bold: bool, italic: bool, color: str | None, fill: str | None,
+               border: str | None, span: bool, align: str, width: int | None) -> str:
+    """The <TD> of a cell, `width` points wide when given."""
+    attrs = [f'ALIGN="{align}"', f'BALIGN="{align}"', 'VALIGN="MIDDLE"']
+    if span:
+        attrs.append('COLSPAN="2"')
+    if width is not None:
+        attrs.append(f'WIDTH="{width}"')
+    if fill:
+        attrs.append(f'BGCOLOR="{fill}"')
+    if border:
+        attrs.append(f'BORDER="1" COLOR="{border}"')
+    text = "<BR/>".join(html_text(line) for line in lines)
+    if bold:
+        text = f"<B>{text}</B>"
+    if italic:
+        text = f"<I>{text}</I>"
+    font = f'POINT-SIZE="{size}"' + (f' COLOR="{color}"' if color else "")
+    return f"<TD {' '.join(attrs)}><FONT {font}>{text}</FONT></TD>"
+
+
+@dataclass(slots=True)   # thousands per build: slots make them smaller and quicker to read
 class Table:
     """Rows of one full-width cell or of (marker, text) cells, `width` points wide."""
 
@@ -72,13 +84,12 @@ class Table:
 
     @property
     def height(self) -> float:
-        rows = sum(max(cell.height for cell in row) for row in self.rows)
+        rows = sum([max([cell.height for cell in row]) for row in self.rows])
         return rows + CELL_SPACING * (len(self.rows) + 1)
 
-    def add_text(self, text: str, **style) -> None:
-        size = style.get("size", BODY_SIZE)
-        lines = wrap_text(text, self.width - 2 * CELL_PAD - 2 * CELL_SPACING, size, style.get("bold", False))
-        self.rows.append([Cell(lines, span=True, **style)])
+    def add_text(self, text: str, size: int = BODY_SIZE, bold: bool = False, **style) -> None:
+        lines = wrap_text(text, self.width - 2 * CELL_PAD - 2 * CELL_SPACING, size, bold)
+        self.rows.append([Cell(lines, size, bold, span=True, **style)])
 
     def add_marked(self, marker: str, text: str, marker_width: float, **style) -> None:
         fill, ink = MARKERS[marker]
@@ -95,8 +106,8 @@ class Table:
     def render(self) -> str:
         # Full-width rows are given the table's width, so a badge strip spans the whole card.
         full = self.width - 2 * CELL_SPACING
-        rows = "".join(f"<TR>{''.join(cell.render(full if cell.span else None) for cell in row)}</TR>"
-                       for row in self.rows)
+        rows = "".join([f"<TR>{''.join([cell.render(full if cell.span else None) for cell in row])}</TR>"
+                        for row in self.rows])
         return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{CELL_SPACING}" CELLPADDING="{CELL_PAD}" '
                 f'WIDTH="{math.ceil(self.width)}">{rows}</TABLE>')
 

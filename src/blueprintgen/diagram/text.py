@@ -12,6 +12,7 @@ from .look import BADGE, BODY_SIZE
 __all__ = ["CARD_TEXT_LIMIT", "TOOLTIP_LIMIT", "line_height", "text_width", "clean_text", "shorten", "wrap_text"]
 
 
+@lru_cache(maxsize=None)   # a handful of sizes, asked for every cell of every table
 def line_height(size: int) -> int:
     return math.ceil(size * 1.17)
 
@@ -78,6 +79,7 @@ def _points(units: int) -> float:
     return units / 10000 * 1.01 + 1
 
 
+@lru_cache(maxsize=1 << 14)   # markers, badges and wrapped lines are measured again and again
 def text_width(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
     """A conservative estimate of the width of one line of DejaVu Sans, in points."""
     return _points(_units(text, _advances(size, bold)))
@@ -94,10 +96,20 @@ _NOT_IN_XML = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
 
 def clean_text(text: str | None) -> str:
     """One line of displayable text: no control, bidi-override or non-characters; spaces collapsed."""
-    if not text:
-        return ""
-    text = _NOT_IN_XML.sub("", clean(str(text).translate(_SPACES)))
-    return _SPACE_RUNS.sub(" ", text).strip(" ")   # only " ": badges keep their no-break space
+    return _clean_line(str(text)) if text else ""
+
+
+# A diagram cleans the same texts again and again (a step's action is on its card, in its tooltip and
+# in its arrows' tooltips), and so does a build across blueprints; bounded, so a big build stays small.
+@lru_cache(maxsize=1 << 14)
+def _clean_line(text: str) -> str:
+    # Every character dropped or made a space below is a control, format, separator, surrogate or
+    # non-character, none of which is printable: most text skips the three passes.
+    if not text.isprintable():
+        text = _NOT_IN_XML.sub("", clean(text.translate(_SPACES)))
+    if "  " in text:
+        text = _SPACE_RUNS.sub(" ", text)
+    return text.strip(" ")   # only " ": badges keep their no-break space
 
 
 # Graphviz refuses a label or attribute longer than 16,384 bytes, and a card is for scanning, not
@@ -117,11 +129,24 @@ def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = Fal
 
     Text longer than CARD_TEXT_LIMIT characters is shortened first, with an ellipsis.
     """
+    return list(_wrapped(text, width, size, bold))
+
+
+# Cards, labels and legends wrap the same texts at the same widths across a build. Typed, as
+# clean_text(1) is "1" and clean_text(True) is "True".
+@lru_cache(maxsize=1 << 14, typed=True)
+def _wrapped(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
+    """The lines of `text` as wrap_text gives them, as a tuple: a cached value must not be changed."""
+    # Cleaned, its words are one space apart, with nothing at either end.
+    text = shorten(clean_text(text), CARD_TEXT_LIMIT)
     advances = _advances(size, bold)
+    # Most texts fit on one line; measured whole, they measure what their words and spaces add up to.
+    if text and _points(_units(text, advances)) <= width:
+        return (text,)
     space = advances[" "]
     lines: list[str] = []
     current, used = "", 0   # the line so far and its width in advance units
-    for word in shorten(clean_text(text), CARD_TEXT_LIMIT).split(" "):
+    for word in text.split(" "):
         if not word:
             continue
         units = _units(word, advances)
@@ -146,4 +171,4 @@ def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = Fal
         current, used = word, units
     if current:
         lines.append(current)
-    return lines or [""]
+    return tuple(lines) or ("",)
