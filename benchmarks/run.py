@@ -615,15 +615,18 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
     last = rows[-1]
     results = []
 
-    def target(name: str, value: float, note: str = "") -> None:
+    def target(name: str, value: float, note: str = "", row: dict = last) -> None:
         limit = TARGETS[name]
         results.append({"target": name, "value": value, "limit": limit, "pass": value <= limit,
-                        "at": f"N={last['n']}", "note": note})
+                        "at": f"N={row['n']}", "note": note})
 
-    target("check <= 1.5x floor", last["check_ratio"])
-    target("cold build <= 1.5x floor", last["cold_ratio"])
-    target("warm build <= 1.5x bare mkdocs", last["warm_ratio"])
-    target("peak memory of build <= 1.5x bare mkdocs", last["rss_ratio"])
+    # The ratios to a floor are judged at every N (issue 13: "at N = 10, 100 and 1,000"): a
+    # fixed cost that vanishes at 1,000 blueprints is what a small team pays on every build.
+    for name, key in (("check <= 1.5x floor", "check_ratio"), ("cold build <= 1.5x floor", "cold_ratio"),
+                      ("warm build <= 1.5x bare mkdocs", "warm_ratio"),
+                      ("peak memory of build <= 1.5x bare mkdocs", "rss_ratio")):
+        for row in rows:
+            target(name, row[key], row=row)
     ratio, worst = page_ratio(first, last)
     target("every page's HTML at largest N <= 1.5x at N=10", ratio, worst)
     if "search" in last:
@@ -631,7 +634,7 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
         target("search: first result <= 1 s", last["search"]["first_result_s"])
     by_n = {r["n"]: r for r in rows}
     if "serve_s" in by_n.get(100, {}):
-        target("serve: a saved change shows at N=100 <= 2 s", by_n[100]["serve_s"])
+        target("serve: a saved change shows at N=100 <= 2 s", by_n[100]["serve_s"], row=by_n[100])
     target("analysis 2,000/200 steps <= 15x", scaling["ratio"])
     counts_ok = all(r["warm_graphviz_runs"] and set(r["warm_graphviz_runs"]) == {0}
                     and set(r["change_graphviz_runs"]) == {1} and set(r["cold_graphviz_runs"]) == {r["n"]}
