@@ -132,6 +132,8 @@ def _feed(process: subprocess.Popen, data: bytes) -> None:
 
 def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess:
     """Run Graphviz in its own process group, with a time limit and capped output."""
+    if _STOPPED.is_set():   # the build was stopped: start nothing (the check below covers a race)
+        raise RenderError("Graphviz was not started: the build was stopped")
     try:
         # Its own session: on timeout the whole group is killed, not only the first process.
         process = subprocess.Popen([PROGRAM, *arguments], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -400,6 +402,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     if fmt == "dot":
         rendered.results = [text_of(index).encode("utf-8") for index in range(len(jobs))]
         return rendered
+    _STOPPED.clear()   # a new batch: an earlier stop does not apply to it
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
         try:
@@ -420,7 +423,6 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
     futures: dict = {}
     used: set[str] = set()   # cache files this run read or wrote
-    _STOPPED.clear()   # a new batch: an earlier stop does not apply to it
     pool = ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1))
     try:
         for index in range(len(jobs)):
