@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from .analysis import Analysis
 from .pages import Layout, Page
+from .sitecache import write_entry
 
 __all__ = ["page_key", "load_page", "store_page"]
 
@@ -44,11 +43,5 @@ def load_page(folder: str, key: str | None) -> Page | None:
 def store_page(folder: str, key: str | None, page: Page) -> None:
     if key is None:
         return
-    try:
-        os.makedirs(folder, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump({"markdown": page.markdown, "blocks": page.blocks, "late": page.late}, handle)
-        os.replace(temporary, Path(folder, f"{key}.json"))
-    except OSError:
-        pass   # a cache that cannot be written only costs time
+    write_entry(Path(folder, f"{key}.json"), json.dumps({"markdown": page.markdown, "blocks": page.blocks,
+                                                         "late": page.late}))

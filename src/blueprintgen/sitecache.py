@@ -22,7 +22,7 @@ from pathlib import Path
 from .loader import find_files
 from .yamltree import MAX_FILE_BYTES
 
-__all__ = ["inputs_key", "load_entry", "store_entry", "remember_valid", "known_valid"]
+__all__ = ["inputs_key", "load_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
 
 
 def _files_digest(folder: str) -> tuple[int, str] | None:
@@ -59,7 +59,8 @@ def inputs_key(folder: str, settings, *context) -> tuple[int, str] | None:
     return files[0], hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _write(path: Path, text: str) -> None:
+def write_entry(path: Path, text: str) -> None:
+    """Write a cache entry atomically (a killed build leaves only a `.tmp` file); failures only cost time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -83,7 +84,7 @@ def _read(path: Path):
 
 def remember_valid(cache_dir: str, key: str, count: int) -> None:
     """These inputs loaded without a problem: the next build with the same ones need not load them first."""
-    _write(Path(cache_dir, "valid", f"{key}.json"), json.dumps({"blueprints": count}))
+    write_entry(Path(cache_dir, "valid", f"{key}.json"), json.dumps({"blueprints": count}))
     _tidy(Path(cache_dir, "valid"))
 
 
@@ -120,7 +121,7 @@ def _tidy(folder: Path) -> None:
 
 def store_entry(cache_dir: str, key: str, entry: dict) -> None:
     """Keep what generate made (plain JSON data) under `key`."""
-    _write(Path(cache_dir, "generated", f"{key}.json"), json.dumps(entry, sort_keys=True))
+    write_entry(Path(cache_dir, "generated", f"{key}.json"), json.dumps(entry, sort_keys=True))
     _tidy(Path(cache_dir, "generated"))
 
 
