@@ -338,6 +338,64 @@ def test_what_sigkill_leaves_is_removed_by_the_next_build(tmp_path):
     assert snapshot(tmp_path / "site") == before
 
 
+def _swallowed_stop() -> None:
+    """SIGTERM to this process, its KeyboardInterrupt swallowed as a library's bare `except:` would."""
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)   # the handler runs here
+    except KeyboardInterrupt:
+        return
+    raise AssertionError("the stop signal did not arrive")
+
+
+@posix_only
+def test_a_stop_lost_in_library_code_still_ends_the_wait_for_diagrams():
+    from blueprintgen.render import Stopped
+    from blueprintgen.site import _Drawing
+    from blueprintgen.stopping import Stopping
+
+    def draw(stopped):   # Graphviz that would draw for ever, unless the build says stop
+        while not stopped.is_set():
+            time.sleep(0.01)
+        raise Stopped("the build was stopped")
+
+    with Stopping():
+        drawing = _Drawing(draw)
+        _swallowed_stop()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            drawing.wait()
+        assert time.monotonic() - started < 2
+        assert not drawing._thread.is_alive()
+
+
+@posix_only
+def test_a_stop_lost_in_library_code_still_keeps_the_previous_site(tmp_path, monkeypatch):
+    import mkdocs.commands.build
+
+    from blueprintgen.site import build_site
+
+    project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    built = run("build", "-q", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    before = snapshot(tmp_path / "site")
+    real_build = mkdocs.commands.build.build
+
+    def build_that_swallows_the_stop(config, **options):
+        real_build(config, **options)
+        _swallowed_stop()
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", build_that_swallows_the_stop)
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(None, "blueprints", "site")
+    assert snapshot(tmp_path / "site") == before
+    assert work_folders(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is handler
+
+
 POLLER = """\
 import os, sys, time
 out, seconds = sys.argv[1], float(sys.argv[2])

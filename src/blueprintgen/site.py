@@ -29,7 +29,7 @@ from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many, stop_running
 from .settings import Settings
 from .sitecache import inputs_key, load_entry, store_entry
-from .stopping import Stopping
+from .stopping import Stopping, stop_requested
 
 try:
     import fcntl
@@ -41,6 +41,8 @@ __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets
 
 SITE_MARKER = ".blueprintgen-site"
 CACHE_DIR = os.path.join(".cache", "blueprintgen")
+# How long a stopped build waits for its drawing thread to notice (killed, Graphviz ends at once).
+STOP_WAIT = 10.0
 # A live preview rebuilds in the same process after every save: files whose bytes did not change
 # are not loaded again (see loader.load_file).
 _PREVIEW_FILES: dict = {}
@@ -236,7 +238,11 @@ class _Drawing:
 
     def wait(self) -> Rendered:
         try:
-            self._thread.join()
+            # In steps, so that a stop whose KeyboardInterrupt was lost on the way still ends the wait.
+            while self._thread.is_alive():
+                if stop_requested():
+                    raise KeyboardInterrupt
+                self._thread.join(0.1)
         except BaseException:   # Ctrl-C or SIGTERM while waiting: nothing will want these diagrams
             self.stop()
             raise
@@ -248,7 +254,9 @@ class _Drawing:
         """The build failed or was stopped: no new Graphviz run starts, running ones are killed."""
         self._stopped.set()
         stop_running()
-        self._thread.join()
+        # Killed, Graphviz ends at once; the bound only guards against a thread stuck elsewhere
+        # (it is a daemon, so it never keeps the process alive).
+        self._thread.join(STOP_WAIT)
 
 
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
@@ -560,6 +568,8 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
                                     blueprints_dir, loaded, progress)
             try:
                 build(config)
+                if stop_requested():   # stopped, though the interrupt did not come through: no swap
+                    raise KeyboardInterrupt
                 (staging / SITE_MARKER).write_text("built by blueprintgen\n")
                 # A stop now would leave the swap half done: it waits, and the build ends normally.
                 with stopping.deferred():

@@ -6,10 +6,19 @@ import signal
 import threading
 from contextlib import contextmanager
 
-__all__ = ["Stopping"]
+__all__ = ["Stopping", "stop_requested"]
 
 # SIGTERM is what `timeout`, `docker stop` and a cancelled CI job send.
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+# Set by the signal handler (a plain assignment: a handler must not take locks the interrupted
+# code may hold). Long waits look at it, so a stop whose KeyboardInterrupt some library code
+# swallowed, or that landed where it could not be raised, still ends the build.
+_requested = False
+
+
+def stop_requested() -> bool:
+    """Whether a stop signal arrived inside the active `Stopping` block."""
+    return _requested
 
 
 class Stopping:
@@ -25,19 +34,25 @@ class Stopping:
         self._deferring = False
 
     def __enter__(self) -> "Stopping":
+        global _requested
+        _requested = False
         if threading.current_thread() is threading.main_thread():
             for number in _SIGNALS:
                 self._previous[number] = signal.signal(number, self._stop)
         return self
 
     def __exit__(self, *exc) -> None:
+        global _requested
+        _requested = False
         for number, handler in self._previous.items():
             if handler is not None:   # None: set outside Python, cannot be restored from here
                 signal.signal(number, handler)
         self._previous.clear()
 
     def _stop(self, number, frame) -> None:
+        global _requested
         if not self._deferring:
+            _requested = True
             raise KeyboardInterrupt
 
     @contextmanager
