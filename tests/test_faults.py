@@ -440,6 +440,99 @@ def test_the_site_gets_the_mode_a_plain_mkdocs_build_gives(tmp_path):
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in folders} == {"0o755"}
 
 
+# -- Pagefind: it indexes the pages on another core while MkDocs renders them ----------------------
+
+FAKE_PAGEFIND = """\
+#!/bin/sh
+echo $$ > "$MARKS/$$.pid"
+$BODY
+"""
+
+
+def fake_pagefind(folder: Path, body: str) -> tuple[Path, Path]:
+    """A Pagefind program that runs `body` (sh) and marks its process id; (program, marks folder)."""
+    marks = folder / "pagefind-marks"
+    marks.mkdir()
+    program = folder / "fake-pagefind"
+    program.write_text(FAKE_PAGEFIND.replace("$MARKS", str(marks)).replace("$BODY", body))
+    program.chmod(0o755)
+    return program, marks
+
+
+BUILD_WITH_PAGEFIND = """\
+import sys
+import blueprintgen.search
+program = sys.argv[1]
+blueprintgen.search._pagefind = lambda: [program]
+from blueprintgen.cli import main
+sys.argv = ["blueprintgen", "build", "-q"]
+main()
+"""
+
+
+@posix_only
+@needs_graphviz
+def test_a_failing_pagefind_fails_the_build_with_its_message_and_keeps_the_site(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    assert run("build", "-q", cwd=tmp_path).returncode == 0
+    before = snapshot(tmp_path / "site")
+    (tmp_path / "blueprints" / "ortho-shoes-prescription.yaml").write_text(
+        (tmp_path / "blueprints" / "ortho-shoes-prescription.yaml").read_text().replace("title: ", "title: New ", 1))
+    program, _ = fake_pagefind(tmp_path, "echo 'Error: the index is on fire' >&2; exit 3")
+    failed = subprocess.run([sys.executable, "-c", BUILD_WITH_PAGEFIND, str(program)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "Pagefind could not index" in failed.stderr and "Error: the index is on fire" in failed.stderr
+    assert failed.stderr.endswith("build stopped; site/ left as it was\n"), failed.stderr
+    assert snapshot(tmp_path / "site") == before
+    assert work_folders(tmp_path) == []
+
+
+@posix_only
+@needs_graphviz
+def test_sigterm_while_pagefind_indexes_stops_it_and_keeps_the_site(tmp_path):
+    project(tmp_path)
+    assert run("build", "-q", cwd=tmp_path).returncode == 0
+    before = snapshot(tmp_path / "site")
+    shutil.rmtree(tmp_path / ".cache")   # so the index is made again
+    program, marks = fake_pagefind(tmp_path, "sleep 120")
+    build = subprocess.Popen([sys.executable, "-c", BUILD_WITH_PAGEFIND, str(program)], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "HOME": str(tmp_path)})
+    try:
+        _wait_until(lambda: _pids(marks), what="Pagefind starting")
+        # Pagefind reads pages the build wrote inside its work folder, not the site.
+        [source] = list(tmp_path.glob(".site.building-*/.pagefind-pages"))
+        assert list(source.glob("blueprints/*/index.html"))
+        build.send_signal(signal.SIGTERM)
+        stdout, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode == 1 and stderr.endswith("build stopped (interrupted); site/ left as it was\n"), stderr
+    _wait_until(lambda: not [pid for pid in _pids(marks) if _alive(pid)], seconds=10, what="Pagefind stopped")
+    assert snapshot(tmp_path / "site") == before
+    assert work_folders(tmp_path) == []
+
+
+def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monkeypatch):
+    import blueprintgen.search as search
+
+    program, marks = fake_pagefind(tmp_path, "sleep 120")
+    monkeypatch.setattr(search, "_pagefind", lambda: [str(program)])
+    site = tmp_path / "site"
+    indexing = search.Indexing(str(site), timeout=1)
+    indexing.add("blueprints/a/index.html", "A <b>", "<h1>A</h1><p>voicemail</p>")
+    page = site / search.SOURCE / "blueprints" / "a" / "index.html"
+    assert '<html lang="en">' in page.read_text() and "<title>A &lt;b&gt;</title>" in page.read_text()
+    indexing.start()
+    _wait_until(lambda: _pids(marks), what="Pagefind starting")
+    with pytest.raises(search.SearchIndexError, match="Pagefind took longer than 1s"):
+        indexing.wait()
+    assert not [pid for pid in _pids(marks) if _alive(pid)]
+    assert not (site / search.SOURCE).exists()
+
+
 # -- 7. Graphviz output limits -------------------------------------------------------------------
 
 HUGE_SVG = """\

@@ -409,8 +409,8 @@ def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypa
 
     shutil.copytree(EXAMPLES, tmp_path / "blueprints")
     runs = []
-    real = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda *args: runs.append(args) or real(*args))
+    real = search._start_pagefind
+    monkeypatch.setattr(search, "_start_pagefind", lambda *args: runs.append(args) or real(*args))
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen" / "search"

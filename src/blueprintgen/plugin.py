@@ -12,7 +12,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, settings_from_options
 from .pages import place_blocks
-from .search import SearchIndexError, index_site
+from .search import Indexing, SearchIndexError
 from .site import CACHE_DIR, BlueprintsInvalid, PagesCollide, generate, prune_nav
 from .watching import FolderWatch
 
@@ -67,6 +67,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
 
     supports_multiple_instances = False
     serving = False
+    indexing = None    # Pagefind, while it indexes the pages of this build
     preloaded = None   # blueprints the CLI has already loaded and validated
     progress = None    # the CLI's progress display, if any
 
@@ -120,9 +121,18 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         for path, content in sorted(self.generated.files.items()):
             files.append(File.generated(config, path, content=content))
         self._files = files
+        self.indexing = Indexing(config.site_dir, (config.theme.get("language") or "en"),
+                                 cache_dir=os.path.join(CACHE_DIR, "search")) if self.search else None
         return files
 
     def on_env(self, env, config, files):
+        # Every page's content is made (MkDocs renders all Markdown before any template):
+        # Pagefind indexes it on another core while the templates are rendered.
+        if self.indexing is not None:
+            try:
+                self.indexing.start()
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = KEPT_TEMPLATES
         return env
@@ -138,7 +148,12 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_page_content(self, html, page, config, files):
         # Our HTML skips Markdown: it goes where the page's markers are, before search reads the page.
         generated = self.generated.pages.get(page.file.src_uri)
-        return place_blocks(html, generated.blocks) if generated else html
+        if not generated:
+            return html
+        html = place_blocks(html, generated.blocks)
+        if self.indexing is not None:
+            self.indexing.add(page.file.dest_uri, page.title or "", html)
+        return html
 
     def on_post_page(self, output, page, config):
         # After search has indexed the page: what search should not hold (figures, the diagram viewer) skips it too.
@@ -162,9 +177,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return prune_nav(nav, self.generated.unlisted)
 
     def on_post_build(self, config):
-        if self.search:   # while Graphviz may still be drawing: the pages do not hold the diagrams
+        if self.indexing is not None:   # while Graphviz may still be drawing: search does not hold the diagrams
             try:
-                index_site(config.site_dir, cache_dir=os.path.join(CACHE_DIR, "search"))
+                self.indexing.wait()
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
         drawn = self.generated.finish()
@@ -180,8 +195,14 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
                     handle.write(self.generated.files[path])
 
     def on_build_error(self, error):
+        self.stop()
+
+    def stop(self) -> None:
+        """The build failed or was stopped: stop drawing and indexing (nothing will wait for them)."""
         if getattr(self, "generated", None) is not None:
             self.generated.stop()
+        if getattr(self, "indexing", None) is not None:
+            self.indexing.stop()
 
     def on_serve(self, server, config, builder):
         self.watch = FolderWatch(server, self.folder, log)

@@ -584,8 +584,8 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
         finally:
             # Stopped or failed while Graphviz was still drawing: nothing will wait for the diagrams.
             plugin = config.plugins.get("blueprints") if config is not None else None
-            if getattr(plugin, "generated", None) is not None:
-                plugin.generated.stop()
+            if plugin is not None:
+                plugin.stop()
             _unlock(staging_lock)
             _unlock(docs_lock)
             if staging.exists():
