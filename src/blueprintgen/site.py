@@ -26,7 +26,8 @@ from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
 from .pagecache import load_page, page_key, store_page
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
-from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many, stop_running
+from .drawing import Drawing
+from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many
 from .settings import Settings
 from .sitecache import inputs_key, load_entry, store_entry
 from .stopping import Stopping, stop_requested
@@ -41,8 +42,6 @@ __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets
 
 SITE_MARKER = ".blueprintgen-site"
 CACHE_DIR = os.path.join(".cache", "blueprintgen")
-# How long a stopped build waits for its drawing thread to notice (killed, Graphviz ends at once).
-STOP_WAIT = 10.0
 # A live preview rebuilds in the same process after every save: files whose bytes did not change
 # are not loaded again (see loader.load_file).
 _PREVIEW_FILES: dict = {}
@@ -86,7 +85,7 @@ class Generated:
     # How many blueprints: `analyses` is empty when everything came from the cache (see sitecache).
     count: int | None = None
 
-    # Diagrams still being drawn: (a _Drawing or what render_many gave, ids, diagram inputs, the
+    # Diagrams still being drawn: (a Drawing or what render_many gave, ids, diagram inputs, the
     # whole-build cache key to store under, progress); see finish().
     drawing: tuple | None = None
 
@@ -99,7 +98,7 @@ class Generated:
         if self.drawing is None:
             return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
         drawing, ids, inputs, key, progress = self.drawing
-        results = drawing.wait() if isinstance(drawing, _Drawing) else drawing   # stop() still works meanwhile
+        results = drawing.wait() if isinstance(drawing, Drawing) else drawing   # stop() still works meanwhile
         self.drawing = None
         if progress:
             progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
@@ -118,7 +117,7 @@ class Generated:
 
     def stop(self) -> None:
         """The build failed: stop drawing (nothing waits for the diagrams any more)."""
-        if self.drawing is not None and isinstance(self.drawing[0], _Drawing):
+        if self.drawing is not None and isinstance(self.drawing[0], Drawing):
             self.drawing[0].stop()
         self.drawing = None
 
@@ -196,7 +195,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if later:
         # The pages do not need their diagrams (the viewer loads each from its file, and a
         # diagram that fails fails the whole build), so Graphviz draws while pages are made.
-        drawing, has_svg = _Drawing(draw), dict.fromkeys(ids, True)
+        drawing, has_svg = Drawing(draw), dict.fromkeys(ids, True)
     else:
         drawing = draw(progress=progress)
         has_svg = {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
@@ -219,44 +218,6 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if not later:
         generated.finish()
     return generated
-
-
-class _Drawing:
-    """Diagrams being drawn in a background thread (Graphviz runs in its own processes)."""
-
-    def __init__(self, draw):
-        self._results, self._error = None, None
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(draw,), daemon=True, name="blueprintgen-diagrams")
-        self._thread.start()
-
-    def _run(self, draw) -> None:
-        try:
-            self._results = draw(stopped=self._stopped)
-        except BaseException as error:   # handed to the thread that waits
-            self._error = error
-
-    def wait(self) -> Rendered:
-        try:
-            # In steps, so that a stop whose KeyboardInterrupt was lost on the way still ends the wait.
-            while self._thread.is_alive():
-                if stop_requested():
-                    raise KeyboardInterrupt
-                self._thread.join(0.1)
-        except BaseException:   # Ctrl-C or SIGTERM while waiting: nothing will want these diagrams
-            self.stop()
-            raise
-        if self._error is not None:
-            raise self._error
-        return self._results
-
-    def stop(self) -> None:
-        """The build failed or was stopped: no new Graphviz run starts, running ones are killed."""
-        self._stopped.set()
-        stop_running()
-        # Killed, Graphviz ends at once; the bound only guards against a thread stuck elsewhere
-        # (it is a daemon, so it never keeps the process alive).
-        self._thread.join(STOP_WAIT)
 
 
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:

@@ -1,0 +1,83 @@
+"""Diagrams drawn in the background: the forked drawing process and the thread give the same, and both stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from blueprintgen.drawing import Drawing
+from blueprintgen.render import Rendered, RenderError, Stopped
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the drawing process is Linux only")
+MODES = [pytest.param(True, marks=linux_only, id="process"), pytest.param(False, id="thread")]
+
+
+def _drawn(stopped):
+    return Rendered(results=[b"<svg>one</svg>", RenderError("Graphviz failed: syntax error in line 3")], runs=2,
+                    cached=1)
+
+
+def _until_stopped(stopped):   # Graphviz that would draw for ever, unless the build says stop
+    while not stopped.is_set():
+        time.sleep(0.01)
+    raise Stopped("the build was stopped")
+
+
+def _failing(stopped):
+    raise RenderError("Graphviz is not installed")
+
+
+@pytest.mark.parametrize("process", MODES)
+def test_what_was_drawn_comes_back_whole(process):
+    rendered = Drawing(_drawn, process=process).wait()
+    assert rendered.results[0] == b"<svg>one</svg>"
+    assert isinstance(rendered.results[1], RenderError)
+    assert str(rendered.results[1]) == "Graphviz failed: syntax error in line 3"
+    assert (rendered.runs, rendered.cached) == (2, 1)
+
+
+@pytest.mark.parametrize("process", MODES)
+def test_a_failure_of_the_drawing_is_raised_where_the_build_waits(process):
+    with pytest.raises(RenderError, match="Graphviz is not installed"):
+        Drawing(_failing, process=process).wait()
+
+
+@pytest.mark.parametrize("process", MODES)
+def test_stop_ends_the_drawing_at_once(process):
+    drawing = Drawing(_until_stopped, process=process)
+    time.sleep(0.2)
+    started = time.monotonic()
+    drawing.stop()
+    assert time.monotonic() - started < 2
+    assert not drawing._thread.is_alive()
+    if process:   # reaped: no zombie is left behind
+        with pytest.raises(ChildProcessError):
+            os.waitpid(drawing._pid, os.WNOHANG)
+
+
+@linux_only
+def test_a_drawing_process_that_dies_is_a_clear_error_not_a_hang():
+    drawing = Drawing(_until_stopped, process=True)
+    os.kill(drawing._pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="the drawing process ended without its diagrams"):
+        drawing.wait()
+
+
+@linux_only
+def test_the_drawing_process_is_not_forked_beside_other_threads():
+    import threading
+
+    from blueprintgen.drawing import _can_fork
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not _can_fork()   # a lock another thread holds would stay held in the copy
+    finally:
+        release.set()
+        other.join()
