@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 import shutil
+import zipfile
 import subprocess
 import sys
 from pathlib import Path
@@ -414,8 +415,11 @@ def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypa
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen" / "search"
-    [entry] = list(cache.iterdir())
-    assert len(runs) == 1 and (entry / "pagefind-entry.json").is_file()
+    [entry] = list(cache.iterdir())   # one archive file, not a folder of Pagefind's many files
+    assert len(runs) == 1 and entry.suffix == ".zip"
+    with zipfile.ZipFile(entry) as archive:
+        assert "pagefind-entry.json" in archive.namelist()
+        assert archive.read("pagefind-entry.json") == (tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_bytes()
     # Same pages: the bundle is copied from the cache, byte for byte what Pagefind wrote.
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert len(runs) == 1 and snapshot(tmp_path / "site") == first
@@ -424,11 +428,24 @@ def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypa
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert len(runs) == 2 and [p.name for p in cache.iterdir()] != [entry.name] and len(list(cache.iterdir())) == 1
-    # A left-over temporary folder of a killed build is never taken for an entry.
-    (cache / ".abc.tmp").mkdir()
-    shutil.rmtree(next(p for p in cache.iterdir() if not p.name.startswith(".")))
+    # A left-over temporary file of a killed build is never taken for an entry.
+    (cache / ".abc.tmp").write_bytes(b"PK")
+    next(p for p in cache.iterdir() if not p.name.startswith(".")).unlink()
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+    current = snapshot(tmp_path / "site")
+    # A damaged entry, or one naming a file outside the bundle, is indexed again, never unpacked.
+    [entry] = list(cache.iterdir())
+    for damage in (b"not a zip", None):
+        if damage is None:
+            with zipfile.ZipFile(entry, "w") as archive:
+                archive.writestr("../../escaped.txt", "x")
+        else:
+            entry.write_bytes(damage)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+        assert not (tmp_path / ".cache" / "escaped.txt").exists() and not list(tmp_path.rglob("escaped.txt"))
+        assert snapshot(tmp_path / "site") == current
+    assert len(runs) == 5
 
 
 def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_path, monkeypatch):

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 
 __all__ = ["SearchIndexError", "Indexing", "BUNDLE"]
 
@@ -193,29 +194,55 @@ def _index_key(site_dir: str, program: list[str]) -> str | None:
     return digest.hexdigest()
 
 
+# A cached bundle is one archive file (stored, not compressed: Pagefind's files are compressed
+# already): one file to write instead of one per index chunk and page fragment.
+_ARCHIVE = ".zip"
+_EPOCH = (1980, 1, 1, 0, 0, 0)   # the same bytes for the same bundle
+
+
 def _copy_cached(entry: str, bundle: str) -> bool:
-    if not os.path.isdir(entry) or os.path.islink(entry):
+    """Unpack the cached bundle `entry` (without its suffix) into `bundle`; False if there is none or it is damaged."""
+    path = entry + _ARCHIVE
+    if not os.path.isfile(path) or os.path.islink(path):
         return False
     try:
-        shutil.copytree(entry, bundle, symlinks=True)
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                parts = info.filename.split("/")
+                # Only plain relative names: a changed entry cannot write outside the bundle.
+                if info.is_dir() or any(part in ("", ".", "..") or "\\" in part for part in parts):
+                    raise zipfile.BadZipFile(f"unexpected name {info.filename!r}")
+                target = os.path.join(bundle, *parts)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with archive.open(info) as source, open(target, "wb") as copy:
+                    shutil.copyfileobj(source, copy)
         return True
-    except (OSError, shutil.Error):
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError):
         shutil.rmtree(bundle, ignore_errors=True)
         return False
 
 
 def _store(bundle: str, cache_dir: str, key: str) -> None:
-    """Keep this bundle as the only cached one; it is written to a temporary folder and renamed, so an
-    entry is always whole (a killed build leaves only a `.tmp` folder, removed by the next store)."""
+    """Keep this bundle as the only cached one; it is written to a temporary file and renamed, so an
+    entry is always whole (a killed build leaves only a `.tmp` file, removed by the next store)."""
     try:
         os.makedirs(cache_dir, exist_ok=True)
-        temporary = tempfile.mkdtemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
-        shutil.copytree(bundle, temporary, dirs_exist_ok=True)
-        entry = os.path.join(cache_dir, key)
-        shutil.rmtree(entry, ignore_errors=True)
-        os.rename(temporary, entry)
+        descriptor, temporary = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+            for root, dirs, files in os.walk(bundle):
+                dirs.sort()
+                for name in sorted(files):
+                    path = os.path.join(root, name)
+                    info = zipfile.ZipInfo(os.path.relpath(path, bundle).replace(os.sep, "/"), _EPOCH)
+                    with open(path, "rb") as source:
+                        archive.writestr(info, source.read())
+        os.replace(temporary, os.path.join(cache_dir, key + _ARCHIVE))
         for name in os.listdir(cache_dir):
-            if name != key:
-                shutil.rmtree(os.path.join(cache_dir, name), ignore_errors=True)
-    except (OSError, shutil.Error):
+            if name != key + _ARCHIVE:
+                path = os.path.join(cache_dir, name)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)   # an entry of an earlier version: a folder
+                else:
+                    os.unlink(path)
+    except (OSError, zipfile.BadZipFile):
         pass   # a cache that cannot be written only costs time
