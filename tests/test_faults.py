@@ -526,10 +526,10 @@ def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monke
     site = tmp_path / "site"
     indexing = search.Indexing(str(site), timeout=1)
     indexing.add("blueprints/a/index.html", "A <b>", "<h1>A</h1><p>voicemail</p>")
-    page = site / search.SOURCE / "blueprints" / "a" / "index.html"
-    assert '<html lang="en">' in page.read_text() and "<title>A &lt;b&gt;</title>" in page.read_text()
     indexing.start()
     _wait_until(lambda: _pids(marks), what="Pagefind starting")
+    page = site / search.SOURCE / "blueprints" / "a" / "index.html"   # what Pagefind reads
+    assert '<html lang="en">' in page.read_text() and "<title>A &lt;b&gt;</title>" in page.read_text()
     with pytest.raises(search.SearchIndexError, match="Pagefind took longer than 1s"):
         indexing.wait()
     assert not [pid for pid in _pids(marks) if _alive(pid)]

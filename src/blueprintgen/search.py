@@ -62,15 +62,17 @@ class Indexing:
     """Pagefind indexing our pages in the background while MkDocs renders its templates.
 
     Search needs only the searchable part of each page (its article, as on_page_content gives
-    it), so each page is written as a small HTML file into `<site>/.pagefind-pages/` as it is
-    made, and Pagefind starts as soon as the last one is there, on another core; `wait()`
-    then takes its bundle. Nothing that Material's templates add to the article (an edit
-    button, a title it makes up) is anything people search for.
+    it). Those are collected as the pages are made; once the last one is (on_env), they are
+    written as small HTML files into `<site>/.pagefind-pages/` and Pagefind starts on another
+    core, unless the cache has the index of exactly these pages; `wait()` then takes its
+    bundle. Nothing that Material's templates add to the article (an edit button, a title it
+    makes up) is anything people search for.
     """
 
     def __init__(self, site_dir: str, language: str = "en", cache_dir: str | None = None, timeout: float = 600):
         self.site_dir, self.language, self.cache_dir, self.timeout = site_dir, language, cache_dir, timeout
         self.source = os.path.join(site_dir, SOURCE)
+        self._pages: dict[str, str] = {}
         self._process: subprocess.Popen | None = None
         self._messages = None
         self._key: str | None = None
@@ -78,20 +80,23 @@ class Indexing:
 
     def add(self, path: str, title: str, content: str) -> None:
         """The searchable HTML of the page written to `path` (relative to the site)."""
-        target = os.path.join(self.source, *path.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(searchable_page(self.language, title, content))
+        self._pages[path] = searchable_page(self.language, title, content)
 
     def start(self) -> None:
         """Every page is added: index them (or take the bundle from the cache)."""
         program = _pagefind()
         bundle = os.path.join(self.site_dir, BUNDLE)
-        self._key = _index_key(self.source, program) if self.cache_dir is not None else None
+        self._key = _index_key(self._pages, program) if self.cache_dir is not None else None
         if self._key is not None and _copy_cached(os.path.join(self.cache_dir, self._key), bundle):
             self._key = None   # nothing to wait for or to store
-            self._discard()
+            self._pages.clear()
             return
+        for path, page in sorted(self._pages.items()):
+            target = os.path.join(self.source, *path.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(page)
+        self._pages.clear()
         self._messages = tempfile.TemporaryFile()   # a file, not a pipe: a full pipe would stall Pagefind
         self._process = _start_pagefind([*program, "--site", self.source, "--output-path", bundle,
                                           "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
@@ -174,23 +179,18 @@ _RUNNING_LOCK = threading.Lock()
 getattr(threading, "_register_atexit", atexit.register)(_stop_all)
 
 
-def _index_key(site_dir: str, program: list[str]) -> str | None:
-    """The hash of every HTML file Pagefind reads (path and bytes) and of the Pagefind binary."""
+def _index_key(pages: dict[str, str], program: list[str]) -> str | None:
+    """The hash of every page Pagefind reads (path and text) and of the Pagefind binary."""
     digest = hashlib.sha256(f"{EXCLUDE}\0".encode())
     try:
         identity = os.stat(program[0])
-        digest.update(f"{program}\0{identity.st_size}\0{identity.st_mtime_ns}\0".encode())
-        for root, dirs, files in os.walk(site_dir):
-            dirs[:] = sorted(d for d in dirs if not (root == site_dir and d == BUNDLE))
-            for name in sorted(files):
-                if name.endswith(".html"):
-                    path = os.path.join(root, name)
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-                    digest.update(f"{os.path.relpath(path, site_dir)}\0{len(data)}\0".encode())
-                    digest.update(data)
     except OSError:
-        return None   # then Pagefind runs
+        return None   # then Pagefind runs, and reports what is wrong
+    digest.update(f"{program}\0{identity.st_size}\0{identity.st_mtime_ns}\0".encode())
+    for path, page in sorted(pages.items()):
+        data = page.encode("utf-8", "surrogateescape")
+        digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(data)
     return digest.hexdigest()
 
 
