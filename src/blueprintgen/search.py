@@ -77,6 +77,9 @@ class Indexing:
         self._messages = None
         self._key: str | None = None
         self._started = 0.0
+        self._launcher: threading.Thread | None = None
+        self._cancelled = False
+        self._error: SearchIndexError | None = None
 
     def add(self, path: str, title: str, content: str) -> None:
         """The searchable HTML of the page written to `path` (relative to the site)."""
@@ -91,23 +94,47 @@ class Indexing:
             self._key = None   # nothing to wait for or to store
             self._pages.clear()
             return
-        for path, page in sorted(self._pages.items()):
-            target = os.path.join(self.source, *path.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        self._pages.clear()
+        # Writing the pages is file-system work the main thread need not wait for: a thread
+        # writes them and starts Pagefind, while MkDocs goes on rendering.
         self._messages = tempfile.TemporaryFile()   # a file, not a pipe: a full pipe would stall Pagefind
-        self._process = _start_pagefind([*program, "--site", self.source, "--output-path", bundle,
-                                          "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
         self._started = time.monotonic()
         with _RUNNING_LOCK:
             _RUNNING.add(self)
+        self._launcher = threading.Thread(target=self._launch, args=(program, bundle, dict(self._pages)),
+                                          daemon=True, name="blueprintgen-search")
+        self._pages.clear()
+        self._launcher.start()
+
+    def _launch(self, program: list[str], bundle: str, pages: dict[str, str]) -> None:
+        try:
+            for path, page in sorted(pages.items()):
+                if self._cancelled:
+                    return
+                target = os.path.join(self.source, *path.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "w", encoding="utf-8") as handle:
+                    handle.write(page)
+            with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
+                if not self._cancelled:
+                    self._process = _start_pagefind([*program, "--site", self.source, "--output-path", bundle,
+                                                     "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
+        except SearchIndexError as error:
+            self._error = error
+        except OSError as error:
+            self._error = SearchIndexError(f"cannot write the pages for Pagefind: {error.strerror or error}"
+                                           + (f" ({error.filename})" if error.filename else ""))
 
     def wait(self) -> None:
         """Wait until the bundle is in the site; SearchIndexError if Pagefind failed."""
+        if self._launcher is not None:
+            self._launcher.join()
+            self._launcher = None
         process, self._process = self._process, None
         if process is None:
+            error, self._error = self._error, None
+            self.stop()
+            if error is not None:
+                raise error
             return
         try:
             try:
@@ -131,7 +158,12 @@ class Indexing:
 
     def stop(self) -> None:
         """The build failed or was stopped: Pagefind is stopped and its pages removed."""
-        process, self._process = self._process, None
+        with _RUNNING_LOCK:
+            self._cancelled = True
+            process, self._process = self._process, None
+        if self._launcher is not None:
+            self._launcher.join()
+            self._launcher = None
         if process is not None:
             _end(process)
         self._discard()
