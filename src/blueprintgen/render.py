@@ -57,7 +57,9 @@ MAX_STDERR_BYTES = 8 * 1024
 _CHUNK = 64 * 1024
 # Graphviz processes running now, so an interrupted build stops them instead of waiting.
 _RUNNING: set[subprocess.Popen] = set()
-_RUNNING_LOCK = threading.Lock()
+# Reentrant: the drawing process calls stop_running from its signal handler, which may run
+# while that same thread is inside a `with _RUNNING_LOCK` block (asking Graphviz its version).
+_RUNNING_LOCK = threading.RLock()
 # Set by stop_running: a render that a worker starts after the stop must not run (it would hold
 # the interrupted process until its timeout). Cleared when the next batch of renders begins.
 _STOPPED = threading.Event()
