@@ -320,8 +320,11 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
     shutil.copytree(EXAMPLES, tmp_path / "blueprints")
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
-    entries = sorted((tmp_path / ".cache" / "blueprintgen" / "pages").glob("*.json"))
-    assert len(entries) == 7
+    cache = tmp_path / ".cache" / "blueprintgen"
+    # Pages are kept in the whole-build entry with their keys, not one file each.
+    assert not (cache / "pages").exists()
+    [entry] = list((cache / "generated").glob("*.json"))
+    assert len(json.loads(entry.read_text())["page_keys"]) == 7
     import blueprintgen.site
 
     def no_page(*args):
@@ -331,22 +334,41 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
         patch.setattr(blueprintgen.site, "blueprint_page", no_page)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert snapshot(tmp_path / "site") == first
-    # A cut-short entry is made again, and the site is the same (the whole-site entry, which
-    # would skip the page cache, is removed first).
-    entries[0].write_text('{"markdown": ')
-    shutil.rmtree(tmp_path / ".cache" / "blueprintgen" / "generated")
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert snapshot(tmp_path / "site") == first
-    # One blueprint changed: one new page.
-    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
-    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
     made = []
     real = blueprintgen.site.blueprint_page
-    with monkeypatch.context() as patch:
+
+    def counted(patch):
         patch.setattr(blueprintgen.site, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real(a, *rest))
+
+    # A cut-short entry is a miss: every page is made again, and the site is the same.
+    entry.write_text('{"pages": ')
+    with monkeypatch.context() as patch:
+        counted(patch)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(made) == 7 and snapshot(tmp_path / "site") == first
+    # A page in the entry that is not text is not reused; the others are.
+    [entry] = list((cache / "generated").glob("*.json"))
+    data = json.loads(entry.read_text())
+    broken_path = sorted(data["page_keys"])[0]
+    data["pages"][broken_path][0] = ["not", "text"]
+    entry.write_text(json.dumps(data))
+    # One blueprint changed (the whole-build entry misses): its page is made, and the broken one.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    made.clear()
+    with monkeypatch.context() as patch:
+        counted(patch)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    broken_id = broken_path.rsplit("/", 1)[1].removesuffix(".md")
+    assert sorted(made) == sorted({"ortho-shoes-prescription", broken_id})
+    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    # And the next change reuses every other page from the entry that build stored.
+    shoes.write_text(shoes.read_text().replace("title: Changed ", "title: Changed again ", 1))
+    made.clear()
+    with monkeypatch.context() as patch:
+        counted(patch)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert made == ["ortho-shoes-prescription"]
-    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
 
 
 def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monkeypatch):

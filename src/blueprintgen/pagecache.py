@@ -1,22 +1,21 @@
-"""Blueprint pages kept between builds, found by what they are made from: a warm build makes no page again.
+"""Blueprint pages reused between builds, found by what they are made from: a build after one change makes one page.
 
 A page is a pure function of its blueprint, its analysis, the pages it links to by
 title (the blueprint it redesigns, those that redesign it), the layout and our code;
-`page_key` hashes all of them. Entries are JSON (never pickle: the cache folder is
-only as trusted as the project), written atomically; an unreadable entry is a miss.
+`page_key` hashes all of them. Pages are not stored one file each: the whole-build entry
+(sitecache) holds every page with its key, and the next build reuses those of the newest
+entry whose keys it still has. A damaged entry only means pages are made again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 from .analysis import Analysis
 from .pages import Layout, Page
-from .sitecache import write_entry
+from .sitecache import newest_entry
 
-__all__ = ["page_key", "load_page", "store_page"]
+__all__ = ["page_key", "reusable_pages"]
 
 
 def page_key(diagram_key: str | None, analysis: Analysis, layout: Layout, has_svg: bool, related: list) -> str | None:
@@ -30,18 +29,19 @@ def page_key(diagram_key: str | None, analysis: Analysis, layout: Layout, has_sv
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
-def load_page(folder: str, key: str | None) -> Page | None:
-    if key is None:
-        return None
+def reusable_pages(cache_dir: str) -> dict[str, Page]:
+    """The blueprint pages of the newest stored build, by page key; empty when there is none or it is damaged."""
+    entry = newest_entry(cache_dir)
+    reusable = {}
     try:
-        data = json.loads(Path(folder, f"{key}.json").read_text(encoding="utf-8"))
-        return Page(data["markdown"], dict(data["blocks"]), dict(data["late"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def store_page(folder: str, key: str | None, page: Page) -> None:
-    if key is None:
-        return
-    write_entry(Path(folder, f"{key}.json"), json.dumps({"markdown": page.markdown, "blocks": page.blocks,
-                                                         "late": page.late}))
+        stored, keys = entry["pages"], entry["page_keys"]
+        for path, key in keys.items():
+            markdown, blocks, late = stored[path]
+            page = Page(markdown, dict(blocks), dict(late))
+            if isinstance(key, str) and all(isinstance(text, str) for text in
+                                            (page.markdown, *page.blocks, *page.blocks.values(),
+                                             *page.late, *page.late.values())):
+                reusable[key] = page
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
+    return reusable

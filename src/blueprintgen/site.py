@@ -24,7 +24,7 @@ from .analysis import Analysis, analyse
 from .config import docs_dir_exists
 from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
-from .pagecache import load_page, page_key, store_page
+from .pagecache import page_key, reusable_pages
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
 from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many
@@ -45,7 +45,7 @@ CACHE_DIR = os.path.join(".cache", "blueprintgen")
 # A live preview rebuilds in the same process after every save: files whose bytes did not change
 # are not loaded again (see loader.load_file).
 _PREVIEW_FILES: dict = {}
-# ... nor analysed again, nor their page keys worked out again (see _analysed).
+# ... nor analysed again, nor their pages made again (see _analysed, _blueprint_pages).
 _PREVIEW_ANALYSES: dict = {}
 _PREVIEW_PAGE_KEYS: dict = {}
 DEFAULT_CONFIG = """\
@@ -82,6 +82,7 @@ class Generated:
     unlisted: set[str] = field(default_factory=set)   # pages reached by links, kept out of the nav
     layout: Layout = field(default_factory=Layout)
     pages: dict[str, Page] = field(default_factory=dict)   # the HTML blocks each page's markers stand for
+    page_keys: dict[str, str] = field(default_factory=dict)   # blueprint page -> what it is made from (pagecache)
     # How many blueprints: `analyses` is empty when everything came from the cache (see sitecache).
     count: int | None = None
 
@@ -200,7 +201,8 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         drawing = draw(progress=progress)
         has_svg = {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
     generated = portfolio_pages(analyses, layout, list(loaded.problems))
-    generated.update(_blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {}))
+    made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {})
+    generated.update(made)
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     files.update(assets(layout))
@@ -212,7 +214,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
               layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
     generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
-                          list(loaded.problems), {p for p in pages if p not in listed}, layout, pages)
+                          list(loaded.problems), {p for p in pages if p not in listed}, layout, pages, page_keys)
     keep = key[1] if key is not None and not loaded.problems else None
     generated.drawing = (drawing, ids, inputs, keep, progress)
     if not later:
@@ -237,6 +239,7 @@ def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
     store_entry(CACHE_DIR, key, {
         "blueprints": len(generated.analyses),
         "pages": {path: [page.markdown, page.blocks, page.late] for path, page in generated.pages.items()},
+        "page_keys": generated.page_keys,
         "files": extra,
         "diagrams": {blueprint_id: [inputs[blueprint_id], hashlib.sha256(svg).hexdigest()]
                      for blueprint_id, svg in svgs.items()},
@@ -299,14 +302,16 @@ def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[li
 
 
 def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
-                     kept: dict) -> dict[str, Page]:
-    """Each blueprint's page, from the page cache when nothing it is made from changed.
+                     kept: dict) -> tuple[dict[str, Page], dict[str, str]]:
+    """Each blueprint's page, and its page key; a page is made again only when something it is made from changed.
 
-    `kept`, as in `_analysed`: the page keys of a live preview's previous build, by analysis.
+    Unchanged pages come from `kept` (a live preview's previous build, in memory) or from the
+    newest stored build (pagecache.reusable_pages), so a build after one blueprint changed
+    makes one page. `kept` is refilled with this build's pages, by analysis.
     """
     by_id, redesigned_by = redesigns(analyses)
-    folder = os.path.join(CACHE_DIR, "pages")
-    pages, now = {}, {}
+    stored = None   # read only when a page is not in memory
+    pages, keys, now = {}, {}, {}
     for analysis, diagram_key in zip(analyses, inputs):
         b = analysis.blueprint
         target = by_id.get(b.redesigns) if b.redesigns else None
@@ -316,18 +321,22 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layo
         identity = (diagram_key, layout, drawn, related)
         last = kept.get(id(analysis))
         if last is not None and last[0] is analysis and last[1] == identity:
-            key = last[2]
+            key, page = last[2], last[3]
         else:
             key = page_key(diagram_key, analysis, layout, drawn, related)
-        now[id(analysis)] = (analysis, identity, key)
-        page = load_page(folder, key)
-        if page is None:
-            page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
-            store_page(folder, key, page)
-        pages[layout.path(b.id)] = page
+            if stored is None:
+                stored = reusable_pages(CACHE_DIR) if key is not None else {}
+            page = stored.get(key) if key is not None else None
+            if page is None:
+                page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
+        now[id(analysis)] = (analysis, identity, key, page)
+        path = layout.path(b.id)
+        pages[path] = page
+        if key is not None:
+            keys[path] = key
     kept.clear()
     kept.update(now)
-    return pages
+    return pages, keys
 
 
 def prune_nav(nav, unlisted: set[str]):

@@ -22,7 +22,7 @@ from pathlib import Path
 from .loader import find_files
 from .yamltree import MAX_FILE_BYTES
 
-__all__ = ["inputs_key", "load_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
+__all__ = ["inputs_key", "load_entry", "newest_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
 
 
 def _files_digest(folder: str) -> tuple[int, str] | None:
@@ -135,3 +135,16 @@ def load_entry(cache_dir: str, key: str) -> dict | None:
     except OSError:
         pass
     return data
+
+
+def newest_entry(cache_dir: str) -> dict | None:
+    """The most recently stored or used whole-build entry (pagecache reuses its pages); None if none is readable."""
+    folder = Path(cache_dir, "generated")
+    try:
+        entries = [(os.lstat(folder / name).st_mtime, name) for name in os.listdir(folder) if _ENTRY.fullmatch(name)]
+    except OSError:
+        return None
+    if not entries:
+        return None
+    data = _read(folder / max(entries)[1])
+    return data if isinstance(data, dict) else None
