@@ -239,6 +239,18 @@ def test_search_finds_stories_and_rules(page, example_site, query, expected):
     assert any(re.search(expected, link) for link in links), f"search {query!r} found none of {expected}: {links}"
 
 
+def test_search_links_keep_the_sites_base_path(page, example_site, serve):
+    """A site served under a path (as a GitHub Pages project site is): every result stays under it."""
+    folder, _ = example_site
+    base = serve(folder.parent) + folder.name + "/"
+    links = _search(page, base, "voicemail")
+    assert links and all(link.startswith(base + "blueprints/") for link in links), links
+    step = next(link for link in links if "#step-" in link)
+    page.locator(".pagefind-ui__result-link").nth(links.index(step)).click()
+    page.wait_for_function("() => location.hash.startsWith('#step-')")
+    assert page.url == step and page.locator("h1").first.is_visible()
+
+
 def test_search_hit_on_an_opportunity_opens_its_section(page, example_site):
     _, base = example_site
     links = _search(page, base, "discretionary")

@@ -63,7 +63,7 @@ class Indexing:
 
     Search needs only the searchable part of each page (its article, as on_page_content gives
     it). Those are collected as the pages are made; once the last one is (on_env), they are
-    written as small HTML files into `<site>/.pagefind-pages/` and Pagefind starts on another
+    written as small numbered HTML files into `<site>/.pagefind-pages/` and Pagefind starts on another
     core, unless the cache has the index of exactly these pages; `wait()` then takes its
     bundle. Nothing that Material's templates add to the article (an edit button, a title it
     makes up) is anything people search for.
@@ -83,7 +83,7 @@ class Indexing:
 
     def add(self, path: str, title: str, content: str) -> None:
         """The searchable HTML of the page written to `path` (relative to the site)."""
-        self._pages[path] = searchable_page(self.language, title, content)
+        self._pages[path] = searchable_page(self.language, title, content, page_url(path))
 
     def start(self) -> None:
         """Every page is added: index them (or take the bundle from the cache)."""
@@ -107,12 +107,13 @@ class Indexing:
 
     def _launch(self, program: list[str], bundle: str, pages: dict[str, str]) -> None:
         try:
-            for path, page in sorted(pages.items()):
+            # One folder of numbered files, not the site's tree: creating files and folders is
+            # the slow part of writing them, and each page carries its URL (see searchable_page).
+            os.makedirs(self.source, exist_ok=True)
+            for number, (path, page) in enumerate(sorted(pages.items())):
                 if self._cancelled:
                     return
-                target = os.path.join(self.source, *path.split("/"))
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "w", encoding="utf-8") as handle:
+                with open(os.path.join(self.source, f"{number}.html"), "w", encoding="utf-8") as handle:
                     handle.write(page)
             with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
                 if not self._cancelled:
@@ -177,10 +178,24 @@ class Indexing:
             self._messages = None
 
 
-def searchable_page(language: str, title: str, content: str) -> str:
-    """The page as Pagefind reads it: the language for its word stemming, the title, the article."""
+def page_url(path: str) -> str:
+    """The URL of the page written to `path`, relative to the site's root, as Pagefind would make it from the path."""
+    folder, _, name = path.rpartition("/")
+    if name == "index.html":
+        return f"{folder}/" if folder else "./"
+    return path
+
+
+def searchable_page(language: str, title: str, content: str, url: str) -> str:
+    """The page as Pagefind reads it: the language for its word stemming, the title, the article, and its URL.
+
+    The URL is metadata (`url`, which Pagefind's interface links to instead of the file's
+    own path): the pages are written as numbered files, and our script puts the site's base
+    in front of it and of each section's link (assets/blueprintgen.js).
+    """
     return (f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head>\n<body><article data-pagefind-body>\n"
+            f"<title>{html.escape(title)}</title></head>\n"
+            f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}">\n'
             f"{content}\n</article></body></html>\n")
 
 

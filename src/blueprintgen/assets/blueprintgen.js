@@ -200,8 +200,25 @@
     // Load the index's entry point and WebAssembly now, not on the first key press.
     import(bundle + "pagefind.js").then(function (pagefind) { return pagefind.init && pagefind.init(); })
       .catch(function () { /* the interface reports a missing index itself */ });
+    // Pagefind read each page from a numbered file that names the page's URL (its `url`
+    // metadata, relative to the site's root): every link of a result goes there, under the
+    // site's base, which is where the bundle lies.
+    var base = bundle.replace(/pagefind\/?$/, "");
+    function located(result) {
+      var page = result.meta && result.meta.url;
+      if (typeof page !== "string" || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(page)) return result;
+      var target = base + page.replace(/^\.\//, "");
+      function moved(url) {
+        var anchor = typeof url === "string" ? url.indexOf("#") : -1;
+        return anchor < 0 ? target : target + url.slice(anchor);
+      }
+      result.url = target;
+      result.meta.url = target;
+      (result.sub_results || []).forEach(function (sub) { sub.url = moved(sub.url); });
+      return result;
+    }
     new window.PagefindUI({element: "#bpg-search", showSubResults: true, showImages: false,
-                           bundlePath: bundle,
+                           bundlePath: bundle, processResult: located,
                            resetStyles: false});
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
