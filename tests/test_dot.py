@@ -392,13 +392,42 @@ def test_an_unchanged_input_is_answered_without_making_its_dot(tmp_path):
     # A new input whose DOT is already drawn: the DOT is made, Graphviz is not run.
     other = render_many([job(good[0])], "svg", 30, cache_dir=tmp_path, inputs=["in-2"])
     assert (other.runs, other.cached, made) == (0, 1, [good[0]])
+    # An entry is a hard link to its diagram: remembering an input creates no file.
+    for entry in tmp_path.glob("*.input"):
+        assert entry.stat().st_nlink >= 2 and entry.read_bytes() in first.results
     # A damaged index entry only costs time: it never names a file outside the cache.
     for entry in tmp_path.glob("*.input"):
+        entry.unlink()   # replaced, as a damaged file would be: writing into it would change the diagram too
         entry.write_bytes(b"../../../etc/passwd")
     made.clear()
     damaged = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
     assert (damaged.runs, damaged.cached, made) == (0, 2, good)
     assert damaged.results == first.results
+
+
+@needs_graphviz
+def test_where_links_cannot_be_made_an_entry_names_its_diagram(tmp_path, monkeypatch):
+    def no_links(*args, **kwargs):
+        raise PermissionError("no hard links here")
+
+    made = []
+
+    def job():
+        made.append(1)
+        return SMALL
+
+    monkeypatch.setattr(render_module.os, "link", no_links)
+    first = render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    [entry] = tmp_path.glob("*.input")
+    assert entry.stat().st_nlink == 1 and re.fullmatch(rb"[0-9a-f]{64}", entry.read_bytes())
+    assert (tmp_path / (entry.read_text() + ".svg")).read_bytes() == first.results[0]
+    warm = render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    assert (warm.runs, warm.cached, len(made), warm.results) == (0, 1, 1, first.results)
+    # An entry written by the other kind of cache is read as well, and no temporary file is left.
+    monkeypatch.undo()
+    assert render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"]).cached == 1
+    render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-1"])
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".input", ".input", ".svg"]
 
 
 @needs_graphviz
@@ -433,9 +462,15 @@ def test_a_cut_short_or_linked_cache_file_is_drawn_again(tmp_path):
     secret.write_bytes(b"<svg><script>alert(1)</script></svg>")
     svg.unlink()
     svg.symlink_to(secret)                                   # the cache never follows a link out
-    linked = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    # (by its DOT text: the input entry is a hard link to the diagram, still the one drawn)
+    assert render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"]).results == first.results
+    linked = render_many([good], "svg", 30, cache_dir=cache)
     assert (linked.runs, linked.results) == (1, first.results)
     assert not svg.is_symlink()
+    [entry] = cache.glob("*.input")
+    entry.unlink()
+    entry.symlink_to(secret)
+    assert render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"]).results == first.results
 
 
 def test_left_over_writes_of_a_killed_build_are_removed(tmp_path):

@@ -302,9 +302,45 @@ def cached_diagram(input_key: str | None, fmt: str, cache_dir: str | os.PathLike
     """The diagram `render_many` cached for this `diagram_input` key, or None."""
     if not input_key:
         return None
-    cache = Path(cache_dir)
-    named = _read(cache / _input_entry(input_key, fmt)) or b""
-    return _read(cache / f"{named.decode('ascii')}.{fmt}", fmt) if _SHA256.fullmatch(named) else None
+    return _remembered(Path(cache_dir), _input_entry(input_key, fmt), fmt)[0]
+
+
+def _remembered(cache: Path, entry: str, fmt: str) -> tuple[bytes | None, str | None]:
+    """(the diagram an input entry stands for, the name of the file it names) or (None, None).
+
+    An entry is a hard link to the diagram itself (see _remember), or, where links cannot be
+    made, a file holding the diagram's sha256 name; anything else is a damaged entry, a miss.
+    """
+    data = _read(cache / entry)
+    if data is None:
+        return None, None
+    if _SHA256.fullmatch(data):   # it names a file of ours, never a path
+        name = f"{data.decode('ascii')}.{fmt}"
+        return _read(cache / name, fmt), name
+    if data[-64:].rstrip().endswith(_ENDINGS.get(fmt, b"")):
+        return data, None
+    return None, None
+
+
+def _remember(cache: Path, entry: str, dot_key: str, fmt: str) -> None:
+    """Note that input `entry` gave the diagram `<dot_key>.<fmt>`.
+
+    As a hard link to that diagram: no new file is created (the slow part of writing many
+    small files) and a hit reads one file. Where links cannot be made, a file naming it.
+    Written atomically either way: an entry is only ever replaced, never written into.
+    """
+    temporary = cache / f".{entry}.{os.getpid()}_{threading.get_ident()}.tmp"
+    try:
+        os.link(cache / f"{dot_key}.{fmt}", temporary)
+        os.replace(temporary, cache / entry)
+    except OSError:
+        _store(cache / entry, dot_key.encode("ascii"))
+    finally:
+        # Renaming a link over another link to the same file does nothing: remove it then.
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -432,14 +468,11 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                 progress("diagrams prepared", index + 1, len(jobs))
             entry = _input_entry(inputs[index], fmt) if cache is not None and inputs[index] else None
             if entry:
-                named = _read(cache / entry) or b""
-                # The entry names a file of ours; anything but a sha256 is a damaged entry.
-                cached_name = f"{named.decode('ascii')}.{fmt}" if _SHA256.fullmatch(named) else None
-                output = _read(cache / cached_name, fmt) if cached_name else None
+                output, cached_name = _remembered(cache, entry, fmt)
                 if output is not None:
                     rendered.results[index] = output
                     rendered.cached += 1
-                    used.update((entry, cached_name))
+                    used.update(name for name in (entry, cached_name) if name)
                     continue
             dot_text = text_of(index)
             dot_key = _cache_key(dot_text, fmt) if cache is not None else dot_text
@@ -449,7 +482,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                 rendered.cached += 1
                 used.add(f"{dot_key}.{fmt}")
                 if entry:
-                    _store(cache / entry, dot_key.encode("ascii"))
+                    _remember(cache, entry, dot_key, fmt)
                     used.add(entry)
                 continue
             if dot_key not in waiting:
@@ -467,7 +500,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
                 for index in waiting[dot_key]:
                     if inputs[index]:
                         entry = _input_entry(inputs[index], fmt)
-                        _store(cache / entry, dot_key.encode("ascii"))
+                        _remember(cache, entry, dot_key, fmt)
                         used.add(entry)
             if progress:
                 progress("diagrams rendered", done, len(futures))
