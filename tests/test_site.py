@@ -519,6 +519,16 @@ def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
     assert edited.get_template("page.html").render(x=1) == "<i>1</i>"
 
 
+def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
+    from blueprintgen.search import page_url, searchable_page
+
+    # MkDocs gives a page's title as HTML, with character references.
+    page = searchable_page("en", "Hearing&#45;aid &amp; <b>co</b>", "<p>x</p>", page_url("blueprints/a/index.html"))
+    assert "<title>Hearing-aid &amp; &lt;b&gt;co&lt;/b&gt;</title>" in page
+    assert 'data-pagefind-meta="url:blueprints/a/"' in page
+    assert (page_url("index.html"), page_url("blueprints/all.html")) == ("./", "blueprints/all.html")
+
+
 def test_pagefind_runs_as_the_binary_its_package_would_choose():
     from pagefind.service import _must_get_executable
 

@@ -193,8 +193,10 @@ def searchable_page(language: str, title: str, content: str, url: str) -> str:
     own path): the pages are written as numbered files, and our script puts the site's base
     in front of it and of each section's link (assets/blueprintgen.js).
     """
+    # MkDocs gives the title as HTML (the heading's text, with character references): read it
+    # as text first, so the title is escaped once.
     return (f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head>\n"
+            f"<title>{html.escape(html.unescape(title))}</title></head>\n"
             f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}">\n'
             f"{content}\n</article></body></html>\n")
 
