@@ -245,6 +245,9 @@ def test_search_links_keep_the_sites_base_path(page, example_site, serve):
     base = serve(folder.parent) + folder.name + "/"
     links = _search(page, base, "voicemail")
     assert links and all(link.startswith(base + "blueprints/") for link in links), links
+    # Section titles are the headings' text, without the ¶ link that MkDocs adds to each heading.
+    titles = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.innerText)")
+    assert any("Breaks" in title for title in titles) and not any("¶" in title for title in titles), titles
     step = next(link for link in links if "#step-" in link)
     page.locator(".pagefind-ui__result-link").nth(links.index(step)).click()
     page.wait_for_function("() => location.hash.startsWith('#step-')")

@@ -28,7 +28,9 @@ __all__ = ["SearchIndexError", "Indexing", "BUNDLE"]
 
 BUNDLE = "pagefind"   # folder of the index and its UI, at the site's root
 SOURCE = ".pagefind-pages"   # the pages as Pagefind reads them, inside the site while it is built
-EXCLUDE = "[data-search-exclude]"   # what Pagefind skips: figures, tables of numbers, the diagram
+# What Pagefind skips: figures, tables of numbers, the diagram, and the ¶ links the toc
+# extension puts in headings (a section's title would otherwise end in "¶" in the results).
+EXCLUDE = "[data-search-exclude], a.headerlink"
 
 
 class SearchIndexError(Exception):
