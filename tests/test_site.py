@@ -1,5 +1,6 @@
 """The site build: real MkDocs + Material + Graphviz; atomic output, plugin, determinism, nav size."""
 
+import gzip
 import hashlib
 import json
 import re
@@ -64,6 +65,24 @@ def test_search_is_a_pagefind_index_of_the_blueprint_pages(example_site):
     index = json.loads((example_site / "search" / "search_index.json").read_text())["docs"]
     assert {doc["location"].split("/")[0] for doc in index} and \
         not [doc["location"] for doc in index if doc["location"].startswith("blueprints/")]
+
+
+def _pagefind_fragment(site: Path, url: str) -> dict:
+    """What Pagefind stored of the page at `url` (fragments are gzipped JSON after a signature)."""
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragment = json.loads(data)
+        if fragment["meta"].get("url") == url:
+            return fragment
+    raise AssertionError(f"no Pagefind fragment for {url}")
+
+
+def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_site):
+    page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    assert "watched_by" in page and "<em>Fix:</em> <span data-search-exclude>" in page   # hints are on the page
+    content = _pagefind_fragment(example_site, "blueprints/ortho-shoes-prescription/")["content"]
+    assert "voicemail" in content and "unwatched-channel" in content   # steps and findings are searchable
+    assert "watched_by" not in content and "¶" not in content          # fix hints and ¶ links are not
 
 
 def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
