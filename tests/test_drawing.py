@@ -81,3 +81,34 @@ def test_the_drawing_process_is_not_forked_beside_other_threads():
     finally:
         release.set()
         other.join()
+
+
+def _deaf_at_first(stopped):
+    """A drawing process that misses the first SIGTERM, as one does that gets it right after the fork."""
+    handler = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    time.sleep(0.6)
+    signal.signal(signal.SIGTERM, handler)
+    return _until_stopped(stopped)
+
+
+@linux_only
+def test_a_stop_the_drawing_process_missed_is_sent_again():
+    drawing = Drawing(_deaf_at_first, process=True)
+    time.sleep(0.2)   # it ignores SIGTERM now
+    started = time.monotonic()
+    drawing.stop()
+    assert time.monotonic() - started < 3   # not STOP_WAIT (10 s) and then SIGKILL
+    with pytest.raises(Stopped):   # it stopped as asked: its handler, not a kill
+        drawing.wait()
+
+
+def test_the_stop_flag_takes_no_lock():
+    """Signal handlers set it: a lock could be held by the very code the handler interrupted."""
+    from blueprintgen.render import StopFlag
+
+    flag = StopFlag()
+    assert not flag.is_set()
+    flag.set()
+    assert flag.is_set()
+    flag.clear()
+    assert not flag.is_set() and not hasattr(flag, "__dict__") and StopFlag.__slots__ == ("_set",)

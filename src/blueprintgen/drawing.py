@@ -14,14 +14,16 @@ import pickle
 import signal
 import sys
 import threading
+import time
 
-from .render import Rendered, stop_running
+from .render import Rendered, StopFlag, stop_running
 from .stopping import stop_requested
 
 __all__ = ["Drawing", "STOP_WAIT"]
 
 # How long a stopped build waits for its drawing to notice (killed, Graphviz ends at once).
 STOP_WAIT = 10.0
+_RESEND = 0.25   # seconds between SIGTERMs to a drawing process that has not ended yet
 
 
 class Drawing:
@@ -89,12 +91,18 @@ class Drawing:
         self._stopped.set()
         if self._pid is None:
             stop_running()
-        elif self._thread.is_alive():
-            _signal(self._pid, signal.SIGTERM)   # it stops its Graphviz runs and ends
-        # Killed, Graphviz ends at once; the bound only guards against drawing stuck elsewhere
-        # (the thread is a daemon, so it never keeps the process alive).
-        self._thread.join(STOP_WAIT)
-        if self._pid is not None and self._thread.is_alive():
+            # Killed, Graphviz ends at once; the bound only guards against drawing stuck elsewhere
+            # (the thread is a daemon, so it never keeps the process alive).
+            self._thread.join(STOP_WAIT)
+            return
+        # SIGTERM: the drawing process stops its Graphviz runs and ends. Sent again until it has:
+        # a signal that reaches it just after the fork, before Python has set itself up in the
+        # new process, is dropped by Python.
+        deadline = time.monotonic() + STOP_WAIT
+        while self._thread.is_alive() and time.monotonic() < deadline:
+            _signal(self._pid, signal.SIGTERM)
+            self._thread.join(_RESEND)
+        if self._thread.is_alive():
             _signal(self._pid, signal.SIGKILL)
             self._thread.join(STOP_WAIT)
 
@@ -116,11 +124,12 @@ def _draw_and_exit(draw, write_end: int) -> None:
     """In the forked process: draw, send back what came of it, and exit without running the build's exit code."""
     status = 0
     try:
-        stopped = threading.Event()
+        stopped = StopFlag()   # set by the handler below: no lock (see StopFlag)
 
         def stop(number, frame):
-            stopped.set()
-            stop_running()
+            if not stopped.is_set():   # the build may send SIGTERM more than once
+                stopped.set()
+                stop_running()
 
         for number in (signal.SIGTERM, signal.SIGINT):   # Ctrl-C at a terminal reaches the whole group
             signal.signal(number, stop)

@@ -31,7 +31,7 @@ from .model import ID_PATTERN, Blueprint
 
 __all__ = [
     "FORMATS", "PROGRAM", "RenderError", "Rendered", "diagram_input", "graphviz_version", "render", "render_checked",
-    "render_many", "render_blueprints", "code_digest", "cached_diagram",
+    "render_many", "render_blueprints", "code_digest", "cached_diagram", "StopFlag", "stop_running",
 ]
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -62,7 +62,29 @@ _RUNNING: set[subprocess.Popen] = set()
 _RUNNING_LOCK = threading.RLock()
 # Set by stop_running: a render that a worker starts after the stop must not run (it would hold
 # the interrupted process until its timeout). Cleared when the next batch of renders begins.
-_STOPPED = threading.Event()
+class StopFlag:
+    """A stop flag that signal handlers may set: plain assignments, no lock.
+
+    A handler runs in the middle of whatever its thread was doing; with a lock (as
+    threading.Event takes), it could wait for that same thread to let go of it, for ever.
+    """
+
+    __slots__ = ("_set",)
+
+    def __init__(self):
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def clear(self) -> None:
+        self._set = False
+
+    def is_set(self) -> bool:
+        return self._set
+
+
+_STOPPED = StopFlag()
 
 
 class Stopped(Exception):
@@ -415,7 +437,7 @@ def _tidy(cache: Path, used: set[str]) -> None:
 
 def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeout: float = 30.0,
                 workers: int | None = None, cache_dir: str | os.PathLike | None = None, progress=None,
-                inputs: Sequence[str | None] | None = None, stopped: threading.Event | None = None) -> Rendered:
+                inputs: Sequence[str | None] | None = None, stopped: threading.Event | StopFlag | None = None) -> Rendered:
     """Render many DOT texts in parallel; a failure is returned in its place and the rest go on.
 
     A job is a DOT text or a function that makes one. With `cache_dir`, a result is
