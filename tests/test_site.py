@@ -511,8 +511,14 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
     loads.clear(), analyses.clear()
+    made, stored_reads = [], []
+    real_page, real_reusable = site.blueprint_page, site.reusable_pages
+    monkeypatch.setattr(site, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real_page(a, *rest))
+    monkeypatch.setattr(site, "reusable_pages", lambda *args: stored_reads.append(1) or real_reusable(*args))
     second = preview()
     assert loads == ["blueprints/ortho-shoes-prescription.yaml"] and analyses == ["ortho-shoes-prescription"]
+    # Unchanged pages come from memory; the stored build is not read again on a rebuild.
+    assert made == ["ortho-shoes-prescription"] and stored_reads == []
     # The same pages as a build that loads and analyses everything.
     full = site.generate(Settings(), "blueprints", set())
     assert second.files == full.files and second.files != first.files

@@ -325,7 +325,9 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layo
         else:
             key = page_key(diagram_key, analysis, layout, drawn, related)
             if stored is None:
-                stored = reusable_pages(CACHE_DIR) if key is not None else {}
+                # A live preview's rebuild has every unchanged page in `kept`: a changed one is
+                # not in any stored build either, so only a first build reads the stored entry.
+                stored = reusable_pages(CACHE_DIR) if key is not None and not kept else {}
             page = stored.get(key) if key is not None else None
             if page is None:
                 page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
