@@ -11,8 +11,10 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
   cold build    `python -m blueprintgen build --blueprints blueprints -o site`, empty cache
                 and output, vs the floor: `neato -n2 -Tsvg` of the same DOT texts on every
                 core (a thread pool of os.cpu_count() subprocesses) PLUS a bare `mkdocs build`
-                of N plain Material pages (theme, search plugin; a heading, prose, a list and
-                two sections each) and a home page
+                of as many plain Material pages as the built site has (issue 13: "the same
+                number of plain Material pages"; theme, search plugin; a heading, prose, a list
+                and two sections each), one of them the home page. Runs 1-11 used N plain pages
+                and a home page; that floor is still measured once per N, for comparison
   warm build    the same build again with nothing changed, vs the bare `mkdocs build`
   1-change      the build after one blueprint's text changed, vs the bare `mkdocs build`
   Graphviz runs new files in .cache/blueprintgen/ after each build (cold N, warm 0, 1-change 1)
@@ -190,11 +192,16 @@ More text about page {i}.
 """
 
 
-def bare_site(work: str, count: int) -> str:
+def site_pages(site: str) -> int:
+    """The pages of a built site: its HTML files, less MkDocs' 404 page (a bare site has one too)."""
+    return sum(1 for name in html_sizes(site) if name != "404.html")
+
+
+def bare_site(work: str, count: int, name: str = "bare") -> str:
     """The floor: a plain Material site (theme, search plugin) of `count` plain pages and a home page."""
     from blueprintgen.site import DEFAULT_CONFIG
 
-    bare = os.path.join(work, "bare")
+    bare = os.path.join(work, name)
     shutil.rmtree(bare, ignore_errors=True)
     docs = Path(bare, "docs")
     docs.mkdir(parents=True)
@@ -334,7 +341,14 @@ def measure(count: int, repeats: int, log, probes: bool = True) -> dict:
                 _, texts = dot_texts(work)
                 keys = {f"{_cache_key(text, 'svg')}.svg" for text in texts}
                 row["same_dot_texts"] = keys == cache_files(work)
-                bare = bare_site(work, count)   # N plain Material pages
+                row["site_pages"] = site_pages(os.path.join(work, "site"))
+                bare = bare_site(work, row["site_pages"] - 1)   # as many pages as the site: a home page and the rest
+                old_bare = bare_site(work, count, "bare-n")      # runs 1-11: N plain pages and a home page
+                row["bare_n_cold"] = asdict(run(mkdocs_command(), old_bare))
+                row["bare_n_pages"] = count + 1
+                shutil.rmtree(old_bare, ignore_errors=True)
+                log(f"N={count}: site has {row['site_pages']} pages; bare build of N+1 plain pages "
+                    f"{row['bare_n_cold']['wall']:.1f}s")
             seconds, _ = dot_floor(texts)
             dots.append(seconds)
             log(f"N={count}: neato floor {seconds:.1f}s")
@@ -447,6 +461,8 @@ def summarise(row: dict) -> None:
     row["warm_s"], row["change_s"] = wall("warm_build"), wall("change_build")
     row["check_ratio"] = row["check_s"] / row["check_floor_s"]
     row["cold_ratio"] = row["cold_s"] / row["cold_floor_s"]
+    if "bare_n_cold" in row:   # the floor of runs 1-11, kept for comparison
+        row["cold_ratio_n_pages"] = row["cold_s"] / (row["dot_floor_s"] + row["bare_n_cold"]["wall"])
     row["warm_ratio"] = row["warm_s"] / row["bare_s"]
     row["change_ratio"] = row["change_s"] / row["bare_s"]
     row["build_rss_mib"] = max(r["rss_mib"] for r in row["cold_build"])
@@ -571,8 +587,13 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
         ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
         ("cold build (s)", lambda r: fmt(r["cold_s"], 1)),
         ("  floor: neato -n2 on all cores (s)", lambda r: fmt(r["dot_floor_s"], 1)),
-        ("  floor: bare mkdocs build (s)", lambda r: fmt(r["bare_cold_s"], 1)),
+        ("  floor: bare mkdocs build, as many pages (s)", lambda r: fmt(r["bare_cold_s"], 1)),
+        ("  pages in the site = plain pages in the floor", lambda r: str(r.get("site_pages", "-"))),
         ("  cold / (neato + bare mkdocs)", lambda r: fmt(r["cold_ratio"]) + "x"),
+        ("  bare build of N+1 pages (runs 1-11) (s)",
+         lambda r: fmt(r["bare_n_cold"]["wall"], 1) if "bare_n_cold" in r else "-"),
+        ("  cold / (neato + bare of N+1 pages)",
+         lambda r: fmt(r["cold_ratio_n_pages"]) + "x" if "cold_ratio_n_pages" in r else "-"),
         ("  Graphviz runs", lambda r: "/".join(map(str, r["cold_graphviz_runs"]))),
         ("warm build, nothing changed (s)", lambda r: fmt(r["warm_s"], 1)),
         ("  bare mkdocs build over its old site (s)", lambda r: fmt(r["bare_s"], 1)),

@@ -50,6 +50,10 @@ def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     assert row["n"] == 2 and row["same_dot_texts"] is True
     assert (row["cold_graphviz_runs"], row["warm_graphviz_runs"], row["change_graphviz_runs"]) == ([2], [0], [1])
     assert row["page_bytes"] > 10_000 and row["site_bytes"] > row["page_bytes"]
+    # The floor's bare site has as many pages as ours (issue 13), so more than N+1 at any N.
+    pages = [name for name in row["html_sizes"] if name != "404.html"]
+    assert row["site_pages"] == len(pages) > row["bare_n_pages"] == 3
+    assert row["cold_ratio_n_pages"] > 0 and row["bare_n_cold"]["wall"] > 0
     names = {target["target"] for target in data["targets"]}
     assert {"check <= 1.5x floor", "cold build <= 1.5x floor", "warm build <= 1.5x bare mkdocs",
             "peak memory of build <= 1.5x bare mkdocs", "every page's HTML at largest N <= 1.5x at N=10",
