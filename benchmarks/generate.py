@@ -163,8 +163,8 @@ def _journey(rng: random.Random, steps: int, owners: list[str], channels: list[s
     return out
 
 
-def blueprint_data(index: int) -> dict:
-    """Blueprint number `index` as plain data (seeded by its index only)."""
+def blueprint_data(index: int, steps: tuple[int, int] = (20, 40)) -> dict:
+    """Blueprint number `index` as plain data (seeded by its index only), of `steps` (fewest, most) steps."""
     rng = random.Random(1_000_003 * (index + 1))
     subject = rng.choice(SUBJECTS)
     place = rng.choice(PLACES)
@@ -202,8 +202,8 @@ def blueprint_data(index: int) -> dict:
     data["stages"] = stages
     data["owners"] = owners
     data["channels"] = channels
-    steps = rng.randint(20, 40)
-    data["steps"] = _journey(rng, steps, owner_keys, list(channels), stages, subject,
+    count = rng.randint(*steps)
+    data["steps"] = _journey(rng, count, owner_keys, list(channels), stages, subject,
                              branching=0.15, looping=0.08)
     if rng.random() < 0.25:
         step = rng.choice(data["steps"])
@@ -212,24 +212,24 @@ def blueprint_data(index: int) -> dict:
     return data
 
 
-def blueprint_yaml(index: int) -> str:
+def blueprint_yaml(index: int, steps: tuple[int, int] = (20, 40)) -> str:
     header = "# yaml-language-server: $schema=../schema/blueprint.schema.json\n"
-    return header + yaml.safe_dump(blueprint_data(index), sort_keys=False, allow_unicode=True, width=100)
+    return header + yaml.safe_dump(blueprint_data(index, steps), sort_keys=False, allow_unicode=True, width=100)
 
 
 def blueprint_id(index: int) -> str:
     return blueprint_data(index)["id"]
 
 
-def write_blueprints(folder: str, count: int) -> list[str]:
-    """Write blueprints 0..count-1 into `folder`; returns the file paths."""
+def write_blueprints(folder: str, count: int, steps: tuple[int, int] = (20, 40)) -> list[str]:
+    """Write blueprints 0..count-1 of `steps` (fewest, most) steps into `folder`; returns the file paths."""
     os.makedirs(folder, exist_ok=True)
     paths = []
     for index in range(count):
-        data = blueprint_data(index)
+        data = blueprint_data(index, steps)
         path = os.path.join(folder, f"{data['id']}.yaml")
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(blueprint_yaml(index))
+            handle.write(blueprint_yaml(index, steps))
         paths.append(path)
     return paths
 

@@ -28,8 +28,11 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
   analysis      median of 7 runs of blueprintgen.analysis.analyse on a generated 2,000-step
                 branching blueprint vs a 200-step one (in-process)
 
-`--only check` measures the check rows alone (5 repetitions at every N), in seconds, not
-minutes: for working on `check`'s speed.
+  small check   the check rows again at the largest N, for blueprints of 4-8 steps (issue 13:
+                "for small blueprints too"), where a file's fixed costs weigh more
+
+`--only check` measures the check rows alone (5 repetitions at every N, and small blueprints at
+the largest), in seconds, not minutes: for working on `check`'s speed.
 
 Times are wall-clock seconds, the median of the repetitions (3 at N=10, 2 at N=100, 1 at
 N=1,000; product and floor runs alternate). CPU seconds (user+sys of the process tree) are
@@ -412,13 +415,18 @@ def measure_check(row: dict, work: str, repeats: int, log) -> None:
         f"floor {median([r.wall for r in floors]):.3f}s")
 
 
-def measure_check_only(count: int, repeats: int, log) -> dict:
-    """The check rows alone at `count` blueprints (`--only check`)."""
+# Issue 13: "keep check within 1.5 x its parse floor for small blueprints too".
+SMALL_STEPS = (4, 8)
+
+
+def measure_check_only(count: int, repeats: int, log, steps: tuple[int, int] = (20, 40)) -> dict:
+    """The check rows alone at `count` blueprints of `steps` (fewest, most) steps (`--only check`)."""
     work = tempfile.mkdtemp(prefix=f"bpg-bench-{count}-")
     try:
-        generate.write_blueprints(os.path.join(work, "blueprints"), count)
+        generate.write_blueprints(os.path.join(work, "blueprints"), count, steps)
         run([PYTHON, "-m", "blueprintgen", "validate", "blueprints"], work)
-        row: dict = {"n": count, "repeats": repeats, "input_bytes": tree_bytes(os.path.join(work, "blueprints"))}
+        row: dict = {"n": count, "steps": list(steps), "repeats": repeats,
+                     "input_bytes": tree_bytes(os.path.join(work, "blueprints"))}
         measure_check(row, work, repeats, log)
         wall = lambda key: median([r["wall"] for r in row[key]])  # noqa: E731
         cpu = lambda key: median([r["cpu"] for r in row[key]])  # noqa: E731
@@ -439,17 +447,23 @@ def check_table(rows: list[dict]) -> tuple[str, list[dict]]:
         ("CPU s: check / floor", lambda r: f"{r['cpu_s']['check']:.3f} / {r['cpu_s']['check_floor']:.3f}"),
     ]
     width = max(len(label) for label, _ in lines_spec) + 2
-    head = "".ljust(width) + "".join(f"N={r['n']:,}".rjust(16) for r in rows)
+    head = "".ljust(width) + "".join(_check_column(r).rjust(20) for r in rows)
     out = [head, "-" * len(head)]
     for label, get in lines_spec:
-        out.append(label.ljust(width) + "".join(get(r).rjust(16) for r in rows))
+        out.append(label.ljust(width) + "".join(get(r).rjust(20) for r in rows))
     name = "check <= 1.5x floor"
     results = [{"target": name, "value": r["check_ratio"], "limit": TARGETS[name],
-                "pass": r["check_ratio"] <= TARGETS[name], "at": f"N={r['n']}", "note": ""} for r in rows]
+                "pass": r["check_ratio"] <= TARGETS[name], "at": _check_column(r), "note": ""} for r in rows]
     out.append("")
     out.extend(f"{'PASS' if item['pass'] else 'FAIL'}  {item['target']:<68} {item['value']:>8.2f}  ({item['at']})"
                for item in results)
     return "\n".join(out), results
+
+
+def _check_column(row: dict) -> str:
+    """`N=1,000`, or `N=1,000 of 4-8 steps` for the small blueprints."""
+    steps = tuple(row.get("steps", (20, 40)))
+    return f"N={row['n']:,}" + (f" of {steps[0]}-{steps[1]} steps" if steps != (20, 40) else "")
 
 
 def summarise(row: dict) -> None:
@@ -711,12 +725,18 @@ def main() -> int:
     if options.only == "check":
         scaling = {}
         rows = [measure_check_only(n, 5, log) for n in sizes]
+        rows.append(measure_check_only(max(sizes), 5, log, SMALL_STEPS))
         text, results = check_table(rows)
     else:
         scaling = analysis_scaling()
         log(f"analysis ratio {scaling['ratio']:.1f}x")
         rows = [measure(n, repeats.get(n, 1), log, probes=not options.no_probes) for n in sizes]
+        small = measure_check_only(max(sizes), 3, log, SMALL_STEPS)
         text, results = table(rows, scaling)
+        small_text, small_results = check_table([small])
+        text += "\n\ncheck of small blueprints\n" + small_text
+        results += small_results
+        rows.append(small)
     info["loadavg_end"] = os.getloadavg()
     end_code = code_state()
     header = (f"blueprintgen benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {info['nproc']} cores {info['cpu']}, "

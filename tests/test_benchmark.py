@@ -30,6 +30,11 @@ def test_generated_blueprints_are_valid_and_like_real_ones(tmp_path):
     assert any(b.status == "to-be" for b in loaded.blueprints)
     assert any(step.lane == "support" for b in loaded.blueprints for step in b.steps)
     # Blueprint i is the same text whatever N is, so one page compares across site sizes.
+    small = tmp_path / "small"
+    generate.write_blueprints(str(small), 24, (4, 8))
+    loaded_small = load_paths([str(small)])
+    assert not loaded_small.problems, loaded_small.problems[:3]
+    assert all(4 <= len(b.steps) <= 8 for b in loaded_small.blueprints) and len(loaded_small.blueprints) == 24
     again = tmp_path / "again"
     generate.write_blueprints(str(again), 3)
     for path in sorted(again.iterdir()):
@@ -62,6 +67,8 @@ def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     assert row["search"]["bytes"] > 10_000 and row["search"]["requests"] >= 3   # Pagefind answered the query
     assert row["html_sizes"]["index.html"] > 5_000
     assert "check / floor" in result.stdout and "warm / bare mkdocs" in result.stdout
+    assert "check of small blueprints" in result.stdout
+    assert data["rows"][-1]["steps"] == [4, 8] and data["targets"][-1]["at"] == "N=2 of 4-8 steps"
     assert not list(scratch.iterdir())   # everything it made is removed
 
 
@@ -74,11 +81,14 @@ def test_benchmark_measures_check_alone(tmp_path):
                             env={**os.environ, "TMPDIR": str(scratch)})
     assert result.returncode in (0, 1), result.stderr[-2000:]
     data = json.loads(out.read_text())
-    assert [row["n"] for row in data["rows"]] == [2, 3]
+    # N = 2 and 3, then small blueprints (4-8 steps) at the largest N.
+    assert [(row["n"], row["steps"]) for row in data["rows"]] == [(2, [20, 40]), (3, [20, 40]), (3, [4, 8])]
     for row in data["rows"]:
         assert len(row["check"]) == len(row["check_floor"]) == 5
         assert row["check_ratio"] == row["check_s"] / row["check_floor_s"] > 0
         assert "cold_build" not in row   # nothing but check was run
     assert [(t["target"], t["at"]) for t in data["targets"]] == [("check <= 1.5x floor", "N=2"),
-                                                                 ("check <= 1.5x floor", "N=3")]
+                                                                 ("check <= 1.5x floor", "N=3"),
+                                                                 ("check <= 1.5x floor", "N=3 of 4-8 steps")]
+    assert data["rows"][2]["input_bytes"] < data["rows"][1]["input_bytes"]   # the small ones are smaller
     assert "check / floor" in result.stdout and "warm" not in result.stdout
