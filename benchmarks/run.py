@@ -7,7 +7,8 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
 (start-up cost included on both sides, as users run the commands):
 
   check         `python -m blueprintgen check --fail-on never blueprints` vs the floor
-                `python -c` that reads and `yaml.compose`s every file with yaml.CSafeLoader
+                `python -c` that reads and `yaml.compose`s every file with yaml.CSafeLoader;
+                also that floor with `import click` first (not a floor: what Click alone adds)
   cold build    `python -m blueprintgen build --blueprints blueprints -o site`, empty cache
                 and output, vs the floor: `neato -n2 -Tsvg` of the same DOT texts on every
                 core (a thread pool of os.cpu_count() subprocesses) PLUS a bare `mkdocs build`
@@ -404,13 +405,20 @@ def measure(count: int, repeats: int, log, probes: bool = True) -> dict:
 
 
 def measure_check(row: dict, work: str, repeats: int, log) -> None:
-    """check vs read + compose, alternating, into `row`."""
-    checks, floors = [], []
+    """check vs read + compose, alternating, into `row`; also the floor with Click imported.
+
+    The last is not a floor: it shows how much of 1.5x the command-line library the design
+    card names takes before any file is read (all of it at N=10).
+    """
+    checks, floors, clicks = [], [], []
     for _ in range(repeats):
         floors.append(run([PYTHON, "-c", COMPOSE_FLOOR, "blueprints"], work))
         checks.append(run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never", "blueprints"], work))
+        clicks.append(run([PYTHON, "-c", "import click\n" + COMPOSE_FLOOR, "blueprints"], work))
     row["check"] = [asdict(r) for r in checks]
     row["check_floor"] = [asdict(r) for r in floors]
+    row["check_floor_click"] = [asdict(r) for r in clicks]
+    row["click_ratio"] = median([r.wall for r in clicks]) / median([r.wall for r in floors])
     log(f"N={row['n']}: check {median([r.wall for r in checks]):.3f}s, "
         f"floor {median([r.wall for r in floors]):.3f}s")
 
@@ -444,6 +452,7 @@ def check_table(rows: list[dict]) -> tuple[str, list[dict]]:
         ("check (s)", lambda r: fmt(r["check_s"], 3)),
         ("  floor: read + yaml.compose CSafeLoader (s)", lambda r: fmt(r["check_floor_s"], 3)),
         ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
+        ("  (floor + import click) / floor", lambda r: fmt(r["click_ratio"]) + "x"),
         ("CPU s: check / floor", lambda r: f"{r['cpu_s']['check']:.3f} / {r['cpu_s']['check_floor']:.3f}"),
     ]
     width = max(len(label) for label, _ in lines_spec) + 2
@@ -599,6 +608,7 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
         ("check (s)", lambda r: fmt(r["check_s"])),
         ("  floor: read + yaml.compose CSafeLoader (s)", lambda r: fmt(r["check_floor_s"])),
         ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
+        ("  (floor + import click) / floor", lambda r: fmt(r["click_ratio"]) + "x"),
         ("cold build (s)", lambda r: fmt(r["cold_s"], 1)),
         ("  floor: neato -n2 on all cores (s)", lambda r: fmt(r["dot_floor_s"], 1)),
         ("  floor: bare mkdocs build, as many pages (s)", lambda r: fmt(r["bare_cold_s"], 1)),

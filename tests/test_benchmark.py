@@ -86,6 +86,7 @@ def test_benchmark_measures_check_alone(tmp_path):
     for row in data["rows"]:
         assert len(row["check"]) == len(row["check_floor"]) == 5
         assert row["check_ratio"] == row["check_s"] / row["check_floor_s"] > 0
+        assert len(row["check_floor_click"]) == 5 and row["click_ratio"] > 0
         assert "cold_build" not in row   # nothing but check was run
     assert [(t["target"], t["at"]) for t in data["targets"]] == [("check <= 1.5x floor", "N=2"),
                                                                  ("check <= 1.5x floor", "N=3"),
