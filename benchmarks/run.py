@@ -14,7 +14,7 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
                 core (a thread pool of os.cpu_count() subprocesses) PLUS a bare `mkdocs build`
                 of as many plain Material pages as the built site has (issue 13: "the same
                 number of plain Material pages"; theme, search plugin; a heading, prose, a list
-                and two sections each), one of them the home page. Runs 1-11 used N plain pages
+                and two sections each), one of them the home page. Runs 6-11 used N plain pages
                 and a home page; that floor is still measured once per N, for comparison
   warm build    the same build again with nothing changed, vs the bare `mkdocs build`
   1-change      the build after one blueprint's text changed, vs the bare `mkdocs build`
@@ -347,7 +347,7 @@ def measure(count: int, repeats: int, log, probes: bool = True) -> dict:
                 row["same_dot_texts"] = keys == cache_files(work)
                 row["site_pages"] = site_pages(os.path.join(work, "site"))
                 bare = bare_site(work, row["site_pages"] - 1)   # as many pages as the site: a home page and the rest
-                old_bare = bare_site(work, count, "bare-n")      # runs 1-11: N plain pages and a home page
+                old_bare = bare_site(work, count, "bare-n")      # runs 6-11: N plain pages and a home page
                 row["bare_n_cold"] = asdict(run(mkdocs_command(), old_bare))
                 row["bare_n_pages"] = count + 1
                 shutil.rmtree(old_bare, ignore_errors=True)
@@ -484,7 +484,7 @@ def summarise(row: dict) -> None:
     row["warm_s"], row["change_s"] = wall("warm_build"), wall("change_build")
     row["check_ratio"] = row["check_s"] / row["check_floor_s"]
     row["cold_ratio"] = row["cold_s"] / row["cold_floor_s"]
-    if "bare_n_cold" in row:   # the floor of runs 1-11, kept for comparison
+    if "bare_n_cold" in row:   # the floor of runs 6-11, kept for comparison
         row["cold_ratio_n_pages"] = row["cold_s"] / (row["dot_floor_s"] + row["bare_n_cold"]["wall"])
     row["warm_ratio"] = row["warm_s"] / row["bare_s"]
     row["change_ratio"] = row["change_s"] / row["bare_s"]
@@ -614,7 +614,7 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
         ("  floor: bare mkdocs build, as many pages (s)", lambda r: fmt(r["bare_cold_s"], 1)),
         ("  pages in the site = plain pages in the floor", lambda r: str(r.get("site_pages", "-"))),
         ("  cold / (neato + bare mkdocs)", lambda r: fmt(r["cold_ratio"]) + "x"),
-        ("  bare build of N+1 pages (runs 1-11) (s)",
+        ("  bare build of N+1 pages (runs 6-11) (s)",
          lambda r: fmt(r["bare_n_cold"]["wall"], 1) if "bare_n_cold" in r else "-"),
         ("  cold / (neato + bare of N+1 pages)",
          lambda r: fmt(r["cold_ratio_n_pages"]) + "x" if "cold_ratio_n_pages" in r else "-"),
