@@ -560,3 +560,41 @@ def test_pagefind_runs_as_the_binary_its_package_would_choose():
     from blueprintgen.search import _pagefind
 
     assert _pagefind() == [str(_must_get_executable().resolve())]
+
+
+def test_emoji_titles_and_tags_and_a_tag_named_index_keep_their_pages(tmp_path):
+    # An emoji was written as a JSON surrogate pair in the front matter, which YAML refuses:
+    # MkDocs then dropped the front matter silently and showed it as page text. A tag named
+    # `index` was written over the page that lists the tags.
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    text = blueprint_yaml(4, seed=3, title="Refund 🙂 at the till\u2028(late)", blueprint_id="refund")
+    (folder / "refund.yaml").write_text(text.replace("\nsteps:", "\ntags: [\"🙂\", index, retail]\nsteps:", 1))
+    result = build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site" / "blueprints"
+    page = (site / "refund" / "index.html").read_text()
+    assert "<title>Refund 🙂 at the till\u2028&#40;late&#41; - " in page   # references: the browser shows ( )
+    assert re.search(r"<h1[^>]*>Refund 🙂 at the till", page)
+    assert "title:" not in re.sub(r"<[^>]+>", "", page)
+    tags_index = (site / "tags" / "index.html").read_text()
+    assert "Blueprints by tag" in tags_index
+    links = set(re.findall(r'href="([a-z0-9][a-z0-9-]*)/"', tags_index))
+    assert len(links) == 3 and "retail" in links and "index" not in links   # the tag `index` has its own page
+    for name in links:
+        tag_page = (site / "tags" / name / "index.html").read_text()
+        assert "refund/" in tag_page and "All tags" in tag_page
+    emoji = next(name for name in links if name not in ("retail",) and not name.startswith("index"))
+    assert re.search(r"<title>🙂 - ", (site / "tags" / emoji / "index.html").read_text())
+
+
+def test_a_tag_listed_twice_is_an_error_at_its_position(tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    text = blueprint_yaml(4, seed=3, blueprint_id="refund").replace("\nsteps:", "\ntags: [retail, retail]\nsteps:", 1)
+    (folder / "refund.yaml").write_text(text)
+    line = text.splitlines().index("tags: [retail, retail]") + 1
+    result = invoke("validate", folder, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert f"refund.yaml:{line}:16: error: duplicate tag 'retail' (hint: each tag appears once; remove this one)" \
+        in result.output

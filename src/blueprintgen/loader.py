@@ -338,6 +338,8 @@ def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprin
     persona = _read_persona(reader, top.get("persona"))
     opportunities = _read_opportunities(reader, top.get("opportunities"), {step.id for step in steps}, owner_keys)
     realises = _read_realises(reader, top.get("realises"), "redesigns" in top)
+    tags = reader.texts(top.get("tags"), "tags")
+    _check_unique(reader, top.get("tags"), tags, "tag")
     return Blueprint(
         id=blueprint_id or default_id,
         title=reader.text(top.get("title"), "title") or "",
@@ -346,7 +348,7 @@ def _read_blueprint(reader: _Reader, root: Mapping, default_id: str) -> Blueprin
         status=status,
         redesigns=redesigns,
         maintainer=reader.text(top.get("maintainer"), "maintainer"),
-        tags=reader.texts(top.get("tags"), "tags"),
+        tags=tags,
         stages=stages,
         owners=owners,
         channels=channels,

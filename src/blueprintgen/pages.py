@@ -109,7 +109,8 @@ def slug(text: str) -> str:
     """A file name for a team or tag: readable ASCII, with a digest when the ASCII loses something."""
     ascii_slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
     # Only a text that is its own slug keeps it bare: `Retail`, `retail`, `a b` and `a-b` never share a page.
-    if ascii_slug == text:
+    # `index` never does: `tags/index` is the page that lists the tags.
+    if ascii_slug == text and text != "index":
         return ascii_slug
     return f"{ascii_slug}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}".lstrip("-")
 
@@ -123,10 +124,22 @@ def with_code(text: str) -> Markup:
                            for index, part in enumerate(parts))
 
 
+# What a YAML stream may not hold as it is (PyYAML refuses the front matter, and MkDocs then
+# drops it silently), and line separators, which YAML would fold into a space.
+_NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                                 "|[\x85\u2028\u2029]")
+
+
 def _front_matter(title: str) -> str:
     # MkDocs inserts front-matter titles into the page unescaped: give it HTML-escaped
-    # text; JSON strings are valid YAML, so no YAML syntax in the title can leak.
-    return f"---\ntitle: {json.dumps(markdown_text(title))}\n---\n\n"
+    # text; JSON strings are valid YAML, so no YAML syntax in the title can leak. Not ASCII
+    # escapes: YAML refuses JSON's surrogate pairs (an emoji), so every other character is kept.
+    quoted = _NOT_YAML_PRINTABLE.sub(_yaml_escape, json.dumps(markdown_text(title), ensure_ascii=False))
+    return f"---\ntitle: {quoted}\n---\n\n"
+
+
+def _yaml_escape(match: re.Match) -> str:
+    return "\\u%04x" % ord(match[0])
 
 
 @dataclass
