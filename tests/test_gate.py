@@ -197,6 +197,41 @@ def test_a_broken_baseline_file_is_one_clear_line(repo):
         assert "(hint: make it" in result.stderr
 
 
+def test_an_incomplete_or_deeply_nested_baseline_is_one_clear_line(repo):
+    # A hand-edited or merge-resolved baseline: an entry without `rule`, no longer found.
+    (repo / "partial.json").write_text('{\n  "version": 1,\n  "findings": {\n    "x:dead-end:a:": {"count": 1}\n  }\n}\n')
+    (repo / "deep.json").write_text("[" * 200_000)
+    for path, position in (("partial.json", "4:5"), ("deep.json", "1:1")):
+        for command in (("check", "--baseline", path), ("baseline", path, "--prune")):
+            result = blueprintgen(*command, cwd=repo)
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-600:]
+            assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(f"{path}:{position}: error: ")
+            assert "(hint: make " in result.stderr
+    assert "the baseline entry is not complete" in blueprintgen("check", "--baseline", "partial.json", cwd=repo).stderr
+
+
+def test_reports_and_baselines_are_written_through_links_and_into_pipes(repo):
+    made = repo / "made"
+    made.mkdir()
+    (made / "report.txt").write_text("old\n")
+    (repo / "link.txt").symlink_to(made / "report.txt")
+    result = blueprintgen("check", "-o", "link.txt", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "link.txt").is_symlink() and "high" in (made / "report.txt").read_text()
+    (repo / "accepted.json").symlink_to(made / "accepted.json")   # to a file not made yet
+    for _ in range(2):
+        assert blueprintgen("baseline", "accepted.json", cwd=repo).returncode == 0
+        assert (repo / "accepted.json").is_symlink() and json.loads((made / "accepted.json").read_text())["version"]
+    # A named pipe is written into, not replaced by a file (as /dev/stdout or /dev/full would be).
+    pipe = repo / "pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
+    result = blueprintgen("check", "--format", "json", "-o", "pipe", cwd=repo)
+    received = reader.communicate(timeout=60)[0]
+    assert result.returncode == 0 and json.loads(received)["version"] and pipe.is_fifo()
+    assert sorted(p.name for p in made.iterdir()) == ["accepted.json", "report.txt"]   # no temporary files
+
+
 # -- paths from any folder, fingerprints ---------------------------------------------------------
 
 

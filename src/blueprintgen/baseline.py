@@ -43,19 +43,35 @@ def read_baseline(path: str) -> dict[str, dict]:
     import json   # here: `check` without a baseline file never needs it
 
     try:
-        document = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        document = json.loads(text)
         entries = document["findings"]
         if not isinstance(entries, dict) or document.get("version") != VERSION:
             raise ValueError
-        for key, entry in entries.items():
-            if not (isinstance(entry, dict) and isinstance(entry.get("count"), int) and entry["count"] > 0):
-                raise ValueError(key)
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError) as error:
+        # RecursionError: `[[[[…` nested deeper than the JSON reader goes.
         line = getattr(error, "lineno", 1)
         column = getattr(error, "colno", 1)
         raise BaselineError(f"{path}:{line}:{column}: error: this is not a blueprintgen baseline (version {VERSION}) "
                             f"(hint: make it again with `blueprintgen baseline {path}`)") from None
+    for key, entry in entries.items():
+        if not _well_formed(entry):
+            # A hand-edited or merged baseline: point at the entry, so it can be mended or dropped.
+            at = text.find(json.dumps(key, ensure_ascii=False))
+            line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+            column = at - text.rfind("\n", 0, at) if at >= 0 else 1
+            raise BaselineError(f"{path}:{line}:{column}: error: the baseline entry is not complete: it needs "
+                                "`blueprint` and `rule` texts, `step` and `target` texts or null, and a `count` "
+                                f"of 1 or more (hint: make the file again with `blueprintgen baseline {path}`, "
+                                "or remove the entry)")
     return entries
+
+
+def _well_formed(entry) -> bool:
+    """An entry as `baseline_document` writes it (what the report and --prune read of it)."""
+    return (isinstance(entry, dict) and isinstance(entry.get("blueprint"), str) and isinstance(entry.get("rule"), str)
+            and all(entry.get(name) is None or isinstance(entry[name], str) for name in ("step", "target"))
+            and type(entry.get("count")) is int and entry["count"] > 0)
 
 
 def baseline_document(findings, keep: dict[str, dict] | None = None) -> str:
@@ -83,19 +99,40 @@ def baseline_document(findings, keep: dict[str, dict] | None = None) -> str:
 
 
 def write_baseline(path: str, text: str) -> None:
-    """Write the baseline atomically: a reader never sees half a file."""
+    """Write the file atomically: a reader never sees half a file (also `check -o`).
+
+    A symbolic link is written through, into the file it names; what is not a regular file
+    (/dev/stdout, a named pipe) is written to as it is: it cannot be replaced, and must not be.
+    """
+    import stat
     import tempfile   # here: `check` imports this module for `fingerprint`, and tempfile is slow to import
 
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)
+    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".baseline-", dir=folder)
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            with open(target, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            return
+        handle, temporary = tempfile.mkstemp(prefix=".baseline-", dir=os.path.dirname(target))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
+        temporary = None
     except OSError as error:
         raise BaselineError(f"{path}:1:1: error: cannot write the baseline file: {error.strerror} "
                             "(hint: check that its folder exists and is writable)") from None
+    finally:
+        if temporary is not None:   # a full disk: no half-written file is left next to it
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 def absent(accepted: dict[str, dict], seen: Counter) -> list[dict]:
