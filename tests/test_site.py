@@ -227,6 +227,21 @@ def _wait_for(url: str, predicate, seconds: float = 30.0) -> str:
     raise AssertionError(f"{url} never satisfied the condition; last body: {body[:300]}")
 
 
+def test_serve_on_an_address_in_use_says_so_in_one_line(tmp_path):
+    import socket
+    folder = tmp_path / "blue prints ✓"   # the folder goes into the preview's config as a YAML string
+    shutil.copytree(EXAMPLES, folder)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        result = subprocess.run([sys.executable, "-m", "blueprintgen", "serve", "--blueprints", str(folder),
+                                 "-a", address], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
+    assert f"Error: cannot serve on {address}: Address already in use; choose another address with -a" \
+        in result.stderr
+
+
 def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
     folder = tmp_path / "blueprints"
     shutil.copytree(EXAMPLES, folder)

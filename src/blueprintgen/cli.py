@@ -549,7 +549,19 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
     _log_mkdocs()
     import logging
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    serve_site(config_file, blueprints_dir, address)
+    import errno
+    import socket
+
+    try:
+        serve_site(config_file, blueprints_dir, address)
+    except OSError as error:
+        # The address, not a fault of ours: in use by another preview, a name that does not resolve.
+        if not isinstance(error, socket.gaierror) and error.errno not in (
+                errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        reason = error.strerror or str(error)
+        raise click.UsageError(f"cannot serve on {address}: {reason}; choose another address with -a, "
+                               "e.g. -a 127.0.0.1:8001, or stop what is using it") from None
 
 
 @main.command()

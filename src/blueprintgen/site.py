@@ -6,6 +6,7 @@ import ctypes
 import errno
 import hashlib
 import io
+import json
 import os
 import re
 import secrets
@@ -633,7 +634,9 @@ def serve_site(config_file: str | None, blueprints_dir: str | None, address: str
         os.mkdir(os.path.join(work, "docs"))
         config_file = os.path.join(work, "mkdocs.yml")
         folder = os.path.abspath(blueprints_dir or "blueprints")
-        text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {folder!r}\n")
+        # JSON strings are YAML; not ASCII-escaped, which YAML refuses for characters beyond U+FFFF.
+        quoted = json.dumps(folder, ensure_ascii=False)
+        text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {quoted}\n")
         Path(config_file).write_text(text)
     try:
         with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
