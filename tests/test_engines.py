@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
+
 from clirun import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +198,29 @@ def test_a_blueprint_named_like_one_of_our_pages_is_an_error(tmp_path):
     for name in ("all", "diagrams"):
         assert f"blueprints/{name}.yaml:1:5: error: the id '{name}' is reserved for a page of the site" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("prefix", ["../escape", ".hidden", "a/../../b", "'[a, b]'"])
+def test_a_prefix_outside_the_docs_folder_is_refused_before_anything_is_written(tmp_path, prefix):
+    project = _project(tmp_path, MATERIAL + f"plugins:\n  - blueprints:\n      prefix: {prefix}\n",
+                       {"index.md": "# Handbook\n"})
+    completed = _mkdocs(project)
+    assert completed.returncode == 1 and "Traceback" not in completed.stderr
+    assert "must be a folder inside the docs folder" in completed.stderr and "(hint: e.g. `prefix: blueprints`" \
+        in completed.stderr
+    assert not (tmp_path / "escape").exists() and not (project / "site").exists()
+    # blueprintgen's own build reads mkdocs.yml first and points at the line and column.
+    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", "out"], cwd=project,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("mkdocs.yml:") and ":15: error: prefix " in result.stderr.splitlines()[0]
+
+
+def test_blueprints_dir_must_be_a_folder_path(tmp_path):
+    project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints:\n      blueprints_dir: [a]\n",
+                       {"index.md": "# Handbook\n"})
+    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", "out"], cwd=project,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "blueprints_dir must be the path of a folder (hint: e.g. `blueprints_dir: blueprints`)" in result.stderr
+    assert ":23: error: " in result.stderr.splitlines()[0]

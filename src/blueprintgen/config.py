@@ -21,7 +21,7 @@ from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES, Settings
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
-           "shadowed_pyproject"]
+           "shadowed_pyproject", "prefix_problem", "PREFIX_HINT"]
 
 PLUGIN_NAME = "blueprints"
 OPTION_DOCS = {
@@ -309,6 +309,12 @@ def settings_from_options(options: dict, file: str) -> Settings:
     gate = _choice(wrapped.get("gate"), defaults.gate, GATE_CHOICES, "gate", problem)
     silence_limit = _duration(wrapped.get("silence_limit"), defaults.silence_limit, "silence_limit", problem)
     blueprints_dir = wrapped.get("blueprints_dir")
+    if blueprints_dir is not None and isinstance(blueprints_dir.value, (bool, dict, list)):
+        problem(blueprints_dir, "blueprints_dir must be the path of a folder", "e.g. `blueprints_dir: blueprints`")
+        blueprints_dir = None
+    prefix = wrapped.get("prefix")
+    if prefix is not None and prefix.value is not None and prefix_problem(prefix.value):
+        problem(prefix, prefix_problem(prefix.value), PREFIX_HINT)
     baseline = wrapped.get("baseline")
     if baseline is not None and baseline.value is not None and not isinstance(baseline.value, str):
         problem(baseline, "baseline must be the path of a file", "e.g. `baseline: .blueprintgen-baseline.json`")
@@ -318,6 +324,23 @@ def settings_from_options(options: dict, file: str) -> Settings:
                     else defaults.blueprints_dir, severities=severities, chain_limit=chain_limit,
                     fail_on=fail_on, dot_timeout=dot_timeout, gate=gate, silence_limit=silence_limit,
                     baseline=baseline.value if baseline is not None and isinstance(baseline.value, str) else None)
+
+
+_PREFIX_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+PREFIX_HINT = "e.g. `prefix: blueprints` or `prefix: guides/blueprints`"
+
+
+def prefix_problem(value) -> str | None:
+    """What is wrong with a `prefix` option (the docs folder of the generated pages), or None.
+
+    It must stay inside the docs folder: no `..`, no absolute path, no hidden folder.
+    """
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    parts = text.strip("/").split("/") if text is not None else []
+    if text is None or not text.strip("/") or not all(_PREFIX_PART.fullmatch(part) for part in parts):
+        return (f"prefix '{shown(str(value))}' must be a folder inside the docs folder: names of letters, "
+                "digits, '-', '_' and '.', separated by '/', without '..'")
+    return None
 
 
 def _choice(item: _Value | None, default: str, choices, name: str, problem) -> str:

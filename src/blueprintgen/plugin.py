@@ -10,7 +10,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .config import ConfigError, settings_from_options
+from .config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from .pages import place_blocks
 from .search import Indexing, SearchIndexError
 from .site import CACHE_DIR, BlueprintsInvalid, PagesCollide, generate, prune_nav
@@ -57,7 +57,7 @@ class BlueprintsConfig(base.Config):
     gate = c.Optional(c.Type(object))
     baseline = c.Optional(c.Type(object))
     # Options only the plugin reads (where pages go, the nav, search); the rest are the project's settings.
-    prefix = c.Type(str, default="blueprints")
+    prefix = c.Type(object, default="blueprints")   # checked in on_config: a folder inside docs
     nav_section = c.Type((str, bool), default="Blueprints")
     pagefind = c.Type(bool, default=True)
 
@@ -87,7 +87,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             folder = os.path.join(os.path.dirname(os.path.abspath(config_file)), folder)
         self.folder = folder
         self.root = os.path.dirname(os.path.abspath(config_file))
-        self.prefix = self.config.prefix.strip("/") or "blueprints"
+        wrong = prefix_problem(self.config.prefix)
+        if wrong:
+            raise PluginError(f"{config_file}: {wrong} (hint: {PREFIX_HINT})")
+        self.prefix = str(self.config.prefix).strip("/")
         config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
         for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
             config.extra_javascript.append(f"{self.prefix}/assets/{script}")
