@@ -247,6 +247,18 @@ def test_sarif_from_outside_the_repository_has_repository_paths_and_unique_finge
     assert len(prints) == len(set(prints)) > 50
 
 
+def test_sarif_uris_are_percent_encoded_so_they_name_the_file(repo):
+    odd = repo / "blueprints" / "ü dir"
+    odd.mkdir()
+    shutil.move(repo / "blueprints" / "double-charge-refund.yaml", odd / "b #1%.yaml")
+    sarif = json.loads(blueprintgen("check", "--format", "sarif", cwd=repo).stdout)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert "blueprints/%C3%BC%20dir/b%20%231%25.yaml" in uris
+    assert "blueprints/facial-appointment-cancelled.yaml" in uris   # ordinary paths stay as they are
+    from urllib.parse import unquote
+    assert all((repo / unquote(uri)).is_file() for uri in uris)
+
+
 def test_a_monorepo_subfolder_reports_paths_from_the_repository_root(tmp_path):
     repo = tmp_path / "mono"
     project = repo / "services" / "retail"

@@ -249,10 +249,13 @@ def _uri(path: str) -> str:
 
     Paths reach the report relative to the repository root already (see project.py); a path
     outside it stays absolute and becomes a file: URI, which SARIF accepts without a uriBaseId.
+    Both are percent-encoded (SARIF's `uri` is a URI reference): in `b #1.yaml` the `#` would
+    start a fragment, and a `%` an escape, so code scanning would point at another file.
     """
     from pathlib import PurePath
+    from urllib.parse import quote
 
-    return PurePath(path).as_uri() if os.path.isabs(path) else PurePath(path).as_posix()
+    return PurePath(path).as_uri() if os.path.isabs(path) else quote(PurePath(path).as_posix(), safe="/")
 
 
 def _location(file: str, line: int, column: int) -> dict:
