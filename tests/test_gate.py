@@ -303,6 +303,34 @@ def test_diff_reports_a_side_that_is_invalid_and_still_gives_the_rest(repo):
     assert "Invalid at head (1)" in blueprintgen("diff", "HEAD", "--format", "markdown", cwd=repo).stdout
 
 
+def test_a_blueprint_the_change_leaves_invalid_is_that_blueprint_and_fixes_nothing(repo):
+    # Its id is not its file name: the invalid file is still matched to it, by the file.
+    headset = repo / "blueprints" / "beauty-store-headset-help.yaml"
+    headset.rename(repo / "blueprints" / "headset.yaml")
+    (repo / "blueprints" / "headset.yaml").write_text("id: headset-by-id\n" + headset.parent.joinpath(
+        "headset.yaml").read_text().split("\n", 1)[1])
+    # Two new invalid files with the same name in different folders stay two entries.
+    for folder in ("a", "b"):
+        (repo / "blueprints" / folder).mkdir()
+        (repo / "blueprints" / folder / "draft.yaml").write_text("title: Draft\nsteps: [\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "ids")
+    (repo / "blueprints" / "headset.yaml").write_text("title: Broken\nsteps: [\n")
+    result = blueprintgen("diff", "HEAD", "--format", "json", cwd=repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    entries = json.loads(result.stdout)["blueprints"]
+    touched = [b for b in entries if b["change"] != "unchanged"]
+    assert [(b["id"], b["change"]) for b in touched] == [("blueprints/a/draft.yaml", "invalid"),
+                                                        ("blueprints/b/draft.yaml", "invalid"),
+                                                        ("headset-by-id", "invalid")]
+    headset_entry = touched[-1]
+    assert headset_entry["fixed"] == [] and headset_entry["introduced"] == []
+    assert headset_entry["invalid_at_head"][0]["file"] == "blueprints/headset.yaml" and "invalid_at_base" not in headset_entry
+    markdown = blueprintgen("diff", "HEAD", "--format", "markdown", cwd=repo).stdout
+    assert "This change neither fixes nor introduces a break, in 3 blueprints." in markdown
+    assert "removed" not in markdown
+
+
 def test_diff_steps_and_handoffs_added_removed_and_changed(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     data = yaml.safe_load(path.read_text())

@@ -94,8 +94,8 @@ def compare(base: list[Analysis], base_problems: list[Problem], head: list[Analy
     """The diff document: per blueprint (matched by id, so a renamed file is changed), what changed."""
     before = {a.blueprint.id: a for a in base}
     after = {a.blueprint.id: a for a in head}
-    invalid_before = _invalid(base_problems)
-    invalid_after = _invalid(head_problems)
+    invalid_before = _invalid(base_problems, before, after)
+    invalid_after = _invalid(head_problems, after, before)
     entries = []
     for blueprint_id in sorted(before.keys() | after.keys() | invalid_before.keys() | invalid_after.keys()):
         entries.append(_entry(blueprint_id, before.get(blueprint_id), after.get(blueprint_id),
@@ -104,13 +104,26 @@ def compare(base: list[Analysis], base_problems: list[Problem], head: list[Analy
             "blueprints": entries}
 
 
-def _invalid(problems: list[Problem]) -> dict[str, list[dict]]:
-    # An invalid file has no id we can trust; its file name is the id it would have by default.
+def _invalid(problems: list[Problem], side: dict[str, Analysis], other: dict[str, Analysis]) -> dict[str, list[dict]]:
+    """An invalid file's problems by the id they are shown under.
+
+    An invalid file has no id we can trust. It is the blueprint that was in the same file on the
+    other side (a blueprint broken by the change is that blueprint, not one removed and one new);
+    else the id the file name gives; else, when that id is taken by another file, the file itself.
+    """
+    other_files = {a.blueprint.file: blueprint_id for blueprint_id, a in other.items()}
+    named = {p.file: p.file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+             for p in problems if p.file not in other_files}
+    shared = Counter(named.values())
     by_id: dict[str, list[dict]] = {}
     for p in problems:
-        name = p.file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        by_id.setdefault(name, []).append({"file": p.file, "line": p.line, "column": p.column,
-                                           "message": p.message, "hint": p.hint})
+        key = other_files.get(p.file)
+        if key is None:
+            key = named[p.file]
+            if shared[key] > 1 or key in side or key in other:
+                key = p.file
+        by_id.setdefault(key, []).append({"file": p.file, "line": p.line, "column": p.column,
+                                          "message": p.message, "hint": p.hint})
     return by_id
 
 
@@ -122,6 +135,8 @@ def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_in
     introduced, fixed = _unmatched(new_findings, old_findings), _unmatched(old_findings, new_findings)
     if new_invalid or old_invalid:
         change = "invalid"
+        # A side that cannot be read has no findings to compare: nothing is fixed or introduced by it.
+        introduced, fixed = [], []
     elif old is None:
         change = "added"
     elif new is None:
