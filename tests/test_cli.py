@@ -90,3 +90,15 @@ def test_render_without_graphviz_says_what_to_install(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "apt-get install graphviz" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["validate"], ["render", "-o", "out"]])
+def test_the_default_folder_is_reported_as_typed_not_absolute(tmp_path, monkeypatch, command):
+    # The project (found by its .git) gives the default folder as an absolute path.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "blueprints").mkdir()
+    (tmp_path / "blueprints" / "zz.yaml").write_text("title: x\nsteps:\n  - id: a\n    lane: customr\n    action: A\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    assert result.output.startswith("blueprints/zz.yaml:4:11: error: steps[0].lane 'customr' is not one of")

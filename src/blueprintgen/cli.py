@@ -31,6 +31,16 @@ def _default_paths(paths: tuple[str, ...], folder: str = "blueprints") -> list[s
     return [folder]
 
 
+def _near(paths: list[str]) -> list[str]:
+    """Absolute paths inside the current folder made relative to it, as a user would type them
+    (for the default blueprint folder, which the project's settings give as an absolute path)."""
+    near = []
+    for path in paths:
+        relative = os.path.relpath(path) if os.path.isabs(path) else path
+        near.append(path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative)
+    return near
+
+
 def _settings(config_file: str | None, project=None):
     """Project settings; configuration errors print positioned lines and exit 2."""
     from .config import ConfigError, load_settings, shadowed_pyproject
@@ -119,7 +129,8 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     from .loader import load_paths
 
     _, settings = _project_settings(config_file, paths)
-    loaded = load_paths(_default_paths(paths, settings.blueprints_dir))
+    found = _default_paths(paths, settings.blueprints_dir)
+    loaded = load_paths(found if paths else _near(found))
     for problem in loaded.problems:
         click.echo(str(problem))
     count = len(loaded.blueprints)
@@ -584,7 +595,8 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
     from .render import render_blueprints
 
     _, settings = _project_settings(config_file, paths)
-    loaded = load_paths(_default_paths(paths, settings.blueprints_dir))
+    found = _default_paths(paths, settings.blueprints_dir)
+    loaded = load_paths(found if paths else _near(found))
     if loaded.problems:
         _print_problems(loaded.problems)
         sys.exit(EXIT_INVALID)
