@@ -102,3 +102,36 @@ def test_the_default_folder_is_reported_as_typed_not_absolute(tmp_path, monkeypa
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1
     assert result.output.startswith("blueprints/zz.yaml:4:11: error: steps[0].lane 'customr' is not one of")
+
+
+def test_upper_case_extensions_are_blueprints_too(tmp_path):
+    (tmp_path / "Sub").mkdir()
+    text = (EXAMPLES / "double-charge-refund.yaml").read_text()
+    (tmp_path / "Sub" / "refund.YAML").write_text(text)
+    (tmp_path / "headset.Yml").write_text((EXAMPLES / "beauty-store-headset-help.yaml").read_text())
+    result = run("validate", tmp_path)
+    assert result.exit_code == 0 and result.stderr == "2 blueprint(s) valid\n", result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "baseline"])
+def test_standard_input_is_for_check_only_and_says_so(tmp_path, command):
+    args = [command, "-"] if command != "baseline" else [command, str(tmp_path / "b.json"), "-"]
+    result = CliRunner().invoke(main, args, input="title: x\n")
+    assert result.exit_code == 2 and "is read by `check` only" in result.output
+    assert "No such file" not in result.output
+
+
+def test_check_of_standard_input_without_a_file_name_needs_no_id(tmp_path):
+    text = "title: T\nsteps:\n  - id: a\n    lane: customer\n    action: A\n    end: resolved\n"
+    result = CliRunner().invoke(main, ["check", "--format", "json", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert [b["id"] for b in json.loads(result.stdout)["blueprints"]] == ["stdin"]
+
+
+def test_a_to_be_that_redesigns_itself_is_told_so(tmp_path):
+    (tmp_path / "me.yaml").write_text("id: me\nstatus: to-be\nredesigns: me\ntitle: T\nsteps:\n"
+                                      "  - id: a\n    lane: customer\n    action: A\n    end: resolved\n")
+    result = run("validate", tmp_path / "me.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == (f"{tmp_path}/me.yaml:3:12: error: blueprint 'me' redesigns itself "
+                             "(hint: give the id of the as-is blueprint this one redesigns)\n")

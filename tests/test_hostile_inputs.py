@@ -572,7 +572,7 @@ def test_text_fields_keep_exactly_what_was_typed():
 title: NO
 summary: 1.10
 maintainer: 2024-01-01
-tags: [yes, ~x, 0x1F, .inf, .NaN, 0o17, +1, 1_000, Off, 12:30:00, 1e3, "null", '~', null, ~]
+tags: [yes, ~x, 0x1F, .inf, .NaN, 0o17, +1, 1_000, Off, 12:30:00, 1e3, "null", '~', NULL, Null]
 stages: [No, 2024-01-01]
 owners:
   desk: {name: 0x1F, team: .inf, contact: +44 20 7946 0000}
@@ -601,7 +601,7 @@ steps:
     first, second = b.steps
     assert (b.title, b.summary, b.maintainer) == ("NO", "1.10", "2024-01-01")
     assert b.tags == ("yes", "~x", "0x1F", ".inf", ".NaN", "0o17", "+1", "1_000", "Off", "12:30:00", "1e3",
-                      "null", "~", "null", "~")
+                      "null", "~", "NULL", "Null")   # each tag once: a tag listed twice is an error
     assert b.stages == ("No", "2024-01-01")
     assert (b.owners[0].name, b.owners[0].team, b.owners[0].contact) == ("0x1F", ".inf", "+44 20 7946 0000")
     assert (b.channels[0].name, b.channels[0].response.text, b.channels[0].response.minutes) == ("~x", "1.5h", 90)

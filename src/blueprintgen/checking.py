@@ -72,7 +72,8 @@ def check_text(data: bytes, name: str, settings: Settings, *, fmt: str = "json",
     from .loader import load_bytes
     from .yamltree import MAX_FILE_BYTES
 
-    default_id = os.path.basename(name).rsplit(".", 1)[0] or "stdin"
+    # Without --stdin-filename the name is `<stdin>`, which is no id: `stdin` is, as `-` has no file name.
+    default_id = "stdin" if name == "<stdin>" else os.path.basename(name).rsplit(".", 1)[0] or "stdin"
     if len(data) > MAX_FILE_BYTES:
         return [], [Problem(name, 1, 1, f"the input is larger than {MAX_FILE_BYTES // 1024} KiB",
                             "split the journey into several blueprints")]

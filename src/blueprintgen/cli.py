@@ -75,6 +75,9 @@ def _existing(ctx, param, paths):
     # lexists, not exists: a symlink loop or a broken link is reported by the loader
     # with a positioned message, not mistaken for a missing path. "-" is standard input.
     for path in paths:
+        if path == "-" and ctx.command.name != "check":
+            raise click.BadParameter("`-` (a blueprint on standard input) is read by `check` only: "
+                                     "give blueprint files or folders, or use `check -`", ctx=ctx, param=param)
         if path != "-" and not os.path.lexists(path):
             raise click.BadParameter(f"'{path}' does not exist", ctx=ctx, param=param)
     return paths

@@ -16,7 +16,8 @@ from .gcpause import paused_gc
 from .schema import COST_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
-__all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "load_bytes", "load_file", "load_paths", "check_across"]
+__all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "is_blueprint_name", "load_bytes", "load_file", "load_paths",
+           "check_across"]
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 # Names Windows keeps for devices: a site folder `blueprints/con/` could not be checked out there.
@@ -693,6 +694,11 @@ def _read_ignores(reader: _Reader, nodes: list[Node], step_ids: set[str]) -> tup
 # -- files -------------------------------------------------------------------------
 
 
+def is_blueprint_name(name: str) -> bool:
+    """A blueprint file's name: .yaml or .yml in any case (`REFUND.YAML` is saved so on Windows)."""
+    return name.lower().endswith(BLUEPRINT_SUFFIXES)
+
+
 def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     """Blueprint files under `paths`, sorted; folders are searched recursively.
 
@@ -702,7 +708,7 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     files: list[str] = []
     problems: list[Problem] = []
     for path in paths:
-        if os.path.isdir(path) and not str(path).endswith(BLUEPRINT_SUFFIXES):
+        if os.path.isdir(path) and not is_blueprint_name(str(path)):
             _walk(_as_pathlib_writes(path), os.path.realpath(path), files, problems, set())
         elif os.path.islink(path) and not os.path.exists(path):
             problems.append(_link_problem(path))
@@ -752,12 +758,12 @@ def _walk(folder: str, root: str, files: list[str], problems: list[Problem], see
         if entry.is_symlink():
             target = os.path.realpath(path)
             if not os.path.exists(path) or not _inside(target, root):
-                if entry.name.endswith(BLUEPRINT_SUFFIXES) or not os.path.exists(path) or os.path.isdir(path):
+                if is_blueprint_name(entry.name) or not os.path.exists(path) or os.path.isdir(path):
                     problems.append(_link_problem(str(path)))
                 continue
         if entry.is_dir():
             _walk(path, root, files, problems, seen)
-        elif entry.name.endswith(BLUEPRINT_SUFFIXES):
+        elif is_blueprint_name(entry.name):
             files.append(str(path))
 
 
@@ -817,6 +823,10 @@ def check_across(blueprints: list[Blueprint]) -> list[Problem]:
             problems.append(Problem(where.file, where.line, where.column,
                                     f"redesigns unknown blueprint '{shown(blueprint.redesigns)}'",
                                     suggestion or "check the id of the as-is blueprint, and check it together with this one"))
+        elif target is blueprint:
+            problems.append(Problem(where.file, where.line, where.column,
+                                    f"blueprint '{blueprint.id}' redesigns itself",
+                                    "give the id of the as-is blueprint this one redesigns"))
         elif target.status != "as-is":
             problems.append(Problem(where.file, where.line, where.column,
                                     f"redesigns '{target.id}', which is not an as-is blueprint",

@@ -6,7 +6,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 
-from .loader import BLUEPRINT_SUFFIXES, Loaded, Problem, check_across, find_files, load_bytes, load_file
+from .loader import Loaded, Problem, check_across, find_files, is_blueprint_name, load_bytes, load_file
 from .project import Project, shown_path
 from .yamltree import MAX_FILE_BYTES
 
@@ -102,7 +102,7 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
         path = name.decode("utf-8", "surrogateescape")
         hidden = any(part.startswith(".") for part in path.split("/"))
         # Regular files only: a symlink's blob is its target's name, not a blueprint.
-        if kind == "blob" and mode in ("100644", "100755") and path.endswith(BLUEPRINT_SUFFIXES) and not hidden:
+        if kind == "blob" and mode in ("100644", "100755") and is_blueprint_name(path) and not hidden:
             blobs.append((path, sha))
     blueprints, problems = [], []
     for (path, sha), data in zip(blobs, _read_blobs(project, [sha for _, sha in blobs])):

@@ -220,6 +220,7 @@ def json_schema() -> dict:
     blueprint = _object_schema(OBJECTS["blueprint"])
     blueprint["properties"]["id"]["not"] = {"enum": sorted(RESERVED_IDS)}
     blueprint["properties"]["stages"]["uniqueItems"] = True
+    blueprint["properties"]["tags"]["uniqueItems"] = True
     definitions = {name: _object_schema(fields) for name, fields in OBJECTS.items() if name != "blueprint"}
     definitions["step"]["allOf"] = _STEP_RULES
     return {
