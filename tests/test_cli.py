@@ -77,11 +77,20 @@ def test_render_writes_every_example_in_every_format(tmp_path, fmt, magic):
     assert all((tmp_path / f"{i}.{fmt}").read_bytes().startswith(magic) for i in ids)
 
 
-def test_render_dot_is_byte_identical_across_runs(tmp_path):
-    run("render", EXAMPLES, "-o", tmp_path / "a", "--format", "dot")
-    run("render", EXAMPLES, "-o", tmp_path / "b", "--format", "dot")
-    for first in sorted((tmp_path / "a").iterdir()):
-        assert first.read_bytes() == (tmp_path / "b" / first.name).read_bytes()
+@pytest.mark.parametrize("fmt", ["dot", "svg", "png", "pdf"])
+def test_render_is_byte_identical_across_runs(tmp_path, fmt):
+    import time
+    run("render", EXAMPLES, "-o", tmp_path / "a", "--format", fmt)
+    time.sleep(1.1)   # a PDF is stamped with the time to the second: the runs are in different seconds
+    run("render", EXAMPLES, "-o", tmp_path / "b", "--format", fmt)
+    firsts = sorted((tmp_path / "a").iterdir())
+    assert len(firsts) == len(list(EXAMPLES.glob("*.yaml")))
+    for first in firsts:
+        data = first.read_bytes()
+        assert data == (tmp_path / "b" / first.name).read_bytes()
+        if fmt == "pdf":   # the fixed date kept every byte offset: the cross-reference table is where it says
+            offset = int(data.rsplit(b"startxref", 1)[1].split()[0])
+            assert data[offset:offset + 4] == b"xref" and b"/CreationDate (D:20000101000000Z)" in data
 
 
 def test_render_without_graphviz_says_what_to_install(tmp_path, monkeypatch):

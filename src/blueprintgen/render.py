@@ -232,7 +232,14 @@ def render_checked(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> tu
         raise RenderError(f"Graphviz failed (exit status {completed.returncode}): {stderr or 'no message'}")
     if not completed.stdout:
         raise RenderError(f"Graphviz produced no {fmt} output: {stderr or 'no message'}")
+    if fmt == "pdf":   # cairo stamps the time of drawing (SOURCE_DATE_EPOCH is not read here): same input, same bytes
+        return _PDF_DATE.sub(_FIXED_PDF_DATE, completed.stdout, count=1), stderr
     return completed.stdout, stderr
+
+
+# The date is replaced by one of the same length, so the file's table of byte offsets stays right.
+_PDF_DATE = re.compile(rb"/CreationDate \(D:\d{14}Z\)")
+_FIXED_PDF_DATE = b"/CreationDate (D:20000101000000Z)"
 
 
 def render(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> bytes:
