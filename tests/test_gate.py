@@ -247,6 +247,22 @@ def test_sarif_from_outside_the_repository_has_repository_paths_and_unique_finge
     assert len(prints) == len(set(prints)) > 50
 
 
+def test_checking_one_file_checks_it_against_the_rest_of_the_folder(repo):
+    # A pull request's changed to-be blueprint, checked alone, still finds the as-is one it redesigns.
+    alone = blueprintgen("check", "--format", "json", f"blueprints/{TO_BE}.yaml", cwd=repo)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert [b["id"] for b in json.loads(alone.stdout)["blueprints"]] == [TO_BE]
+    # A new file that takes a neighbour's id is reported, in the new file, with the neighbour named.
+    as_is = TO_BE.removesuffix("-to-be")
+    copy = repo / "blueprints" / "copy.yaml"
+    copy.write_text(f"id: {as_is}\n" + (repo / "blueprints" / f"{as_is}.yaml").read_text())
+    result = blueprintgen("check", "blueprints/copy.yaml", cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"blueprints/copy.yaml:1:5: error: blueprint id '{as_is}' is already used by "
+                                    f"blueprints/{as_is}.yaml")
+    assert f"blueprints/{as_is}.yaml:" not in result.stdout.replace("already used by blueprints/", "")
+
+
 def test_sarif_uris_are_percent_encoded_so_they_name_the_file(repo):
     odd = repo / "blueprints" / "ü dir"
     odd.mkdir()

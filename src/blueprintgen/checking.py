@@ -32,10 +32,13 @@ def _check_files(files: list[str], settings: Settings, fmt: str, gate: Gate = DE
 
 
 def check_paths(paths: list[str], settings: Settings, workers: int | None = None, *, fmt: str = "json",
-                gate: Gate = DEFAULT_GATE, root: str | None = None):
+                gate: Gate = DEFAULT_GATE, root: str | None = None, neighbours: list[str] = ()):
     """(report entries for `fmt`, problems) for every blueprint under `paths`, as `load_paths` + `analyse` give.
 
     Findings are judged by `gate`; with `root`, files are reported relative to it (see project.py).
+    `neighbours` are the project's other blueprint files: loaded only so that `redesigns` and
+    duplicate ids are checked against them, as in a check of the whole folder; only the files
+    under `paths` are reported.
     """
     files, problems = find_files(paths)
     if root:
@@ -56,7 +59,11 @@ def check_paths(paths: list[str], settings: Settings, workers: int | None = None
                                   [gate] * len(chunks), [root] * len(chunks)))
     records = [r for part in parts for r in part[0]]
     problems = problems + [p for part in parts for p in part[1]]
-    problems.extend(check_across([stub for part in parts for stub in part[2]]))
+    # The neighbours come first: a duplicate id is then reported in the file being checked.
+    others = [b for path in neighbours for b in load_file(path, shown_path(path, root) if root else None).blueprints]
+    shown_others = {b.file for b in others}
+    problems.extend(p for p in check_across(others + [stub for part in parts for stub in part[2]])
+                    if p.file not in shown_others)
     invalid = {problem.file for problem in problems}
     return [r for r in records if r["file"] not in invalid], sorted(problems)
 

@@ -226,13 +226,24 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
                                        neighbours=neighbours, root=project.root)
     else:
         records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt=fmt,
-                                        gate=gate, root=project.root)
+                                        gate=gate, root=project.root, neighbours=_neighbours(paths, settings))
     fixed = fixed_from(records)
     only = _listed_files(annotate_file) if annotate_file and fmt == "github" else None
     report = format_records(records, problems, fmt, fixed, quiet=quiet, only_files=only)
     _write_report(report, output_file)
     if fails_records(records, problems):
         sys.exit(EXIT_INVALID)
+
+
+def _neighbours(paths: tuple[str, ...], settings) -> list[str]:
+    """The project's blueprint files not among `paths`: checking one to-be blueprint (say, the one a
+    pull request changed) still finds the as-is blueprint it redesigns, as `check -` does."""
+    if not paths or not os.path.isdir(settings.blueprints_dir):
+        return []
+    from .loader import find_files
+
+    checked = {os.path.realpath(f) for f in find_files(list(paths))[0]}
+    return [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) not in checked]
 
 
 def _accepted(baseline_file: str | None):
