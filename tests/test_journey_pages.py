@@ -92,3 +92,43 @@ opportunities: [{id: o, what: "<a href=javascript:x>go</a>", steps: [a]}]
     for raw in ("<script>", "<img src=x", "<b>x", "<i>m", "<a href=javascript", 'href="javascript'):
         assert raw not in joined, raw
     assert "&lt;script&gt;" in joined
+
+
+def test_a_team_called_customer_keeps_its_broken_handoffs_apart_from_the_customers():
+    text = """\
+title: Callback
+owners:
+  agent: {name: Agent, team: Customer}
+  desk: {name: Desk, team: Billing}
+channels:
+  inbox: {name: Shared inbox}
+steps:
+  - id: calls
+    lane: customer
+    action: Calls about the bill
+    next: [{to: answers, via: inbox}]
+  - id: answers
+    lane: frontstage
+    owner: agent
+    action: Answers the call
+  - id: checks
+    lane: backstage
+    owner: desk
+    action: Checks the bill
+    end: resolved
+"""
+    loaded = load_bytes(text.encode(), "callback.yaml", "callback")
+    assert loaded.problems == ()
+    analysis = analyse(loaded.blueprints[0])
+    broken = [h for h in analysis.handoffs if h.broken_by]
+    # The customer -> the team called Customer, and that team -> Billing.
+    assert {(h.edge.source, h.edge.to) for h in broken} >= {("calls", "answers"), ("answers", "checks")}
+    pages = site_pages([analysis])
+    team = next(page for path, page in pages.items() if path.startswith("blueprints/owners/team-customer"))
+    owned = re.search(r"(\d+) steps owned and (\d+) broken handoffs", team)
+    assert owned and owned.group(1) == "1" and int(owned.group(2)) >= 1
+    # In the heat map the team (a link to its page) and the customer's side (plain) are two rows.
+    owners = pages["blueprints/owners.md"]
+    heat = owners.split("Broken handoffs between teams", 1)[1].split("</thead>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><th><span title=\"Customer\">(<a [^>]*>)?Customer", heat)
+    assert sorted(bool(link) for link in rows) == [False, True]

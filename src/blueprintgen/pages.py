@@ -553,9 +553,28 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
     return pages
 
 
+class _Lane(str):
+    """The customer's side of a handoff among teams: shown as "Customer", and never equal to a
+    team of that name (whose broken handoffs would otherwise be merged with the customer's)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Lane) and str.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("lane", str(self)))
+
+
+CUSTOMER_SIDE = _Lane("Customer")
+
+
 def _team(blueprint: Blueprint, step: Step) -> str:
     if not step.is_staff:
-        return "Customer"
+        return CUSTOMER_SIDE
     owner = blueprint.owner_by_key.get(step.owner) if step.owner else None
     return (owner.team or owner.name) if owner else "Nobody"
 
@@ -584,7 +603,7 @@ def owners_pages(analyses: list[Analysis], layout: Layout) -> dict:
                 continue
             teams = (_team(b, b.step_by_id[handoff.edge.source]), _team(b, b.step_by_id[handoff.edge.to]))
             matrix[teams] += 1
-            for team in sorted(set(teams) - {"Customer"}):
+            for team in sorted(set(teams) - {CUSTOMER_SIDE}):
                 entry = work[team].setdefault(b.id, _TeamWork(a))
                 entry.broken += 1
                 entry.findings += handoff.broken_by
