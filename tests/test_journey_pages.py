@@ -132,3 +132,21 @@ steps:
     heat = owners.split("Broken handoffs between teams", 1)[1].split("</thead>", 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr><th><span title=\"Customer\">(<a [^>]*>)?Customer", heat)
     assert sorted(bool(link) for link in rows) == [False, True]
+
+
+def test_tags_and_teams_typed_differently_but_shown_the_same_share_one_page():
+    def blueprint(blueprint_id: str, tag: str, team: str):
+        text = (f"title: {blueprint_id}\ntags: [\"{tag}\"]\nowners:\n  a: {{name: A, team: \"{team}\"}}\n"
+                "steps:\n  - id: s\n    lane: frontstage\n    owner: a\n    action: Helps\n    end: resolved\n")
+        loaded = load_bytes(text.encode(), f"{blueprint_id}.yaml", blueprint_id)
+        assert loaded.problems == ()
+        return analyse(loaded.blueprints[0])
+    # Composed and decomposed é (two machines), a stray space: the same tag and team to a reader.
+    pages = site_pages([blueprint("one", "Café", "Ops Team"), blueprint("two", "Cafe\u0301", "Ops  Team "),
+                        blueprint("three", " Café", "Ops Team")])
+    tag_pages = [path for path in pages if path.startswith("blueprints/tags/")]
+    team_pages = [path for path in pages if path.startswith("blueprints/owners/")]
+    assert len(tag_pages) == 1 and len(team_pages) == 1, (tag_pages, team_pages)
+    for page in (pages[tag_pages[0]], pages[team_pages[0]]):
+        assert all(f"{name}.md" in page for name in ("one", "two", "three"))
+    assert "Café" in pages[tag_pages[0]] and "Cafe\u0301" not in pages[tag_pages[0]]   # shown composed

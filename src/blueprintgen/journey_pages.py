@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from .analysis import Analysis
-from .markup import Markup, join, link, render, shown
+from .markup import Markup, grouped, join, link, render, shown
 from .model import LEVELS, Blueprint, Step
 
 __all__ = ["persona_box", "lowest_moments", "step_layers", "opportunities_section", "realised_section",
@@ -101,7 +101,7 @@ def realised_section(blueprint: Blueprint, redesigned: Blueprint | None, href) -
 
 def _team(blueprint: Blueprint, key: str | None) -> str:
     owner = blueprint.owner_by_key.get(key) if key else None
-    return (owner.team or owner.name) if owner else "No owner"
+    return grouped(owner.team or owner.name) if owner else "No owner"
 
 
 def opportunity_cells(analyses: list[Analysis], href) -> tuple[list, list, Counter]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -10,7 +11,7 @@ from markupsafe import Markup
 
 from .escape import page_html_text
 
-__all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render"]
+__all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render", "grouped"]
 
 
 # Markup(text) without Markup's own check for __html__: a page makes hundreds of thousands of
@@ -94,3 +95,9 @@ def render(template: str, **context) -> str:
     """One element as HTML with no blank lines, so Markdown keeps it as one raw block."""
     html = _environment().get_template(template).render(**context)
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
+
+
+def grouped(text: str) -> str:
+    """A tag or team name as pages group by it: `Café` typed on two machines (composed or not) and
+    ` retail` with a stray space are the same tag, shown once; case still tells names apart."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))

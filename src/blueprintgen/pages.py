@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from .analysis import Analysis, Finding
 from .escape import markdown_text
-from .markup import Markup, cell_json, join, link, render, shown
+from .markup import Markup, cell_json, grouped, join, link, render, shown
 from . import journey_pages as journey
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG, RULES, SEVERITIES
@@ -270,7 +270,8 @@ def _head(analysis: Analysis, page: str, layout: Layout, by_id: dict[str, Analys
     if b.maintainer:
         meta.append(("Maintainer", b.maintainer))
     if b.tags:
-        meta.append(("Tags", join(link(layout.href(page, layout.path(f"tags/{slug(t)}")), t) for t in b.tags)))
+        tags = dict.fromkeys(grouped(t) for t in b.tags)
+        meta.append(("Tags", join(link(layout.href(page, layout.path(f"tags/{slug(t)}")), t) for t in tags)))
     meta.append(("Source file", b.file))
     if b.redesigns and b.redesigns in by_id:
         target = by_id[b.redesigns].blueprint
@@ -576,7 +577,7 @@ def _team(blueprint: Blueprint, step: Step) -> str:
     if not step.is_staff:
         return CUSTOMER_SIDE
     owner = blueprint.owner_by_key.get(step.owner) if step.owner else None
-    return (owner.team or owner.name) if owner else "Nobody"
+    return grouped(owner.team or owner.name) if owner else "Nobody"
 
 
 @dataclass
@@ -663,7 +664,7 @@ def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
     index = layout.path("tags")
     by_tag: dict[str, list[Analysis]] = defaultdict(list)
     for a in sorted(analyses, key=lambda a: (a.blueprint.title, a.blueprint.id)):
-        for tag in a.blueprint.tags:
+        for tag in dict.fromkeys(grouped(t) for t in a.blueprint.tags):
             by_tag[tag].append(a)
     tags = sorted(by_tag, key=lambda t: (t.lower(), t))
     pages: dict[str, str] = {}
