@@ -114,7 +114,7 @@ def blueprint_data(draw, max_steps: int = 60) -> dict:
         if draw(st.booleans()):
             data["redesigns"] = draw(ID)
     if draw(st.booleans()):
-        data["tags"] = draw(st.lists(TEXT, max_size=4))
+        data["tags"] = draw(st.lists(TEXT, max_size=4, unique=True))   # a tag listed twice is an error
     if stages:
         data["stages"] = stages
     if owner_keys:
