@@ -62,6 +62,9 @@ class Loaded:
 
     blueprints: tuple[Blueprint, ...]
     problems: tuple[Problem, ...]
+    # (path, size, sha256) of every file load_paths read, in order: a cache key made from these is
+    # the key of what was loaded, even when a file changes on disk while a build runs.
+    read: tuple[tuple[str, int, str], ...] = ()
 
 
 def did_you_mean(word: str, choices) -> str | None:
@@ -771,12 +774,13 @@ def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root + os.sep)
 
 
-def load_file(path: str, name: str | None = None, memo: dict | None = None) -> Loaded:
+def load_file(path: str, name: str | None = None, memo: dict | None = None, read: list | None = None) -> Loaded:
     """Read and load one blueprint file, refusing files that are too large.
 
     `name` is the file as reported (e.g. relative to the repository root); default: `path`.
     With `memo` (path -> the bytes last read and what they gave), a file whose bytes did not
     change is not loaded again: a live preview reloads only the file that was saved.
+    `read`, when given, gets `(path, size, sha256)` of the bytes read appended.
     """
     default_id = os.path.basename(_as_pathlib_writes(path)).rsplit(".", 1)[0]
     shown_as = path if name is None else name
@@ -792,6 +796,10 @@ def load_file(path: str, name: str | None = None, memo: dict | None = None) -> L
     if len(data) > MAX_FILE_BYTES:
         return _root_problem(shown_as, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
                              "split the journey into several blueprints")
+    if read is not None:
+        import hashlib   # here: `check` never asks for it, and starts faster without it
+
+        read.append((path, len(data), hashlib.sha256(data).hexdigest()))
     if memo is None:
         return load_bytes(data, shown_as, default_id)
     last = memo.get((path, shown_as))
@@ -853,10 +861,11 @@ def load_paths(paths: list[str], memo: dict | None = None) -> Loaded:
     """Load every blueprint under `paths`, with problems from every file and between files (`memo`: see load_file)."""
     files, problems = find_files(paths)
     blueprints: list[Blueprint] = []
+    read: list[tuple[str, int, str]] = []
     for path in files:
-        loaded = load_file(path, memo=memo)
+        loaded = load_file(path, memo=memo, read=read)
         blueprints.extend(loaded.blueprints)
         problems.extend(loaded.problems)
     problems.extend(check_across(blueprints))
     invalid = {problem.file for problem in problems}
-    return Loaded(tuple(b for b in blueprints if b.file not in invalid), tuple(sorted(problems)))
+    return Loaded(tuple(b for b in blueprints if b.file not in invalid), tuple(sorted(problems)), tuple(read))

@@ -216,7 +216,11 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
               layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
     generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
                           list(loaded.problems), {p for p in pages if p not in listed}, layout, pages, page_keys)
-    keep = key[1] if key is not None and not loaded.problems else None
+    # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while
+    # the build ran (or since the CLI loaded it) must not get this build's pages.
+    kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, read=loaded.read) \
+        if key is not None and loaded.read and not loaded.problems else None
+    keep = kept_key[1] if kept_key is not None else None
     generated.drawing = (drawing, ids, inputs, keep, progress)
     if not later:
         generated.finish()

@@ -25,34 +25,45 @@ from .yamltree import MAX_FILE_BYTES
 __all__ = ["inputs_key", "load_entry", "newest_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
 
 
-def _files_digest(folder: str) -> tuple[int, str] | None:
+def _files_digest(folder: str, read=None) -> tuple[int, str] | None:
     """(number of blueprint files, sha256 of their names and bytes); None when any cannot be read
-    plainly (a problem the loader reports, so the build must load)."""
-    files, problems = find_files([folder])
-    if problems:
-        return None
+    plainly (a problem the loader reports, so the build must load).
+
+    With `read` (`Loaded.read`: the files a load read, their sizes and sha256), of those instead of what
+    is on disk now. Names count from `folder`, however it was written for the load.
+    """
+    if read is None:
+        files, problems = find_files([folder])
+        if problems:
+            return None
+        read = []
+        for path in files:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(MAX_FILE_BYTES + 1)
+            except OSError:
+                return None
+            read.append((path, len(data), hashlib.sha256(data).hexdigest()))
     digest = hashlib.sha256()
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError:
+    start = os.path.abspath(folder)
+    for path, size, sha in read:
+        if size > MAX_FILE_BYTES:
             return None
-        if len(data) > MAX_FILE_BYTES:
-            return None
-        digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
-    return len(files), digest.hexdigest()
+        name = os.path.relpath(os.path.abspath(path), start)
+        digest.update(f"{name}\0{size}\0{sha}\0".encode("utf-8", "surrogateescape"))
+    return len(read), digest.hexdigest()
 
 
-def inputs_key(folder: str, settings, *context) -> tuple[int, str] | None:
+def inputs_key(folder: str, settings, *context, read=None) -> tuple[int, str] | None:
     """(number of files, a key for the files under `folder`, the settings, our code and `context`).
 
-    None when our code cannot be identified or a file cannot be read: then nothing is reused.
+    `read`: the files as a load read them (see _files_digest). None when our code cannot be
+    identified or a file cannot be read: then nothing is reused.
     """
     from .render import code_digest
 
     code = code_digest()
-    files = _files_digest(folder) if code else None
+    files = _files_digest(folder, read) if code else None
     if files is None:
         return None
     identity = repr((code, settings, os.getcwd(), folder, files[1], context))
