@@ -619,24 +619,24 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
     # The CLI loads the blueprints, then the site is made from what it loaded. A file saved in
     # between must not have the old pages stored under the new bytes' key (the next build would
     # show the old text until something else changed).
-    import blueprintgen.site
+    import blueprintgen.plugin
 
     folder = tmp_path / "blueprints"
     shutil.copytree(EXAMPLES, folder)
     path = folder / "double-charge-refund.yaml"
     original = path.read_text()
     path.write_text(original.replace("title: ", "title: Loaded version of ", 1))
-    real = blueprintgen.site.generate
+    real = blueprintgen.plugin.generate   # as the plugin calls it
 
     def saved_meanwhile(*args, **kwargs):
         path.write_text(original.replace("title: ", "title: Saved version of ", 1))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(blueprintgen.site, "generate", saved_meanwhile)
+    monkeypatch.setattr(blueprintgen.plugin, "generate", saved_meanwhile)
     assert build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path).exit_code == 0
     page = tmp_path / "site" / "blueprints" / "double-charge-refund" / "index.html"
     assert "Loaded version of" in page.read_text()   # this build shows what it loaded and validated
-    monkeypatch.setattr(blueprintgen.site, "generate", real)
+    monkeypatch.setattr(blueprintgen.plugin, "generate", real)
     result = build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "Saved version of" in page.read_text() and "Loaded version of" not in page.read_text()
