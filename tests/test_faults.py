@@ -563,6 +563,23 @@ def test_graphviz_output_over_the_cap_fails_and_is_never_cached(tmp_path):
 
 
 @needs_graphviz
+@pytest.mark.parametrize("body", ['echo "this is not a drawing"\n', '"$REAL" "$@" | head -c 3000\n'])
+def test_graphviz_output_that_is_not_a_whole_drawing_fails_and_is_never_cached(tmp_path, body):
+    # A broken or substituted Graphviz that exits 0: garbage, or a drawing cut short.
+    project(tmp_path, "ortho-shoes-prescription")
+    fake = fake_graphviz(tmp_path, body)
+    for command in (("build", "-q"), ("render", "-o", tmp_path / "out")):
+        failed = run(*command, cwd=tmp_path, path_first=fake)
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr[-1500:]
+        assert "Graphviz's svg output is not a whole svg file" in failed.stderr
+        assert "check the Graphviz install (`neato -V`)" in failed.stderr
+    assert not (tmp_path / "site").exists() and not list((tmp_path / "out").glob("*.svg"))
+    assert not list((tmp_path / ".cache").rglob("*.svg"))
+    real = run("build", "-q", cwd=tmp_path)
+    assert real.returncode == 0, real.stderr
+
+
+@needs_graphviz
 def test_graphviz_messages_are_shown_only_up_to_a_limit(tmp_path):
     project(tmp_path, "ortho-shoes-prescription")
     fake = fake_graphviz(tmp_path, """\

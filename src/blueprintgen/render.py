@@ -232,6 +232,11 @@ def render_checked(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> tu
         raise RenderError(f"Graphviz failed (exit status {completed.returncode}): {stderr or 'no message'}")
     if not completed.stdout:
         raise RenderError(f"Graphviz produced no {fmt} output: {stderr or 'no message'}")
+    if not (completed.stdout[:512].lstrip().startswith(_BEGINNINGS[fmt])
+            and completed.stdout[-64:].rstrip().endswith(_ENDINGS[fmt])):
+        # A broken or substituted Graphviz that still exits 0: its output is never published or cached.
+        raise RenderError(f"Graphviz's {fmt} output is not a whole {fmt} file ({len(completed.stdout)} bytes"
+                          f"{': ' + stderr if stderr else ''}); check the Graphviz install (`{PROGRAM} -V`)")
     if fmt == "pdf":   # cairo stamps the time of drawing (SOURCE_DATE_EPOCH is not read here): same input, same bytes
         return _PDF_DATE.sub(_FIXED_PDF_DATE, completed.stdout, count=1), stderr
     return completed.stdout, stderr
@@ -276,6 +281,8 @@ _LEFT_OVER = re.compile(r"\.[0-9a-f]{64}\.[a-z]+(\.input)?\.[A-Za-z0-9_]+\.tmp")
 _LEFT_OVER_AGE_S = 24 * 3600
 # How each format's output ends: a file cut short (a crash mid-write) is not a hit.
 _ENDINGS = {"svg": b"</svg>", "png": b"IEND\xaeB`\x82", "pdf": b"%%EOF"}
+# How each begins: Graphviz's SVG starts with an XML declaration (or the svg element itself).
+_BEGINNINGS = {"svg": (b"<?xml", b"<svg", b"<!--"), "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
 # Entries no build has used for this long are removed, so the cache does not grow forever.
 CACHE_MAX_AGE_S = 30 * 24 * 3600
 
