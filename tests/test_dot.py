@@ -394,7 +394,7 @@ def test_an_unchanged_input_is_answered_without_making_its_dot(tmp_path):
     assert (other.runs, other.cached, made) == (0, 1, [good[0]])
     # An entry is a hard link to its diagram: remembering an input creates no file.
     for entry in tmp_path.glob("*.input"):
-        assert entry.stat().st_nlink >= 2 and entry.read_bytes() in first.results
+        assert entry.stat().st_nlink >= 2 and render_module._unsealed(entry.read_bytes(), "svg") in first.results
     # A damaged index entry only costs time: it never names a file outside the cache.
     for entry in tmp_path.glob("*.input"):
         entry.unlink()   # replaced, as a damaged file would be: writing into it would change the diagram too
@@ -420,7 +420,7 @@ def test_where_links_cannot_be_made_an_entry_names_its_diagram(tmp_path, monkeyp
     first = render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
     [entry] = tmp_path.glob("*.input")
     assert entry.stat().st_nlink == 1 and re.fullmatch(rb"[0-9a-f]{64}", entry.read_bytes())
-    assert (tmp_path / (entry.read_text() + ".svg")).read_bytes() == first.results[0]
+    assert render_module._unsealed((tmp_path / (entry.read_text() + ".svg")).read_bytes(), "svg") == first.results[0]
     warm = render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
     assert (warm.runs, warm.cached, len(made), warm.results) == (0, 1, 1, first.results)
     # An entry written by the other kind of cache is read as well, and no temporary file is left.
@@ -471,6 +471,29 @@ def test_a_cut_short_or_linked_cache_file_is_drawn_again(tmp_path):
     entry.unlink()
     entry.symlink_to(secret)
     assert render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"]).results == first.results
+
+
+@pytest.mark.parametrize("damage", ["one byte", "zeros", "no seal"])
+def test_a_damaged_cached_diagram_is_drawn_again_and_never_served(tmp_path, damage):
+    # The file still ends with </svg>: only its seal (the sha256 of the rest) tells it is damaged.
+    cache = tmp_path / "cache"
+    good = SMALL.replace("a [", "n [")
+    first = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    svg = next(cache.glob("*.svg"))
+    data = svg.read_bytes()
+    middle = len(data) // 2
+    damaged = {"one byte": data[:middle] + b"X" + data[middle + 1:],
+               "zeros": data[:middle] + b"\0" * 2000 + data[middle:],
+               "no seal": first.results[0]}[damage]
+    svg.write_bytes(damaged)   # the input entry is a hard link to it: damaged too
+    for inputs in (["in-0"], None):
+        again = render_many([good], "svg", 30, cache_dir=cache, inputs=inputs)
+        assert (again.runs, again.results) == (1, first.results)
+        if inputs:
+            svg.write_bytes(damaged)   # again, for the look-up by DOT text
+    assert render_module._unsealed(svg.read_bytes(), "svg") == first.results[0]   # drawn again, sealed again
+    import xml.dom.minidom
+    xml.dom.minidom.parseString(svg.read_bytes())   # a sealed SVG is still well-formed XML
 
 
 def test_left_over_writes_of_a_killed_build_are_removed(tmp_path):

@@ -37,6 +37,17 @@ def example_site(tmp_path_factory) -> Path:
     return out
 
 
+def _entry_data(path: Path):
+    """A whole-build cache entry's JSON (its first line is the sha256 of the rest)."""
+    return json.loads(path.read_text().split("\n", 1)[1])
+
+
+def _write_entry(path: Path, data) -> None:
+    """Write an entry as blueprintgen seals it, so what is tested is what lies inside the seal."""
+    body = json.dumps(data, sort_keys=True)
+    path.write_text(hashlib.sha256(body.encode()).hexdigest() + "\n" + body)
+
+
 def test_example_site_has_every_page(example_site):
     ids = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
     for page in ["index.html", "blueprints/breaks/index.html", "blueprints/owners/index.html",
@@ -358,7 +369,7 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
     # Pages are kept in the whole-build entry with their keys, not one file each.
     assert not (cache / "pages").exists()
     [entry] = list((cache / "generated").glob("*.json"))
-    assert len(json.loads(entry.read_text())["page_keys"]) == 7
+    assert len(_entry_data(entry)["page_keys"]) == 7
     import blueprintgen.site
 
     def no_page(*args):
@@ -382,10 +393,10 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
     assert len(made) == 7 and snapshot(tmp_path / "site") == first
     # A page in the entry that is not text is not reused; the others are.
     [entry] = list((cache / "generated").glob("*.json"))
-    data = json.loads(entry.read_text())
+    data = _entry_data(entry)
     broken_path = sorted(data["page_keys"])[0]
     data["pages"][broken_path][0] = ["not", "text"]
-    entry.write_text(json.dumps(data))
+    _write_entry(entry, data)
     # One blueprint changed (the whole-build entry misses): its page is made, and the broken one.
     shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
@@ -432,8 +443,15 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
     assert snapshot(tmp_path / "site") == first
     # A damaged entry, or a diagram it names that is gone or different, is a miss: all is made
     # again, and the site is the same.
-    for damage in ('{"pages": ', '{"pages": {"x": 1}}', '[]'):
+    sealed = entry.read_text()
+    changed_byte = sealed.replace("Double charge", "Double chargf", 1)   # still valid JSON, one byte changed
+    assert changed_byte != sealed
+    for damage in ('{"pages": ', '[]', changed_byte):
         entry.write_text(damage)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+        assert snapshot(tmp_path / "site") == first
+    for data in ({"pages": {"x": 1}}, []):   # sealed, but not an entry
+        _write_entry(entry, data)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
         assert snapshot(tmp_path / "site") == first
     for svg in [*cache.glob("*.svg"), *cache.glob("*.svg.input")]:   # an input entry is a link to its diagram

@@ -353,9 +353,8 @@ def _remembered(cache: Path, entry: str, fmt: str) -> tuple[bytes | None, str | 
     if _SHA256.fullmatch(data):   # it names a file of ours, never a path
         name = f"{data.decode('ascii')}.{fmt}"
         return _read(cache / name, fmt), name
-    if data[-64:].rstrip().endswith(_ENDINGS.get(fmt, b"")):
-        return data, None
-    return None, None
+    diagram = _unsealed(data, fmt)
+    return (diagram, None) if diagram is not None else (None, None)
 
 
 def _remember(cache: Path, entry: str, dot_key: str, fmt: str) -> None:
@@ -408,11 +407,31 @@ def _read(path: Path, fmt: str | None = None) -> bytes | None:
             data = handle.read(MAX_OUTPUT_BYTES + 1)
     except OSError:
         return None
-    if len(data) > MAX_OUTPUT_BYTES:
+    if len(data) > MAX_OUTPUT_BYTES + len(_SEAL_EXAMPLE):
         return None
-    if fmt is not None and not data[-64:].rstrip().endswith(_ENDINGS.get(fmt, b"")):
+    return _unsealed(data, fmt) if fmt is not None else data
+
+
+# A cached diagram ends with the sha256 of what comes before: a file cut short, or changed by a
+# disk's damage or a hand, is a miss and is drawn again, never published. (As an XML comment after
+# the root element, a sealed SVG is still a well-formed one.)
+_SEAL = re.compile(rb"\n<!-- blueprintgen sha256 ([0-9a-f]{64}) -->\n\Z")
+_SEAL_EXAMPLE = b"\n<!-- blueprintgen sha256 " + b"0" * 64 + b" -->\n"
+
+
+def _sealed(diagram: bytes) -> bytes:
+    return diagram + b"\n<!-- blueprintgen sha256 " + hashlib.sha256(diagram).hexdigest().encode("ascii") + b" -->\n"
+
+
+def _unsealed(data: bytes, fmt: str) -> bytes | None:
+    """The diagram a cache file holds, or None when its seal is missing or does not match."""
+    seal = _SEAL.search(data, max(0, len(data) - len(_SEAL_EXAMPLE)))
+    if seal is None:
         return None
-    return data
+    diagram = data[:seal.start()]
+    if hashlib.sha256(diagram).hexdigest().encode("ascii") != seal.group(1):
+        return None
+    return diagram if diagram[-64:].rstrip().endswith(_ENDINGS.get(fmt, b"")) else None
 
 
 def _store(path: Path, data: bytes) -> None:
@@ -531,7 +550,7 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
             for index in waiting[dot_key]:
                 rendered.results[index] = output
             if cache is not None and isinstance(output, bytes):
-                _store(cache / f"{dot_key}.{fmt}", output)
+                _store(cache / f"{dot_key}.{fmt}", _sealed(output))
                 used.add(f"{dot_key}.{fmt}")
                 for index in waiting[dot_key]:
                     if inputs[index]:

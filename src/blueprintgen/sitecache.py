@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -86,16 +87,34 @@ def write_entry(path: Path, text: str) -> None:
         pass   # a cache that cannot be written only costs time
 
 
+def _sealed(data) -> str:
+    """An entry's text: the sha256 of its JSON on the first line, then the JSON. A changed byte
+    (a disk's damage, a hand edit) makes the entry a miss, never a wrong page."""
+    body = json.dumps(data, sort_keys=True)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body
+
+
 def _read(path: Path):
+    """An entry's data; None when missing, not a regular file (a FIFO would block), damaged or unsealed."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            seal, _, body = handle.read().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode("ascii") != seal:
+            return None
+        return json.loads(body.decode("utf-8"))
     except (OSError, ValueError):
         return None
 
 
 def remember_valid(cache_dir: str, key: str, count: int) -> None:
     """These inputs loaded without a problem: the next build with the same ones need not load them first."""
-    write_entry(Path(cache_dir, "valid", f"{key}.json"), json.dumps({"blueprints": count}))
+    write_entry(Path(cache_dir, "valid", f"{key}.json"), _sealed({"blueprints": count}))
     _tidy(Path(cache_dir, "valid"))
 
 
@@ -132,7 +151,7 @@ def _tidy(folder: Path) -> None:
 
 def store_entry(cache_dir: str, key: str, entry: dict) -> None:
     """Keep what generate made (plain JSON data) under `key`."""
-    write_entry(Path(cache_dir, "generated", f"{key}.json"), json.dumps(entry, sort_keys=True))
+    write_entry(Path(cache_dir, "generated", f"{key}.json"), _sealed(entry))
     _tidy(Path(cache_dir, "generated"))
 
 
