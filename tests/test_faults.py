@@ -518,6 +518,71 @@ def test_sigterm_while_pagefind_indexes_stops_it_and_keeps_the_site(tmp_path):
     assert work_folders(tmp_path) == []
 
 
+@posix_only
+@needs_graphviz
+def test_a_pagefind_that_exits_0_with_an_incomplete_index_fails_the_build_and_caches_nothing(tmp_path):
+    # As Pagefind does on a full disk: it exits 0, leaving empty files.
+    project(tmp_path, "ortho-shoes-prescription")
+    assert run("build", "-q", cwd=tmp_path).returncode == 0
+    before = snapshot(tmp_path / "site")
+    shutil.rmtree(tmp_path / ".cache")   # so the index is made again
+    program, _ = fake_pagefind(tmp_path, """\
+        while [ $# -gt 0 ]; do [ "$1" = --output-path ] && out=$2; shift; done
+        mkdir -p "$out/fragment"; : > "$out/pagefind-entry.json"; : > "$out/fragment/a.pf_fragment"
+        """)
+    failed = subprocess.run([sys.executable, "-c", BUILD_WITH_PAGEFIND, str(program)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr[-1500:]
+    assert "Pagefind wrote an incomplete search index: its pagefind-entry.json cannot be read" in failed.stderr
+    assert snapshot(tmp_path / "site") == before and work_folders(tmp_path) == []
+    assert not list((tmp_path / ".cache" / "blueprintgen" / "search").glob("*"))   # nothing cached, no temporary
+
+
+@posix_only
+@needs_graphviz
+def test_the_pagefind_of_a_build_killed_outright_is_stopped_by_the_next_build(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    assert run("build", "-q", cwd=tmp_path).returncode == 0
+    shutil.rmtree(tmp_path / ".cache")
+    program, marks = fake_pagefind(tmp_path, f'exec "{sys.executable}" -c "import time; time.sleep(120)" pagefind\n')
+    build = subprocess.Popen([sys.executable, "-c", BUILD_WITH_PAGEFIND, str(program)], cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HOME": str(tmp_path)})
+    try:
+        _wait_until(lambda: _pids(marks), what="Pagefind starting")
+        [left] = _pids(marks)
+        _wait_until(lambda: list(tmp_path.glob(".site.building-*/.pagefind-pages/pagefind.pid")), what="its pid noted")
+        build.kill()   # SIGKILL: no chance to stop Pagefind
+        build.wait(timeout=30)
+        assert _alive(left) and work_folders(tmp_path)
+        again = run("build", "-q", cwd=tmp_path)   # removes the leftovers, stopping that Pagefind first
+        assert again.returncode == 0, again.stderr
+        _wait_until(lambda: not _alive(left), seconds=10, what="the left-over Pagefind stopping")
+        assert work_folders(tmp_path) == []
+    finally:
+        for pid in _pids(marks):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path):
+    import blueprintgen.search as search
+
+    bundle = tmp_path / "bundle"
+    (bundle / "fragment").mkdir(parents=True)
+    (bundle / "pagefind-entry.json").write_text('{"version": "1", "languages": {"en": {}}}')
+    (bundle / "fragment" / "a.pf_fragment").write_bytes(b"x")
+    cache = tmp_path / "cache"
+    (cache / ("k" * 64 + ".zip")).mkdir(parents=True)   # where the archive goes is a folder
+    search._store(str(bundle), str(cache), "k" * 64)
+    assert sorted(p.name for p in cache.iterdir()) == ["k" * 64 + ".zip"]
+    # A cached archive that is not a whole bundle is not used.
+    (cache / ("k" * 64 + ".zip")).rmdir()
+    (bundle / "fragment" / "a.pf_fragment").write_bytes(b"")
+    search._store(str(bundle), str(cache), "k" * 64)
+    assert not search._copy_cached(str(cache / ("k" * 64)), str(tmp_path / "unpacked"))
+    assert not (tmp_path / "unpacked").exists()
+
+
 def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monkeypatch):
     import blueprintgen.search as search
 

@@ -17,6 +17,7 @@ import html
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ __all__ = ["SearchIndexError", "Indexing", "BUNDLE"]
 
 BUNDLE = "pagefind"   # folder of the index and its UI, at the site's root
 SOURCE = ".pagefind-pages"   # the pages as Pagefind reads them, inside the site while it is built
+PID_FILE = "pagefind.pid"    # in SOURCE: a build killed outright leaves it for the next build (stop_left_over)
 # What Pagefind skips: figures, tables of numbers, the diagram, and the ¶ links the toc
 # extension puts in headings (a section's title would otherwise end in "¶" in the results).
 EXCLUDE = "[data-search-exclude], a.headerlink"
@@ -121,6 +123,9 @@ class Indexing:
                 if not self._cancelled:
                     self._process = _start_pagefind([*program, "--site", self.source, "--output-path", bundle,
                                                      "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
+            if self._process is not None:
+                with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
+                    handle.write(str(self._process.pid))
         except SearchIndexError as error:
             self._error = error
         except OSError as error:
@@ -151,6 +156,10 @@ class Indexing:
                 if "No module named pagefind" in detail:
                     detail = "Pagefind is not installed: pip install 'pagefind[bin]'"
                 raise SearchIndexError(f"Pagefind could not index {self.site_dir}: {detail or f'exit status {process.returncode}'}")
+            wrong = _incomplete(os.path.join(self.site_dir, BUNDLE))
+            if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
+                raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
+                                       "disk has space, then build again")
             if self._key is not None:
                 _store(os.path.join(self.site_dir, BUNDLE), self.cache_dir, self._key)
         finally:
@@ -178,6 +187,27 @@ class Indexing:
         if self._messages is not None:
             self._messages.close()
             self._messages = None
+
+
+def stop_left_over(site_dir: str) -> None:
+    """Stop the Pagefind a killed build left indexing `site_dir`, before its folder is removed.
+
+    SIGKILL gives a build no chance to stop it, and a Pagefind whose pages vanish under it can
+    hang for good. Only a process that is still Pagefind is stopped (Linux: /proc tells; where
+    it cannot be told, nothing is).
+    """
+    try:
+        with open(os.path.join(site_dir, SOURCE, PID_FILE), encoding="ascii") as handle:
+            pid = int(handle.read(32))
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read()
+    except (OSError, ValueError):
+        return
+    if b"pagefind" in command:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def page_url(path: str) -> str:
@@ -251,6 +281,24 @@ _ARCHIVE = ".zip"
 _EPOCH = (1980, 1, 1, 0, 0, 0)   # the same bytes for the same bundle
 
 
+def _incomplete(bundle: str) -> str | None:
+    """What is wrong with a Pagefind bundle (no entry file, empty files), or None when it is whole."""
+    import json
+
+    try:
+        with open(os.path.join(bundle, "pagefind-entry.json"), "rb") as handle:
+            entry = json.loads(handle.read())
+        if not isinstance(entry, dict) or not entry.get("languages"):
+            return "its pagefind-entry.json names no language"
+        empty = [os.path.join(root, name) for root, _, names in os.walk(bundle) for name in names
+                 if os.path.getsize(os.path.join(root, name)) == 0]
+    except (OSError, ValueError) as error:
+        return f"its pagefind-entry.json cannot be read ({getattr(error, 'strerror', None) or error})"
+    if empty:
+        return f"{len(empty)} of its files are empty"
+    return None
+
+
 def _copy_cached(entry: str, bundle: str) -> bool:
     """Unpack the cached bundle `entry` (without its suffix) into `bundle`; False if there is none or it is damaged."""
     path = entry + _ARCHIVE
@@ -267,6 +315,8 @@ def _copy_cached(entry: str, bundle: str) -> bool:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with archive.open(info) as source, open(target, "wb") as copy:
                     shutil.copyfileobj(source, copy)
+        if _incomplete(bundle):
+            raise zipfile.BadZipFile("not a whole bundle")
         return True
     except (OSError, zipfile.BadZipFile, EOFError, ValueError):
         shutil.rmtree(bundle, ignore_errors=True)
@@ -276,6 +326,7 @@ def _copy_cached(entry: str, bundle: str) -> bool:
 def _store(bundle: str, cache_dir: str, key: str) -> None:
     """Keep this bundle as the only cached one; it is written to a temporary file and renamed, so an
     entry is always whole (a killed build leaves only a `.tmp` file, removed by the next store)."""
+    temporary = None
     try:
         os.makedirs(cache_dir, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
@@ -288,6 +339,7 @@ def _store(bundle: str, cache_dir: str, key: str) -> None:
                     with open(path, "rb") as source:
                         archive.writestr(info, source.read())
         os.replace(temporary, os.path.join(cache_dir, key + _ARCHIVE))
+        temporary = None
         for name in os.listdir(cache_dir):
             if name != key + _ARCHIVE:
                 path = os.path.join(cache_dir, name)
@@ -297,3 +349,9 @@ def _store(bundle: str, cache_dir: str, key: str) -> None:
                     os.unlink(path)
     except (OSError, zipfile.BadZipFile):
         pass   # a cache that cannot be written only costs time
+    finally:
+        if temporary is not None:   # a full disk, or a folder where the entry goes: no half archive left
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass

@@ -29,6 +29,7 @@ from .pagecache import page_key, reusable_pages
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
 from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many
+from .search import stop_left_over
 from .settings import Settings
 from .sitecache import inputs_key, load_entry, store_entry
 from .stopping import Stopping, stop_requested
@@ -504,6 +505,7 @@ def _remove_left_overs(out: Path) -> list[str]:
         if fcntl is not None and descriptor is None:
             continue   # a build is running there
         try:
+            stop_left_over(str(folder))   # the Pagefind a build killed outright left indexing there
             warning = _remove(folder)
         finally:
             _unlock(descriptor)
