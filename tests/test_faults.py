@@ -283,6 +283,43 @@ def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_nothing_behind(tmp_path):
 
 @posix_only
 @needs_graphviz
+def test_generate_stopped_or_killed_keeps_its_folder_and_the_next_run_tidies_up(tmp_path):
+    project(tmp_path)
+    made = run("generate", cwd=tmp_path, preexec_fn=lambda: os.umask(0o022))
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "docs" / "blueprints"
+    assert oct(stat.S_IMODE(out.stat().st_mode)) == "0o755"   # readable by a web server, as mkdir makes it
+    before = snapshot(out)
+    shutil.rmtree(tmp_path / ".cache")   # so the diagrams are drawn again
+    for blueprint in (tmp_path / "blueprints").glob("*.yaml"):
+        blueprint.write_text(blueprint.read_text().replace("title: ", "title: New ", 1))
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    fake = fake_graphviz(tmp_path, SLOW_GRAPHVIZ.replace("$MARKS", str(marks)))
+    stopped = start("generate", cwd=tmp_path, path_first=fake)
+    try:
+        _wait_until(lambda: _pids(marks), what="Graphviz starting")
+        stopped.send_signal(signal.SIGTERM)
+        _, stderr = stopped.communicate(timeout=60)
+    finally:
+        if stopped.poll() is None:
+            stopped.kill()
+    assert stopped.returncode == 1 and "Traceback" not in stderr
+    assert stderr.endswith("generate stopped (interrupted); docs/blueprints/ left as it was\n"), stderr
+    assert snapshot(out) == before and not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+    # What SIGKILL leaves while writing (a marked folder, no longer locked) the next run removes.
+    left = out.parent / ".blueprints.writing-0a1b2c3d4e5f"
+    left.mkdir()
+    (left / ".blueprintgen-pages").write_text("written by blueprintgen generate\n")
+    (left / "index.md").write_text("# half\n")
+    again = run("generate", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert not left.exists() and "New " in (out / "index.md").read_text() + "".join(
+        p.read_text() for p in out.glob("*.md"))
+
+
+@posix_only
+@needs_graphviz
 @pytest.mark.parametrize("command", ["blueprintgen build", "mkdocs build"])
 def test_a_stop_while_the_build_waits_for_its_diagrams_leaves_no_graphviz(tmp_path, command):
     # Diagrams are drawn in the background while pages are built; a stop once every page is

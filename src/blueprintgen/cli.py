@@ -530,6 +530,9 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
         click.echo(f"error: {error}", err=True)
         click.echo(f"generate stopped; {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
+    except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
+        click.echo(f"generate stopped (interrupted); {out_dir}/ left as it was", err=True)
+        sys.exit(EXIT_INVALID)
     click.echo(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
 
 

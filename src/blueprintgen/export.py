@@ -9,8 +9,6 @@ swapped in whole; a folder we did not write is never replaced.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from .loader import Loaded
@@ -18,6 +16,8 @@ from .markup import render
 from .pages import Layout
 from .settings import Settings
 from .site import generate
+from .stopping import Stopping
+from .workfolders import remove, remove_left_overs, unlock, work_folder, work_name
 
 __all__ = ["EXPORT_MARKER", "ExportError", "export_pages"]
 
@@ -43,6 +43,13 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / EXPORT_MARKER).exists())):
         raise ExportError(f"{out_dir} exists and was not written by blueprintgen generate; refusing to replace it "
                           f"(choose an empty or new folder with -o)")
+    # Ctrl-C and SIGTERM end the run the same way (KeyboardInterrupt): the folder being written
+    # is removed, the old one stays. What SIGKILL leaves (marked, no longer locked) the next run removes.
+    with Stopping():
+        return _export(settings, blueprints_dir, out, out_dir, loaded)
+
+
+def _export(settings: Settings, blueprints_dir: str, out: Path, out_dir: str, loaded: Loaded | None) -> int:
     prefix = out.name
     # The home page goes inside the folder: the docs folder around it is the user's.
     # Links go between source files (`../tags/retail.md`): every engine maps those to its own URLs.
@@ -53,7 +60,8 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
     layout = generated.layout
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.writing-", dir=out.parent))
+        remove_left_overs(out, ("writing", "old"), EXPORT_MARKER)
+        staging, staging_lock = work_folder(out, "writing", EXPORT_MARKER, "written by blueprintgen generate\n")
     except OSError as error:
         raise ExportError(f"cannot write next to {out_dir}: {error.strerror or error}") from None
     try:
@@ -63,18 +71,17 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
             if path in generated.pages:
                 content = _for_any_engine(generated.pages[path].full(), path, layout).encode("utf-8")
             target.write_bytes(content)
-        (staging / EXPORT_MARKER).write_text("written by blueprintgen generate\n")
         if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            old.rmdir()
+            old = work_name(out, "old")
             out.rename(old)
             staging.rename(out)
-            shutil.rmtree(old)
+            remove(old, "the folder's previous pages")
         else:
             staging.rename(out)
     except OSError as error:
         raise ExportError(f"cannot write the pages: {error.strerror or error}") from None
     finally:
+        unlock(staging_lock)
         if staging.exists():
-            shutil.rmtree(staging)
+            remove(staging)
     return len(generated.files)

@@ -8,14 +8,9 @@ import hashlib
 import io
 import json
 import os
-import re
-import secrets
 import shutil
-import stat
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
@@ -30,14 +25,10 @@ from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
 from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many
 from .search import stop_left_over
+from .workfolders import remove, remove_left_overs, unlock, work_folder, work_name
 from .settings import Settings
 from .sitecache import inputs_key, load_entry, store_entry
 from .stopping import Stopping, stop_requested
-
-try:
-    import fcntl
-except ImportError:   # Windows: no flock; leftovers are removed only once they are a day old
-    fcntl = None
 
 __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets", "prune_nav", "build_site", "SITE_MARKER",
            "DEFAULT_CONFIG"]
@@ -422,99 +413,18 @@ _WORK_KINDS = ("building", "old", "docs")
 
 
 def _work_name(out: Path, kind: str) -> Path:
-    return out.parent / f".{out.name}.{kind}-{secrets.token_hex(6)}"
+    return work_name(out, kind)
 
 
 def _work_folder(out: Path, kind: str) -> tuple[Path, int | None]:
-    """A new work folder next to `out`, marked and locked: (folder, the lock's descriptor).
-
-    Made with mkdir's mode, so the site gets what a plain `mkdocs build` gives (0755 under
-    umask 022), not mkdtemp's 0700 that a web server running as another user cannot read.
-    """
-    while True:
-        folder = _work_name(out, kind)
-        try:
-            folder.mkdir(0o777)
-            break
-        except FileExistsError:
-            continue
-    if kind != "docs":   # MkDocs must see an empty docs folder; an empty folder counts as ours
-        (folder / SITE_MARKER).write_text("built by blueprintgen\n")
-    return folder, _lock(folder)
-
-
-def _lock(folder: Path, wait: bool = True) -> int | None:
-    """Lock `folder` until the descriptor is closed or the process dies (even by SIGKILL), so a
-    later build can tell a killed build's leftovers from a running build's work.
-
-    Returns the descriptor, or None when the folder is locked by another process (with
-    `wait=False`) or the platform has no `flock` (then nothing is locked).
-    """
-    if fcntl is None:
-        return None
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except OSError:
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
-def _unlock(descriptor: int | None) -> None:
-    if descriptor is not None:
-        os.close(descriptor)
-
-
-def _remove(folder: Path) -> str | None:
-    """Remove a work folder; a warning (what is left and why) when that fails."""
-    failures: list[OSError] = []
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(folder, onexc=lambda function, path, error: failures.append(error))
-    else:
-        shutil.rmtree(folder, onerror=lambda function, path, info: failures.append(info[1]))
-    if not failures:
-        return None
-    return (f"could not remove {folder}: {failures[0].strerror or failures[0]}; it holds an earlier "
-            f"site or a stopped build, delete it yourself")
+    # MkDocs must see an empty docs folder; an empty folder counts as ours.
+    return work_folder(out, kind, None if kind == "docs" else SITE_MARKER, "built by blueprintgen\n")
 
 
 def _remove_left_overs(out: Path) -> list[str]:
-    """Remove what killed builds left next to `out`; warnings for what cannot be removed.
-
-    Only our work folders are touched: named like them, real folders (not links), carrying
-    our marker or empty, and not locked by a build that is still running.
-    """
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.({'|'.join(_WORK_KINDS)})-[A-Za-z0-9_]+")
-    warnings = []
-    try:
-        names = sorted(name for name in os.listdir(out.parent) if pattern.fullmatch(name))
-    except OSError:
-        return []
-    for name in names:
-        folder = out.parent / name
-        try:
-            if not stat.S_ISDIR(os.lstat(folder).st_mode) or not (
-                    (folder / SITE_MARKER).is_file() or not any(folder.iterdir())):
-                continue
-            if fcntl is None and time.time() - os.lstat(folder).st_mtime < _UNLOCKED_AGE_S:
-                continue   # without locks, only old leftovers are surely not a running build's
-            descriptor = _lock(folder, wait=False)
-        except OSError:
-            continue
-        if fcntl is not None and descriptor is None:
-            continue   # a build is running there
-        try:
-            stop_left_over(str(folder))   # the Pagefind a build killed outright left indexing there
-            warning = _remove(folder)
-        finally:
-            _unlock(descriptor)
-        if warning:
-            warnings.append(warning)
-    return warnings
-
-
-_UNLOCKED_AGE_S = 24 * 3600
+    """Remove what killed builds left next to `out` (see workfolders), first stopping the
+    Pagefind a build killed outright left indexing there."""
+    return remove_left_overs(out, _WORK_KINDS, SITE_MARKER, before=stop_left_over)
 
 
 def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False,
@@ -554,7 +464,7 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
                 with stopping.deferred():
                     previous = _swap(staging, out)
                     if previous is not None:
-                        warnings += [w for w in [_remove(previous)] if w]
+                        warnings += [w for w in [remove(previous)] if w]
             except MkDocsException as error:
                 raise SiteError(str(error).strip() or type(error).__name__) from None
             except OSError as error:   # a full disk or an unwritable folder: the old site stays
@@ -565,8 +475,8 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
             plugin = config.plugins.get("blueprints") if config is not None else None
             if plugin is not None:
                 plugin.stop()
-            _unlock(staging_lock)
-            _unlock(docs_lock)
+            unlock(staging_lock)
+            unlock(docs_lock)
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
             if empty_docs:
