@@ -99,6 +99,18 @@ def test_render_without_graphviz_says_what_to_install(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "apt-get install graphviz" in result.output
     assert "Traceback" not in result.output
+    every = run("render", EXAMPLES, "-o", tmp_path / "out")   # said once, not once per blueprint
+    assert every.exit_code == 1 and every.stderr.count("apt-get install graphviz") == 1
+    assert every.stderr.startswith(f"error: no diagram could be drawn ({len(list(EXAMPLES.glob('*.yaml')))} "
+                                   "blueprints): Graphviz is not installed")
+
+
+def test_render_into_a_folder_that_cannot_be_made_says_so_and_writes_nothing(tmp_path):
+    (tmp_path / "afile").write_text("")
+    result = run("render", EXAMPLES, "-o", tmp_path / "afile" / "sub")
+    assert result.exit_code == 2
+    assert result.stderr == (f"{tmp_path}/afile/sub: error: cannot create the output folder: Not a directory "
+                             "(hint: give a folder with -o that can be made, not inside a file)\n")
 
 
 @pytest.mark.parametrize("command", [["validate"], ["render", "-o", "out"]])

@@ -620,6 +620,22 @@ def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path)
     assert not (tmp_path / "unpacked").exists()
 
 
+@posix_only
+def test_a_pagefind_that_crashes_is_named_with_its_signal_and_what_to_do(tmp_path, monkeypatch):
+    import blueprintgen.search as search
+
+    program, _ = fake_pagefind(tmp_path, "kill -SEGV $$\n")
+    monkeypatch.setattr(search, "_pagefind", lambda: [str(program)])
+    indexing = search.Indexing(str(tmp_path / ".site.building-x"), timeout=60)
+    indexing.add("blueprints/a/index.html", "A", "<h1>A</h1>")
+    indexing.start()
+    with pytest.raises(search.SearchIndexError) as raised:
+        indexing.wait()
+    message = str(raised.value)
+    assert message.startswith("Pagefind could not index the site's pages: it was ended by SIGSEGV; build again")
+    assert "pip install --force-reinstall 'pagefind[bin]'" in message and ".site.building" not in message
+
+
 def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monkeypatch):
     import blueprintgen.search as search
 

@@ -246,6 +246,15 @@ def _neighbours(paths: tuple[str, ...], settings) -> list[str]:
     return [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) not in checked]
 
 
+def _same_once(problems: list) -> list[str]:
+    """Problems as lines; Graphviz missing, which every diagram meets, is said once."""
+    lines = [str(problem) for problem in problems]
+    missing = "Graphviz is not installed"
+    if len(lines) > 1 and all(missing in line for line in lines):
+        return [f"error: no diagram could be drawn ({len(lines)} blueprints): " + lines[0][lines[0].index(missing):]]
+    return lines
+
+
 def _accepted(baseline_file: str | None):
     """(accepted fingerprint counts or None, a function of the records giving the Fixed report part)."""
     from .report import Fixed
@@ -617,9 +626,14 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
     if loaded.problems:
         _print_problems(loaded.problems)
         sys.exit(EXIT_INVALID)
+    try:
+        os.makedirs(os.path.realpath(out_dir), exist_ok=True)
+    except OSError as error:
+        raise UserError(f"{out_dir}: error: cannot create the output folder: {error.strerror or error} "
+                        "(hint: give a folder with -o that can be made, not inside a file)") from None
     analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
     problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
-    for problem in problems:
+    for problem in _same_once(problems):
         click.echo(str(problem), err=True)
     click.echo(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/", err=True)
     if problems:

@@ -149,13 +149,20 @@ class Indexing:
                 process.wait(max(0.0, self.timeout - (time.monotonic() - self._started)))
             except subprocess.TimeoutExpired:
                 raise SearchIndexError(f"Pagefind took longer than {self.timeout:.0f}s to index "
-                                       f"{self.site_dir}") from None
+                                       "the site's pages") from None
             if process.returncode != 0:
                 self._messages.seek(0)
                 detail = self._messages.read().decode("utf-8", "replace").strip()[-2000:]
                 if "No module named pagefind" in detail:
                     detail = "Pagefind is not installed: pip install 'pagefind[bin]'"
-                raise SearchIndexError(f"Pagefind could not index {self.site_dir}: {detail or f'exit status {process.returncode}'}")
+                if process.returncode < 0:   # it crashed: say how, and what to do
+                    name = signal.Signals(-process.returncode).name if -process.returncode in signal.valid_signals() \
+                        else f"signal {-process.returncode}"
+                    detail = (f"{detail + '; ' if detail else ''}it was ended by {name}; build again, and if it "
+                              "happens again reinstall it with pip install --force-reinstall 'pagefind[bin]'")
+                # Not the folder it indexed: that is the build's work folder, gone once the build stops.
+                raise SearchIndexError(f"Pagefind could not index the site's pages: "
+                                       f"{detail or f'exit status {process.returncode}'}")
             wrong = _incomplete(os.path.join(self.site_dir, BUNDLE))
             if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
                 raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "

@@ -104,6 +104,9 @@ class Generated:
                 self.files[path] = result
             else:
                 self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+        failed = [str(result) for result in results.results if not isinstance(result, bytes)]
+        if len(failed) > 1 and len(set(failed)) == 1 and "Graphviz is not installed" in failed[0]:
+            self.render_problems = [f"no diagram could be drawn ({len(failed)} blueprints): {failed[0]}"]   # once
         self.rendered, self.cached = results.runs, results.cached
         if key is not None and not self.render_problems:
             _keep(key, self, dict(zip(ids, inputs)), svgs)
