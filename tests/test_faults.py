@@ -205,6 +205,15 @@ def test_a_symlinked_output_keeps_its_link_and_its_target_is_replaced(tmp_path):
     assert work_folders(tmp_path) == []
 
 
+def test_an_output_link_that_loops_is_refused_and_left_as_it_is(tmp_path):
+    project(tmp_path, "ortho-shoes-prescription")
+    (tmp_path / "site").symlink_to(tmp_path / "site")
+    result = run("build", "-q", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "site is a symbolic link that loops back on itself; point it at a folder, or remove it" in result.stderr
+    assert os.readlink(tmp_path / "site") == str(tmp_path / "site") and work_folders(tmp_path) == []
+
+
 @needs_graphviz
 def test_only_marked_or_empty_work_folders_left_by_earlier_runs_are_removed(tmp_path):
     project(tmp_path, "ortho-shoes-prescription")

@@ -406,7 +406,15 @@ def _output(out_dir: str) -> Path:
     """Where the site goes. For a symbolic link (e.g. to a server's deployment folder) that is
     the link's target, replaced as a whole; the link itself stays."""
     out = Path(out_dir).absolute()
-    return Path(os.path.realpath(out)) if out.is_symlink() else out
+    if not out.is_symlink():
+        return out
+    try:
+        return Path(os.path.realpath(out, strict=True))
+    except OSError as error:
+        if error.errno == errno.ELOOP:   # swapping a site in would replace the link, and leave a link behind
+            raise SiteError(f"{out_dir} is a symbolic link that loops back on itself; point it at a folder, "
+                            "or remove it") from None
+        return Path(os.path.realpath(out))   # a link to a folder not made yet: the site is made there
 
 
 # The folders a build makes next to the output: the site being built (which holds the
