@@ -246,6 +246,23 @@ def _neighbours(paths: tuple[str, ...], settings) -> list[str]:
     return [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) not in checked]
 
 
+def _stopping_quietly() -> None:
+    """The run is stopped and cleaned up: a second Ctrl-C while Python shuts down would only print
+    "Exception ignored in …" noise, so once the exit begins (atexit, before logging's own
+    shutdown) further ones are ignored. A caller that goes on (a test runner) is not affected."""
+    import atexit
+
+    atexit.unregister(_ignore_interrupts)
+    atexit.register(_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _same_once(problems: list) -> list[str]:
     """Problems as lines; Graphviz missing, which every diagram meets, is said once."""
     lines = [str(problem) for problem in problems]
@@ -494,6 +511,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
                    err=True)
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new site was swapped in
+        _stopping_quietly()
         click.echo(f"build stopped (interrupted); {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
     for warning in warnings:
@@ -540,6 +558,7 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
         click.echo(f"generate stopped; {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
+        _stopping_quietly()
         click.echo(f"generate stopped (interrupted); {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
