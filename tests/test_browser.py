@@ -577,6 +577,18 @@ def many_site(tmp_path_factory, serve):
     return out, serve(out)
 
 
+def test_the_team_heat_map_fits_the_content_column_with_one_scroller_at_most(page, example_site):
+    _, base = example_site
+    page.set_viewport_size({"width": 1300, "height": 1000})
+    page.goto(urljoin(base, "blueprints/owners/"))
+    matrix = page.locator(".bpg-matrix")
+    assert page.locator(".bpg-matrix th").count() >= 9 * 2 - 1   # eight teams and the customer's side
+    widths = matrix.evaluate("m => [m.scrollWidth, m.clientWidth]")
+    assert widths[0] <= widths[1], widths                        # nothing cut off at the right
+    assert page.locator(".bpg-matrix .md-typeset__scrollwrap").count() == 0   # not Material's scroller too
+    assert page.locator('.bpg-matrix th span[title="The customer"]').count() == 2
+
+
 def test_show_more_adds_the_next_rows_as_text_with_working_links(page, many_site):
     _, base = many_site
     dialogs: list[str] = []

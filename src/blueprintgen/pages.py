@@ -555,8 +555,8 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
 
 
 class _Lane(str):
-    """The customer's side of a handoff among teams: shown as "Customer", and never equal to a
-    team of that name (whose broken handoffs would otherwise be merged with the customer's)."""
+    """The customer's side of a handoff among teams: shown as "The customer", and never equal to
+    a team of any name (a team called that would otherwise have its handoffs merged with theirs)."""
 
     __slots__ = ()
 
@@ -570,7 +570,7 @@ class _Lane(str):
         return hash(("lane", str(self)))
 
 
-CUSTOMER_SIDE = _Lane("Customer")
+CUSTOMER_SIDE = _Lane("The customer")   # "Customer" would read as a team of that name
 
 
 def _team(blueprint: Blueprint, step: Step) -> str:
