@@ -577,7 +577,7 @@ def _team(blueprint: Blueprint, step: Step) -> str:
     if not step.is_staff:
         return CUSTOMER_SIDE
     owner = blueprint.owner_by_key.get(step.owner) if step.owner else None
-    return grouped(owner.team or owner.name) if owner else "Nobody"
+    return grouped(owner.team or owner.name) if owner else "No owner"   # as on the opportunities page
 
 
 @dataclass
@@ -635,25 +635,27 @@ def owners_pages(analyses: list[Analysis], layout: Layout) -> dict:
 
 
 def _teams_index(layout, index, teams, work, matrix, team_link) -> dict:
-    # Heat map of the teams with the most broken handoffs, and every team in pages of PAGE_ROWS.
-    involved = Counter()
-    for (source, target), count in matrix.items():
-        involved[source] += count
-        involved[target] += count
-    shown_teams = sorted(involved, key=lambda t: (-involved[t], t))[:MATRIX_TEAMS]
+    # Heat map of the teams with the most broken handoffs, counted as the list below counts them
+    # (so the two agree), with the customer's side first; and every team in pages of PAGE_ROWS.
+    broken = {team: sum(w.broken for w in work[team].values()) for team in teams}
+    ranked = sorted((team for team in teams if broken[team]), key=lambda t: (-broken[t], t))
+    customer = [CUSTOMER_SIDE] if any(CUSTOMER_SIDE in pair for pair in matrix) else []
+    shown_teams = customer + ranked[:MATRIX_TEAMS]
     top = max([matrix[(r, c)] for r in shown_teams for c in shown_teams] or [0])
     heat = lambda count: 0 if not count else 1 + (3 * count) // (top + 1)  # noqa: E731 - 1..3
     heat_map = render("matrix.html", teams=[{"name": t, "link": team_link(index, t)} for t in shown_teams],
                       rows=[{"team": {"name": r, "link": team_link(index, r)},
                              "cells": [(matrix[(r, c)], heat(matrix[(r, c)])) for c in shown_teams]}
                             for r in shown_teams]) if shown_teams else _text("No broken handoffs.")
-    more = len(involved) - len(shown_teams)
+    more = len(ranked) - len(shown_teams) + len(customer)
     intro = ["# Owners and teams\n",
              _text("Who must fix what: for each team, the blueprints where it owns steps and the broken "
                    "handoffs into and out of it."),
              "## Broken handoffs between teams\n", heat_map,
-             _text(f"The {len(shown_teams)} teams with the most broken handoffs"
-                   + (f"; the other {more} are in the list below." if more > 0 else ".")),
+             _text(f"The {len(shown_teams) - len(customer)} team{'s' if len(shown_teams) - len(customer) != 1 else ''} "
+                   "with the most broken handoffs" + (" and the customer" if customer else "")
+                   + (f"; the other {more} team{'s' if more != 1 else ''} with broken handoffs are in the list below."
+                      if more > 0 else ".")) if shown_teams else "",
              "## Teams\n"]
     rows = _Rows(teams, lambda layout, page, team: [team_link(page, team, layout), sum(w.steps for w in work[team].values()),
                                             sum(w.broken for w in work[team].values()), len(work[team])])
@@ -712,8 +714,9 @@ def personas_pages(analyses: list[Analysis], layout: Layout) -> dict:
 def rules_page() -> Page:
     parts = [_front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n"]
     for rule in RULES:
+        # Our own words (never a blueprint's), whose `backticks` are code: HTML from with_code.
         parts.append(f"\n## {rule.slug}\n\n**{rule.title}**, default severity **{rule.severity}**.\n\n"
-                     f"{markdown_text(rule.explanation)}\n\n*Fix:* {markdown_text(rule.hint)}\n")
+                     f"{with_code(rule.explanation)}\n\n*Fix:* {with_code(rule.hint)}\n")
     return Page("".join(parts), {}, {})
 
 
