@@ -212,10 +212,15 @@ def _heading(level: int, anchor: str, text) -> str:
 # -- long lists, split into pages -------------------------------------------------------------
 
 
-def _paged(layout: Layout, first: str, title: str, intro: list[str], header: list[str], rows: "_Rows") -> dict:
+def _paged(layout: Layout, first: str, title: str, intro: list[str], header: list[str], rows: "_Rows",
+           empty: str = "Nothing to list yet.") -> dict:
     """A long table as one page of its first PAGE_ROWS rows; the rest in JSON files of CHUNK_ROWS rows
-    that the page's script adds on request (links to them stay for readers without script)."""
+    that the page's script adds on request (links to them stay for readers without script).
+    With no rows, the page says `empty` instead of showing a table of headers only."""
     items, files = rows.items, {}
+    if not items:
+        files[first] = _page(title, *intro, _text(with_code(empty)))
+        return files
     # Rows in the JSON files are shown on the page's own URL, whatever the engine does with hrefs.
     url_layout = replace(layout, source_links=False)
     chunks = []
@@ -459,7 +464,7 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
                      ("low", counts["low"])])
     ranked = _ranked(analyses)
     worst = _table(BLUEPRINT_HEADER, [_blueprint_row(layout, page, a) for a in ranked[:WORST]])
-    every = link(layout.href(page, layout.path("all")), f"All {len(analyses)} blueprints, worst first")
+    every = link(layout.href(page, layout.path("all")), f"All {_counted(len(analyses), 'blueprint')}, worst first")
     by_rule = Counter(f.rule for f in findings)
     in_blueprints = Counter(rule for a in analyses for rule in {f.rule for f in a.findings})
     rule_rows = [[link(layout.href(page, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title,
@@ -474,7 +479,7 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
         link(layout.href(page, layout.rules_page), "The rules explained")])
     felt = journey.lowest_emotion_rows(analyses, lambda blueprint_id, anchor: layout.href(
         page, layout.path(blueprint_id), anchor or None))
-    heading = f"## The {min(WORST, len(analyses))} blueprints with the most high-severity breaks\n"
+    heading = f"## The worst {_counted(min(WORST, len(analyses)), 'blueprint')}: most high-severity breaks first\n"
     return _page("Service blueprints", "# Service blueprints\n", _problems_banner(problems), _search_box(page, layout),
                  _text("Where the handoffs between people and teams break, blueprint by blueprint."), totals,
                  heading, worst if analyses else _text("No blueprints yet."), _text(every),
@@ -483,6 +488,11 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
                  "## Lowest customer emotion\n" if felt else "",
                  _table(["Blueprint", "Lowest", "Step", "What the customer said"], felt) if felt else "",
                  "## See also\n", see_also)
+
+
+def _counted(count: int, word: str) -> str:
+    """`1 blueprint`, `7 blueprints`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _search_box(page: str, layout: Layout) -> str:
@@ -541,7 +551,7 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
             continue
         first = layout.path(f"breaks/{rule.slug}")
         how = link(layout.href(index, layout.rules_page, rule.slug), "How to fix")
-        everything = link(layout.href(index, first), f"All {len(found[rule.slug])} blueprints with {rule.slug}")
+        everything = link(layout.href(index, first), f"All {_counted(len(found[rule.slug]), 'blueprint')} with {rule.slug}")
         parts += [_heading(2, rule.slug, rule.slug), _text(join([rule.explanation, " ", how], "")),
                   _table(RULE_HEADER, [_rule_row(layout, index, item) for item in found[rule.slug][:TOP_ENTRIES]]),
                   _text(everything)]
@@ -677,7 +687,8 @@ def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
                             _Rows(by_tag[tag], _blueprint_row)))
     rows = _Rows(tags, lambda layout, page, tag: [link(layout.href(page, layout.path(f"tags/{slug(tag)}")), tag),
                                           len(by_tag[tag])])
-    pages.update(_paged(layout, index, "Tags", ["# Blueprints by tag\n"], ["Tag", "Blueprints"], rows))
+    pages.update(_paged(layout, index, "Tags", ["# Blueprints by tag\n"], ["Tag", "Blueprints"], rows,
+                        empty="No blueprint has tags yet: add `tags:` to group blueprints by subject."))
     return pages
 
 
@@ -694,7 +705,8 @@ def opportunities_pages(analyses: list[Analysis], layout: Layout) -> dict:
              "## Opportunities per team\n"]
     ranked = sorted(teams.items(), key=lambda item: (-item[1], item[0]))
     return _paged(layout, first, "Opportunities", intro, ["Team", "Opportunities"],
-                  _Rows(ranked, lambda layout, page, item: [item[0], item[1]]))
+                  _Rows(ranked, lambda layout, page, item: [item[0], item[1]]),
+                  empty="No team has an opportunity yet.")
 
 
 def personas_pages(analyses: list[Analysis], layout: Layout) -> dict:
@@ -708,7 +720,9 @@ def personas_pages(analyses: list[Analysis], layout: Layout) -> dict:
                 b.persona.summary or "—"]
 
     return _paged(layout, first, "Personas", intro, ["Persona", "Journey", "Status", "Who"],
-                  _Rows(journey.persona_journeys(analyses), row))
+                  _Rows(journey.persona_journeys(analyses), row),
+                  empty="No blueprint names its persona yet: add `persona:` with a name and who they are "
+                        "(see the format).")
 
 
 def rules_page() -> Page:

@@ -163,6 +163,9 @@
     var body = list.querySelector("tbody");
     if (!chunks.length || !button || !body || !window.fetch) return;
     var next = 0;
+    var count = list.querySelector(".bpg-shown-count");
+    var links = list.querySelector(".bpg-chunks");
+    if (links) links.hidden = true;   // the button adds the rows; raw data links are for readers without script
     button.hidden = false;
     button.addEventListener("click", function () {
       if (next >= chunks.length) return;
@@ -174,6 +177,7 @@
           row.forEach(function (cell) { fill(tr.appendChild(document.createElement("td")), cell); });
         });
         chunk.classList.add("bpg-chunk-shown");
+        if (count) count.textContent = String(body.rows.length);
         button.disabled = false;
         button.hidden = next >= chunks.length;
       });

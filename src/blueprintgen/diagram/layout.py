@@ -131,7 +131,7 @@ def place_rows(canvas: Canvas, blueprint: Blueprint, steps: list[Step], columns:
     title = Table(min(content_w, max(420, min(900, text_width(clean_text(blueprint.title), TITLE_SIZE, True) + 20))))
     title.add_text(blueprint.title or blueprint.id, size=TITLE_SIZE, bold=True, color=INK)
     status = "To-be" if blueprint.status == "to-be" else "As-is"
-    subtitle = f"{status} service blueprint \u00b7 {len(steps)} steps"
+    subtitle = f"{status} service blueprint \u00b7 {len(steps)} step{'' if len(steps) == 1 else 's'}"
     if blueprint.redesigns:
         subtitle += f" \u00b7 redesigns {blueprint.redesigns}"
     title.add_text(subtitle, color=MUTED)
