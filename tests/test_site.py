@@ -658,3 +658,22 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
     result = build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "Saved version of" in page.read_text() and "Loaded version of" not in page.read_text()
+
+
+def test_a_to_be_page_follows_a_change_in_the_as_is_blueprint_it_redesigns(tmp_path):
+    # The to-be page shows the as-is blueprint's opportunities; its page must be made again when
+    # only the as-is file changes (the cached page was reused before).
+    folder = tmp_path / "blueprints"
+    shutil.copytree(EXAMPLES, folder)
+    assert build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path).exit_code == 0
+    as_is = folder / "double-charge-refund.yaml"
+    as_is.write_text(as_is.read_text().replace("Open a ticket or case for the double charge",
+                                               "Open one shared case for the double charge", 1))
+    assert build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path).exit_code == 0
+    to_be = (tmp_path / "site" / "blueprints" / "double-charge-refund-to-be" / "index.html").read_text()
+    assert "Open one shared case" in to_be and "Open a ticket or case" not in to_be
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copytree(folder, fresh / "blueprints")
+    assert build("-o", "site", cwd=fresh).exit_code == 0   # the same bytes as a build with no cache
+    assert (fresh / "site" / "blueprints" / "double-charge-refund-to-be" / "index.html").read_text() == to_be

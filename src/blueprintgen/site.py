@@ -310,13 +310,17 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layo
     makes one page. `kept` is refilled with this build's pages, by analysis.
     """
     by_id, redesigned_by = redesigns(analyses)
+    # A to-be page shows its as-is blueprint's opportunities and breaks, and an as-is page its
+    # redesigns: a page is made again when the blueprint on the other side changes at all. Each
+    # is known by its diagram's input key, the hash of the blueprint as loaded and its findings.
+    input_of = {a.blueprint.id: diagram_key for a, diagram_key in zip(analyses, inputs)}
     stored = None   # read only when a page is not in memory
     pages, keys, now = {}, {}, {}
     for analysis, diagram_key in zip(analyses, inputs):
         b = analysis.blueprint
         target = by_id.get(b.redesigns) if b.redesigns else None
-        related = [(target.blueprint.id, target.blueprint.title) if target else None,
-                   [(other.blueprint.id, other.blueprint.title) for other in redesigned_by.get(b.id, [])]]
+        related = [(target.blueprint.id, input_of[target.blueprint.id]) if target else None,
+                   [(other.blueprint.id, input_of[other.blueprint.id]) for other in redesigned_by.get(b.id, [])]]
         drawn = has_svg[b.id]
         identity = (diagram_key, layout, drawn, related)
         last = kept.get(id(analysis))
