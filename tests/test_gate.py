@@ -347,6 +347,21 @@ def test_a_blueprint_the_change_leaves_invalid_is_that_blueprint_and_fixes_nothi
     assert "removed" not in markdown
 
 
+def test_a_change_to_pain_points_alone_is_a_change(repo):
+    # No step, handoff or finding changes: the journey's content does (a metric moves).
+    path = repo / "blueprints" / "beauty-store-headset-help.yaml"
+    path.write_text(path.read_text().replace("    pain: Her coworker never responded.\n", "", 1))
+    document = json.loads(blueprintgen("diff", "HEAD", "--format", "json", cwd=repo).stdout)
+    entry = {b["id"]: b for b in document["blueprints"]}["beauty-store-headset-help"]
+    assert entry["change"] == "changed", entry
+    assert entry["metrics"]["before"]["pain_points"] == entry["metrics"]["after"]["pain_points"] + 1
+    # A moved line is not a change.
+    git(repo, "checkout", "--", ".")
+    path.write_text(path.read_text().replace("title:", "\ntitle:", 1))
+    document = json.loads(blueprintgen("diff", "HEAD", "--format", "json", cwd=repo).stdout)
+    assert {b["change"] for b in document["blueprints"]} == {"unchanged"}
+
+
 def test_diff_steps_and_handoffs_added_removed_and_changed(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     data = yaml.safe_load(path.read_text())

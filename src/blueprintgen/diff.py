@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import fields, is_dataclass
 
 from .analysis import Analysis
 from .baseline import fingerprint
 from .escape import clean
 from .gate import Gate
 from .loader import Problem
+from .model import Position
 from .report import record
 from .rules import SEVERITIES
 
@@ -73,16 +75,23 @@ def _unmatched(findings: list[dict], others: list[dict]) -> list[dict]:
 
 
 def _shape(analysis: Analysis) -> tuple:
-    """What a reviewer would call the blueprint's content: everything but positions."""
-    b = analysis.blueprint
-    steps = tuple((s.id, s.lane, s.action, s.owner, s.stage, s.channel, s.touchpoint, s.evidence,
-                   str(s.duration), str(s.wait), s.promise and (s.promise.what, str(s.promise.within)),
-                   s.fulfils, s.failure and (s.failure.what, s.failure.recovery), s.end,
-                   tuple((e.to, e.via, str(e.within), e.carries) for e in s.next)) for s in b.steps)
-    owners = tuple((o.key, o.name, o.team) for o in b.owners)
-    channels = tuple((c.key, c.name, c.watched_by, str(c.response)) for c in b.channels)
-    return (b.title, b.status, b.redesigns, b.summary, b.tags, b.stages, owners, channels, steps,
-            tuple((i.rule, i.step, i.reason) for i in b.ignores))
+    """What a reviewer would call the blueprint's content: everything it holds but positions and
+    its file (a moved line or a renamed file is not a change to the journey). Every field counts,
+    so emotions, pain points, costs, measures, the persona and opportunities do too."""
+    return _content(analysis.blueprint)
+
+
+_NOT_CONTENT = frozenset({"position", "redesigns_position", "file"})
+
+
+def _content(value):
+    if isinstance(value, Position):
+        return None
+    if is_dataclass(value):
+        return tuple((f.name, _content(getattr(value, f.name))) for f in fields(value) if f.name not in _NOT_CONTENT)
+    if isinstance(value, (tuple, list)):
+        return tuple(_content(item) for item in value)
+    return value
 
 
 def _judged(analysis: Analysis, gate: Gate) -> list[dict]:
