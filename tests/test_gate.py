@@ -123,6 +123,11 @@ def test_github_annotations_stop_at_ten_per_level_and_say_how_many_more(repo):
     for level in ("::error", "::warning", "::notice"):
         assert levels.count(level) <= 10
     more, = [line for line in lines if "more findings" in line]
+    # With the default gate the as-is findings are notices: the notice about the rest is the
+    # 10th notice, not an 11th that GitHub would drop.
+    default = blueprintgen("check", "--format", "github", cwd=repo).stdout.splitlines()
+    notices = [line for line in default if line.startswith("::notice")]
+    assert len(notices) == 10 and "more findings" in notices[-1]
     total = json.loads(blueprintgen("check", "--format", "json", "--gate", "all", cwd=repo).stdout)
     count = sum(len(b["findings"]) for b in total["blueprints"])
     assert more.startswith(f"::notice title=blueprintgen%3A more findings::{count - len(levels)} more finding(s)")

@@ -188,23 +188,28 @@ def _lines(records: list[dict], problems: list[Problem], fmt: str, fixed: Fixed,
     if only_files is not None:
         lines = [line for line in lines if line[0] in only_files]
     lines.sort()
+    if not quiet:   # after the findings; notices, in GitHub's count
+        lines += [("", 0, 0, _fixed_line(entry, fixed.baseline, fmt), False) for entry in fixed.entries]
     if fmt == "github":
         lines = _capped_annotations(lines)
     out = [line[3] for line in lines]
     if not quiet:
-        out += [_fixed_line(entry, fixed.baseline, fmt) for entry in fixed.entries]
         out.append(summary(records, problems, fixed))
     return "\n".join(out) + "\n" if out else ""
 
 
 def _capped_annotations(lines: list[tuple]) -> list[tuple]:
-    """At most GitHub's 10 annotations per level, then one notice saying how many more and where."""
+    """At most GitHub's 10 annotations per level, the notice saying how many more and where among them."""
     kept, dropped = [], Counter()
     shown: Counter = Counter()
+    levels = Counter(line[3][2:line[3].index(" ")] for line in lines)
+    overflow = any(count > GITHUB_ANNOTATIONS_PER_LEVEL for count in levels.values())
+    # The notice about the rest is a notice too: GitHub would drop it as the 11th.
+    limits = {level: GITHUB_ANNOTATIONS_PER_LEVEL - (level == "notice" and overflow) for level in levels}
     for line in lines:
         level = line[3][2:line[3].index(" ")]
         shown[level] += 1
-        if shown[level] <= GITHUB_ANNOTATIONS_PER_LEVEL:
+        if shown[level] <= limits[level]:
             kept.append(line)
         else:
             dropped[level] += 1
