@@ -38,12 +38,16 @@ check)
   annotate=()
   compare=()
   if [ -n "$base" ]; then
+    # Compared with where the branch left the base, not the base's tip: what was merged into the
+    # base since is not this change's doing (a shallow history without it falls back to the tip).
+    point="$(git merge-base "$base" HEAD 2>/dev/null || echo "$base")"
     # What the change does to the customer, for the reviewer; then annotations only where the change is.
-    blueprintgen diff "$base" HEAD "${paths[@]}" "${config[@]}" "${diffgate[@]}" --format markdown >> "$summary"
+    blueprintgen diff "$point" HEAD "${paths[@]}" "${config[@]}" "${diffgate[@]}" --format markdown >> "$summary"
     changed="${RUNNER_TEMP:-/tmp}/blueprintgen-changed-files"
-    git diff --name-only --no-renames "$(git merge-base "$base" HEAD)" HEAD > "$changed"
+    # Names as they are (not quoted with octal escapes), so a file with accents keeps its annotations.
+    git -c core.quotepath=off diff --name-only --no-renames "$point" HEAD > "$changed"
     annotate=(--annotate-only "$changed")
-    compare=(--diff-base "$base")
+    compare=(--diff-base "$point")
   else
     blueprintgen check "${paths[@]}" "${config[@]}" "${gate[@]}" --format text | tail -n 1 >> "$summary"
   fi

@@ -531,7 +531,17 @@ def test_action_metadata_is_a_composite_action_whose_inputs_are_used_and_documen
 def test_the_action_on_a_pull_request_summarises_annotates_changed_files_and_writes_full_sarif(repo, tmp_path):
     git(repo, "checkout", "-q", "-b", "feature")
     line = break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")
+    # A blueprint moved to a file whose name has an accent (its id kept): its annotations must not be lost.
+    shoes = repo / "blueprints" / "ortho-shoes-prescription.yaml"
+    (repo / "blueprints" / "café-return.yaml").write_text("id: ortho-shoes-prescription\n" + shoes.read_text())
+    shoes.unlink()
+    git(repo, "add", "-A")
     git(repo, "commit", "-q", "-am", "dead end")
+    # Meanwhile main moves on: what it did since the branch left is not this change's doing.
+    git(repo, "checkout", "-q", "main")
+    git(repo, "rm", "-q", "blueprints/facial-appointment-cancelled-to-be.yaml")
+    git(repo, "commit", "-q", "-m", "on main since")
+    git(repo, "checkout", "-q", "feature")
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": str(summary),
            "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path), "INPUT_BASE_REF": "main",
@@ -541,13 +551,17 @@ def test_the_action_on_a_pull_request_summarises_annotates_changed_files_and_wri
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stderr                   # the gate fails on the new dead end
     annotations = [l for l in result.stdout.splitlines() if l.startswith("::")]
-    assert annotations and all(f"file=blueprints/{TO_BE}.yaml," in l for l in annotations if "file=" in l)
+    changed_files = (f"file=blueprints/{TO_BE}.yaml,", "file=blueprints/café-return.yaml,")
+    assert annotations and all(l.split("line=")[0].endswith(changed_files) for l in annotations if "file=" in l)
     assert any(l.startswith(f"::error file=blueprints/{TO_BE}.yaml,line={line},") for l in annotations)
-    assert "This change introduces 1 break, in 1 blueprint." in summary.read_text()
+    assert any("file=blueprints/café-return.yaml," in l for l in annotations)
+    text = summary.read_text()
+    assert "This change introduces " in text and "facial-appointment-cancelled-to-be" not in text
     assert "sarif-file=out.sarif" in output.read_text()
     sarif = json.loads((repo / "out.sarif").read_text())
     results = sarif["runs"][0]["results"]
-    files = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    from urllib.parse import unquote
+    files = {unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results}
     report = json.loads(blueprintgen("check", "--format", "json", cwd=repo).stdout)
     assert files == {b["file"] for b in report["blueprints"] if b["findings"]}   # all, not just the changed one
     assert [r["baselineState"] for r in results if r.get("baselineState") == "new"] == ["new"]
