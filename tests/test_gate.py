@@ -367,6 +367,41 @@ def test_a_change_to_pain_points_alone_is_a_change(repo):
     assert {b["change"] for b in document["blueprints"]} == {"unchanged"}
 
 
+def test_diff_from_where_a_branch_left_and_of_paths_that_are_nowhere(repo):
+    git(repo, "checkout", "-q", "-b", "feature")
+    break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")
+    git(repo, "commit", "-q", "-am", "dead end")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "rm", "-q", "blueprints/facial-appointment-cancelled-to-be.yaml")
+    git(repo, "commit", "-q", "-m", "on main since")
+    git(repo, "checkout", "-q", "feature")
+    # main...HEAD: from where the branch left main, as `git diff main...HEAD` (main's own change is not in it).
+    since = json.loads(blueprintgen("diff", "main...HEAD", "HEAD", "--format", "json", cwd=repo).stdout)
+    touched = {b["id"]: b["change"] for b in since["blueprints"] if b["change"] != "unchanged"}
+    assert touched == {TO_BE: "changed"}
+    tip = json.loads(blueprintgen("diff", "main", "HEAD", "--format", "json", cwd=repo).stdout)
+    assert {b["id"]: b["change"] for b in tip["blueprints"]}["facial-appointment-cancelled-to-be"] == "added"
+    # A path that is in neither revision nor here is a usage error, not "nothing changed".
+    typo = blueprintgen("diff", "main", "HEAD", "blueprintz", cwd=repo)
+    assert typo.returncode == 2 and "Traceback" not in typo.stderr
+    assert "'blueprintz' is not here, nor in main or HEAD (hint: check the path" in typo.stderr
+
+
+def test_a_blueprint_that_is_a_link_in_a_revision_is_said_not_skipped(repo):
+    shoes = repo / "blueprints" / "ortho-shoes-prescription.yaml"
+    (repo / "shared").mkdir()
+    (repo / "shared" / "shoes.yaml").write_text(shoes.read_text())
+    shoes.unlink()
+    shoes.symlink_to(Path("..") / "shared" / "shoes.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "linked")
+    result = blueprintgen("diff", "HEAD~1", "HEAD", "--format", "json", cwd=repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    entry = {b["id"]: b for b in json.loads(result.stdout)["blueprints"]}["ortho-shoes-prescription"]
+    assert entry["change"] == "invalid" and entry["fixed"] == []
+    assert "is a symbolic link, which cannot be compared at a revision" in entry["invalid_at_head"][0]["message"]
+
+
 def test_diff_steps_and_handoffs_added_removed_and_changed(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     data = yaml.safe_load(path.read_text())

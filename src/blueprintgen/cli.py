@@ -409,7 +409,7 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
     from .analysis import analyse
     from .diff import compare, format_diff, introduces_failure
     from .gate import gate_from_settings
-    from .revisions import SideError, is_revision, read_side
+    from .revisions import SideError, in_revision, is_revision, read_side
 
     project, settings = _project_settings(config_file)
     head, paths = None, list(rest)
@@ -423,6 +423,11 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
         if not os.path.lexists(path) and head is None:
             raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
                             "`git log --oneline` lists revisions)")
+        if not os.path.lexists(path) and not any(side is not None and not os.path.isdir(side) and
+                                                 in_revision(project, side, path) for side in (base, head)):
+            # A mistyped path would otherwise compare nothing with nothing, and pass.
+            raise UserError(f"'{path}' is not here, nor in {base} or {head} (hint: check the path; "
+                            "`git ls-tree -r --name-only <revision>` lists a revision's files)")
     paths = paths or [settings.blueprints_dir]
     try:
         sides = [read_side(spec, paths, project) for spec in (base, head)]

@@ -40,10 +40,32 @@ def _git(project: Project, *args: str, data: bytes | None = None) -> subprocess.
 
 
 def is_revision(project: Project, spec: str) -> bool:
-    """Whether `spec` names a commit in the project's repository."""
+    """Whether `spec` names a commit in the project's repository (`A...B`: where B left A)."""
+    return _commit(project, spec) is not None
+
+
+def _commit(project: Project, spec: str) -> str | None:
+    """The commit `spec` names, or None. `A...B` is their merge base, as in `git diff A...B`:
+    what B changed since it left A, without what A did since (B defaults to HEAD)."""
     if not os.path.exists(os.path.join(project.root, ".git")):
+        return None
+    if "..." in spec:
+        first, _, second = spec.partition("...")
+        found = _git(project, "merge-base", first or "HEAD", second or "HEAD")
+    else:
+        found = _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
+    commit = found.stdout.decode("ascii", "replace").strip()
+    return commit if found.returncode == 0 and commit else None
+
+
+def in_revision(project: Project, spec: str, path: str) -> bool:
+    """Whether `path` (relative to the current folder) names something in the tree of revision `spec`."""
+    commit = _commit(project, spec)
+    relative = os.path.relpath(os.path.abspath(path), project.root).replace(os.sep, "/")
+    if commit is None or relative.startswith(".."):
         return False
-    return _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}").returncode == 0
+    listed = _git(project, "ls-tree", "--name-only", "--full-tree", commit, "--", relative)
+    return listed.returncode == 0 and bool(listed.stdout.strip())
 
 
 def read_side(spec: str | None, paths: list[str], project: Project) -> Side:
@@ -58,11 +80,12 @@ def read_side(spec: str | None, paths: list[str], project: Project) -> Side:
     if not os.path.exists(os.path.join(project.root, ".git")):
         raise SideError(f"'{spec}' is not a folder, and {project.root} is not a git repository, so it cannot be a "
                         "revision (hint: give two folders, or run inside a git repository)")
-    if not is_revision(project, spec):
+    commit = _commit(project, spec)
+    if commit is None:
         raise SideError(f"unknown revision '{spec}': no commit, branch or tag of that name in {project.root} "
                         "(hint: check the name with `git log --oneline`; in CI, fetch the base branch first, "
                         "e.g. actions/checkout with fetch-depth: 0)")
-    return Side(spec, _load_revision(spec, paths, project))
+    return Side(spec, _load_revision(commit, paths, project))
 
 
 def _load_files(paths: list[str], project: Project) -> Loaded:
@@ -93,7 +116,7 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
     listed = _git(project, "ls-tree", "-r", "-z", "--full-tree", revision, "--", *specs)
     if listed.returncode != 0:
         raise SideError(f"cannot list the files of '{revision}': {listed.stderr.decode(errors='replace').strip()}")
-    blobs = []
+    blobs, links = [], []
     for entry in listed.stdout.split(b"\0"):
         if not entry:
             continue
@@ -104,7 +127,11 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
         # Regular files only: a symlink's blob is its target's name, not a blueprint.
         if kind == "blob" and mode in ("100644", "100755") and is_blueprint_name(path) and not hidden:
             blobs.append((path, sha))
-    blueprints, problems = [], []
+        elif kind == "blob" and mode == "120000" and is_blueprint_name(path) and not hidden:
+            # Said, not skipped: a skipped file would read as a blueprint removed, its breaks as fixed.
+            links.append(Problem(path, 1, 1, f"in {revision[:12]} this is a symbolic link, which cannot be "
+                                 "compared at a revision", "replace the link with the blueprint file itself"))
+    blueprints, problems = [], links
     for (path, sha), data in zip(blobs, _read_blobs(project, [sha for _, sha in blobs])):
         if len(data) > MAX_FILE_BYTES:
             problems.append(Problem(path, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
