@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -251,6 +252,16 @@ def test_serve_on_an_address_in_use_says_so_in_one_line(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
     assert f"Error: cannot serve on {address}: Address already in use; choose another address with -a" \
         in result.stderr
+
+
+def test_serve_of_a_folder_whose_name_is_not_utf8_says_so(tmp_path):
+    folder = os.fsdecode(bytes(tmp_path) + b"/bp\xff")
+    os.mkdir(folder)
+    result = subprocess.run([sys.executable, "-m", "blueprintgen", "serve", "--blueprints", folder,
+                             "-a", f"127.0.0.1:{_free_port()}"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
+    assert "is not valid UTF-8; rename the folder" in result.stderr
 
 
 def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):

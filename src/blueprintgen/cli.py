@@ -607,6 +607,10 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
     folder = blueprints_dir or _settings(config_file).blueprints_dir
     if not os.path.isdir(folder):   # as build says it, instead of MkDocs' "Aborted with a BuildError!"
         raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
+    try:   # the preview's config names the folder, and a config is UTF-8 text
+        os.path.abspath(folder).encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.UsageError(f"the folder name {folder!r} is not valid UTF-8; rename the folder") from None
     _log_mkdocs()
     import logging
     logging.getLogger("mkdocs").setLevel(logging.INFO)

@@ -560,18 +560,18 @@ def serve_site(config_file: str | None, blueprints_dir: str | None, address: str
     from mkdocs.commands.serve import serve
 
     work = None
-    if not config_file:
-        work = tempfile.mkdtemp(prefix="blueprintgen-serve-")
-        os.mkdir(os.path.join(work, "docs"))
-        config_file = os.path.join(work, "mkdocs.yml")
-        folder = os.path.abspath(blueprints_dir or "blueprints")
-        # JSON strings are YAML; not ASCII-escaped, which YAML refuses for characters beyond U+FFFF.
-        quoted = json.dumps(folder, ensure_ascii=False)
-        text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {quoted}\n")
-        Path(config_file).write_text(text)
     try:
+        if not config_file:
+            work = tempfile.mkdtemp(prefix="blueprintgen-serve-")
+            os.mkdir(os.path.join(work, "docs"))
+            config_file = os.path.join(work, "mkdocs.yml")
+            folder = os.path.abspath(blueprints_dir or "blueprints")
+            # JSON strings are YAML; not ASCII-escaped, which YAML refuses for characters beyond U+FFFF.
+            quoted = json.dumps(folder, ensure_ascii=False)
+            text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {quoted}\n")
+            Path(config_file).write_text(text, encoding="utf-8")
         with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
             serve(config_file=config_file, dev_addr=address, livereload=True)
-    finally:
+    finally:   # also when the config could not be written: no folder is left in the temporary folder
         if work:
             shutil.rmtree(work, ignore_errors=True)
