@@ -402,6 +402,20 @@ def test_a_blueprint_that_is_a_link_in_a_revision_is_said_not_skipped(repo):
     assert "is a symbolic link, which cannot be compared at a revision" in entry["invalid_at_head"][0]["message"]
 
 
+def test_a_blueprint_the_change_makes_valid_brings_its_failing_breaks_in(repo):
+    path = repo / "blueprints" / f"{TO_BE}.yaml"
+    good = path.read_text()
+    path.write_text("title: Broken\nsteps: [\n")
+    git(repo, "commit", "-q", "-am", "broken")
+    path.write_text(good)
+    line = break_the_resolved_end(path)   # valid again, with a dead end the gate fails on
+    result = blueprintgen("diff", "HEAD", "--format", "json", cwd=repo)
+    assert result.returncode == 1, result.stdout[-800:]
+    entry = {b["id"]: b for b in json.loads(result.stdout)["blueprints"]}[TO_BE]
+    assert entry["change"] == "invalid" and "invalid_at_base" in entry and "invalid_at_head" not in entry
+    assert [f["line"] for f in entry["introduced"] if f.get("fails")] == [line] and entry["fixed"] == []
+
+
 def test_diff_steps_and_handoffs_added_removed_and_changed(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     data = yaml.safe_load(path.read_text())

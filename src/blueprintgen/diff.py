@@ -144,8 +144,10 @@ def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_in
     introduced, fixed = _unmatched(new_findings, old_findings), _unmatched(old_findings, new_findings)
     if new_invalid or old_invalid:
         change = "invalid"
-        # A side that cannot be read has no findings to compare: nothing is fixed or introduced by it.
-        introduced, fixed = [], []
+        # A side that cannot be read has no findings to compare: nothing is fixed by the change. A
+        # blueprint the change made valid brings all its findings in, as a new one would (else a
+        # failing break in it would pass the gate); one it left invalid fails as invalid instead.
+        introduced, fixed = (new_findings if new is not None and not new_invalid else []), []
     elif old is None:
         change = "added"
     elif new is None:
