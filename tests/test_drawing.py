@@ -112,3 +112,18 @@ def test_the_stop_flag_takes_no_lock():
     assert flag.is_set()
     flag.clear()
     assert not flag.is_set() and not hasattr(flag, "__dict__") and StopFlag.__slots__ == ("_set",)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the drawing process is forked on Linux only")
+def test_a_graphviz_run_leaves_no_thread_behind_so_the_drawing_process_can_be_forked():
+    # A build asks Graphviz for its version just before it forks the drawing process, which it
+    # does only when no other thread runs: a thread still ending from that run made it draw in a
+    # thread instead, and Graphviz then outlived a build killed with SIGKILL.
+    import threading
+
+    from blueprintgen import render
+
+    before = set(threading.enumerate())   # the test runner's own threads, if any
+    for _ in range(20):
+        render._run(["-V"], b"", 30.0)
+        assert set(threading.enumerate()) - before == set()

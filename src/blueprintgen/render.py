@@ -171,6 +171,7 @@ def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.Comple
         stopped = _STOPPED.is_set()
     if stopped:   # started just as the build was stopped: stop it too, and do not wait for it
         _stop_group(process)
+    writer = None
     try:
         writer = threading.Thread(target=_feed, args=(process, data), daemon=True)
         writer.start()
@@ -193,6 +194,10 @@ def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.Comple
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
         process.wait()
+        # Every thread of a run has ended when it returns: a build forks its drawing process only
+        # when no other thread runs (drawing._can_fork), and `neato -V` runs just before.
+        if writer is not None:
+            writer.join(5)
         for stream in (process.stdin, process.stdout, process.stderr):
             try:
                 stream.close()
