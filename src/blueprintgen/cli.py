@@ -263,15 +263,6 @@ def _ignore_interrupts() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _same_once(problems: list) -> list[str]:
-    """Problems as lines; Graphviz missing, which every diagram meets, is said once."""
-    lines = [str(problem) for problem in problems]
-    missing = "Graphviz is not installed"
-    if len(lines) > 1 and all(missing in line for line in lines):
-        return [f"error: no diagram could be drawn ({len(lines)} blueprints): " + lines[0][lines[0].index(missing):]]
-    return lines
-
-
 def _accepted(baseline_file: str | None):
     """(accepted fingerprint counts or None, a function of the records giving the Fixed report part)."""
     from .report import Fixed
@@ -661,8 +652,11 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
                         "(hint: give a folder with -o that can be made, not inside a file)") from None
     analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
     problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
-    for problem in _same_once(problems):
-        click.echo(str(problem), err=True)
+    from .render import missing_once
+
+    lines = [str(problem) for problem in problems]
+    for line in missing_once(lines):
+        click.echo(line if line in lines else f"error: {line}", err=True)
     click.echo(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/", err=True)
     if problems:
         sys.exit(EXIT_INVALID)

@@ -252,6 +252,14 @@ _PDF_DATE = re.compile(rb"/CreationDate \(D:\d{14}Z\)")
 _FIXED_PDF_DATE = b"/CreationDate (D:20000101000000Z)"
 
 
+def missing_once(lines: list[str]) -> list[str]:
+    """Lines about failed diagrams, with Graphviz missing (which every diagram meets) said once."""
+    missing = "Graphviz is not installed"
+    if len(lines) > 1 and all(missing in line for line in lines):
+        return [f"no diagram could be drawn ({len(lines)} blueprints): " + lines[0][lines[0].index(missing):]]
+    return lines
+
+
 def render(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> bytes:
     """DOT text -> the diagram in `fmt` (svg, png, pdf; dot returns the text itself).
 

@@ -23,7 +23,7 @@ from .loader import Loaded, Problem, load_paths
 from .pagecache import page_key, reusable_pages
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
-from .render import Rendered, RenderError, cached_diagram, diagram_input, render_many
+from .render import Rendered, RenderError, cached_diagram, diagram_input, missing_once, render_many
 from .search import stop_left_over
 from .workfolders import remove, remove_left_overs, unlock, work_folder, work_name
 from .settings import Settings
@@ -104,9 +104,7 @@ class Generated:
                 self.files[path] = result
             else:
                 self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
-        failed = [str(result) for result in results.results if not isinstance(result, bytes)]
-        if len(failed) > 1 and len(set(failed)) == 1 and "Graphviz is not installed" in failed[0]:
-            self.render_problems = [f"no diagram could be drawn ({len(failed)} blueprints): {failed[0]}"]   # once
+        self.render_problems = missing_once(self.render_problems)
         self.rendered, self.cached = results.runs, results.cached
         if key is not None and not self.render_problems:
             _keep(key, self, dict(zip(ids, inputs)), svgs)
