@@ -406,9 +406,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _read(path: Path, fmt: str | None = None) -> bytes | None:
+def read_regular(path, limit: int | None = None) -> bytes | None:
     """A cache file's bytes; None when missing, unreadable, a symlink, not a regular file (a FIFO
-    would block), larger than any diagram may be, or (with `fmt`) cut short."""
+    would block), or longer than `limit`."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -417,10 +417,16 @@ def _read(path: Path, fmt: str | None = None) -> bytes | None:
         with os.fdopen(descriptor, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return None
-            data = handle.read(MAX_OUTPUT_BYTES + 1)
+            data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError:
         return None
-    if len(data) > MAX_OUTPUT_BYTES + len(_SEAL_EXAMPLE):
+    return None if limit is not None and len(data) > limit else data
+
+
+def _read(path: Path, fmt: str | None = None) -> bytes | None:
+    """A cached diagram (with `fmt`: unsealed, None when cut short or changed), or an input entry's bytes."""
+    data = read_regular(path, MAX_OUTPUT_BYTES + len(_SEAL_EXAMPLE))
+    if data is None:
         return None
     return _unsealed(data, fmt) if fmt is not None else data
 

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 import tempfile
 import time
 from pathlib import Path
@@ -96,19 +95,17 @@ def _sealed(data) -> str:
 
 def _read(path: Path):
     """An entry's data; None when missing, not a regular file (a FIFO would block), damaged or unsealed."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    from .render import read_regular
+
+    data = read_regular(path)
+    if data is None:
+        return None
+    seal, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode("ascii") != seal:
         return None
     try:
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            seal, _, body = handle.read().partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode("ascii") != seal:
-            return None
         return json.loads(body.decode("utf-8"))
-    except (OSError, ValueError):
+    except ValueError:   # UnicodeDecodeError is one too
         return None
 
 
