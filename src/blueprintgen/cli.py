@@ -460,7 +460,8 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .analysis import analyse
     from .loader import load_paths
     from .report import fails, format_report
-    from .site import CACHE_DIR, BlueprintsInvalid, SiteError, build_site
+    from .cachefolder import cache_folder
+    from .site import BlueprintsInvalid, SiteError, build_site
     from .sitecache import inputs_key, known_valid, remember_valid
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
@@ -471,10 +472,12 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .progress import Progress
 
     progress = Progress(quiet=quiet)
+    _log_mkdocs()
+    cache = cache_folder()
     # Files whose bytes loaded without a problem last time need not be loaded before the build:
     # when the site's pages are kept too (sitecache), nothing is loaded at all.
-    key = None if strict else inputs_key(folder, settings, "valid")
-    count = known_valid(CACHE_DIR, key[1]) if key else None
+    key = None if strict or cache is None else inputs_key(folder, settings, "valid")
+    count = known_valid(cache, key[1]) if key else None
     loaded = None
     if count is None:
         loaded = load_paths([folder])
@@ -485,7 +488,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
             click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
             sys.exit(EXIT_INVALID)
         if key:
-            remember_valid(CACHE_DIR, key[1], count)
+            remember_valid(cache, key[1], count)
     else:   # the same bytes were valid before
         progress("blueprints validated", count, count)
     if strict:
@@ -498,7 +501,6 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
             click.echo(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
                        f"above {settings.fail_on}); {out_dir}/ left as it was", err=True)
             sys.exit(EXIT_INVALID)
-    _log_mkdocs()
     try:
         warnings = build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
     except (BlueprintsInvalid, SiteError) as error:
@@ -547,6 +549,7 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
         _print_problems(loaded.problems)
         click.echo(f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
         sys.exit(EXIT_INVALID)
+    _log_mkdocs()
     try:
         count = export_pages(settings, folder, out_dir, loaded=loaded)
     except ExportError as error:
@@ -571,11 +574,12 @@ def _log_mkdocs() -> None:
 
     handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
-        handler._blueprintgen = True
-        logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
+    for name in ("mkdocs", "blueprintgen"):   # MkDocs' and the plugin's; ours outside the plugin (the cache)
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
+            handler._blueprintgen = True
+            logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 @main.command()

@@ -13,7 +13,8 @@ from mkdocs.structure.files import File, Files
 from .config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from .pages import place_blocks
 from .search import Indexing, SearchIndexError
-from .site import CACHE_DIR, BlueprintsInvalid, PagesCollide, generate, prune_nav
+from .cachefolder import cache_folder
+from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
 from .watching import FolderWatch
 
 log = get_plugin_logger(__name__)
@@ -125,7 +126,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             files.append(File.generated(config, path, content=content))
         self._files = files
         self.indexing = Indexing(config.site_dir, (config.theme.get("language") or "en"),
-                                 cache_dir=os.path.join(CACHE_DIR, "search")) if self.search else None
+                                 cache_dir=cache_folder("search")) if self.search else None
         return files
 
     def on_env(self, env, config, files):

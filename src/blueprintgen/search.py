@@ -16,8 +16,10 @@ import hashlib
 import html
 import importlib.util
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -285,6 +287,7 @@ def _index_key(pages: dict[str, str], program: list[str]) -> str | None:
 # A cached bundle is one archive file (stored, not compressed: Pagefind's files are compressed
 # already): one file to write instead of one per index chunk and page fragment.
 _ARCHIVE = ".zip"
+_OUR_NAME = re.compile(r"[0-9a-f]{64}(\.zip)?|\.[0-9a-f]{64}\.[A-Za-z0-9_]+\.tmp")
 _EPOCH = (1980, 1, 1, 0, 0, 0)   # the same bytes for the same bundle
 
 
@@ -348,12 +351,15 @@ def _store(bundle: str, cache_dir: str, key: str) -> None:
         os.replace(temporary, os.path.join(cache_dir, key + _ARCHIVE))
         temporary = None
         for name in os.listdir(cache_dir):
-            if name != key + _ARCHIVE:
-                path = os.path.join(cache_dir, name)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)   # an entry of an earlier version: a folder
-                else:
-                    os.unlink(path)
+            # Only names of our own entries (an earlier version kept each as a folder) and of our
+            # temporary files: anything else in the folder is not ours to delete.
+            if name == key + _ARCHIVE or not _OUR_NAME.fullmatch(name):
+                continue
+            path = os.path.join(cache_dir, name)
+            if stat.S_ISDIR(os.lstat(path).st_mode):   # lstat: a link is unlinked, never followed
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
     except (OSError, zipfile.BadZipFile):
         pass   # a cache that cannot be written only costs time
     finally:

@@ -20,6 +20,7 @@ from .analysis import Analysis, analyse
 from .config import docs_dir_exists
 from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
+from .cachefolder import CACHE_DIR, cache_folder
 from .pagecache import page_key, reusable_pages
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
@@ -34,7 +35,6 @@ __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets
            "DEFAULT_CONFIG"]
 
 SITE_MARKER = ".blueprintgen-site"
-CACHE_DIR = os.path.join(".cache", "blueprintgen")
 # A live preview rebuilds in the same process after every save: files whose bytes did not change
 # are not loaded again (see loader.load_file).
 _PREVIEW_FILES: dict = {}
@@ -159,10 +159,11 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     layout = Layout(home=f"{prefix}/index.md" if "index.md" in present else "index.md", folder=prefix,
                     directory_urls=directory_urls, source_links=source_links, search=search)
     # A live preview keeps what it needs in memory instead (see _PREVIEW_FILES).
-    key = None if preview or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
+    cache = cache_folder()   # None when the folder is not surely ours: then nothing is cached
+    key = None if preview or cache is None or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
                                                                           "generate", root, layout)
     if key is not None:
-        kept = _generated_from(load_entry(CACHE_DIR, key[1]), layout, present, prefix)
+        kept = _generated_from(load_entry(cache, key[1]), layout, present, prefix, cache)
         if kept is not None:
             if progress:   # the lines a build shows, though nothing was loaded, analysed or drawn
                 progress("blueprints analysed", kept.count, kept.count)
@@ -186,7 +187,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
     draw = partial(render_many, [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                   timeout=settings.dot_timeout, cache_dir=CACHE_DIR, inputs=inputs)
+                   timeout=settings.dot_timeout, cache_dir=cache, inputs=inputs)
     if later:
         # The pages do not need their diagrams (the viewer loads each from its file, and a
         # diagram that fails fails the whole build), so Graphviz draws while pages are made.
@@ -195,7 +196,8 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         drawing = draw(progress=progress)
         has_svg = {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
     generated = portfolio_pages(analyses, layout, list(loaded.problems))
-    made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {})
+    made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {},
+                                       cache)
     generated.update(made)
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
@@ -234,7 +236,10 @@ def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
             extra[path] = content.decode("utf-8")
         except UnicodeDecodeError:
             return
-    store_entry(CACHE_DIR, key, {
+    cache = cache_folder()   # asked again: it may have changed while the build ran
+    if cache is None:
+        return
+    store_entry(cache, key, {
         "blueprints": len(generated.analyses),
         "pages": {path: [page.markdown, page.blocks, page.late] for path, page in generated.pages.items()},
         "page_keys": generated.page_keys,
@@ -246,7 +251,8 @@ def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
     })
 
 
-def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefix: str) -> Generated | None:
+def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefix: str,
+                    cache: str | None) -> Generated | None:
     """The Generated a previous build stored, with its diagrams from the diagram cache; None on any doubt."""
     if entry is None:
         return None
@@ -258,7 +264,7 @@ def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefi
         files = {path: page.markdown.encode("utf-8") for path, page in pages.items()}
         files.update((path, text.encode("utf-8")) for path, text in entry["files"].items())
         for blueprint_id, (input_key, sha256) in entry["diagrams"].items():
-            svg = cached_diagram(input_key, "svg", CACHE_DIR)
+            svg = cached_diagram(input_key, "svg", cache) if cache else None
             if svg is None or hashlib.sha256(svg).hexdigest() != sha256:
                 return None
             path = f"{layout.folder}/diagrams/{blueprint_id}.svg"
@@ -300,7 +306,7 @@ def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[li
 
 
 def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
-                     kept: dict) -> tuple[dict[str, Page], dict[str, str]]:
+                     kept: dict, cache: str | None) -> tuple[dict[str, Page], dict[str, str]]:
     """Each blueprint's page, and its page key; a page is made again only when something it is made from changed.
 
     Unchanged pages come from `kept` (a live preview's previous build, in memory) or from the
@@ -329,7 +335,7 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layo
             if stored is None:
                 # A live preview's rebuild has every unchanged page in `kept`: a changed one is
                 # not in any stored build either, so only a first build reads the stored entry.
-                stored = reusable_pages(CACHE_DIR) if key is not None and not kept else {}
+                stored = reusable_pages(cache) if key is not None and cache and not kept else {}
             page = stored.get(key) if key is not None else None
             if page is None:
                 page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)

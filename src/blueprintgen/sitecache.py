@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .cachefolder import cache_folder
 from .loader import find_files
 from .yamltree import MAX_FILE_BYTES
 
@@ -73,7 +74,6 @@ def inputs_key(folder: str, settings, *context, read=None) -> tuple[int, str] | 
 def write_entry(path: Path, text: str) -> None:
     """Write a cache entry atomically (a killed build leaves only a `.tmp` file); failures only cost time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -109,15 +109,24 @@ def _read(path: Path):
         return None
 
 
+def _folder(cache_dir: str, kind: str) -> Path | None:
+    """The checked subfolder `kind` of the cache (see cachefolder), or None when it is not ours."""
+    folder = cache_folder(kind, root=cache_dir)
+    return Path(folder) if folder is not None else None
+
+
 def remember_valid(cache_dir: str, key: str, count: int) -> None:
     """These inputs loaded without a problem: the next build with the same ones need not load them first."""
-    write_entry(Path(cache_dir, "valid", f"{key}.json"), _sealed({"blueprints": count}))
-    _tidy(Path(cache_dir, "valid"))
+    folder = _folder(cache_dir, "valid")
+    if folder is not None:
+        write_entry(folder / f"{key}.json", _sealed({"blueprints": count}))
+        _tidy(folder)
 
 
 def known_valid(cache_dir: str, key: str) -> int | None:
     """How many blueprints these inputs held when they last loaded without a problem; None if unknown."""
-    data = _read(Path(cache_dir, "valid", f"{key}.json"))
+    folder = _folder(cache_dir, "valid")
+    data = _read(folder / f"{key}.json") if folder is not None else None
     count = data.get("blueprints") if isinstance(data, dict) else None
     return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
 
@@ -148,12 +157,17 @@ def _tidy(folder: Path) -> None:
 
 def store_entry(cache_dir: str, key: str, entry: dict) -> None:
     """Keep what generate made (plain JSON data) under `key`."""
-    write_entry(Path(cache_dir, "generated", f"{key}.json"), _sealed(entry))
-    _tidy(Path(cache_dir, "generated"))
+    folder = _folder(cache_dir, "generated")
+    if folder is not None:
+        write_entry(folder / f"{key}.json", _sealed(entry))
+        _tidy(folder)
 
 
 def load_entry(cache_dir: str, key: str) -> dict | None:
-    path = Path(cache_dir, "generated", f"{key}.json")
+    folder = _folder(cache_dir, "generated")
+    if folder is None:
+        return None
+    path = folder / f"{key}.json"
     data = _read(path)
     if not isinstance(data, dict):
         return None
@@ -166,7 +180,9 @@ def load_entry(cache_dir: str, key: str) -> dict | None:
 
 def newest_entry(cache_dir: str) -> dict | None:
     """The most recently stored or used whole-build entry (pagecache reuses its pages); None if none is readable."""
-    folder = Path(cache_dir, "generated")
+    folder = _folder(cache_dir, "generated")
+    if folder is None:
+        return None
     try:
         entries = [(os.lstat(folder / name).st_mtime, name) for name in os.listdir(folder) if _ENTRY.fullmatch(name)]
     except OSError:
