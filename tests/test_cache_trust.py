@@ -173,3 +173,24 @@ def test_a_cache_of_ours_is_used_without_a_word(tmp_path):
     again = _build(project)
     assert again.returncode == 0 and "cache" not in again.stderr
     assert (project / ".cache" / "blueprintgen" / "generated").is_dir()
+
+
+def test_a_committed_output_link_is_never_written_through(tmp_path):
+    elsewhere = tmp_path / "another-site"
+    elsewhere.mkdir()
+    (elsewhere / ".blueprintgen-site").write_text("built by blueprintgen\n")   # even one that looks like ours
+    (elsewhere / "index.html").write_text("their page\n")
+    project = _project(tmp_path)
+    (project / "out").symlink_to(elsewhere)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "out", "blueprints"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "link"], cwd=project, check=True)
+    before = _listing(elsewhere)
+
+    result = _build(project)
+
+    assert result.returncode == 1
+    assert "out is a symbolic link that the repository commits; a build never writes through it" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _listing(elsewhere) == before and (project / "out").is_symlink()

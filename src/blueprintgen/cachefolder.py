@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import stat
-import subprocess
+
+from .project import tracked_by_git
 
 __all__ = ["CACHE_DIR", "cache_folder"]
 
@@ -70,18 +71,13 @@ def _not_ours(path: str) -> str | None:
 
 
 def _tracked_by_git(folder: str) -> bool:
-    """Whether git tracks any file under `folder` (asked once per folder and process; False outside git)."""
+    """project.tracked_by_git, asked once per folder and process (a live preview builds again and again)."""
     try:
         key = (os.path.abspath(folder), os.lstat(folder).st_ino)
     except OSError:
         return False
     if key not in _tracked:
-        try:
-            listed = subprocess.run(["git", "ls-files", "-z", "--", folder], capture_output=True, timeout=30,
-                                    check=False)
-            _tracked[key] = listed.returncode == 0 and bool(listed.stdout)
-        except (OSError, subprocess.SubprocessError):   # no git, or it hangs: nothing is known to be tracked
-            _tracked[key] = False
+        _tracked[key] = tracked_by_git(folder)
     return _tracked[key]
 
 

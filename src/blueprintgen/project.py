@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 
-__all__ = ["Project", "find_project", "shown_path"]
+__all__ = ["Project", "find_project", "shown_path", "tracked_by_git"]
 
 # What marks a project's folder, as ruff and pre-commit look for it: its own settings first.
 PROJECT_MARKERS = ("mkdocs.yml", "pyproject.toml", ".git")
@@ -73,3 +74,15 @@ def shown_path(path: str, root: str) -> str:
     if relative == os.curdir or relative.startswith(os.pardir + os.sep) or relative == os.pardir:
         return absolute if relative != os.curdir else "."
     return relative.replace(os.sep, "/")
+
+
+def tracked_by_git(path: str) -> bool:
+    """Whether the git repository around `path` tracks it or anything under it (False outside git,
+    or without git): what a repository commits is the repository's, not this machine's."""
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        listed = subprocess.run(["git", "-C", folder, "ls-files", "-z", "--", name or "."], capture_output=True,
+                                timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return listed.returncode == 0 and bool(listed.stdout)

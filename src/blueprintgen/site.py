@@ -20,8 +20,9 @@ from .analysis import Analysis, analyse
 from .config import docs_dir_exists
 from .diagram import blueprint_dot
 from .loader import Loaded, Problem, load_paths
-from .cachefolder import CACHE_DIR, cache_folder
+from .cachefolder import cache_folder
 from .pagecache import page_key, reusable_pages
+from .project import tracked_by_git
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
 from .render import Rendered, RenderError, cached_diagram, diagram_input, missing_once, render_many
@@ -416,6 +417,10 @@ def _output(out_dir: str) -> Path:
     out = Path(out_dir).absolute()
     if not out.is_symlink():
         return out
+    if tracked_by_git(str(out)):   # a clone's link could point anywhere on this machine
+        raise SiteError(f"{out_dir} is a symbolic link that the repository commits; a build never writes "
+                        "through it (hint: build into another folder with -o, or remove the link from the "
+                        "repository)")
     try:
         return Path(os.path.realpath(out, strict=True))
     except OSError as error:
