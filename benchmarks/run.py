@@ -203,7 +203,7 @@ def site_pages(site: str) -> int:
 
 def bare_site(work: str, count: int, name: str = "bare") -> str:
     """The floor: a plain Material site (theme, search plugin) of `count` plain pages and a home page."""
-    from blueprintgen.site import DEFAULT_CONFIG
+    from blueprintgen.site.mkdocs import DEFAULT_CONFIG
 
     bare = os.path.join(work, name)
     shutil.rmtree(bare, ignore_errors=True)
@@ -320,7 +320,7 @@ def edit_one(work: str, index: int, counter: int) -> None:
 
 
 def measure(count: int, repeats: int, log, probes: bool = True) -> dict:
-    from blueprintgen.render import _cache_key
+    from blueprintgen.site.cache.diagrams import _cache_key
 
     work = tempfile.mkdtemp(prefix=f"bpg-bench-{count}-")
     try:

@@ -18,6 +18,6 @@ def _no_stop_left_over():
     """A test that stops a drawing leaves the process-wide stop set (until the next batch of
     renders, as in a build): the next test starts without it, as a new build process would."""
     yield
-    from blueprintgen import render
+    from blueprintgen import graphviz
 
-    render._STOPPED.clear()
+    graphviz._STOPPED.clear()

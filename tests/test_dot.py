@@ -18,13 +18,15 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import blueprint_factory as factory  # noqa: E402
-from blueprintgen import render as render_module  # noqa: E402
+from blueprintgen import graphviz as render_module  # noqa: E402
+from blueprintgen.site.cache import diagrams as diagram_cache  # noqa: E402
+from blueprintgen.site.cache.diagrams import DiagramCache, diagram_input  # noqa: E402
 from blueprintgen.analysis import Analysis, Finding, Metrics  # noqa: E402
 from blueprintgen.diagram import CARD_TEXT_LIMIT, blueprint_dot, clean_text, text_width, wrap_text  # noqa: E402
 from blueprintgen.loader import load_paths  # noqa: E402
 from blueprintgen.model import Position  # noqa: E402
-from blueprintgen.render import (RenderError, render, render_blueprints, render_checked,  # noqa: E402
-                                 diagram_input, render_many)
+from blueprintgen.graphviz import RenderError, render, render_checked, render_many  # noqa: E402
+from blueprintgen.render import render_blueprints  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "blueprints"
@@ -361,13 +363,13 @@ def test_render_times_out_and_kills(monkeypatch, tmp_path):
 def test_render_many_keeps_going_and_caches(tmp_path):
     good = [SMALL.replace("a [", "n ["), SMALL.replace("a [", "m [")]
     jobs = [good[0], "digraph { a -> }", good[1]]
-    first = render_many(jobs, "svg", 30, workers=2, cache_dir=tmp_path)
+    first = render_many(jobs, "svg", 30, workers=2, cache=DiagramCache(tmp_path))
     assert first.runs == 3 and first.cached == 0
     assert isinstance(first.results[1], RenderError)
     assert first.results[0].startswith(b"<?xml") and first.results[2].startswith(b"<?xml")
-    warm = render_many(jobs, "svg", 30, cache_dir=tmp_path)
+    warm = render_many(jobs, "svg", 30, cache=DiagramCache(tmp_path))
     assert warm.runs == 1 and warm.cached == 2  # only the failing job is tried again
-    changed = render_many([good[0], good[1].replace("0.3", "0.4")], "svg", 30, cache_dir=tmp_path)
+    changed = render_many([good[0], good[1].replace("0.3", "0.4")], "svg", 30, cache=DiagramCache(tmp_path))
     assert changed.runs == 1 and changed.cached == 1
     assert render_many(jobs, "dot", 30).runs == 0
 
@@ -383,24 +385,24 @@ def test_an_unchanged_input_is_answered_without_making_its_dot(tmp_path):
         return make
 
     good = [SMALL.replace("a [", "n ["), SMALL.replace("a [", "m [")]
-    first = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
+    first = render_many([job(good[0]), job(good[1])], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0", "in-1"])
     assert first.runs == 2 and made == good
     made.clear()
-    warm = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
+    warm = render_many([job(good[0]), job(good[1])], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0", "in-1"])
     assert (warm.runs, warm.cached, made) == (0, 2, [])
     assert warm.results == first.results
     # A new input whose DOT is already drawn: the DOT is made, Graphviz is not run.
-    other = render_many([job(good[0])], "svg", 30, cache_dir=tmp_path, inputs=["in-2"])
+    other = render_many([job(good[0])], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-2"])
     assert (other.runs, other.cached, made) == (0, 1, [good[0]])
     # An entry is a hard link to its diagram: remembering an input creates no file.
     for entry in tmp_path.glob("*.input"):
-        assert entry.stat().st_nlink >= 2 and render_module._unsealed(entry.read_bytes(), "svg") in first.results
+        assert entry.stat().st_nlink >= 2 and diagram_cache._unsealed(entry.read_bytes(), "svg") in first.results
     # A damaged index entry only costs time: it never names a file outside the cache.
     for entry in tmp_path.glob("*.input"):
         entry.unlink()   # replaced, as a damaged file would be: writing into it would change the diagram too
         entry.write_bytes(b"../../../etc/passwd")
     made.clear()
-    damaged = render_many([job(good[0]), job(good[1])], "svg", 30, cache_dir=tmp_path, inputs=["in-0", "in-1"])
+    damaged = render_many([job(good[0]), job(good[1])], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0", "in-1"])
     assert (damaged.runs, damaged.cached, made) == (0, 2, good)
     assert damaged.results == first.results
 
@@ -416,34 +418,34 @@ def test_where_links_cannot_be_made_an_entry_names_its_diagram(tmp_path, monkeyp
         made.append(1)
         return SMALL
 
-    monkeypatch.setattr(render_module.os, "link", no_links)
-    first = render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    monkeypatch.setattr(diagram_cache.os, "link", no_links)
+    first = render_many([job], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0"])
     [entry] = tmp_path.glob("*.input")
     assert entry.stat().st_nlink == 1 and re.fullmatch(rb"[0-9a-f]{64}", entry.read_bytes())
-    assert render_module._unsealed((tmp_path / (entry.read_text() + ".svg")).read_bytes(), "svg") == first.results[0]
-    warm = render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    assert diagram_cache._unsealed((tmp_path / (entry.read_text() + ".svg")).read_bytes(), "svg") == first.results[0]
+    warm = render_many([job], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0"])
     assert (warm.runs, warm.cached, len(made), warm.results) == (0, 1, 1, first.results)
     # An entry written by the other kind of cache is read as well, and no temporary file is left.
     monkeypatch.undo()
-    assert render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-0"]).cached == 1
-    render_many([job], "svg", 30, cache_dir=tmp_path, inputs=["in-1"])
+    assert render_many([job], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0"]).cached == 1
+    render_many([job], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-1"])
     assert sorted(path.suffix for path in tmp_path.iterdir()) == [".input", ".input", ".svg"]
 
 
 @needs_graphviz
 def test_the_cache_forgets_what_no_build_used_for_a_month(tmp_path):
     good = SMALL.replace("a [", "n [")
-    render_many([good], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    render_many([good], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0"])
     ours = sorted(path.name for path in tmp_path.iterdir())
     assert len(ours) == 2 and {name.split(".", 1)[1] for name in ours} == {"svg", "svg.input"}
-    month = time.time() - render_module.CACHE_MAX_AGE_S - 60
+    month = time.time() - diagram_cache.CACHE_MAX_AGE_S - 60
     stale = tmp_path / ("0" * 64 + ".svg")
     stale.write_bytes(b"<svg/>")
     foreign = tmp_path / "notes.txt"
     foreign.write_text("not ours")
     for path in tmp_path.iterdir():
         os.utime(path, (month, month))
-    warm = render_many([good], "svg", 30, cache_dir=tmp_path, inputs=["in-0"])
+    warm = render_many([good], "svg", 30, cache=DiagramCache(tmp_path), inputs=["in-0"])
     assert (warm.runs, warm.cached) == (0, 1)
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(ours + ["notes.txt"])
     assert all(time.time() - (tmp_path / name).stat().st_mtime < 60 for name in ours)   # used: fresh again
@@ -453,24 +455,24 @@ def test_the_cache_forgets_what_no_build_used_for_a_month(tmp_path):
 def test_a_cut_short_or_linked_cache_file_is_drawn_again(tmp_path):
     cache = tmp_path / "cache"
     good = SMALL.replace("a [", "n [")
-    first = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    first = render_many([good], "svg", 30, cache=DiagramCache(cache), inputs=["in-0"])
     svg = next(cache.glob("*.svg"))
     svg.write_bytes(first.results[0][:100])                 # a crash in the middle of a write
-    again = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    again = render_many([good], "svg", 30, cache=DiagramCache(cache), inputs=["in-0"])
     assert (again.runs, again.results) == (1, first.results)
     secret = tmp_path / "elsewhere.svg"
     secret.write_bytes(b"<svg><script>alert(1)</script></svg>")
     svg.unlink()
     svg.symlink_to(secret)                                   # the cache never follows a link out
     # (by its DOT text: the input entry is a hard link to the diagram, still the one drawn)
-    assert render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"]).results == first.results
-    linked = render_many([good], "svg", 30, cache_dir=cache)
+    assert render_many([good], "svg", 30, cache=DiagramCache(cache), inputs=["in-0"]).results == first.results
+    linked = render_many([good], "svg", 30, cache=DiagramCache(cache))
     assert (linked.runs, linked.results) == (1, first.results)
     assert not svg.is_symlink()
     [entry] = cache.glob("*.input")
     entry.unlink()
     entry.symlink_to(secret)
-    assert render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"]).results == first.results
+    assert render_many([good], "svg", 30, cache=DiagramCache(cache), inputs=["in-0"]).results == first.results
 
 
 @pytest.mark.parametrize("damage", ["one byte", "zeros", "no seal"])
@@ -478,7 +480,7 @@ def test_a_damaged_cached_diagram_is_drawn_again_and_never_served(tmp_path, dama
     # The file still ends with </svg>: only its seal (the sha256 of the rest) tells it is damaged.
     cache = tmp_path / "cache"
     good = SMALL.replace("a [", "n [")
-    first = render_many([good], "svg", 30, cache_dir=cache, inputs=["in-0"])
+    first = render_many([good], "svg", 30, cache=DiagramCache(cache), inputs=["in-0"])
     svg = next(cache.glob("*.svg"))
     data = svg.read_bytes()
     middle = len(data) // 2
@@ -487,11 +489,11 @@ def test_a_damaged_cached_diagram_is_drawn_again_and_never_served(tmp_path, dama
                "no seal": first.results[0]}[damage]
     svg.write_bytes(damaged)   # the input entry is a hard link to it: damaged too
     for inputs in (["in-0"], None):
-        again = render_many([good], "svg", 30, cache_dir=cache, inputs=inputs)
+        again = render_many([good], "svg", 30, cache=DiagramCache(cache), inputs=inputs)
         assert (again.runs, again.results) == (1, first.results)
         if inputs:
             svg.write_bytes(damaged)   # again, for the look-up by DOT text
-    assert render_module._unsealed(svg.read_bytes(), "svg") == first.results[0]   # drawn again, sealed again
+    assert diagram_cache._unsealed(svg.read_bytes(), "svg") == first.results[0]   # drawn again, sealed again
     import xml.dom.minidom
     xml.dom.minidom.parseString(svg.read_bytes())   # a sealed SVG is still well-formed XML
 
@@ -501,7 +503,7 @@ def test_left_over_writes_of_a_killed_build_are_removed(tmp_path):
     for path in (old, recent):
         path.write_bytes(b"<svg")
     os.utime(old, (time.time() - 3 * 24 * 3600,) * 2)
-    render_many([], "svg", 30, cache_dir=tmp_path)
+    render_many([], "svg", 30, cache=DiagramCache(tmp_path))
     assert not old.exists() and recent.exists()              # a write in progress is left alone
 
 

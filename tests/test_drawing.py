@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from blueprintgen.drawing import Drawing
-from blueprintgen.render import Rendered, RenderError, Stopped
+from blueprintgen.site.drawing import Drawing
+from blueprintgen.graphviz import Rendered, RenderError, Stopped
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the drawing process is Linux only")
 MODES = [pytest.param(True, marks=linux_only, id="process"), pytest.param(False, id="thread")]
@@ -71,7 +71,7 @@ def test_a_drawing_process_that_dies_is_a_clear_error_not_a_hang():
 def test_the_drawing_process_is_not_forked_beside_other_threads():
     import threading
 
-    from blueprintgen.drawing import _can_fork
+    from blueprintgen.site.drawing import _can_fork
 
     release = threading.Event()
     other = threading.Thread(target=release.wait)
@@ -104,7 +104,7 @@ def test_a_stop_the_drawing_process_missed_is_sent_again():
 
 def test_the_stop_flag_takes_no_lock():
     """Signal handlers set it: a lock could be held by the very code the handler interrupted."""
-    from blueprintgen.render import StopFlag
+    from blueprintgen.graphviz import StopFlag
 
     flag = StopFlag()
     assert not flag.is_set()
@@ -121,7 +121,7 @@ def test_a_graphviz_run_leaves_no_thread_behind_so_the_drawing_process_can_be_fo
     # thread instead, and Graphviz then outlived a build killed with SIGKILL.
     import threading
 
-    from blueprintgen import render
+    from blueprintgen import graphviz as render
 
     before = set(threading.enumerate())   # the test runner's own threads, if any
     for _ in range(20):

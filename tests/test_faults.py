@@ -399,8 +399,8 @@ def _swallowed_stop() -> None:
 
 @posix_only
 def test_a_stop_lost_in_library_code_still_ends_the_wait_for_diagrams():
-    from blueprintgen.render import Stopped
-    from blueprintgen.drawing import Drawing
+    from blueprintgen.graphviz import Stopped
+    from blueprintgen.site.drawing import Drawing
     from blueprintgen.stopping import Stopping
 
     def draw(stopped):   # Graphviz that would draw for ever, unless the build says stop
@@ -422,7 +422,7 @@ def test_a_stop_lost_in_library_code_still_ends_the_wait_for_diagrams():
 def test_a_stop_lost_in_library_code_still_keeps_the_previous_site(tmp_path, monkeypatch):
     import mkdocs.commands.build
 
-    from blueprintgen.site import build_site
+    from blueprintgen.site.mkdocs import build_site
 
     project(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -462,7 +462,7 @@ print(missing, checks)
 @posix_only
 def test_the_site_never_disappears_while_a_new_one_is_swapped_in(tmp_path):
     """Another process looks at site/ all the time while 400 new sites are swapped in."""
-    from blueprintgen.site import _swap
+    from blueprintgen.site.publish import swap as _swap
 
     out = tmp_path / "site"
     out.mkdir()
@@ -510,9 +510,9 @@ def fake_pagefind(folder: Path, body: str) -> tuple[Path, Path]:
 
 BUILD_WITH_PAGEFIND = """\
 import sys
-import blueprintgen.search
+import blueprintgen.site.search
 program = sys.argv[1]
-blueprintgen.search._pagefind = lambda: [program]
+blueprintgen.site.search._pagefind = lambda: [program]
 from blueprintgen.cli import main
 sys.argv = ["blueprintgen", "build", "-q"]
 main()
@@ -614,7 +614,7 @@ def test_the_pagefind_of_a_build_killed_outright_is_stopped_by_the_next_build(tm
 
 
 def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path):
-    import blueprintgen.search as search
+    import blueprintgen.site.search as search
 
     bundle = tmp_path / "bundle"
     (bundle / "fragment").mkdir(parents=True)
@@ -634,7 +634,7 @@ def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path)
 
 @posix_only
 def test_a_pagefind_that_crashes_is_named_with_its_signal_and_what_to_do(tmp_path, monkeypatch):
-    import blueprintgen.search as search
+    import blueprintgen.site.search as search
 
     program, _ = fake_pagefind(tmp_path, "kill -SEGV $$\n")
     monkeypatch.setattr(search, "_pagefind", lambda: [str(program)])
@@ -649,7 +649,7 @@ def test_a_pagefind_that_crashes_is_named_with_its_signal_and_what_to_do(tmp_pat
 
 
 def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monkeypatch):
-    import blueprintgen.search as search
+    import blueprintgen.site.search as search
 
     program, marks = fake_pagefind(tmp_path, "sleep 120")
     monkeypatch.setattr(search, "_pagefind", lambda: [str(program)])
@@ -877,7 +877,7 @@ def test_a_file_name_cannot_forge_a_line_of_output(tmp_path):
 def test_tags_that_differ_by_case_or_punctuation_get_their_own_pages():
     from blueprintgen.analysis import analyse
     from blueprintgen.loader import load_bytes
-    from blueprintgen.pages import Layout, blueprint_page, tags_pages
+    from blueprintgen.site.pages import Layout, blueprint_page, tags_pages
 
     text = ('title: T\ntags: [Retail, retail, "a b", "a-b", "a.b"]\n'
             "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")

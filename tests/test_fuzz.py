@@ -36,7 +36,7 @@ from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import cell, clean, markdown_text
 from blueprintgen.loader import RESERVED_IDS, Loaded, load_bytes
 from blueprintgen.model import ID_PATTERN, Blueprint, Channel, Duration, Edge, Owner, Position, Promise, Step
-from blueprintgen.render import render_checked
+from blueprintgen.graphviz import render_checked
 from blueprintgen.rules import RULES
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]

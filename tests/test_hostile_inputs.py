@@ -31,7 +31,7 @@ from blueprintgen.cli import main
 from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import clean
 from blueprintgen.loader import load_bytes, load_paths
-from blueprintgen.render import RenderError, render
+from blueprintgen.graphviz import RenderError, render
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
 
 SECONDS = 5.0

@@ -7,7 +7,7 @@ import pytest
 
 from blueprintgen.analysis import analyse
 from blueprintgen.loader import load_bytes, load_paths
-from blueprintgen.pages import Layout, blueprint_page, portfolio_pages, redesigns
+from blueprintgen.site.pages import Layout, blueprint_page, portfolio_pages, redesigns
 
 EXAMPLES = Path(__file__).parent.parent / "blueprints"
 LAYOUT = Layout(source_links=True)

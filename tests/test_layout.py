@@ -22,7 +22,7 @@ from test_dot import EXAMPLES, example_files, finding, load_example, needs_graph
 from blueprintgen.analysis import analyse  # noqa: E402
 from blueprintgen.diagram import BANDS, BODY_SIZE, LINES, blueprint_dot, clean_text  # noqa: E402
 from blueprintgen.diagram.look import ARROW, LINE_CLEAR  # noqa: E402
-from blueprintgen.render import render_checked  # noqa: E402
+from blueprintgen.graphviz import render_checked  # noqa: E402
 
 pytestmark = needs_graphviz
 

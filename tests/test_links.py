@@ -4,7 +4,7 @@ import posixpath
 
 from hypothesis import given, strategies as st
 
-from blueprintgen.pages import Layout, _relpath
+from blueprintgen.site.pages import Layout, _relpath
 
 SEGMENT = st.sampled_from(["blueprints", "tags", "a-b", "index.md", "x.svg", "", "."])
 PATH = st.lists(SEGMENT, max_size=4).map(lambda parts: "/".join(parts) or ".").filter(lambda p: not p.startswith("/"))

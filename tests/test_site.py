@@ -312,7 +312,7 @@ def test_progress_rewrites_one_line_on_a_terminal():
 
 def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
     import stat
-    import blueprintgen.render as render_module
+    import blueprintgen.graphviz as render_module
 
     # A Graphviz that never finishes: a tiny timeout on the real one is a race under load
     # (a small diagram can finish before the waiting thread is scheduled again).
@@ -335,12 +335,12 @@ def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_pa
 
 
 def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
-    import blueprintgen.site as site
+    import blueprintgen.site.mkdocs as site
 
     def full_disk(staging, out):
         raise OSError(28, "No space left on device", str(out))
 
-    monkeypatch.setattr(site, "_swap", full_disk)
+    monkeypatch.setattr(site, "swap", full_disk)
     out = tmp_path / "site"
     result = build("-o", out)
     assert result.exit_code == 1
@@ -355,13 +355,13 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
     assert cold.exit_code == 0, cold.output
     assert "diagrams ready (7 drawn, 0 from cache)" in cold.stderr
     first = snapshot(tmp_path / "site")
-    import blueprintgen.site
+    import blueprintgen.site.generate
 
     def no_dot(*args):
         raise AssertionError("an unchanged diagram's DOT was made again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(blueprintgen.site, "blueprint_dot", no_dot)
+        patch.setattr(blueprintgen.site.generate, "blueprint_dot", no_dot)
         warm = build("-o", "site", cwd=tmp_path)
     assert warm.exit_code == 0, warm.output
     assert "diagrams ready (0 drawn, 7 from cache)" in warm.stderr
@@ -381,20 +381,20 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
     assert not (cache / "pages").exists()
     [entry] = list((cache / "generated").glob("*.json"))
     assert len(_entry_data(entry)["page_keys"]) == 7
-    import blueprintgen.site
+    import blueprintgen.site.generate
 
     def no_page(*args):
         raise AssertionError("an unchanged blueprint's page was made again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(blueprintgen.site, "blueprint_page", no_page)
+        patch.setattr(blueprintgen.site.generate, "blueprint_page", no_page)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert snapshot(tmp_path / "site") == first
     made = []
-    real = blueprintgen.site.blueprint_page
+    real = blueprintgen.site.generate.blueprint_page
 
     def counted(patch):
-        patch.setattr(blueprintgen.site, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real(a, *rest))
+        patch.setattr(blueprintgen.site.generate, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real(a, *rest))
 
     # A cut-short entry is a miss: every page is made again, and the site is the same.
     entry.write_text('{"pages": ')
@@ -430,7 +430,7 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
 def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monkeypatch):
     import blueprintgen.analysis
     import blueprintgen.loader
-    import blueprintgen.site
+    import blueprintgen.site.generate
 
     shutil.copytree(EXAMPLES, tmp_path / "blueprints")
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
@@ -442,8 +442,8 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
         raise AssertionError("an unchanged blueprint was loaded or analysed again")
 
     def nothing_again(patch):
-        for module, name in ((blueprintgen.loader, "load_bytes"), (blueprintgen.site, "analyse"),
-                             (blueprintgen.site, "portfolio_pages"), (blueprintgen.site, "render_many")):
+        for module, name in ((blueprintgen.loader, "load_bytes"), (blueprintgen.site.generate, "analyse"),
+                             (blueprintgen.site.generate, "portfolio_pages"), (blueprintgen.site.generate, "render_many")):
             patch.setattr(module, name, refuse)
 
     with monkeypatch.context() as patch:
@@ -491,7 +491,7 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
 
 
 def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
-    import blueprintgen.search as search
+    import blueprintgen.site.search as search
 
     shutil.copytree(EXAMPLES, tmp_path / "blueprints")
     runs = []
@@ -535,7 +535,7 @@ def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypa
 
 def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_path, monkeypatch):
     import blueprintgen.loader as loader
-    import blueprintgen.site as site
+    import blueprintgen.site.generate as site
     from blueprintgen.settings import Settings
 
     shutil.copytree(EXAMPLES, tmp_path / "blueprints")
@@ -572,7 +572,7 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
 def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
     from jinja2 import DictLoader, Environment
 
-    from blueprintgen.plugin import KeptTemplates
+    from blueprintgen.site.plugin import KeptTemplates
 
     kept = KeptTemplates()
     Environment(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept).get_template("page.html")
@@ -589,7 +589,7 @@ def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
 
 
 def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
-    from blueprintgen.search import page_url, searchable_page
+    from blueprintgen.site.search import page_url, searchable_page
 
     # MkDocs gives a page's title as HTML, with character references.
     page = searchable_page("en", "Hearing&#45;aid &amp; <b>co</b>", "<p>x</p>", page_url("blueprints/a/index.html"))
@@ -601,7 +601,7 @@ def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
 def test_pagefind_runs_as_the_binary_its_package_would_choose():
     from pagefind.service import _must_get_executable
 
-    from blueprintgen.search import _pagefind
+    from blueprintgen.site.search import _pagefind
 
     assert _pagefind() == [str(_must_get_executable().resolve())]
 
@@ -648,24 +648,24 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
     # The CLI loads the blueprints, then the site is made from what it loaded. A file saved in
     # between must not have the old pages stored under the new bytes' key (the next build would
     # show the old text until something else changed).
-    import blueprintgen.plugin
+    import blueprintgen.site.plugin
 
     folder = tmp_path / "blueprints"
     shutil.copytree(EXAMPLES, folder)
     path = folder / "double-charge-refund.yaml"
     original = path.read_text()
     path.write_text(original.replace("title: ", "title: Loaded version of ", 1))
-    real = blueprintgen.plugin.generate   # as the plugin calls it
+    real = blueprintgen.site.plugin.generate   # as the plugin calls it
 
     def saved_meanwhile(*args, **kwargs):
         path.write_text(original.replace("title: ", "title: Saved version of ", 1))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(blueprintgen.plugin, "generate", saved_meanwhile)
+    monkeypatch.setattr(blueprintgen.site.plugin, "generate", saved_meanwhile)
     assert build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path).exit_code == 0
     page = tmp_path / "site" / "blueprints" / "double-charge-refund" / "index.html"
     assert "Loaded version of" in page.read_text()   # this build shows what it loaded and validated
-    monkeypatch.setattr(blueprintgen.plugin, "generate", real)
+    monkeypatch.setattr(blueprintgen.site.plugin, "generate", real)
     result = build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "Saved version of" in page.read_text() and "Loaded version of" not in page.read_text()

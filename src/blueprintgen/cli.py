@@ -460,9 +460,11 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .analysis import analyse
     from .loader import load_paths
     from .report import fails, format_report
-    from .cachefolder import cache_folder
-    from .site import BlueprintsInvalid, SiteError, build_site
-    from .sitecache import inputs_key, known_valid, remember_valid
+    from .site.cache.build import inputs_key, known_valid, remember_valid
+    from .site.cache.folder import cache_folder
+    from .site.generate import BlueprintsInvalid
+    from .site.mkdocs import build_site
+    from .site.publish import SiteError
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
     settings = _settings(config_file)
@@ -536,7 +538,7 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
       blueprintgen generate
       blueprintgen generate --blueprints service/blueprints -o docs/journeys
     """
-    from .export import ExportError, export_pages
+    from .site.export import ExportError, export_pages
     from .loader import load_paths
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
@@ -596,7 +598,7 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
     Example:
       blueprintgen serve -a 127.0.0.1:8001
     """
-    from .site import serve_site
+    from .site.mkdocs import serve_site
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
     folder = blueprints_dir or _settings(config_file).blueprints_dir
@@ -656,7 +658,7 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
                         "(hint: give a folder with -o that can be made, not inside a file)") from None
     analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
     problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
-    from .render import missing_once
+    from .graphviz import missing_once
 
     lines = [str(problem) for problem in problems]
     for line in missing_once(lines):

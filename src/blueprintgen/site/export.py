@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .loader import Loaded
+from ..loader import Loaded
 from .markup import render
 from .pages import Layout
-from .settings import Settings
-from .site import generate
-from .stopping import Stopping
-from .workfolders import remove, remove_left_overs, unlock, work_folder, work_name
+from ..settings import Settings
+from .generate import generate
+from ..stopping import Stopping
+from .publish import SiteError, swap
+from .workfolders import remove, remove_left_overs, unlock, work_folder
 
 __all__ = ["EXPORT_MARKER", "ExportError", "export_pages"]
 
@@ -71,13 +72,11 @@ def _export(settings: Settings, blueprints_dir: str, out: Path, out_dir: str, lo
             if path in generated.pages:
                 content = _for_any_engine(generated.pages[path].full(), path, layout).encode("utf-8")
             target.write_bytes(content)
-        if out.exists():
-            old = work_name(out, "old")
-            out.rename(old)
-            staging.rename(out)
-            remove(old, "the folder's previous pages")
-        else:
-            staging.rename(out)
+        previous = swap(staging, out)
+        if previous is not None:
+            remove(previous, "the folder's previous pages")
+    except SiteError as error:   # the swap failed and could not be undone: it says where the old pages are
+        raise ExportError(str(error)) from None
     except OSError as error:
         raise ExportError(f"cannot write the pages: {error.strerror or error}") from None
     finally:

@@ -18,12 +18,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from .analysis import Analysis, Finding
-from .escape import markdown_text
+from ..analysis import Analysis, Finding
+from ..escape import markdown_text
 from .markup import Markup, cell_json, grouped, join, link, render, shown
 from . import journey_pages as journey
-from .model import Blueprint, Step
-from .rules import RULE_BY_SLUG, RULES, SEVERITIES
+from ..model import Blueprint, Step
+from ..rules import RULE_BY_SLUG, RULES, SEVERITIES
 
 __all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "redesigns", "format_minutes",
            "PAGE_ROWS"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 
-from .analysis import Analysis
-from .pages import Layout, Page
-from .sitecache import newest_entry
+from ...analysis import Analysis
+from ..pages import Layout, Page
+from .build import newest_entry
 
 __all__ = ["page_key", "reusable_pages"]
 

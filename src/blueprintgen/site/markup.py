@@ -9,7 +9,7 @@ from functools import lru_cache, partial
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .escape import page_html_text
+from ..escape import page_html_text
 
 __all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render", "grouped"]
 
@@ -87,7 +87,7 @@ def cell_json(value):
 def _environment() -> Environment:
     # `finalize` escapes every {{ value }} with our page escaping (braces, newlines)
     # before autoescape sees it; autoescape stays on as the second line of defence.
-    return Environment(loader=PackageLoader("blueprintgen", "templates"), autoescape=True, finalize=shown,
+    return Environment(loader=PackageLoader("blueprintgen.site", "templates"), autoescape=True, finalize=shown,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .analysis import Analysis
+from ..analysis import Analysis
 from .markup import Markup, grouped, join, link, render, shown
-from .model import LEVELS, Blueprint, Step
+from ..model import LEVELS, Blueprint, Step
 
 __all__ = ["persona_box", "lowest_moments", "step_layers", "opportunities_section", "realised_section",
            "opportunity_cells", "persona_journeys", "lowest_emotion_rows", "OPPORTUNITIES", "PERSONAS", "UNRATED"]

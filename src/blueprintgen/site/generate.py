@@ -1,57 +1,34 @@
-"""Plans the generated docs tree (load, analyse, draw, write pages) and builds the site atomically."""
+"""The generated docs tree: load, analyse and draw every blueprint, and make its pages (no MkDocs here)."""
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import hashlib
-import io
-import json
 import os
-import shutil
-import sys
-import tempfile
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
 
-from .analysis import Analysis, analyse
-from .config import docs_dir_exists
-from .diagram import blueprint_dot
-from .loader import Loaded, Problem, load_paths
-from .cachefolder import cache_folder
-from .pagecache import page_key, reusable_pages
-from .project import tracked_by_git
-from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
+from ..analysis import Analysis, analyse
+from ..diagram import blueprint_dot
+from ..graphviz import RenderError, missing_once, render_many
+from ..loader import Loaded, Problem, load_paths
+from ..settings import Settings
+from .cache.build import inputs_key, load_entry, store_entry
+from .cache.diagrams import DiagramCache, cached_diagram, diagram_input
+from .cache.folder import cache_folder
+from .cache.pages import page_key, reusable_pages
 from .drawing import Drawing
-from .render import Rendered, RenderError, cached_diagram, diagram_input, missing_once, render_many
-from .search import stop_left_over
-from .workfolders import remove, remove_left_overs, unlock, work_folder, work_name
-from .settings import Settings
-from .sitecache import inputs_key, load_entry, store_entry
-from .stopping import Stopping, stop_requested
+from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 
-__all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets", "prune_nav", "build_site", "SITE_MARKER",
-           "DEFAULT_CONFIG"]
+__all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets"]
 
-SITE_MARKER = ".blueprintgen-site"
 # A live preview rebuilds in the same process after every save: files whose bytes did not change
 # are not loaded again (see loader.load_file).
 _PREVIEW_FILES: dict = {}
 # ... nor analysed again, nor their pages made again (see _analysed, _blueprint_pages).
 _PREVIEW_ANALYSES: dict = {}
 _PREVIEW_PAGE_KEYS: dict = {}
-DEFAULT_CONFIG = """\
-site_name: Service blueprints
-theme:
-  name: material
-  font: false
-  features: [navigation.sections, navigation.top, search.highlight, search.suggest, toc.follow]
-plugins:
-  - blueprints
-markdown_extensions: [tables, toc]
-"""
 
 
 class BlueprintsInvalid(Exception):
@@ -123,7 +100,7 @@ ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan
 
 def assets(layout: Layout) -> dict[str, bytes]:
     """The stylesheet, the diagram viewer and its vendored library, under `<prefix>/assets/`."""
-    folder = resources.files("blueprintgen").joinpath("assets")
+    folder = resources.files("blueprintgen.site").joinpath("assets")
     return {f"{layout.folder}/assets/{name}": folder.joinpath(name).read_bytes()
             for name in ASSETS if folder.joinpath(name).is_file()}
 
@@ -188,7 +165,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
     draw = partial(render_many, [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                   timeout=settings.dot_timeout, cache_dir=cache, inputs=inputs)
+                   timeout=settings.dot_timeout, cache=DiagramCache(cache) if cache else None, inputs=inputs)
     if later:
         # The pages do not need their diagrams (the viewer loads each from its file, and a
         # diagram that fails fails the whole build), so Graphviz draws while pages are made.
@@ -348,239 +325,3 @@ def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layo
     kept.clear()
     kept.update(now)
     return pages, keys
-
-
-def prune_nav(nav, unlisted: set[str]):
-    """Drop per-blueprint pages and the pages of long lists from the nav, so every page carries O(1) of it.
-
-    A flat nav of hundreds of blueprints makes every page carry the whole list;
-    those pages are reached from the dashboard, breaks, owners and tags pages.
-    """
-    def keep(item) -> bool:
-        file = getattr(item, "file", None)
-        return file is None or file.src_uri not in unlisted
-
-    def walk(items):
-        kept = [item for item in items if keep(item)]
-        for item in kept:
-            if getattr(item, "children", None):
-                item.children = walk(item.children)
-        # A folder of only generated pages (breaks/, owners/, tags/) leaves an empty section: drop it.
-        return [item for item in kept if not (getattr(item, "is_section", False) and not item.children)]
-
-    nav.items = walk(nav.items)
-    nav.pages = [page for page in nav.pages if keep(page)]
-    return nav
-
-
-class SiteError(Exception):
-    """The site could not be built; `kept` tells whether the previous output is untouched."""
-
-    def __init__(self, message: str, kept: bool = True):
-        super().__init__(message)
-        self.kept = kept
-
-
-def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str, strict: bool,
-                   blueprints_dir: str | None, loaded: Loaded | None = None, progress=None):
-    """Load the project's mkdocs.yml, or the embedded default, with the blueprints plugin in it."""
-    from mkdocs.config import load_config
-
-    from .plugin import BlueprintsPlugin
-
-    if config_file:
-        extra = {"docs_dir": docs_dir} if docs_dir else {}
-        config = load_config(config_file=config_file, site_dir=site_dir, strict=strict, **extra)
-    else:
-        config = load_config(config_file=io.StringIO(DEFAULT_CONFIG), docs_dir=docs_dir, site_dir=site_dir,
-                             strict=strict)
-    if "blueprints" not in config.plugins:
-        plugin = BlueprintsPlugin()
-        plugin.load_config({}, config_file_path=config.config_file_path)
-        config.plugins["blueprints"] = plugin
-    plugin = config.plugins["blueprints"]
-    if blueprints_dir:
-        plugin.config.blueprints_dir = os.path.abspath(blueprints_dir)
-    plugin.preloaded, plugin.progress = loaded, progress   # the CLI has validated them already
-    return config
-
-
-def _check_replaceable(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARKER).exists())):
-        raise SiteError(f"{out} exists and was not built by blueprintgen; refusing to replace it "
-                        f"(delete it yourself, or choose another folder with -o)")
-
-
-def _output(out_dir: str) -> Path:
-    """Where the site goes. For a symbolic link (e.g. to a server's deployment folder) that is
-    the link's target, replaced as a whole; the link itself stays."""
-    out = Path(out_dir).absolute()
-    if not out.is_symlink():
-        return out
-    if tracked_by_git(str(out)):   # a clone's link could point anywhere on this machine
-        raise SiteError(f"{out_dir} is a symbolic link that the repository commits; a build never writes "
-                        "through it (hint: build into another folder with -o, or remove the link from the "
-                        "repository)")
-    try:
-        return Path(os.path.realpath(out, strict=True))
-    except OSError as error:
-        if error.errno == errno.ELOOP:   # swapping a site in would replace the link, and leave a link behind
-            raise SiteError(f"{out_dir} is a symbolic link that loops back on itself; point it at a folder, "
-                            "or remove it") from None
-        return Path(os.path.realpath(out))   # a link to a folder not made yet: the site is made there
-
-
-# The folders a build makes next to the output: the site being built (which holds the
-# previous site once swapped), the previous site (where folders cannot be exchanged), and
-# the empty docs folder MkDocs gets when the project has none.
-_WORK_KINDS = ("building", "old", "docs")
-
-
-def _work_name(out: Path, kind: str) -> Path:
-    return work_name(out, kind)
-
-
-def _work_folder(out: Path, kind: str) -> tuple[Path, int | None]:
-    # MkDocs must see an empty docs folder; an empty folder counts as ours.
-    return work_folder(out, kind, None if kind == "docs" else SITE_MARKER, "built by blueprintgen\n")
-
-
-def _remove_left_overs(out: Path) -> list[str]:
-    """Remove what killed builds left next to `out` (see workfolders), first stopping the
-    Pagefind a build killed outright left indexing there."""
-    return remove_left_overs(out, _WORK_KINDS, SITE_MARKER, before=stop_left_over)
-
-
-def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str, strict: bool = False,
-               loaded: Loaded | None = None, progress=None) -> list[str]:
-    """Build the site into a sibling folder, then swap it in; return warnings, one line each.
-
-    Whatever fails (invalid blueprints, Graphviz, MkDocs, a full disk, Ctrl-C or SIGTERM),
-    the previous output stays exactly as it was; only folders carrying our marker are ever
-    deleted. What a killed build leaves is removed by the next build.
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
-    out = _output(out_dir)
-    _check_replaceable(out)
-    with Stopping() as stopping:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            warnings = _remove_left_overs(out)
-            staging, staging_lock = _work_folder(out, "building")
-        except OSError as error:
-            raise SiteError(f"cannot write next to {out}: {error.strerror or error}") from None
-        # Without a config, or when mkdocs.yml is there only for settings (no docs folder),
-        # the generated pages are the whole site: MkDocs gets an empty docs folder of ours.
-        empty_docs, docs_lock = (None, None) if config_file and docs_dir_exists(config_file) \
-            else _work_folder(out, "docs")
-        config = None
-        try:
-            config = _mkdocs_config(config_file, str(empty_docs) if empty_docs else None, str(staging), strict,
-                                    blueprints_dir, loaded, progress)
-            try:
-                build(config)
-                if stop_requested():   # stopped, though the interrupt did not come through: no swap
-                    raise KeyboardInterrupt
-                (staging / SITE_MARKER).write_text("built by blueprintgen\n")
-                # A stop now would leave the swap half done: it waits, and the build ends normally.
-                with stopping.deferred():
-                    previous = _swap(staging, out)
-                    if previous is not None:
-                        warnings += [w for w in [remove(previous)] if w]
-            except MkDocsException as error:
-                raise SiteError(str(error).strip() or type(error).__name__) from None
-            except OSError as error:   # a full disk or an unwritable folder: the old site stays
-                raise SiteError(f"cannot write the site: {error.strerror or error}"
-                                + (f" ({error.filename})" if error.filename else "")) from None
-        finally:
-            # Stopped or failed while Graphviz was still drawing: nothing will wait for the diagrams.
-            plugin = config.plugins.get("blueprints") if config is not None else None
-            if plugin is not None:
-                plugin.stop()
-            unlock(staging_lock)
-            unlock(docs_lock)
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-            if empty_docs:
-                shutil.rmtree(empty_docs, ignore_errors=True)
-    return warnings
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two folders in one step (Linux: renameat2 with RENAME_EXCHANGE).
-
-    False when the platform or file system cannot; any other failure is raised.
-    """
-    if _renameat2 is None:
-        return False
-    if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
-        return True
-    number = ctypes.get_errno()
-    if number in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):   # e.g. an old kernel, or NFS
-        return False
-    raise OSError(number, os.strerror(number), str(second))
-
-
-def _libc_renameat2():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):   # glibc before 2.28, or no C library to load
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
-
-
-_renameat2 = _libc_renameat2()
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-
-
-def _swap(staging: Path, out: Path) -> Path | None:
-    """Put the site in `staging` at `out`; return the folder now holding the previous site, if any.
-
-    With an exchange there is no moment without a site at `out`. Elsewhere it is two renames,
-    and between them (microseconds) `out` does not exist.
-    """
-    if not os.path.lexists(out):
-        staging.rename(out)
-        return None
-    if _exchange(staging, out):
-        return staging
-    old = _work_name(out, "old")
-    out.rename(old)
-    try:
-        staging.rename(out)
-    except OSError as error:
-        try:
-            old.rename(out)
-        except OSError:
-            raise SiteError(f"cannot put the new site in place: {error.strerror or error}; the previous "
-                            f"site is in {old}, move it back to {out}", kept=False) from None
-        raise
-    return old
-
-
-def serve_site(config_file: str | None, blueprints_dir: str | None, address: str) -> None:
-    """Live preview: MkDocs' dev server; the plugin watches the blueprint folder."""
-    from mkdocs.commands.serve import serve
-
-    work = None
-    try:
-        if not config_file:
-            work = tempfile.mkdtemp(prefix="blueprintgen-serve-")
-            os.mkdir(os.path.join(work, "docs"))
-            config_file = os.path.join(work, "mkdocs.yml")
-            folder = os.path.abspath(blueprints_dir or "blueprints")
-            # JSON strings are YAML; not ASCII-escaped, which YAML refuses for characters beyond U+FFFF.
-            quoted = json.dumps(folder, ensure_ascii=False)
-            text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {quoted}\n")
-            Path(config_file).write_text(text, encoding="utf-8")
-        with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
-            serve(config_file=config_file, dev_addr=address, livereload=True)
-    finally:   # also when the config could not be written: no folder is left in the temporary folder
-        if work:
-            shutil.rmtree(work, ignore_errors=True)

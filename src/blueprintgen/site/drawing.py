@@ -16,8 +16,8 @@ import sys
 import threading
 import time
 
-from .render import Rendered, StopFlag, stop_running
-from .stopping import stop_requested
+from ..graphviz import Rendered, StopFlag, stop_running
+from ..stopping import stop_requested
 
 __all__ = ["Drawing", "STOP_WAIT"]
 

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .cachefolder import cache_folder
-from .loader import find_files
-from .yamltree import MAX_FILE_BYTES
+from .folder import cache_folder
+from ...loader import find_files
+from ...yamltree import MAX_FILE_BYTES
 
 __all__ = ["inputs_key", "load_entry", "newest_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
 
@@ -61,7 +61,7 @@ def inputs_key(folder: str, settings, *context, read=None) -> tuple[int, str] | 
     `read`: the files as a load read them (see _files_digest). None when our code cannot be
     identified or a file cannot be read: then nothing is reused.
     """
-    from .render import code_digest
+    from .diagrams import code_digest
 
     code = code_digest()
     files = _files_digest(folder, read) if code else None
@@ -95,7 +95,7 @@ def _sealed(data) -> str:
 
 def _read(path: Path):
     """An entry's data; None when missing, not a regular file (a FIFO would block), damaged or unsealed."""
-    from .render import read_regular
+    from ...wholefiles import read_regular
 
     data = read_regular(path)
     if data is None:

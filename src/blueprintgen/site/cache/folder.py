@@ -12,7 +12,7 @@ import logging
 import os
 import stat
 
-from .project import tracked_by_git
+from ...project import tracked_by_git
 
 __all__ = ["CACHE_DIR", "cache_folder"]
 

@@ -10,11 +10,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
+from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from .pages import place_blocks
 from .search import Indexing, SearchIndexError
-from .cachefolder import cache_folder
-from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
+from .cache.folder import cache_folder
+from .generate import BlueprintsInvalid, PagesCollide, generate
+from .mkdocs import prune_nav
 from .watching import FolderWatch
 
 log = get_plugin_logger(__name__)
