@@ -10,7 +10,7 @@ from .loader import Loaded, Problem, check_across, find_files, is_blueprint_name
 from .project import Project, shown_path
 from .yamltree import MAX_FILE_BYTES
 
-__all__ = ["SideError", "Side", "read_side", "is_revision"]
+__all__ = ["SideError", "Side", "read_side", "is_revision", "is_path_syntax", "head_of", "kind"]
 
 GIT_TIMEOUT = 60
 
@@ -27,16 +27,32 @@ class Side:
     loaded: Loaded
 
 
+class GitMissing(SideError):
+    """git is not installed: no name can be a revision, so only folders can be compared."""
+
+
 def _git(project: Project, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", "-C", project.root, *args], input=data, capture_output=True,
                               timeout=GIT_TIMEOUT, check=False)
     except FileNotFoundError:
-        raise SideError("git is not installed (hint: install git, or compare two folders instead of "
-                        "revisions)") from None
+        raise GitMissing("git is not installed (hint: install git, or compare two folders instead of "
+                         "revisions)") from None
     except subprocess.TimeoutExpired:
         raise SideError(f"git {args[0]} took longer than {GIT_TIMEOUT} s (hint: try again; "
                         "or compare two folders)") from None
+
+
+def is_path_syntax(spec: str) -> bool:
+    """Whether `spec` is written as a path, and so is never a revision: `.`, `..`, `./NAME`,
+    `../NAME`, an absolute path, or a name ending in `/` (git refuses all of these as ref names)."""
+    seps = ("/", os.sep)
+    return (spec in (os.curdir, os.pardir) or os.path.isabs(spec) or spec.endswith(seps)
+            or spec.startswith(tuple(start + sep for start in (os.curdir, os.pardir) for sep in seps)))
+
+
+def _in_git(project: Project) -> bool:
+    return os.path.exists(os.path.join(project.root, ".git"))
 
 
 def is_revision(project: Project, spec: str) -> bool:
@@ -44,18 +60,47 @@ def is_revision(project: Project, spec: str) -> bool:
     return _commit(project, spec) is not None
 
 
+def _verify(project: Project, name: str) -> str | None:
+    """The commit `name` resolves to, as git resolves it; never an option, never a path."""
+    found = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
+    commit = found.stdout.decode("ascii", "replace").strip()
+    return commit if found.returncode == 0 and commit else None
+
+
 def _commit(project: Project, spec: str) -> str | None:
     """The commit `spec` names, or None. `A...B` is their merge base, as in `git diff A...B`:
-    what B changed since it left A, without what A did since (B defaults to HEAD)."""
-    if not os.path.exists(os.path.join(project.root, ".git")):
+    what B changed since it left A, without what A did since (B defaults to HEAD). A spec written
+    as a path (`./HEAD`, `HEAD/`) is never a revision; any other name git resolves to a commit is
+    one, whatever files or folders of that name exist here."""
+    if is_path_syntax(spec) or not _in_git(project):
         return None
     if "..." in spec:
         first, _, second = spec.partition("...")
-        found = _git(project, "merge-base", first or "HEAD", second or "HEAD")
-    else:
-        found = _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
-    commit = found.stdout.decode("ascii", "replace").strip()
-    return commit if found.returncode == 0 and commit else None
+        ends = [_verify(project, name or "HEAD") for name in (first, second)]
+        if None in ends:
+            return None
+        found = _git(project, "merge-base", "--end-of-options", *ends)
+        commit = found.stdout.decode("ascii", "replace").strip()
+        return commit if found.returncode == 0 and commit else None
+    return _verify(project, spec)
+
+
+def head_of(spec: str) -> str | None:
+    """The head side `A...B` implies, as `git diff A...B` compares: B (HEAD when left out); else None."""
+    if "..." not in spec or is_path_syntax(spec):
+        return None
+    return spec.partition("...")[2] or "HEAD"
+
+
+def kind(project: Project, spec: str) -> str | None:
+    """"revision" when git resolves `spec` to a commit (whatever files or folders exist of that
+    name), else "folder" when it is a folder here, else None."""
+    try:
+        if _commit(project, spec) is not None:
+            return "revision"
+    except GitMissing:
+        pass
+    return "folder" if os.path.isdir(spec) else None
 
 
 def in_revision(project: Project, spec: str, path: str) -> bool:
@@ -64,28 +109,39 @@ def in_revision(project: Project, spec: str, path: str) -> bool:
     relative = os.path.relpath(os.path.abspath(path), project.root).replace(os.sep, "/")
     if commit is None or relative.startswith(".."):
         return False
-    listed = _git(project, "ls-tree", "--name-only", "--full-tree", commit, "--", relative)
-    return listed.returncode == 0 and bool(listed.stdout.strip())
+    listed = _git(project, "ls-tree", "-z", "--name-only", "--full-tree", commit, "--", relative)
+    return listed.returncode == 0 and bool(listed.stdout.strip(b"\0"))
 
 
 def read_side(spec: str | None, paths: list[str], project: Project) -> Side:
-    """Load the blueprints of one side: None is the working tree, a folder is read as it is,
-    anything else is a git revision. `paths` (absolute, or relative to the current folder) say
-    where the blueprints are; for a folder side they are ignored (the folder is where they are).
+    """Load the blueprints of one side: None is the working tree; a name git resolves to a commit
+    is that revision, whatever files or folders of that name exist here (so a pull request that
+    adds a folder `HEAD/` cannot choose what is compared); otherwise a folder is read as it is.
+    `./NAME`, `/NAME` and `NAME/` are always folders. `paths` (absolute, or relative to the current
+    folder) say where the blueprints are; for a folder side they are ignored (the folder is where
+    they are).
     """
     if spec is None:
         return Side("working tree", _load_files(paths, project))
+    try:
+        commit = _commit(project, spec)
+    except GitMissing:
+        if not os.path.isdir(spec):
+            raise
+        commit = None
+    if commit is not None:
+        return Side(spec, _load_revision(commit, paths, project))
     if os.path.isdir(spec):
         return Side(spec, _load_files([spec], project))
-    if not os.path.exists(os.path.join(project.root, ".git")):
+    if is_path_syntax(spec):
+        raise SideError(f"'{spec}' is not a folder (hint: a name written as a path, starting with ./ or / "
+                        "or ending in /, is always a folder; leave that out for a revision)")
+    if not _in_git(project):
         raise SideError(f"'{spec}' is not a folder, and {project.root} is not a git repository, so it cannot be a "
                         "revision (hint: give two folders, or run inside a git repository)")
-    commit = _commit(project, spec)
-    if commit is None:
-        raise SideError(f"unknown revision '{spec}': no commit, branch or tag of that name in {project.root} "
-                        "(hint: check the name with `git log --oneline`; in CI, fetch the base branch first, "
-                        "e.g. actions/checkout with fetch-depth: 0)")
-    return Side(spec, _load_revision(commit, paths, project))
+    raise SideError(f"unknown revision '{spec}': no commit, branch or tag of that name in {project.root} "
+                    "(hint: check the name with `git log --oneline`; in CI, fetch the base branch first, "
+                    "e.g. actions/checkout with fetch-depth: 0)")
 
 
 def _load_files(paths: list[str], project: Project) -> Loaded:
