@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import dataclass
 
 from .loader import Loaded, Problem, check_across, find_files, is_blueprint_name, load_bytes, load_file
+from .escape import file_name
 from .project import Project, shown_path
 from .yamltree import MAX_FILE_BYTES
 
@@ -188,26 +189,57 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
             links.append(Problem(path, 1, 1, f"in {revision[:12]} this is a symbolic link, which cannot be "
                                  "compared at a revision", "replace the link with the blueprint file itself"))
     blueprints, problems = [], links
-    for (path, sha), data in zip(blobs, _read_blobs(project, [sha for _, sha in blobs])):
-        if len(data) > MAX_FILE_BYTES:
+    sizes = _blob_sizes(project, [sha for _, sha in blobs])
+    for (path, sha), size in zip(blobs, sizes):
+        if size is None:
+            raise SideError(f"the file '{file_name(path)}' of {revision[:12]} (blob {sha[:12]}) is missing from "
+                            "the repository (hint: fetch the whole history, e.g. `git fetch --unshallow` or `git fetch --refetch`, "
+                            "and check it with `git fsck`)")
+    small = []
+    for (path, sha), size in zip(blobs, sizes):
+        if size > MAX_FILE_BYTES:   # said, and never read: a blob of any size costs nothing here
             problems.append(Problem(path, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
                                     "split the journey into several blueprints"))
-            continue
+        else:
+            small.append((path, sha))
+    for (path, _), data in zip(small, _read_blobs(project, revision, small)):
         loaded = load_bytes(data, path, path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
         blueprints.extend(loaded.blueprints)
         problems.extend(loaded.problems)
     return _checked(blueprints, problems)
 
 
-def _read_blobs(project: Project, shas: list[str]) -> list[bytes]:
-    """The contents of `shas`, in one `git cat-file --batch` run."""
+def _blob_sizes(project: Project, shas: list[str]) -> list[int | None]:
+    """The size of each of `shas` (None: missing), from `git cat-file --batch-check`: no blob is read."""
     if not shas:
         return []
-    completed = _git(project, "cat-file", "--batch", data=("\n".join(shas) + "\n").encode())
+    completed = _git(project, "cat-file", "--batch-check", data=("\n".join(shas) + "\n").encode())
+    lines = completed.stdout.decode("ascii", "replace").splitlines()
+    if completed.returncode != 0 or len(lines) != len(shas):
+        raise SideError("cannot read the sizes of the files from git: "
+                        f"{completed.stderr.decode(errors='replace').strip() or 'no answer'} (hint: check the "
+                        "repository with `git fsck`)")
+    sizes = []
+    for line in lines:
+        parts = line.split()
+        sizes.append(int(parts[2]) if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit() else None)
+    return sizes
+
+
+def _read_blobs(project: Project, revision: str, blobs: list[tuple[str, str]]) -> list[bytes]:
+    """The contents of `blobs` ((path, sha), each already known to be at most MAX_FILE_BYTES), in one
+    `git cat-file --batch` run."""
+    if not blobs:
+        return []
+    completed = _git(project, "cat-file", "--batch", data=("\n".join(sha for _, sha in blobs) + "\n").encode())
     out, contents, at = completed.stdout, [], 0
-    for _ in shas:
-        header_end = out.index(b"\n", at)
-        size = int(out[at:header_end].split()[2])
+    for path, sha in blobs:
+        header_end = out.find(b"\n", at)
+        header = out[at:header_end].split() if header_end >= 0 else []
+        size = int(header[2]) if len(header) == 3 and header[2].isdigit() else -1
+        if not 0 <= size <= MAX_FILE_BYTES or header_end + 1 + size > len(out):
+            raise SideError(f"cannot read the file '{file_name(path)}' of {revision[:12]} (blob {sha[:12]}) from git "
+                            "(hint: check the repository with `git fsck`)")
         contents.append(out[header_end + 1:header_end + 1 + size])
         at = header_end + 1 + size + 1
     return contents
