@@ -177,8 +177,9 @@ def schema() -> None:
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file, not stdout.")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the file name of the blueprint read from stdin.")
 @click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),
-              help="github format: annotate only findings in the files listed here (one path per line, from the "
-                   "repository root), e.g. the files a pull request changed.")
+              help="github format: annotate only findings in the files listed here (paths from the repository "
+                   "root, NUL-separated as `git diff --name-only -z` writes them, or one a line), e.g. the files "
+                   "a pull request changed.")
 @click.option("--diff-base", metavar="REV", help="Mark each finding new or unchanged since git revision (or folder) "
               "REV, as SARIF baselineState; unlike --baseline it accepts nothing. A name git resolves is "
               "always the revision; write ./NAME or NAME/ for a folder.")
@@ -307,8 +308,15 @@ def _fingerprints_at(revision: str, paths, project, settings, gate) -> dict[str,
 
 
 def _listed_files(path: str) -> frozenset[str]:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        return frozenset(line.strip().replace(os.sep, "/") for line in handle if line.strip())
+    """The paths listed in `path`: NUL-separated and as they are (`git diff --name-only -z`), so a
+    name with a newline or spaces at its ends is kept whole; or, in a file without a NUL, one a line."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if b"\0" in data:
+        names = [os.fsdecode(name) for name in data.split(b"\0") if name]
+    else:
+        names = [line.strip() for line in os.fsdecode(data).splitlines() if line.strip()]
+    return frozenset(name.replace(os.sep, "/") for name in names)
 
 
 def _write_report(report: str, output_file: str | None) -> None:
