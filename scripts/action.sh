@@ -50,7 +50,13 @@ check)
   compare=()
   diffstatus=0
   if [ -n "$base" ]; then
-    # Names are resolved by git as revisions, never read as options or paths.
+    # Names are resolved by git as revisions, never read as options or paths (git 2.30 or later).
+    if ! git rev-parse --verify --quiet --end-of-options "HEAD^{commit}" >/dev/null; then
+      echo "error: HEAD cannot be resolved: blueprintgen needs a checkout and git 2.30 or later" \
+        "($(git --version 2>&1))" >&2
+      printf '%s\n\n%s\n' "## ❌ blueprintgen: fail" "git cannot resolve HEAD here; see the job log." >> "$summary"
+      exit 2
+    fi
     if ! base_commit="$(git rev-parse --verify --quiet --end-of-options "$base^{commit}")"; then
       echo "error: the base revision '$base' is not in this repository (hint: fetch it, e.g. actions/checkout" \
         "with fetch-depth: 0, or give base-ref)" >&2
@@ -85,7 +91,7 @@ check)
   status=$?
   case "$status" in
   0) verdict="## ✅ blueprintgen: pass" reason="The gate passes." ;;
-  1) verdict="## ❌ blueprintgen: fail" reason="The gate fails: a gated finding at or above fail-on, or an invalid blueprint (see the annotations)." ;;
+  1) verdict="## ❌ blueprintgen: fail" reason="The gate fails: a gated finding at or above fail-on, or an invalid blueprint (see the annotations and the job log)." ;;
   *) verdict="## ❌ blueprintgen: fail" reason="blueprintgen could not check the blueprints (exit status $status); see the job log." ;;
   esac
   if [ "$diffstatus" -gt 1 ]; then

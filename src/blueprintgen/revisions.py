@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 
@@ -61,8 +62,29 @@ def is_revision(project: Project, spec: str) -> bool:
     return _commit(project, spec) is not None
 
 
+# `git rev-parse --end-of-options` came in git 2.30. An older git takes it for an unknown option and
+# resolves nothing, which would make every revision name fall back to a folder of that name.
+GIT_MINIMUM = (2, 30)
+_git_checked: set[str] = set()
+
+
+def _check_git_version(project: Project) -> None:
+    """Refuse (fail closed) a git too old to resolve names safely; asked once per process."""
+    if "ok" in _git_checked:
+        return
+    found = _git(project, "version")
+    text = found.stdout.decode("ascii", "replace").strip()
+    match = re.search(r"(\d+)\.(\d+)", text)
+    if match is None or (int(match[1]), int(match[2])) < GIT_MINIMUM:
+        raise SideError(f"{text or 'git'} is too old to compare revisions safely: blueprintgen needs git "
+                        f"{GIT_MINIMUM[0]}.{GIT_MINIMUM[1]} or later (hint: update git, or compare two folders, "
+                        "written as ./NAME)")
+    _git_checked.add("ok")
+
+
 def _verify(project: Project, name: str) -> str | None:
     """The commit `name` resolves to, as git resolves it; never an option, never a path."""
+    _check_git_version(project)
     found = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
     commit = found.stdout.decode("ascii", "replace").strip()
     return commit if found.returncode == 0 and commit else None
