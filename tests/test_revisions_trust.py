@@ -236,6 +236,29 @@ def test_check_diff_base_reads_the_revision_not_a_folder_of_that_name(tmp_path):
     assert [r["baselineState"] for r in json.loads(folder.stdout)["runs"][0]["results"]] == ["unchanged"]
 
 
+def test_a_git_too_old_for_end_of_options_fails_closed_instead_of_reading_the_folder(tmp_path):
+    # git before 2.30 takes `rev-parse --end-of-options` for an unknown option and resolves nothing:
+    # every revision would then fall back to a folder of its name.
+    sibling(tmp_path)
+    repo = new_repository(tmp_path / "repo", BASE_FILES)
+    (repo / "HEAD").mkdir()
+    (repo / "HEAD" / "parcel.yaml").write_text(blueprint("parcel", resolved=False))
+    fake = tmp_path / "old-git"
+    fake.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
+    (fake / "git").write_text(f'#!/bin/sh\nfor a; do [ "$a" = version ] && {{ echo "git version 2.25.1"; exit 0; }}; done\n'
+                              f'exec {real} "$@"\n')
+    (fake / "git").chmod(0o755)
+    before = outside(tmp_path)
+    result = blueprintgen("diff", "main", "HEAD", cwd=repo,
+                          env={**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert "git version 2.25.1 is too old to compare revisions safely" in result.stderr
+    assert blueprintgen("diff", "main", "HEAD", cwd=repo).returncode == 0   # a recent git: HEAD, not HEAD/
+    assert outside(tmp_path) == before
+
+
 # -- A...B is B's side --------------------------------------------------------------------------------
 
 
