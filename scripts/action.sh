@@ -89,10 +89,12 @@ check)
   echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
   blueprintgen check "${config[@]}" "${gate[@]}" "${annotate[@]}" --format github -- "${paths[@]}"
   status=$?
+  verdict="## ❌ blueprintgen: fail"
   case "$status" in
   0) verdict="## ✅ blueprintgen: pass" reason="The gate passes." ;;
-  1) verdict="## ❌ blueprintgen: fail" reason="The gate fails: a gated finding at or above fail-on, or an invalid blueprint (see the annotations and the job log)." ;;
-  *) verdict="## ❌ blueprintgen: fail" reason="blueprintgen could not check the blueprints (exit status $status); see the job log." ;;
+  1) reason="The gate fails: a gated finding at or above fail-on, or an invalid blueprint"
+     reason="$reason (see the annotations and the job log)." ;;
+  *) reason="blueprintgen could not check the blueprints (exit status $status); see the job log." ;;
   esac
   if [ "$diffstatus" -gt 1 ]; then
     reason="$reason What the change does could not be shown (exit status $diffstatus); see the job log."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -246,8 +247,9 @@ def test_a_git_too_old_for_end_of_options_fails_closed_instead_of_reading_the_fo
     fake = tmp_path / "old-git"
     fake.mkdir()
     real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
-    (fake / "git").write_text(f'#!/bin/sh\nfor a; do [ "$a" = version ] && {{ echo "git version 2.25.1"; exit 0; }}; done\n'
-                              f'exec {real} "$@"\n')
+    (fake / "git").write_text('#!/bin/sh\n'
+                              'for a; do [ "$a" = version ] && { echo "git version 2.25.1"; exit 0; }; done\n'
+                              f'exec {shlex.quote(real)} "$@"\n')
     (fake / "git").chmod(0o755)
     before = outside(tmp_path)
     result = blueprintgen("diff", "main", "HEAD", cwd=repo,

@@ -215,8 +215,8 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
     for (path, sha), size in zip(blobs, sizes):
         if size is None:
             raise SideError(f"the file '{file_name(path)}' of {revision[:12]} (blob {sha[:12]}) is missing from "
-                            "the repository (hint: fetch the whole history, e.g. `git fetch --unshallow` or `git fetch --refetch`, "
-                            "and check it with `git fsck`)")
+                            "the repository (hint: fetch the whole history, e.g. `git fetch --unshallow` or "
+                            "`git fetch --refetch`, and check it with `git fsck`)")
     small = []
     for (path, sha), size in zip(blobs, sizes):
         if size > MAX_FILE_BYTES:   # said, and never read: a blob of any size costs nothing here
