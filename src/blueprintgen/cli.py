@@ -177,10 +177,12 @@ def schema() -> None:
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file, not stdout.")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the file name of the blueprint read from stdin.")
 @click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),
-              help="github format: annotate only findings in the files listed here (one path per line, from the "
-                   "repository root), e.g. the files a pull request changed.")
+              help="github format: annotate only findings in the files listed here (paths from the repository "
+                   "root, NUL-separated as `git diff --name-only -z` writes them, or one a line), e.g. the files "
+                   "a pull request changed.")
 @click.option("--diff-base", metavar="REV", help="Mark each finding new or unchanged since git revision (or folder) "
-              "REV, as SARIF baselineState; unlike --baseline it accepts nothing.")
+              "REV, as SARIF baselineState; unlike --baseline it accepts nothing. A name git resolves is "
+              "always the revision; write ./NAME or NAME/ for a folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what fails (and invalid blueprints); no summary line.")
 def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None, scope: str | None,
           baseline_file: str | None, select, ignore_rules, output_file: str | None, stdin_filename: str | None,
@@ -306,8 +308,15 @@ def _fingerprints_at(revision: str, paths, project, settings, gate) -> dict[str,
 
 
 def _listed_files(path: str) -> frozenset[str]:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        return frozenset(line.strip().replace(os.sep, "/") for line in handle if line.strip())
+    """The paths listed in `path`: NUL-separated and as they are (`git diff --name-only -z`), so a
+    name with a newline or spaces at its ends is kept whole; or, in a file without a NUL, one a line."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if b"\0" in data:
+        names = [os.fsdecode(name) for name in data.split(b"\0") if name]
+    else:
+        names = [line.strip() for line in os.fsdecode(data).splitlines() if line.strip()]
+    return frozenset(name.replace(os.sep, "/") for name in names)
 
 
 def _write_report(report: str, output_file: str | None) -> None:
@@ -382,10 +391,16 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
          scope: str | None, output_file: str | None) -> None:
     """What a change does to the customer: breaks fixed and introduced, steps, handoffs and metrics.
 
-    BASE and HEAD are git revisions or folders; HEAD defaults to the working tree. Blueprints are
-    matched by id, so a renamed file is "changed". PATH (default: the blueprints folder) says
-    where the blueprints are, at every revision. The second argument is HEAD when it names a
-    revision that is not also a path here, or when BASE and it are both folders.
+    BASE and HEAD are git revisions or folders; HEAD defaults to the working tree, and BASE
+    `A...B` compares where B left A with B (as `git diff A...B`). Blueprints are matched by id,
+    so a renamed file is "changed". PATH (default: the blueprints folder) says where the
+    blueprints are, at every revision.
+
+    Inside a git repository a name git resolves to a commit is always that revision, even when a
+    file or folder of that name exists here; a folder is taken only for a name that is not a
+    revision. To mean the folder, write it as a path: `./HEAD`, `HEAD/` or an absolute path is
+    never a revision. The second argument is HEAD when it is a revision, or when BASE and it are
+    both folders; otherwise it is a PATH.
 
     Exit status: 0, or 1 when the change introduces a finding the gate fails on (or leaves a
     blueprint invalid); 2 for usage errors (an unknown revision, not a git repository).
@@ -394,31 +409,36 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
     Examples:
       blueprintgen diff main
       blueprintgen diff HEAD~1 HEAD --format json
+      blueprintgen diff main...feature
       blueprintgen diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
       blueprintgen diff old-blueprints/ blueprints/
     """
     from .analysis import analyse
     from .diff import compare, format_diff, introduces_failure
     from .gate import gate_from_settings
-    from .revisions import SideError, in_revision, is_revision, read_side
+    from .revisions import SideError, head_of, in_revision, kind, read_side
 
     project, settings = _project_settings(config_file)
-    head, paths = None, list(rest)
-    if rest:
-        first = rest[0]
-        if os.path.isdir(base) and os.path.isdir(first):
-            head, paths = first, list(rest[1:])
-        elif not os.path.lexists(first) and is_revision(project, first):
-            head, paths = first, list(rest[1:])
-    for path in paths:
-        if not os.path.lexists(path) and head is None:
-            raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
-                            "`git log --oneline` lists revisions)")
-        if not os.path.lexists(path) and not any(side is not None and not os.path.isdir(side) and
-                                                 in_revision(project, side, path) for side in (base, head)):
-            # A mistyped path would otherwise compare nothing with nothing, and pass.
-            raise UserError(f"'{path}' is not here, nor in {base} or {head} (hint: check the path; "
-                            "`git ls-tree -r --name-only <revision>` lists a revision's files)")
+    try:
+        # A name git resolves to a commit is a revision, whatever files or folders of that name
+        # exist here: a pull request that adds `HEAD` or `<sha>/` cannot choose what is compared.
+        kinds = {spec: kind(project, spec) for spec in (base, *rest[:1])}
+        # BASE `A...B` compares where B left A with B, as `git diff A...B` does (not the working tree).
+        head = head_of(base) if kinds[base] == "revision" else None
+        paths = list(rest)
+        if rest and (kinds[rest[0]] == "revision" or (kinds[base] == kinds[rest[0]] == "folder" and head is None)):
+            head, paths = rest[0], list(rest[1:])
+        for path in paths:
+            if not os.path.lexists(path) and head is None:
+                raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
+                                "`git log --oneline` lists revisions)")
+            if not os.path.lexists(path) and not any(side is not None and kind(project, side) == "revision" and
+                                                     in_revision(project, side, path) for side in (base, head)):
+                # A mistyped path would otherwise compare nothing with nothing, and pass.
+                raise UserError(f"'{path}' is not here, nor in {base} or {head} (hint: check the path; "
+                                "`git ls-tree -r --name-only <revision>` lists a revision's files)")
+    except SideError as error:
+        raise UserError(f"error: {error}") from None
     paths = paths or [settings.blueprints_dir]
     try:
         sides = [read_side(spec, paths, project) for spec in (base, head)]
