@@ -20,6 +20,7 @@ from .cache.folder import cache_folder
 from .cache.pages import page_key, reusable_pages
 from .drawing import Drawing
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
+from .plan import index_pages
 
 __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets"]
 
@@ -185,8 +186,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         if later:
             drawing.stop()
         raise PagesCollide(clashes, prefix)
-    listed = {layout.home, layout.path("breaks"), layout.path("owners"), layout.path("tags"), layout.rules_page,
-              layout.path("all"), layout.path("search"), layout.path("opportunities"), layout.path("personas")}
+    listed = {path for _, path in index_pages(layout)}
     generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
                           list(loaded.problems), {p for p in pages if p not in listed}, layout, pages, page_keys)
     # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while

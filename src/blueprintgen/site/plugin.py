@@ -11,7 +11,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
-from .pages import place_blocks
+from .pages import Layout, place_blocks
+from .plan import index_pages
 from .search import Indexing, SearchIndexError
 from .cache.folder import cache_folder
 from .generate import BlueprintsInvalid, PagesCollide, generate
@@ -231,7 +232,4 @@ def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
 
     if named(nav):
         return nav
-    pages = [("Dashboard", home), ("All blueprints", "all"), ("Breaks", "breaks"), ("Owners", "owners"),
-             ("Tags", "tags"), ("Opportunities", "opportunities"), ("Personas", "personas"), ("Rules", "rules"),
-             ("Search", "search")]
-    return [*nav, {title: [{name: path if path.endswith(".md") else f"{prefix}/{path}.md"} for name, path in pages]}]
+    return [*nav, {title: [{name: path} for name, path in index_pages(Layout(home=home, folder=prefix))]}]

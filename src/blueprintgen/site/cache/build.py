@@ -15,12 +15,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
 from .folder import cache_folder
 from ...loader import find_files
+from ...wholefiles import read_regular, seal_first_line, unseal_first_line, write_atomically
 from ...yamltree import MAX_FILE_BYTES
 
 __all__ = ["inputs_key", "load_entry", "newest_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
@@ -74,34 +74,20 @@ def inputs_key(folder: str, settings, *context, read=None) -> tuple[int, str] | 
 def write_entry(path: Path, text: str) -> None:
     """Write a cache entry atomically (a killed build leaves only a `.tmp` file); failures only cost time."""
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(path, text.encode("utf-8"), mode=None)
     except OSError:
         pass   # a cache that cannot be written only costs time
 
 
 def _sealed(data) -> str:
-    """An entry's text: the sha256 of its JSON on the first line, then the JSON. A changed byte
-    (a disk's damage, a hand edit) makes the entry a miss, never a wrong page."""
-    body = json.dumps(data, sort_keys=True)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body
+    """An entry's text: the sha256 of its JSON on the first line, then the JSON (see wholefiles)."""
+    return seal_first_line(json.dumps(data, sort_keys=True).encode("utf-8")).decode("utf-8")
 
 
 def _read(path: Path):
     """An entry's data; None when missing, not a regular file (a FIFO would block), damaged or unsealed."""
-    from ...wholefiles import read_regular
-
-    data = read_regular(path)
-    if data is None:
-        return None
-    seal, _, body = data.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode("ascii") != seal:
+    body = unseal_first_line(read_regular(path))
+    if body is None:
         return None
     try:
         return json.loads(body.decode("utf-8"))
