@@ -9,7 +9,7 @@ from dataclasses import fields, is_dataclass
 
 from .analysis import Analysis
 from .baseline import fingerprint
-from .escape import clean
+from .escape import clean, terminal
 from .gate import Gate
 from .loader import Problem
 from .model import Position
@@ -270,7 +270,7 @@ def _text(document: dict) -> str:
     unchanged = sum(1 for b in document["blueprints"] if b["change"] == "unchanged")
     if unchanged:
         lines.append(f"{unchanged} blueprint(s) unchanged")
-    return "\n".join(clean(line) for line in lines) + "\n"
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
 
 # What can turn text into markup inside a line: emphasis, code, strikethrough, links, images and

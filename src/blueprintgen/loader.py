@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, LEVELS, RESERVED_IDS, STAFF_LANES, Blueprint, Channel, Cost,
                     Duration, Edge, Emotion, Failure, Ignore, Measure, Opportunity, Owner, Persona, Position,
                     Promise, Step)
-from .escape import clean, file_name, one_line
+from .escape import terminal
 from .gcpause import paused_gc
 from .schema import COST_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
@@ -52,8 +52,8 @@ class Problem:
 
     def __str__(self) -> str:
         # File names and messages can carry control characters from the user's files.
-        hint = f" (hint: {one_line(self.hint)})" if self.hint else ""
-        return f"{file_name(self.file)}:{self.line}:{self.column}: error: {one_line(self.message)}{hint}"
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return terminal(f"{self.file}:{self.line}:{self.column}: error: {self.message}{hint}")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .loader import Loaded, Problem, load_paths
 from .pagecache import page_key, reusable_pages
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .drawing import Drawing
+from .escape import terminal
 from .render import Rendered, RenderError, cached_diagram, diagram_input, missing_once, render_many
 from .search import stop_left_over
 from .workfolders import remove, remove_left_overs, unlock, work_folder, work_name
@@ -103,7 +104,8 @@ class Generated:
                 path = f"{self.layout.folder}/diagrams/{blueprint_id}.svg"
                 self.files[path] = result
             else:
-                self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+                # One line each (Graphviz's message may quote the blueprint): they are joined into one error.
+                self.render_problems.append(terminal(f"diagram of blueprint '{blueprint_id}' failed: {result}"))
         self.render_problems = missing_once(self.render_problems)
         self.rendered, self.cached = results.runs, results.cached
         if key is not None and not self.render_problems:
