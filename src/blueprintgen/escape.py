@@ -3,6 +3,7 @@
     terminal            a line on a terminal or in a CI log (stdout, stderr, logging): one line, controls as escapes
     workflow_data       the message of a GitHub workflow command (`::error …::DATA`)
     workflow_property   a property of a GitHub workflow command (`file=`, `title=`)
+    markdown            GitHub Markdown: `diff --format markdown`, the job summary, a pull-request comment
     markdown_text       the site's Markdown: page titles in the front matter (and `cell`, a table cell)
     page_html_text      HTML, in the site's pages (inert to what reads a Markdown page before its HTML)
     clean               text drawn in a diagram: controls and direction changes removed
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean", "terminal", "workflow_data", "workflow_property", "markdown_text", "cell", "page_html_text"]
+__all__ = ["clean", "terminal", "workflow_data", "workflow_property", "markdown", "markdown_text", "cell",
+           "page_html_text"]
 
 # C0/C1 controls (but tab and newline), and bidirectional marks, overrides and isolates
 # that can make text read differently from what it is. Zero-width joiners stay:
@@ -90,6 +92,33 @@ def workflow_property(text: str) -> str:
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# GitHub's autolink extension turns `scheme://…`, `www.…` and `local@domain` into links, and it
+# reads text after character references are decoded, so `&#64;` is no defence. A WORD JOINER
+# (U+2060, invisible, no line break) inside each keeps the text reading the same and makes none match.
+_JOINER = "\u2060"
+_AUTOLINKED = re.compile(r"(?<=:)(?=//)|(?i:(?<=www)(?=\.))|(?=@)|(?<=@)")
+
+
+def _unlinked(text: str) -> str:
+    return _AUTOLINKED.sub(_JOINER, text)
+
+
+# What can turn text into markup inside a line of GitHub Markdown: emphasis, code, strikethrough,
+# links, images and table cells (`&` and `<` are written as references: no entity, no HTML).
+# Line-start constructs cannot occur: text never starts a line.
+_GITHUB_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown(text, code: bool = False) -> str:
+    """Text for a line of GitHub Markdown (cmark-gfm with its extensions): no markup, no HTML, no
+    link, one line. `code` gives a code span instead, in which nothing is live."""
+    text = clean(str(text)).replace("\n", " ")
+    if code:
+        return "`" + text.replace("`", "\u2019") + "`"
+    text = _unlinked(text).replace("&", "&amp;").replace("<", "&lt;")
+    return _GITHUB_MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def page_html_text(text: str) -> str:
     """Text for HTML inside a Markdown page: HTML-escaped, and inert to what reads the page first.
 
@@ -106,9 +135,10 @@ def markdown_text(text: str) -> str:
     """Text for any Markdown inline position (paragraph, list item, link text, table cell) of the
     site's pages, and for HTML: a page title in the front matter is both.
 
-    Newlines become `&#10;` so a value never breaks a table row or starts a block.
+    Newlines become `&#10;` so a value never breaks a table row or starts a block; web and mail
+    addresses are broken as in `markdown`, so no autolinking extension makes a link of them.
     """
-    return clean(text).translate(_MARKDOWN_SPECIAL).replace("\n", "&#10;").replace("\t", " ")
+    return _unlinked(clean(text)).translate(_MARKDOWN_SPECIAL).replace("\n", "&#10;").replace("\t", " ")
 
 
 def cell(text: str | None) -> str:
