@@ -8,7 +8,7 @@ Properties:
 - the DOT of every valid blueprint is drawn by the real Graphviz (neato -n2) into SVG that
   is well-formed XML;
 - every Markdown table cell made by `escape.cell` stays one cell and decodes back to the
-  cleaned input.
+  cleaned input (but for the invisible word joiners that keep addresses from becoming links).
 
 Profiles: "ci" (the default: fixed seed, 50 examples, no database) and "long" for a fuzzing
 campaign: HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz.py
@@ -433,7 +433,12 @@ def _table_cells(cells: list[str]) -> list[str]:
 def _expected_cell(text: str | None) -> str:
     # What the reader sees: the text without control or bidi characters, tabs as spaces;
     # the tables extension trims the spaces at both ends of a cell.
-    return clean(text).replace("\t", " ").strip(" ") if text else "\u2014"
+    return _read(clean(text).replace("\t", " ").strip(" ")) if text else "\u2014"
+
+
+def _read(text: str) -> str:
+    # Word joiners (U+2060) are invisible: the escaping puts them into web and mail addresses.
+    return text.replace("\u2060", "")
 
 
 @given(st.one_of(st.none(), st.text(CHARS), ANY_TEXT, st.text()))
@@ -442,7 +447,7 @@ def test_a_table_cell_stays_one_cell_and_decodes_back(text):
     assert len(cells) == 3, cells
     assert cells[0] == "left" and cells[2] == "right"
     assert "<" not in cells[1], cells[1]    # no markup made from the text
-    assert html.unescape(cells[1]) == _expected_cell(text)
+    assert _read(html.unescape(cells[1])) == _expected_cell(text)
 
 
 @given(st.lists(ANY_TEXT, min_size=3, max_size=3))
@@ -451,7 +456,7 @@ def test_a_row_of_escaped_texts_keeps_its_columns(texts):
     assert len(cells) == 3, cells
     for got, text in zip(cells, texts):
         assert "<" not in got
-        assert html.unescape(got) == clean(text).replace("\t", " ").strip(" ")
+        assert _read(html.unescape(got)) == _read(clean(text).replace("\t", " ").strip(" "))
 
 
 @given(ANY_TEXT)
@@ -459,7 +464,7 @@ def test_escaped_text_in_a_paragraph_makes_no_markup(text):
     out = markdown.markdown("Text: " + markdown_text(text))
     assert out.startswith("<p>") and out.endswith("</p>") and out.count("<") == 2, out
     shown = html.unescape(out[len("<p>Text: "):-len("</p>")])
-    assert shown.rstrip(" ") == clean(text).replace("\t", " ").rstrip(" ")
+    assert _read(shown).rstrip(" ") == _read(clean(text).replace("\t", " ")).rstrip(" ")
 
 
 def test_ids_from_the_strategy_are_valid_ids():

@@ -9,6 +9,7 @@ from dataclasses import replace
 import click
 
 from . import __version__
+from .escape import terminal
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -19,7 +20,31 @@ class UserError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:
-        click.echo(self.format_message(), err=True)
+        _tell(self.format_message())
+
+
+def _tell(message: str) -> None:
+    """One message on stderr, escaped for a terminal or a CI log (see escape.terminal)."""
+    click.echo(terminal(message), err=True)
+
+
+class _Commands(click.Group):
+    """The command group: every usage error Click reports (a path, a setting or an argument in its
+    message) is shown escaped, as one line, like every other message."""
+
+    def make_context(self, *args, **kwargs):   # the group's own options
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:
+            error.message = terminal(error.message)
+            raise
+
+    def invoke(self, ctx):   # a command's options and arguments, and what the command raises
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            error.message = terminal(error.message)
+            raise
 
 
 def _default_paths(paths: tuple[str, ...], folder: str = "blueprints") -> list[str]:
@@ -54,12 +79,12 @@ def _settings(config_file: str | None, project=None):
             if project is not None and os.path.isabs(problem.file):
                 problem = type(problem)(shown_path(problem.file, project.root), problem.line, problem.column,
                                         problem.message, problem.hint)
-            click.echo(str(problem), err=True)
+            _tell(str(problem))
         sys.exit(EXIT_USAGE)
     ignored = shadowed_pyproject(project, source)
     if ignored:
-        click.echo(f"warning: [tool.blueprintgen] in {ignored} is ignored: the blueprints entry of "
-                   f"{source} wins (keep the settings in one place)", err=True)
+        _tell(f"warning: [tool.blueprintgen] in {ignored} is ignored: the blueprints entry of "
+              f"{source} wins (keep the settings in one place)")
     return settings
 
 
@@ -105,7 +130,7 @@ config_option = click.option("--config", "config_file", type=click.Path(exists=T
                                   "(default: ./mkdocs.yml when present).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blueprintgen")
 def main() -> None:
     """Turn YAML service blueprints into diagrams and a site that shows where handoffs break.
@@ -135,7 +160,7 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     found = _default_paths(paths, settings.blueprints_dir)
     loaded = load_paths(found if paths else _near(found))
     for problem in loaded.problems:
-        click.echo(str(problem))
+        click.echo(str(problem))   # Problem's text is escaped for a terminal already
     count = len(loaded.blueprints)
     if loaded.problems:
         click.echo(f"{len(loaded.problems)} error(s); {count} blueprint(s) valid", err=True)
@@ -355,7 +380,7 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
                                     root=project.root)
     if problems:
         _print_problems(problems)
-        click.echo(f"baseline not written: {len(problems)} error(s) in invalid blueprints", err=True)
+        _tell(f"baseline not written: {len(problems)} error(s) in invalid blueprints")
         sys.exit(EXIT_INVALID)
     findings = [f for r in records for f in r["findings"]]
     try:
@@ -372,8 +397,8 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
 
     now = json.loads(text)["findings"]
     before = sum(e["count"] for e in (old or {}).values())
-    click.echo(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
-               f"fingerprint(s) (was {before})", err=True)
+    _tell(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
+          f"fingerprint(s) (was {before})")
 
 
 @main.command()
@@ -454,8 +479,10 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
 
 
 def _print_problems(problems) -> None:
+    """Problems, or errors whose message is several lines (made of lines escaped already), one line each."""
     for problem in problems:
-        click.echo(str(problem), err=True)
+        for line in str(problem).split("\n"):
+            _tell(line)
 
 
 @main.command()
@@ -507,7 +534,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         progress("blueprints validated", count, count)
         if loaded.problems:
             _print_problems(loaded.problems)
-            click.echo(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
+            _tell(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
             sys.exit(EXIT_INVALID)
         if key:
             remember_valid(cache, key[1], count)
@@ -520,24 +547,23 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
         if fails(analyses, [], settings.fail_on, gate):
             click.echo(format_report(analyses, [], "text", gate), err=True, nl=False)
-            click.echo(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
-                       f"above {settings.fail_on}); {out_dir}/ left as it was", err=True)
+            _tell(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
+                  f"above {settings.fail_on}); {out_dir}/ left as it was")
             sys.exit(EXIT_INVALID)
     try:
         warnings = build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
     except (BlueprintsInvalid, SiteError) as error:
         _print_problems(getattr(error, "problems", [error]))
-        click.echo("build stopped" + (f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""),
-                   err=True)
+        _tell("build stopped" + (f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""))
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new site was swapped in
         _stopping_quietly()
-        click.echo(f"build stopped (interrupted); {out_dir}/ left as it was", err=True)
+        _tell(f"build stopped (interrupted); {out_dir}/ left as it was")
         sys.exit(EXIT_INVALID)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _tell(f"warning: {warning}")
     if not quiet:
-        click.echo(f"site built in {out_dir}/ from {count} blueprint(s)", err=True)
+        _tell(f"site built in {out_dir}/ from {count} blueprint(s)")
 
 
 @main.command()
@@ -569,20 +595,20 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
     loaded = load_paths([folder])
     if loaded.problems:
         _print_problems(loaded.problems)
-        click.echo(f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was", err=True)
+        _tell(f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
         sys.exit(EXIT_INVALID)
     _log_mkdocs()
     try:
         count = export_pages(settings, folder, out_dir, loaded=loaded)
     except ExportError as error:
-        click.echo(f"error: {error}", err=True)
-        click.echo(f"generate stopped; {out_dir}/ left as it was", err=True)
+        _print_problems([f"error: {error}"])
+        _tell(f"generate stopped; {out_dir}/ left as it was")
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
         _stopping_quietly()
-        click.echo(f"generate stopped (interrupted); {out_dir}/ left as it was", err=True)
+        _tell(f"generate stopped (interrupted); {out_dir}/ left as it was")
         sys.exit(EXIT_INVALID)
-    click.echo(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)", err=True)
+    _tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
 
 
 def _log_mkdocs() -> None:
@@ -592,7 +618,7 @@ def _log_mkdocs() -> None:
     class StderrHandler(logging.Handler):
         # Finds stderr when it writes, not when it is made: it may have been swapped since.
         def emit(self, record):
-            click.echo(self.format(record), err=True)
+            _tell(self.format(record))
 
     handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
@@ -682,7 +708,7 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
 
     lines = [str(problem) for problem in problems]
     for line in missing_once(lines):
-        click.echo(line if line in lines else f"error: {line}", err=True)
-    click.echo(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/", err=True)
+        _tell(line if line in lines else f"error: {line}")
+    _tell(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/")
     if problems:
         sys.exit(EXIT_INVALID)

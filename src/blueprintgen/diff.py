@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import fields, is_dataclass
 
 from .analysis import Analysis
 from .baseline import fingerprint
-from .escape import clean
+from .escape import markdown, terminal
 from .gate import Gate
 from .loader import Problem
 from .model import Position
@@ -270,30 +269,15 @@ def _text(document: dict) -> str:
     unchanged = sum(1 for b in document["blueprints"] if b["change"] == "unchanged")
     if unchanged:
         lines.append(f"{unchanged} blueprint(s) unchanged")
-    return "\n".join(clean(line) for line in lines) + "\n"
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
-
-# What can turn text into markup inside a line: emphasis, code, strikethrough, links, images and
-# table cells. (Line-start constructs cannot occur: user text never starts a line here.)
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-def _md(text) -> str:
-    """User text as inert Markdown: punctuation escaped, no HTML, no links, one line."""
-    text = clean(str(text)).replace("\n", " ")
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _code(text) -> str:
-    """User text in a code span: nothing in it is live, and no escape is shown."""
-    return "`" + clean(str(text)).replace("\n", " ").replace("`", "\u2019") + "`"
 
 
 def _markdown(document: dict) -> str:
     fixed, introduced, touched = _counts(document)
     out = ["### blueprintgen: what this change does to the customer", "",
-           f"**{_headline(document)}** Compared: {_code(document['base'])} \u2192 {_code(document['head'])}.", ""]
+           f"**{_headline(document)}** Compared: {markdown(document['base'], code=True)} \u2192 "
+           f"{markdown(document['head'], code=True)}.", ""]
     if touched:
         keys = [(key, label) for key, label in METRICS]
         out.append("| Blueprint | Change | " + " | ".join(label for _, label in keys) + " |")
@@ -307,7 +291,7 @@ def _markdown(document: dict) -> str:
                     cells.append(_value(key, new if after else old))
                 else:
                     cells.append(_value(key, new) if old == new else f"{_value(key, old)} \u2192 **{_value(key, new)}**")
-            out.append(f"| {_md(b['title'])} | {b['change']} | " + " | ".join(cells) + " |")
+            out.append(f"| {markdown(b['title'])} | {b['change']} | " + " | ".join(cells) + " |")
         if len(touched) > MARKDOWN_LIST_LIMIT:
             out.append(f"\n\u2026 and {len(touched) - MARKDOWN_LIST_LIMIT} more changed blueprint(s) "
                        "(`blueprintgen diff --format text` lists them all).")
@@ -319,8 +303,8 @@ def _markdown(document: dict) -> str:
         out += [f"#### {title}", ""]
         for b, f in findings[:MARKDOWN_LIST_LIMIT]:
             gate = " \u2014 **fails the gate**" if key == "introduced" and f.get("fails") else ""
-            out.append(f"- **{f['severity']} {f['rule']}** in {_md(b['title'])} at {_code(_where(f))}{gate}: "
-                       f"{_md(f['message'])}")
+            out.append(f"- **{f['severity']} {f['rule']}** in {markdown(b['title'])} at "
+                       f"{markdown(_where(f), code=True)}{gate}: {markdown(f['message'])}")
         if len(findings) > MARKDOWN_LIST_LIMIT:
             out.append(f"- \u2026 and {len(findings) - MARKDOWN_LIST_LIMIT} more")
         out.append("")
@@ -329,7 +313,8 @@ def _markdown(document: dict) -> str:
         out += [f"#### Invalid at head ({len(invalid)})", ""]
         for b in invalid[:MARKDOWN_LIST_LIMIT]:
             p = b["invalid_at_head"][0]
-            out.append(f"- {_code(p['file'] + ':' + str(p['line']) + ':' + str(p['column']))}: {_md(p['message'])}")
+            where = f"{p['file']}:{p['line']}:{p['column']}"
+            out.append(f"- {markdown(where, code=True)}: {markdown(p['message'])}")
         out.append("")
     unchanged = sum(1 for b in document["blueprints"] if b["change"] == "unchanged")
     if unchanged:

@@ -1,10 +1,23 @@
-"""One escaping function per destination, so YAML text is only ever shown as text."""
+"""One escaping function per destination, so text from blueprints, file names and settings is only ever shown as text.
+
+    terminal            a line on a terminal or in a CI log (stdout, stderr, logging): one line, controls as escapes
+    workflow_data       the message of a GitHub workflow command (`::error …::DATA`)
+    workflow_property   a property of a GitHub workflow command (`file=`, `title=`)
+    markdown            GitHub Markdown: `diff --format markdown`, the job summary, a pull-request comment
+    markdown_text       the site's Markdown: page titles in the front matter (and `cell`, a table cell)
+    page_html_text      HTML, in the site's pages (inert to what reads a Markdown page before its HTML)
+    clean               text drawn in a diagram: controls and direction changes removed
+
+Every message goes through the function for where it is shown, whatever made it (a blueprint,
+a file name, a setting, a command-line argument, git or Graphviz).
+"""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["clean", "file_name", "one_line", "html_text", "page_html_text", "markdown_text", "cell"]
+__all__ = ["clean", "terminal", "workflow_data", "workflow_property", "markdown", "markdown_text", "cell",
+           "page_html_text"]
 
 # C0/C1 controls (but tab and newline), and bidirectional marks, overrides and isolates
 # that can make text read differently from what it is. Zero-width joiners stay:
@@ -16,11 +29,6 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 # template plugins (`{{ }}`, `{% %}`). Written as numeric character references, they
 # stay literal text in every Markdown flavour and decode back to the input.
 _MARKDOWN_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|:~^=<>&\"'%$@"}
-
-# What html.escape(text, quote=True) replaces, as one table (the html module is not imported
-# for the commands that never write HTML).
-_HTML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
-
 
 # One pass for page HTML (the pages carry tens of thousands of values): drop what `clean`
 # drops, escape what html.escape escapes, and braces, newlines and tabs as described below.
@@ -39,26 +47,76 @@ def clean(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-# In a file name these are written as escapes, so the name shows what it is and stays on its line.
-_NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# What a terminal or a log viewer could act on or be misled by: C0 and C1 controls (an escape
+# sequence, a carriage return that overwrites the line), line and paragraph separators, direction
+# marks, overrides and isolates, a byte order mark, and the lone surrogates that undecodable
+# bytes in a file name become. Written as escapes, they show what the text holds.
+_CONTROLS = ("\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+             "\ufeff\ud800-\udfff")
+_SHOWN_AS_ESCAPES = re.compile(f"[{_CONTROLS}\r\n]")
+_SHOWN_AS_ESCAPES_IN_DATA = re.compile(f"[{_CONTROLS}]")   # a workflow command percent-encodes CR and LF
+# GitHub's runner reads a line that starts with `::` (after white space) as a workflow command,
+# and `##[command]` anywhere in a line as one in the older syntax (`##[error]`, `##[stop-commands]`).
+_COMMAND_START = re.compile(r"\s*:(?=:)")
 
 
-def file_name(path: str) -> str:
-    """A file name for a line of output: control and bidi characters as `\\x0a`-style escapes.
+def _escape(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    A name with a newline in it could otherwise forge a whole line of `validate` or `check` output.
+
+def terminal(text: str) -> str:
+    """A message as one line for a terminal or a CI log: every control, line break and direction
+    character written as a `\\x0a`-, `\\x1b`- or `\\u202e`-style escape.
+
+    So a file name, a setting or a blueprint text can neither forge a line of output, nor send an
+    escape sequence, nor make GitHub's runner read the line as a workflow command: a leading `::`
+    is written `\\x3a:` and `##[` as `##\\x5b`. Ordinary text comes back unchanged.
     """
-    return _NAME_CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", path)
+    text = _SHOWN_AS_ESCAPES.sub(_escape, str(text))
+    if "##[" in text:
+        text = text.replace("##[", "##\\x5b")
+    found = _COMMAND_START.match(text)
+    return text if found is None else text[:found.end() - 1] + "\\x3a" + text[found.end():]
 
 
-def one_line(text: str) -> str:
-    """`clean` text kept on one line: a newline (e.g. from a file name in a message) is written `\\n`."""
-    return clean(text).replace("\n", "\\n")
+def workflow_data(text: str) -> str:
+    """The data (message) of a GitHub workflow command, escaped as the runner unescapes it:
+    `%` as `%25`, CR as `%0D`, LF as `%0A`; other controls are written as in `terminal`."""
+    text = _SHOWN_AS_ESCAPES_IN_DATA.sub(_escape, str(text))
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def html_text(text: str) -> str:
-    """Text for HTML element content or a double- or single-quoted attribute value."""
-    return clean(text).translate(_HTML)
+def workflow_property(text: str) -> str:
+    """A property value of a GitHub workflow command: as `workflow_data`, and `:` as `%3A`, `,` as `%2C`."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# GitHub's autolink extension turns `scheme://…`, `www.…` and `local@domain` into links, and it
+# reads text after character references are decoded, so `&#64;` is no defence. A WORD JOINER
+# (U+2060, invisible, no line break) inside each keeps the text reading the same and makes none match.
+_JOINER = "\u2060"
+_AUTOLINKED = re.compile(r"(?<=:)(?=//)|(?i:(?<=www)(?=\.))|(?=@)|(?<=@)")
+
+
+def _unlinked(text: str) -> str:
+    return _AUTOLINKED.sub(_JOINER, text)
+
+
+# What can turn text into markup inside a line of GitHub Markdown: emphasis, code, strikethrough,
+# links, images and table cells (`&` and `<` are written as references: no entity, no HTML).
+# Line-start constructs cannot occur: text never starts a line.
+_GITHUB_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown(text, code: bool = False) -> str:
+    """Text for a line of GitHub Markdown (cmark-gfm with its extensions): no markup, no HTML, no
+    link, one line. `code` gives a code span instead, in which nothing is live."""
+    text = clean(str(text)).replace("\n", " ")
+    if code:
+        return "`" + text.replace("`", "\u2019") + "`"
+    text = _unlinked(text).replace("&", "&amp;").replace("<", "&lt;")
+    return _GITHUB_MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def page_html_text(text: str) -> str:
@@ -74,11 +132,13 @@ def page_html_text(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Text for any Markdown inline position (paragraph, list item, link text, table cell).
+    """Text for any Markdown inline position (paragraph, list item, link text, table cell) of the
+    site's pages, and for HTML: a page title in the front matter is both.
 
-    Newlines become `&#10;` so a value never breaks a table row or starts a block.
+    Newlines become `&#10;` so a value never breaks a table row or starts a block; web and mail
+    addresses are broken as in `markdown`, so no autolinking extension makes a link of them.
     """
-    return clean(text).translate(_MARKDOWN_SPECIAL).replace("\n", "&#10;").replace("\t", " ")
+    return _unlinked(clean(text)).translate(_MARKDOWN_SPECIAL).replace("\n", "&#10;").replace("\t", " ")
 
 
 def cell(text: str | None) -> str:

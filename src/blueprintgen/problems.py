@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .escape import file_name, one_line
+from .escape import terminal
 from .model import Blueprint
 from .yamltree import shown
 
@@ -26,8 +26,8 @@ class Problem:
 
     def __str__(self) -> str:
         # File names and messages can carry control characters from the user's files.
-        hint = f" (hint: {one_line(self.hint)})" if self.hint else ""
-        return f"{file_name(self.file)}:{self.line}:{self.column}: error: {one_line(self.message)}{hint}"
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return terminal(f"{self.file}:{self.line}:{self.column}: error: {self.message}{hint}")
 
 
 @dataclass(frozen=True)

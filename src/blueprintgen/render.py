@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
-from .escape import file_name
+from .escape import terminal
 from .graphviz import RenderError, check_format, render_many
 from .model import ID_PATTERN, Blueprint
 from .wholefiles import write_atomically
@@ -34,7 +34,7 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        return [f"{out_dir}: error: cannot create the output folder: {error.strerror or error}"]
+        return [terminal(f"{out_dir}: error: cannot create the output folder: {error.strerror or error}")]
     jobs: list[tuple[Blueprint, Path, tuple]] = []
     taken: set[Path] = set()
     for item in items:
@@ -44,25 +44,26 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
             blueprint, findings = item.blueprint, item.findings
         else:
             blueprint, findings = item
-        prefix = f"{file_name(str(blueprint.position or blueprint.file))}: error:"
+        prefix = f"{blueprint.position or blueprint.file}: error:"
         path = folder / f"{blueprint.id}.{fmt}"
         if not ID_PATTERN.fullmatch(blueprint.id or "") or not _inside(path, folder):
-            problems.append(f"{prefix} the blueprint id '{blueprint.id}' cannot name a file in {out_dir}")
+            problems.append(terminal(f"{prefix} the blueprint id '{blueprint.id}' cannot name a file in {out_dir}"))
             continue
         if path in taken:
-            problems.append(f"{prefix} another blueprint already wrote {path.name}; give each blueprint its own id")
+            problems.append(terminal(f"{prefix} another blueprint already wrote {path.name}; "
+                                     "give each blueprint its own id"))
             continue
         taken.add(path)
         jobs.append((blueprint, path, tuple(findings)))
     rendered = render_many([partial(blueprint_dot, blueprint, findings) for blueprint, _, findings in jobs], fmt,
                            timeout, workers)
     for (blueprint, path, _), result in zip(jobs, rendered.results):
-        prefix = f"{file_name(str(blueprint.position or blueprint.file))}: error:"
+        prefix = f"{blueprint.position or blueprint.file}: error:"
         if isinstance(result, RenderError):
-            problems.append(f"{prefix} cannot render the diagram of '{blueprint.id}': {result}")
+            problems.append(terminal(f"{prefix} cannot render the diagram of '{blueprint.id}': {result}"))
             continue
         try:
             write_atomically(path, result)
         except OSError as error:
-            problems.append(f"{prefix} cannot write {path}: {error.strerror or error}")
+            problems.append(terminal(f"{prefix} cannot write {path}: {error.strerror or error}"))
     return problems

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import __version__
 from .analysis import Analysis, Finding
-from .escape import clean, file_name, one_line
+from .escape import terminal, workflow_data, workflow_property
 from .gate import SEVERITY_RANK, Gate
 from .loader import Problem
 from .rules import RULES, SEVERITIES
@@ -159,13 +159,13 @@ def _finding_line(f: dict, fmt: str) -> tuple[str, int, int, str, bool]:
     kind = "" if f.get("gated", True) else " (as-is)"
     kind += " (accepted)" if f.get("accepted") else ""
     if fmt == "text":
-        text = file_name(f['file']) + one_line(f":{f['line']}:{f['column']}: {f['severity']} {f['rule']}{kind}: "
-                                               f"{f['message']} (hint: {f['hint']})")
+        text = terminal(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']}{kind}: "
+                        f"{f['message']} (hint: {f['hint']})")
     else:
         level = GITHUB_LEVEL[f["severity"]] if f.get("gated", True) and not f.get("accepted") else "notice"
-        title = _escape_property(f"blueprintgen {f['severity']} {f['rule']}{kind}")
-        text = (f"::{level} file={_escape_property(f['file'])},line={f['line']},"
-                f"col={f['column']},title={title}::{_escape_data(f['message'] + ' (hint: ' + f['hint'] + ')')}")
+        title = workflow_property(f"blueprintgen {f['severity']} {f['rule']}{kind}")
+        text = (f"::{level} file={workflow_property(f['file'])},line={f['line']},"
+                f"col={f['column']},title={title}::{workflow_data(f['message'] + ' (hint: ' + f['hint'] + ')')}")
     return f["file"], f["line"], f["column"], text, bool(f.get("fails"))
 
 
@@ -173,8 +173,8 @@ def _problem_line(p: Problem, fmt: str) -> tuple[str, int, int, str, bool]:
     if fmt == "text":
         return p.file, p.line, p.column, str(p), True
     message = p.message + (f" (hint: {p.hint})" if p.hint else "")
-    return (p.file, p.line, p.column, f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
-            f"title={_escape_property('blueprintgen: invalid blueprint')}::{_escape_data(message)}", True)
+    return (p.file, p.line, p.column, f"::error file={workflow_property(p.file)},line={p.line},col={p.column},"
+            f"title={workflow_property('blueprintgen: invalid blueprint')}::{workflow_data(message)}", True)
 
 
 def _lines(records: list[dict], problems: list[Problem], fmt: str, fixed: Fixed, quiet: bool,
@@ -215,10 +215,11 @@ def _capped_annotations(lines: list[tuple]) -> list[tuple]:
             dropped[level] += 1
     if dropped:
         more = ", ".join(f"{dropped[level]} {level}" for level in ("error", "warning", "notice") if dropped[level])
-        kept.append(("", 0, 0, f"::notice title=blueprintgen%3A more findings::{sum(dropped.values())} more "
-                                f"finding(s) ({more}) are not shown "
-                                "as annotations (GitHub shows 10 of each level); read them all in the job summary, "
-                                "the code scanning alerts or `blueprintgen check` locally", False))
+        message = (f"{sum(dropped.values())} more finding(s) ({more}) are not shown as annotations (GitHub shows "
+                   "10 of each level); read them all in the job summary, the code scanning alerts or "
+                   "`blueprintgen check` locally")
+        kept.append(("", 0, 0, f"::notice title={workflow_property('blueprintgen: more findings')}::"
+                               f"{workflow_data(message)}", False))
     return kept
 
 
@@ -227,7 +228,9 @@ def _fixed_line(entry: dict, baseline: str | None, fmt: str) -> str:
     times = f" ({entry['count']}x)" if entry["count"] > 1 else ""
     text = (f"{baseline}: fixed: {entry['rule']} in blueprint '{entry['blueprint']}'{where}{times} is no longer found "
             f"(hint: `blueprintgen baseline {baseline} --prune` removes it)")
-    return clean(text) if fmt == "text" else f"::notice title=blueprintgen fixed::{_escape_data(text)}"
+    if fmt == "text":
+        return terminal(text)
+    return f"::notice title={workflow_property('blueprintgen fixed')}::{workflow_data(text)}"
 
 
 def _public(finding: dict) -> dict:
@@ -344,12 +347,3 @@ def _sarif(records: list[dict], problems: list[Problem], fixed: Fixed) -> str:
     import json   # here: a text report, the common one, does not need it
 
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _escape_data(text: str) -> str:
-    text = clean(text)   # no terminal escapes or direction changes in CI logs
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 
 from .loader import Loaded, Problem, check_across, find_files, is_blueprint_name, load_bytes, load_file
-from .escape import file_name
+from .escape import terminal
 from .project import Project, shown_path
 from .yamltree import MAX_FILE_BYTES
 
@@ -214,7 +214,7 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
     sizes = _blob_sizes(project, [sha for _, sha in blobs])
     for (path, sha), size in zip(blobs, sizes):
         if size is None:
-            raise SideError(f"the file '{file_name(path)}' of {revision[:12]} (blob {sha[:12]}) is missing from "
+            raise SideError(f"the file '{terminal(path)}' of {revision[:12]} (blob {sha[:12]}) is missing from "
                             "the repository (hint: fetch the whole history, e.g. `git fetch --unshallow` or "
                             "`git fetch --refetch`, and check it with `git fsck`)")
     small = []
@@ -260,7 +260,7 @@ def _read_blobs(project: Project, revision: str, blobs: list[tuple[str, str]]) -
         header = out[at:header_end].split() if header_end >= 0 else []
         size = int(header[2]) if len(header) == 3 and header[2].isdigit() else -1
         if not 0 <= size <= MAX_FILE_BYTES or header_end + 1 + size > len(out):
-            raise SideError(f"cannot read the file '{file_name(path)}' of {revision[:12]} (blob {sha[:12]}) from git "
+            raise SideError(f"cannot read the file '{terminal(path)}' of {revision[:12]} (blob {sha[:12]}) from git "
                             "(hint: check the repository with `git fsck`)")
         contents.append(out[header_end + 1:header_end + 1 + size])
         at = header_end + 1 + size + 1

@@ -19,6 +19,7 @@ from .cache.diagrams import DiagramCache, cached_diagram, diagram_input
 from .cache.folder import cache_folder
 from .cache.pages import page_key, reusable_pages
 from .drawing import Drawing
+from ..escape import terminal
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .plan import index_pages
 
@@ -82,7 +83,8 @@ class Generated:
                 path = f"{self.layout.folder}/diagrams/{blueprint_id}.svg"
                 self.files[path] = result
             else:
-                self.render_problems.append(f"diagram of blueprint '{blueprint_id}' failed: {result}")
+                # One line each (Graphviz's message may quote the blueprint): they are joined into one error.
+                self.render_problems.append(terminal(f"diagram of blueprint '{blueprint_id}' failed: {result}"))
         self.render_problems = missing_once(self.render_problems)
         self.rendered, self.cached = results.runs, results.cached
         if key is not None and not self.render_problems:

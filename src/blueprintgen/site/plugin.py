@@ -11,6 +11,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
+from ..escape import terminal
 from .pages import Layout, place_blocks
 from .plan import index_pages
 from .search import Indexing, SearchIndexError
@@ -92,7 +93,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         self.root = os.path.dirname(os.path.abspath(config_file))
         wrong = prefix_problem(self.config.prefix)
         if wrong:
-            raise PluginError(f"{config_file}: {wrong} (hint: {PREFIX_HINT})")
+            raise PluginError(terminal(f"{config_file}: {wrong} (hint: {PREFIX_HINT})"))
         self.prefix = str(self.config.prefix).strip("/")
         config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
         for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
@@ -115,7 +116,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         except BlueprintsInvalid as error:
             raise PluginError("invalid blueprints:\n" + "\n".join(map(str, error.problems))) from None
         except PagesCollide as error:
-            raise PluginError(str(error)) from None
+            raise PluginError(terminal(str(error))) from None
         for problem in self.generated.problems:   # only in a live preview
             log.error(str(problem))
         if self.serving:   # the build shows this in its progress display
@@ -138,7 +139,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             try:
                 self.indexing.start()
             except SearchIndexError as error:
-                raise PluginError(str(error)) from None
+                raise PluginError(terminal(str(error))) from None
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = KEPT_TEMPLATES
         return env
@@ -177,8 +178,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_nav(self, nav, config, files):
         if not any(page.file.src_uri == self.home for page in nav.pages):
             # Every generated page is linked from the dashboard: without it in the nav, none is reachable.
-            log.warning(f"the blueprint dashboard {self.home} is not in the site's nav, so no page links to the "
-                        f"blueprint pages: add it to `nav:`, or remove `nav_section: false` from the blueprints plugin")
+            log.warning(terminal(f"the blueprint dashboard {self.home} is not in the site's nav, so no page links to "
+                                 "the blueprint pages: add it to `nav:`, or remove `nav_section: false` from the "
+                                 "blueprints plugin"))
         self._pages_total = len(files.documentation_pages())
         return prune_nav(nav, self.generated.unlisted)
 
@@ -187,7 +189,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             try:
                 self.indexing.wait()
             except SearchIndexError as error:
-                raise PluginError(str(error)) from None
+                raise PluginError(terminal(str(error))) from None
         drawn = self.generated.finish()
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.

@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+from ..escape import terminal
+
 __all__ = ["FolderWatch"]
 
 
@@ -55,10 +57,10 @@ class FolderWatch:
         if present:
             self._server.watch(self._folder)
             self._watching = True
-            self._log.info(f"the blueprint folder {self._folder} is there again; watching it")
+            self._log.info(terminal(f"the blueprint folder {self._folder} is there again; watching it"))
         else:
-            self._log.warning(f"the blueprint folder {self._folder} is gone; the preview shows no blueprints "
-                              "until it is back")
+            self._log.warning(terminal(f"the blueprint folder {self._folder} is gone; the preview shows no "
+                                       "blueprints until it is back"))
         (self._poke / "changed").write_text(str(time.monotonic_ns()))
 
     def close(self) -> None:
