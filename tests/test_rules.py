@@ -788,8 +788,8 @@ def test_handoff_chain_passing_twin_stays_within_the_limit():
 
 
 def test_handoff_chain_limit_comes_from_settings():
-    assert found(run(CHAIN, settings=Settings(chain_limit=4)), "handoff-chain") == []
-    assert found(run(CHAIN, settings=Settings(chain_limit=2)), "handoff-chain") == [
+    assert found(run(CHAIN, settings=Settings(rule_options={"chain_limit": 4})), "handoff-chain") == []
+    assert found(run(CHAIN, settings=Settings(rule_options={"chain_limit": 2})), "handoff-chain") == [
         ("handoff-chain", "boss-approves", 22, 5, "medium")]
 
 
@@ -1015,7 +1015,7 @@ def test_long_silence_fires_where_the_customer_hears_again():
 def test_long_silence_passing_twin_and_the_limit_comes_from_settings():
     assert found(run(SILENCE.replace("wait: 3w", "wait: 5d")), "long-silence") == []
     from blueprintgen.model import Duration
-    assert found(run(SILENCE, settings=Settings(silence_limit=Duration("4w", 4 * 7 * 24 * 60))),
+    assert found(run(SILENCE, settings=Settings(rule_options={"silence_limit": Duration("4w", 4 * 7 * 24 * 60)})),
                  "long-silence") == []
 
 
@@ -1185,7 +1185,7 @@ def test_the_rules_page_examples_break_and_fix(rule):
 
 def test_registry_maps_each_slug_to_its_module_and_names_the_rules_for_an_unknown_one():
     from blueprintgen import rules
-    for module in rules.MODULES:
+    for module in [rule.module for rule in rules.RULES]:
         assert rules.get(module.ID) is module
         assert module.SEVERITY in rules.SEVERITIES and module.TITLE and module.MEANING and module.FIX
         assert module.__doc__.split("\n")[0].startswith(f"{module.ID}: ")
@@ -1201,10 +1201,10 @@ def test_the_rules_page_table_and_sarif_metadata_agree_with_the_rule_modules():
     import json
     text = RULES_DOC.read_text(encoding="utf-8")
     rows = re.findall(r"^\| \[([a-z-]+)\]\(#\1\) \| (low|medium|high) \|", text, flags=re.MULTILINE)
-    assert rows == [(module.ID, module.SEVERITY) for module in rules.MODULES]
+    assert rows == [(rule.slug, rule.severity) for rule in rules.RULES]
     sarif = json.loads(format_report([], [], "sarif"))["runs"][0]["tool"]["driver"]["rules"]
     assert [(r["id"], r["fullDescription"]["text"], r["help"]["text"]) for r in sarif[:-1]] == [
-        (module.ID, module.MEANING, f"Fix: {module.FIX}") for module in rules.MODULES]
+        (rule.slug, rule.explanation, f"Fix: {rule.hint}") for rule in rules.RULES]
 
 
 def test_the_worked_example_in_the_format_page_is_flagged_as_it_says():

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from .gcpause import paused_gc
 from .journey import Context, Journey
 from .model import HIDDEN_LANES, LEVELS, Blueprint, Edge, Position, Step
-from .rules import RULES
+from .rules import RULE_BY_SLUG, RULES
 from .rules.words import Words
 from .settings import Settings
 
-__all__ = ["Finding", "Handoff", "Metrics", "Analysis", "Context", "analyse", "HANDOFF_RULES", "HIDDEN_LANES"]
+__all__ = ["Finding", "Handoff", "Metrics", "Analysis", "Context", "analyse", "HIDDEN_LANES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +100,6 @@ class Analysis:
     metrics: Metrics
 
 
-# Rules whose findings sit on one arrow and break the handoff it carries.
-HANDOFF_RULES = ("no-deadline", "context-lost", "unwatched-channel")
 _NONE: tuple = ()
 
 
@@ -169,12 +167,13 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
 def _handoffs(journey: Journey, findings: tuple[Finding, ...]) -> tuple[Handoff, ...]:
     """One Handoff per arrow between two different actors, in file order.
 
-    `broken_by` holds the numbers of the active handoff findings (no-deadline,
-    context-lost, unwatched-channel through the arrow's `via`) on that arrow.
+    `broken_by` holds the numbers of the active findings on that arrow of the rules
+    whose module says `HANDOFF = True` (no-deadline, context-lost, unwatched-channel
+    through the arrow's `via`).
     """
     by_edge: dict[int, list[int]] = {}
     for finding in findings:
-        if finding.edge is not None and finding.rule in HANDOFF_RULES:
+        if finding.edge is not None and RULE_BY_SLUG[finding.rule].handoff:
             by_edge.setdefault(id(finding.edge), []).append(finding.number)
     actor = journey.actor
     return tuple(Handoff(edge, actor[i], actor[j], tuple(by_edge.get(id(edge), _NONE)))

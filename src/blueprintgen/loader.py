@@ -13,6 +13,7 @@ from .model import (HIDDEN_LANES, ID_PATTERN, KEY_PATTERN, LEVELS, RESERVED_IDS,
                     Promise, Step)
 from .escape import clean, file_name, one_line
 from .gcpause import paused_gc
+from .rules import RULE_BY_SLUG
 from .schema import COST_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
@@ -686,7 +687,7 @@ def _read_ignores(reader: _Reader, nodes: list[Node], step_ids: set[str]) -> tup
         found = reader.fields(node, "ignore", where)
         if found is None:
             continue
-        rule = reader.choice(found.get("rule"), where, OBJECTS["ignore"]["rule"].choices, "rule")
+        rule = reader.choice(found.get("rule"), where, tuple(RULE_BY_SLUG), "rule")
         step_id = _reference(reader, found.get("step"), where, step_ids, "step", None, "step")
         reason = reader.text(found.get("reason"), where, "reason")
         if rule and reason:

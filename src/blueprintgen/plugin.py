@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from .pages import place_blocks
+from .rules import options
 from .search import Indexing, SearchIndexError
 from .cachefolder import cache_folder
 from .site import BlueprintsInvalid, PagesCollide, generate, prune_nav
@@ -46,13 +47,15 @@ class KeptTemplates(BytecodeCache):
 KEPT_TEMPLATES = KeptTemplates()
 
 
-class BlueprintsConfig(base.Config):
+# Each rule's options (chain_limit, silence_limit, ...), one per option the rule registry declares.
+_RuleOptions = type("_RuleOptions", (base.Config,), {name: c.Optional(c.Type(object)) for name in options()})
+
+
+class BlueprintsConfig(_RuleOptions):
     # Any value passes here: `settings_from_options` checks them all, as it does for `check`,
     # so every command accepts and refuses the same settings (None: the default).
     blueprints_dir = c.Optional(c.Type(object))
     severities = c.Optional(c.Type(object))
-    chain_limit = c.Optional(c.Type(object))
-    silence_limit = c.Optional(c.Type(object))
     fail_on = c.Optional(c.Type(object))
     dot_timeout = c.Optional(c.Type(object))
     gate = c.Optional(c.Type(object))

@@ -22,7 +22,7 @@ class Field:
 
     kind is one of: text, id, duration, cost, emotion, enum, texts (list of text),
     text-or-texts, ids (list of ids), ref:<owner|channel|stage|step>, refs:step (list of step ids),
-    object:<name>, map:<name>, list:<name>, next.
+    object:<name>, map:<name>, list:<name>, next, rule (the slug of a rule the registry holds).
     """
 
     kind: str
@@ -120,7 +120,7 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "carries": Field("texts", "What information travels with the handoff."),
     },
     "ignore": {
-        "rule": Field("enum", "The rule to silence.", required=True, choices=tuple(r.slug for r in RULES)),
+        "rule": Field("rule", "The rule to silence.", required=True),
         "step": Field("ref:step", "The step to silence it on (default: the whole blueprint)."),
         "reason": Field("text", "Why this finding is accepted.", required=True),
     },
@@ -153,6 +153,8 @@ def _field_schema(spec: Field) -> dict:
         return {"anyOf": [_SCORE, {"$ref": "#/$defs/emotion"}]}
     if kind == "enum":
         return {"enum": list(spec.choices)}
+    if kind == "rule":
+        return {"enum": [rule.slug for rule in RULES]}
     if kind == "texts":
         # `- ~` is the text '~'; an empty `- ` is refused, but JSON cannot tell them apart.
         return {"type": "array", "items": {"type": [*_SCALAR, "null"], "pattern": r"\S"}}
