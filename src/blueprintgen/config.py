@@ -323,7 +323,7 @@ def settings_from_options(options: dict, file: str) -> Settings:
     rule_options = {name: _rule_option(wrapped.get(name), option, name, problem)
                     for name, option in declared_options().items()}
     dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem,
-                          None, _MAX_DOT_TIMEOUT, f"a number of seconds above 0 and at most {_MAX_DOT_TIMEOUT:,}")
+                          None, MAX_DOT_TIMEOUT, f"a number of seconds above 0 and at most {MAX_DOT_TIMEOUT:,}")
     gate = _choice(wrapped.get("gate"), defaults.gate, GATE_CHOICES, "gate", problem)
     blueprints_dir = wrapped.get("blueprints_dir")
     if blueprints_dir is not None and isinstance(blueprints_dir.value, (bool, dict, list)):
@@ -371,7 +371,7 @@ def _choice(item: _Value | None, default: str, choices, name: str, problem) -> s
 
 
 # An upper limit: `1e400` reads as infinity, and a timer cannot wait for ever.
-_MAX_DOT_TIMEOUT = 86_400
+MAX_DOT_TIMEOUT = 86_400
 
 
 def _rule_option(item: _Value | None, option: Option, name: str, problem):

@@ -233,3 +233,56 @@ def json_schema() -> dict:
         "allOf": _BLUEPRINT_RULES,
         "$defs": definitions,
     }
+
+
+def settings_schema() -> dict:
+    """A JSON Schema (draft 2020-12) of the settings, for editors: mkdocs.yml's `blueprints` plugin entry
+    or pyproject.toml's `[tool.blueprintgen]`, with the options every rule of the registry declares.
+
+    It gives the values in the spellings the docs use (`high`, not `HIGH`); an empty key keeps the default.
+    """
+    from .config import MAX_DOT_TIMEOUT, option_docs   # config reads this module's patterns
+    from .rules import options
+    from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES
+
+    docs = option_docs()
+    values = {
+        "blueprints_dir": {"type": "string"},
+        "severities": {"type": "object", "propertyNames": {"enum": [rule.slug for rule in RULES]},
+                       "additionalProperties": {"enum": [*SEVERITY_CHOICES, False]}},
+        **{name: _option_schema(option) for name, option in options().items()},
+        "fail_on": {"enum": [*FAIL_ON_CHOICES, False]},
+        "dot_timeout": {"type": ["number", "string"], "exclusiveMinimum": 0, "maximum": MAX_DOT_TIMEOUT,
+                        "pattern": _NUMBER_TEXT},
+        "gate": {"enum": list(GATE_CHOICES)},
+        "baseline": {"type": "string"},
+        "prefix": {"type": "string"},
+        "nav_section": {"type": ["string", "boolean"]},
+        "pagefind": {"type": "boolean"},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://blueprintgen.dev/schema/settings.schema.json",
+        "title": "blueprintgen settings",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: {"anyOf": [{"type": "null"}, values[name]], "description": docs[name]}
+                       for name in docs},
+    }
+
+
+# A number written as text (`"3"`, or an `!ENV` value), which the settings read as the number.
+_NUMBER_TEXT = r"^\s*[0-9]+(\.[0-9]+)?\s*$"
+
+
+def _option_schema(option) -> dict:
+    """A rule option's schema: its type, its limits and its default."""
+    from .model import Duration
+
+    if option.type is Duration:
+        return {"type": "string", "pattern": DURATION_PATTERN, "default": option.default.text}
+    if option.type is int:
+        number = {"type": ["integer", "string"], "pattern": r"^\s*[0-9]+\s*$"}
+    else:
+        number = {"type": ["number", "string"], "pattern": _NUMBER_TEXT}
+    return {**number, "minimum": option.minimum, "maximum": option.maximum, "default": option.default}
