@@ -18,8 +18,9 @@ A rule is one module in this folder, named after its slug (`dead_end.py` for `de
 
 The registry finds the modules itself: every module of this package that has an `ID` is a rule.
 So adding a rule is that module and its tests (tests/rules/test_<module>.py and its cases in
-tests/rules/<module>/), and nothing else: the settings and their validation, the MkDocs plugin's
-options, the JSON Schemas and docs/rules.md (`python -m blueprintgen.rulesdoc`) read it from here.
+tests/rules/<module>/), and nothing else edited by hand: the settings and their validation, the
+MkDocs plugin's options, the JSON Schemas (`blueprintgen schema`) and docs/rules.md
+(`python -m blueprintgen.rulesdoc`) read it from here. CONTRIBUTING.md goes through it step by step.
 
 `register(module)` adds a rule module from elsewhere (a test, a program that embeds
 blueprintgen); `unregister(slug)` takes it out again. Register before the settings are read, and
