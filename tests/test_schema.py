@@ -10,10 +10,11 @@ import jsonschema
 import pytest
 
 from blueprint_factory import blueprint_yaml, hostile_yaml
-from blueprintgen.config import ConfigError, option_docs, settings_from_options
+from blueprintgen.config import ConfigError, settings_from_options
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.rules import options
 from blueprintgen.schema import json_schema, settings_schema
+from blueprintgen.settings import option_docs
 from blueprintgen.yamltree import Mapping, Scalar, Sequence, read_tree
 
 ROOT = Path(__file__).parent.parent

@@ -17,42 +17,15 @@ from .loader import DURATION_HINT, MAX_MINUTES, MINUTES, Problem, did_you_mean
 from .model import Duration
 from .rules import RULE_BY_SLUG, Option, options as declared_options
 from .schema import DURATION_PATTERN
-from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES, Settings
+from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, Settings, option_docs
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
-__all__ = ["PLUGIN_NAME", "option_docs", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
+__all__ = ["PLUGIN_NAME", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
            "shadowed_pyproject", "prefix_problem", "PREFIX_HINT"]
 
 PLUGIN_NAME = "blueprints"
-# The project's own options; each rule's options (chain_limit, silence_limit, ...) come from its module.
-_FIRST_DOCS = {
-    "blueprints_dir": "folder of blueprint files, relative to mkdocs.yml (default: blueprints)",
-    "severities": "rule slug -> low, medium, high or off",
-}
-_LATER_DOCS = {
-    "fail_on": "lowest severity that fails `check` and `build --strict`: low, medium, high or never (default: high)",
-    "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
-    "gate": "which blueprints fail_on gates: to-be (designs; as-is breaks are documentation) or all (default: to-be)",
-    "baseline": "file of accepted findings (made by `blueprintgen baseline`); only new findings fail",
-    "prefix": "docs folder the generated pages go in (default: blueprints)",
-    "nav_section": "title of the section added to an explicit `nav:`; false to add none (default: Blueprints)",
-    "pagefind": "index the blueprint pages with Pagefind for search (default: true)",
-}
 PYPROJECT_TABLE = "tool.blueprintgen"
 
-
-def option_docs() -> dict[str, str]:
-    """Every option of the `blueprints` plugin entry and `[tool.blueprintgen]` -> what it sets, rules' included."""
-    rule_docs = {name: f"{option.doc} (default: {_shown_default(option)}; {option.allowed()})"
-                 for name, option in declared_options().items()}
-    clash = (set(_FIRST_DOCS) | set(_LATER_DOCS)) & set(rule_docs)
-    if clash:
-        raise ValueError(f"rule option {', '.join(sorted(clash))} has the name of a project setting")
-    return {**_FIRST_DOCS, **rule_docs, **_LATER_DOCS}
-
-
-def _shown_default(option: Option) -> str:
-    return option.default.text if isinstance(option.default, Duration) else str(option.default)
 
 
 DURATION = re.compile(DURATION_PATTERN)
@@ -368,10 +341,6 @@ def _choice(item: _Value | None, default: str, choices, name: str, problem) -> s
         problem(item, f"{name} '{item.value}' is not one of {', '.join(choices)}")
         return default
     return value
-
-
-# An upper limit: `1e400` reads as infinity, and a timer cannot wait for ever.
-MAX_DOT_TIMEOUT = 86_400
 
 
 def _rule_option(item: _Value | None, option: Option, name: str, problem):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import (ENDS, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE, RESERVED_IDS,
-                    STAFF_LANES, STATUSES)
-from .rules import RULES
+                    STAFF_LANES, STATUSES, Duration)
+from .rules import RULES, Option, options
+from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, option_docs
 
-__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema"]
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema", "settings_schema"]
 
 DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
 # An amount with at most four decimals and an optional ISO 4217 currency code: `12.50 EUR`, `3`.
@@ -241,10 +242,6 @@ def settings_schema() -> dict:
 
     It gives the values in the spellings the docs use (`high`, not `HIGH`); an empty key keeps the default.
     """
-    from .config import MAX_DOT_TIMEOUT, option_docs   # config reads this module's patterns
-    from .rules import options
-    from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES
-
     docs = option_docs()
     values = {
         "blueprints_dir": {"type": "string"},
@@ -275,10 +272,8 @@ def settings_schema() -> dict:
 _NUMBER_TEXT = r"^\s*[0-9]+(\.[0-9]+)?\s*$"
 
 
-def _option_schema(option) -> dict:
+def _option_schema(option: Option) -> dict:
     """A rule option's schema: its type, its limits and its default."""
-    from .model import Duration
-
     if option.type is Duration:
         return {"type": "string", "pattern": DURATION_PATTERN, "default": option.default.text}
     if option.type is int:

@@ -7,7 +7,7 @@ import pytest
 
 from blueprintgen import rules, rulesdoc
 from blueprintgen.analysis import Analysis, analyse
-from blueprintgen.config import option_docs
+from blueprintgen.settings import option_docs
 from blueprintgen.loader import load_bytes
 from blueprintgen.report import format_report
 from blueprintgen.rules import RULES
