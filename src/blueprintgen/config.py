@@ -27,7 +27,6 @@ PLUGIN_NAME = "blueprints"
 PYPROJECT_TABLE = "tool.blueprintgen"
 
 
-
 DURATION = re.compile(DURATION_PATTERN)
 
 
