@@ -10,8 +10,11 @@ import jsonschema
 import pytest
 
 from blueprint_factory import blueprint_yaml, hostile_yaml
+from blueprintgen.config import ConfigError, settings_from_options
 from blueprintgen.loader import load_bytes, load_paths
-from blueprintgen.schema import json_schema
+from blueprintgen.rules import options
+from blueprintgen.schema import json_schema, settings_schema
+from blueprintgen.settings import option_docs
 from blueprintgen.yamltree import Mapping, Scalar, Sequence, read_tree
 
 ROOT = Path(__file__).parent.parent
@@ -161,3 +164,47 @@ def test_rules_between_keys_that_the_schema_states(text, words):
     assert load_bytes(text.encode(), "t.yaml", "t").problems != ()
     errors = schema_errors(text)
     assert errors and any(words in error for error in errors), errors
+
+
+# -- the settings -------------------------------------------------------------------------
+
+SETTINGS = jsonschema.Draft202012Validator(settings_schema())
+
+
+def test_the_settings_schema_is_valid_and_committed():
+    jsonschema.Draft202012Validator.check_schema(settings_schema())
+    assert json.loads((ROOT / "schema" / "settings.schema.json").read_text()) == settings_schema(), \
+        "run: blueprintgen schema --settings > schema/settings.schema.json"
+
+
+def test_the_settings_schema_has_every_option_the_settings_read():
+    assert list(settings_schema()["properties"]) == list(option_docs())
+    for name, option in options().items():
+        assert settings_schema()["properties"][name]["description"].startswith(option.doc)
+
+
+def test_the_settings_schema_accepts_the_repositorys_mkdocs_entry():
+    config = as_editor_reads((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    (entry,) = [plugin["blueprints"] for plugin in config["plugins"] if isinstance(plugin, dict)]
+    assert list(SETTINGS.iter_errors(entry)) == []
+    settings_from_options(entry, "mkdocs.yml")
+
+
+@pytest.mark.parametrize("options, valid", [
+    ({"chain_limit": 4, "silence_limit": "3d", "severities": {"dead-end": "low", "context-lost": "off"}}, True),
+    ({"chain_limit": "4", "dot_timeout": 2.5, "fail_on": "never", "gate": "all", "nav_section": False}, True),
+    ({"chain_limit": None, "silence_limit": None}, True),
+    ({"chain_limit": 0}, False),
+    ({"chain_limit": 1001}, False),
+    ({"chain_limit": 3.5}, False),
+    ({"silence_limit": "a week"}, False),
+    ({"severities": {"dead-ends": "low"}}, False),
+    ({"chain_limt": 3}, False),
+])
+def test_the_settings_schema_agrees_with_the_settings(options, valid):
+    assert SETTINGS.is_valid(options) is valid
+    if valid:
+        settings_from_options(options, "mkdocs.yml")
+    else:
+        with pytest.raises(ConfigError):
+            settings_from_options(options, "mkdocs.yml")

@@ -169,18 +169,21 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--settings", "of_settings", is_flag=True,
+              help="The schema of the settings (mkdocs.yml's `blueprints` entry, [tool.blueprintgen]) instead.")
+def schema(of_settings: bool) -> None:
     """Print the JSON Schema of the blueprint format, for editor completion.
 
     \b
-    Example:
+    Examples:
       blueprintgen schema > schema/blueprint.schema.json
+      blueprintgen schema --settings > schema/settings.schema.json
     """
     import json
 
-    from .schema import json_schema
+    from .schema import json_schema, settings_schema
 
-    click.echo(json.dumps(json_schema(), indent=2, sort_keys=False))
+    click.echo(json.dumps(settings_schema() if of_settings else json_schema(), indent=2, sort_keys=False))
 
 
 @main.command()

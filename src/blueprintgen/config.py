@@ -15,28 +15,15 @@ from dataclasses import dataclass, replace
 
 from .loader import DURATION_HINT, MAX_MINUTES, MINUTES, Problem, did_you_mean
 from .model import Duration
-from .rules import RULE_BY_SLUG
+from .rules import RULE_BY_SLUG, Option, options as declared_options
 from .schema import DURATION_PATTERN
-from .settings import FAIL_ON_CHOICES, GATE_CHOICES, SEVERITY_CHOICES, Settings
+from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, Settings, option_docs
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
-__all__ = ["PLUGIN_NAME", "OPTION_DOCS", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
+__all__ = ["PLUGIN_NAME", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
            "shadowed_pyproject", "prefix_problem", "PREFIX_HINT"]
 
 PLUGIN_NAME = "blueprints"
-OPTION_DOCS = {
-    "blueprints_dir": "folder of blueprint files, relative to mkdocs.yml (default: blueprints)",
-    "severities": "rule slug -> low, medium, high or off",
-    "chain_limit": "how many distinct frontstage owners a customer may deal with on the way to a resolution (default: 3)",
-    "silence_limit": "longest the customer may hear nothing, as a duration like `1w` or `3d` (default: 1w)",
-    "fail_on": "lowest severity that fails `check` and `build --strict`: low, medium, high or never (default: high)",
-    "dot_timeout": "seconds one diagram may take to lay out before it is stopped (default: 30)",
-    "gate": "which blueprints fail_on gates: to-be (designs; as-is breaks are documentation) or all (default: to-be)",
-    "baseline": "file of accepted findings (made by `blueprintgen baseline`); only new findings fail",
-    "prefix": "docs folder the generated pages go in (default: blueprints)",
-    "nav_section": "title of the section added to an explicit `nav:`; false to add none (default: Blueprints)",
-    "pagefind": "index the blueprint pages with Pagefind for search (default: true)",
-}
 PYPROJECT_TABLE = "tool.blueprintgen"
 
 
@@ -282,10 +269,11 @@ def settings_from_options(options: dict, file: str) -> Settings:
         line, column = (item.key_line, item.key_column) if at_key else (item.line, item.column)
         problems.append(Problem(item.file or file, line, column, message, hint))
 
+    known = option_docs()
     for key, item in wrapped.items():
-        if key not in OPTION_DOCS:
-            problem(item, f"unknown blueprints option '{key}'", did_you_mean(key, OPTION_DOCS)
-                    or f"known options: {', '.join(OPTION_DOCS)}", at_key=True)
+        if key not in known:
+            problem(item, f"unknown blueprints option '{key}'", did_you_mean(key, known)
+                    or f"known options: {', '.join(known)}", at_key=True)
     defaults = Settings()
     severities = dict(defaults.severities)
     raw = wrapped.get("severities")
@@ -304,10 +292,11 @@ def settings_from_options(options: dict, file: str) -> Settings:
                 else:
                     severities[slug] = value
     fail_on = _choice(wrapped.get("fail_on"), defaults.fail_on, FAIL_ON_CHOICES, "fail_on", problem)
-    chain_limit = _number(wrapped.get("chain_limit"), defaults.chain_limit, int, "chain_limit", problem)
-    dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem)
+    rule_options = {name: _rule_option(wrapped.get(name), option, name, problem)
+                    for name, option in declared_options().items()}
+    dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem,
+                          None, MAX_DOT_TIMEOUT, f"a number of seconds above 0 and at most {MAX_DOT_TIMEOUT:,}")
     gate = _choice(wrapped.get("gate"), defaults.gate, GATE_CHOICES, "gate", problem)
-    silence_limit = _duration(wrapped.get("silence_limit"), defaults.silence_limit, "silence_limit", problem)
     blueprints_dir = wrapped.get("blueprints_dir")
     if blueprints_dir is not None and isinstance(blueprints_dir.value, (bool, dict, list)):
         problem(blueprints_dir, "blueprints_dir must be the path of a folder", "e.g. `blueprints_dir: blueprints`")
@@ -321,8 +310,8 @@ def settings_from_options(options: dict, file: str) -> Settings:
     if problems:
         raise ConfigError(sorted(problems))
     return Settings(blueprints_dir=str(blueprints_dir.value) if blueprints_dir and blueprints_dir.value
-                    else defaults.blueprints_dir, severities=severities, chain_limit=chain_limit,
-                    fail_on=fail_on, dot_timeout=dot_timeout, gate=gate, silence_limit=silence_limit,
+                    else defaults.blueprints_dir, severities=severities, rule_options=rule_options,
+                    fail_on=fail_on, dot_timeout=dot_timeout, gate=gate,
                     baseline=baseline.value if baseline is not None and isinstance(baseline.value, str) else None)
 
 
@@ -353,32 +342,40 @@ def _choice(item: _Value | None, default: str, choices, name: str, problem) -> s
     return value
 
 
-# Upper limits: `1e400` reads as infinity, and a timer cannot wait for ever.
-_MAXIMA = {"chain_limit": 1000, "dot_timeout": 86_400}
+def _rule_option(item: _Value | None, option: Option, name: str, problem):
+    """A rule option's value, read by its type and held to the limits its rule declares."""
+    if option.type is Duration:
+        return _duration(item, option, name, problem)
+    return _number(item, option.default, option.type, name, problem, option.minimum, option.maximum,
+                   option.allowed())
 
 
-def _duration(item: _Value | None, default: Duration, name: str, problem) -> Duration:
+def _duration(item: _Value | None, option: Option, name: str, problem) -> Duration:
     if item is None or item.value is None:
-        return default
+        return option.default
     text = str(item.value).strip()
     if (isinstance(item.value, bool) or not DURATION.fullmatch(text)
             or not 0 < float(text[:-1]) * MINUTES[text[-1]] <= MAX_MINUTES):
         problem(item, f"{name} '{item.value}' is not a duration", DURATION_HINT)
-        return default
-    return Duration(text, round(float(text[:-1]) * MINUTES[text[-1]]))
+        return option.default
+    value = Duration(text, round(float(text[:-1]) * MINUTES[text[-1]]))
+    if (option.minimum is not None or option.maximum is not None) and not option.within(value):
+        problem(item, f"{name} '{item.value}' must be {option.allowed()}")
+        return option.default
+    return value
 
 
-def _number(item: _Value | None, default, kind, name: str, problem):
-    """A positive number up to its maximum, read from its text, so that `3`, `"3"` and an `!ENV`
-    value of 3 mean the same whether mkdocs.yml was read here or by MkDocs (which types them)."""
+def _number(item: _Value | None, default, kind, name: str, problem, minimum, maximum, what: str):
+    """A number from `minimum` (None: above 0) to `maximum`, read from its text, so that `3`, `"3"` and
+    an `!ENV` value of 3 mean the same whether mkdocs.yml was read here or by MkDocs (which types them)."""
     if item is None or item.value is None:
         return default
     try:
         value = None if isinstance(item.value, (bool, dict, list)) else kind(str(item.value).strip())
     except ValueError:
         value = None
-    if value is None or not 0 < value <= _MAXIMA[name] or math.isnan(value):
-        what = "a whole number from 1 to" if kind is int else "a number of seconds above 0 and at most"
-        problem(item, f"{name} '{item.value}' must be {what} {_MAXIMA[name]:,}")
+    if (value is None or math.isnan(value) or value > maximum
+            or (value <= 0 if minimum is None else value < minimum)):
+        problem(item, f"{name} '{item.value}' must be {what}")
         return default
     return value

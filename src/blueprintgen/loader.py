@@ -14,6 +14,7 @@ from .gcpause import paused_gc
 from .model import (ID_PATTERN, KEY_PATTERN, LEVELS, RESERVED_IDS, Blueprint, Channel, Ignore, Opportunity, Owner,
                     Persona, Position)
 from .problems import Loaded, Problem, did_you_mean
+from .rules import RULE_BY_SLUG
 from .schema import OBJECTS
 from .steps import read_steps
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
@@ -299,7 +300,7 @@ def _read_ignores(reader: Reader, nodes: list[Node], step_ids: set[str]) -> tupl
         found = reader.fields(node, "ignore", where)
         if found is None:
             continue
-        rule = reader.choice(found.get("rule"), where, OBJECTS["ignore"]["rule"].choices, "rule")
+        rule = reader.choice(found.get("rule"), where, tuple(RULE_BY_SLUG), "rule")
         step_id = reference(reader, found.get("step"), where, step_ids, "step", None, "step")
         reason = reader.text(found.get("reason"), where, "reason")
         if rule and reason:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import (ENDS, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE, RESERVED_IDS,
-                    STAFF_LANES, STATUSES)
-from .rules import RULES
+                    STAFF_LANES, STATUSES, Duration)
+from .rules import RULES, Option, options
+from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, option_docs
 
-__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema"]
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema", "settings_schema"]
 
 DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
 # An amount with at most four decimals and an optional ISO 4217 currency code: `12.50 EUR`, `3`.
@@ -22,7 +23,7 @@ class Field:
 
     kind is one of: text, id, duration, cost, emotion, enum, texts (list of text),
     text-or-texts, ids (list of ids), ref:<owner|channel|stage|step>, refs:step (list of step ids),
-    object:<name>, map:<name>, list:<name>, next.
+    object:<name>, map:<name>, list:<name>, next, rule (the slug of a rule the registry holds).
     """
 
     kind: str
@@ -120,7 +121,7 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "carries": Field("texts", "What information travels with the handoff."),
     },
     "ignore": {
-        "rule": Field("enum", "The rule to silence.", required=True, choices=tuple(r.slug for r in RULES)),
+        "rule": Field("rule", "The rule to silence.", required=True),
         "step": Field("ref:step", "The step to silence it on (default: the whole blueprint)."),
         "reason": Field("text", "Why this finding is accepted.", required=True),
     },
@@ -153,6 +154,8 @@ def _field_schema(spec: Field) -> dict:
         return {"anyOf": [_SCORE, {"$ref": "#/$defs/emotion"}]}
     if kind == "enum":
         return {"enum": list(spec.choices)}
+    if kind == "rule":
+        return {"enum": [rule.slug for rule in RULES]}
     if kind == "texts":
         # `- ~` is the text '~'; an empty `- ` is refused, but JSON cannot tell them apart.
         return {"type": "array", "items": {"type": [*_SCALAR, "null"], "pattern": r"\S"}}
@@ -231,3 +234,50 @@ def json_schema() -> dict:
         "allOf": _BLUEPRINT_RULES,
         "$defs": definitions,
     }
+
+
+def settings_schema() -> dict:
+    """A JSON Schema (draft 2020-12) of the settings, for editors: mkdocs.yml's `blueprints` plugin entry
+    or pyproject.toml's `[tool.blueprintgen]`, with the options every rule of the registry declares.
+
+    It gives the values in the spellings the docs use (`high`, not `HIGH`); an empty key keeps the default.
+    """
+    docs = option_docs()
+    values = {
+        "blueprints_dir": {"type": "string"},
+        "severities": {"type": "object", "propertyNames": {"enum": [rule.slug for rule in RULES]},
+                       "additionalProperties": {"enum": [*SEVERITY_CHOICES, False]}},
+        **{name: _option_schema(option) for name, option in options().items()},
+        "fail_on": {"enum": [*FAIL_ON_CHOICES, False]},
+        "dot_timeout": {"type": ["number", "string"], "exclusiveMinimum": 0, "maximum": MAX_DOT_TIMEOUT,
+                        "pattern": _NUMBER_TEXT},
+        "gate": {"enum": list(GATE_CHOICES)},
+        "baseline": {"type": "string"},
+        "prefix": {"type": "string"},
+        "nav_section": {"type": ["string", "boolean"]},
+        "pagefind": {"type": "boolean"},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://blueprintgen.dev/schema/settings.schema.json",
+        "title": "blueprintgen settings",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: {"anyOf": [{"type": "null"}, values[name]], "description": docs[name]}
+                       for name in docs},
+    }
+
+
+# A number written as text (`"3"`, or an `!ENV` value), which the settings read as the number.
+_NUMBER_TEXT = r"^\s*[0-9]+(\.[0-9]+)?\s*$"
+
+
+def _option_schema(option: Option) -> dict:
+    """A rule option's schema: its type, its limits and its default."""
+    if option.type is Duration:
+        return {"type": "string", "pattern": DURATION_PATTERN, "default": option.default.text}
+    if option.type is int:
+        number = {"type": ["integer", "string"], "pattern": r"^\s*[0-9]+\s*$"}
+    else:
+        number = {"type": ["number", "string"], "pattern": _NUMBER_TEXT}
+    return {**number, "minimum": option.minimum, "maximum": option.maximum, "default": option.default}

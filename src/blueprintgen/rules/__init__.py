@@ -1,32 +1,52 @@
-"""The rule registry: one module per rule, in catalogue order; `get(slug)` finds one by its slug.
+"""The rule registry: every rule module of this package, in catalogue order; `get(slug)` finds one.
 
-Each rule module holds `ID` (its slug), `SEVERITY` (the default), `TITLE`,
-`MEANING` (what it means for the customer), `FIX` (the general fix) and
-`check(ctx)`, which emits the rule's findings (see `analysis.Context`).
-Adding a rule means one module, its entry in `MODULES`, its test and its
-section of docs/rules.md.
+A rule is one module in this folder, named after its slug (`dead_end.py` for `dead-end`):
+
+- its docstring: `<ID>: <what it flags, in short>`, then what a designer needs to know about it,
+  in Markdown (docs/rules.md shows it);
+- `ID` (its slug), `ORDER` (its place in the catalogue: the rules are listed by it, lowest
+  first, in the docs, the site and SARIF), `SEVERITY` (the default: low, medium or high),
+  `TITLE`, `MEANING` (what it means for the customer) and `FIX` (the general fix);
+- `FAILING` and `PASSING`: the smallest blueprints that break the rule and that keep it, each
+  opening with `# ` comment lines that say what it shows (the docs show them, with the
+  findings the real analysis gives on them);
+- optionally `OPTIONS`, the project settings it reads: name -> `Option(type, default, doc,
+  minimum, maximum)` (see option.py), which `ctx.option(name)` gives to `check`;
+- optionally `HANDOFF = True` when its findings sit on one arrow and break the handoff it carries;
+- `check(ctx)`, which reads the journey (`ctx.journey`, a `journey.Journey`) and calls
+  `ctx.emit(...)` once per finding (see `journey.Context`).
+
+The registry finds the modules itself: every module of this package that has an `ID` is a rule.
+So adding a rule is that module and its tests (tests/rules/test_<module>.py and its cases in
+tests/rules/<module>/), and nothing else edited by hand: the settings and their validation, the
+MkDocs plugin's options, the JSON Schemas (`blueprintgen schema`) and docs/rules.md
+(`python -m blueprintgen.rulesdoc`) read it from here. CONTRIBUTING.md goes through it step by step.
+
+`register(module)` adds a rule module from elsewhere (a test, a program that embeds
+blueprintgen); `unregister(slug)` takes it out again. Register before the settings are read, and
+before MkDocs loads the `blueprints` plugin if the plugin is to accept the rule's options.
+`RULES`, `RULE_BY_SLUG` and `BY_ID` change in place when it does, so every reader sees the rule.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Callable
 
-from . import (broken_promise, context_lost, customer_chases, dead_end, handoff_chain, late_promise, long_silence,
-               missing_owner, no_deadline, silent_backstage, unreachable_step, unrecovered_failure,
-               unwatched_channel, vague_promise)
+from .option import Option
 
-__all__ = ["SEVERITIES", "Rule", "MODULES", "RULES", "RULE_BY_SLUG", "BY_ID", "UnknownRule", "get"]
+__all__ = ["SEVERITIES", "Option", "Rule", "RULES", "RULE_BY_SLUG", "BY_ID", "UnknownRule", "get", "options",
+           "register", "unregister"]
 
 # Ordered from least to most severe; `off` is a setting, never a finding's severity.
 SEVERITIES = ("low", "medium", "high")
 
-MODULES: tuple[ModuleType, ...] = (
-    dead_end, broken_promise, vague_promise, late_promise, missing_owner, unwatched_channel, no_deadline,
-    context_lost, silent_backstage, long_silence, unrecovered_failure, customer_chases, handoff_chain,
-    unreachable_step,
-)
+_SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+_OPTION_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -39,11 +59,16 @@ class Rule:
     explanation: str
     hint: str
     check: Callable = field(repr=False, compare=False)
+    order: int = 0
+    options: dict[str, Option] = field(default_factory=dict, compare=False)
+    handoff: bool = False
+    module: ModuleType | None = field(default=None, repr=False, compare=False)
 
 
-RULES: tuple[Rule, ...] = tuple(Rule(m.ID, m.SEVERITY, m.TITLE, m.MEANING, m.FIX, m.check) for m in MODULES)
-RULE_BY_SLUG = {rule.slug: rule for rule in RULES}
-BY_ID: dict[str, ModuleType] = {module.ID: module for module in MODULES}
+# In catalogue order. Read them, never change them: register() and unregister() do, in place.
+RULES: list[Rule] = []
+RULE_BY_SLUG: dict[str, Rule] = {}
+BY_ID: dict[str, ModuleType] = {}
 
 
 class UnknownRule(KeyError):
@@ -59,3 +84,78 @@ def get(slug: str) -> ModuleType:
         return BY_ID[slug]
     except KeyError:
         raise UnknownRule(f"no rule named {slug!r}; the rules are: {', '.join(RULE_BY_SLUG)}") from None
+
+
+def options() -> dict[str, Option]:
+    """Every rule's options, name -> Option, in catalogue order."""
+    return {name: option for rule in RULES for name, option in rule.options.items()}
+
+
+def register(module: ModuleType) -> Rule:
+    """Add a rule module to the catalogue, at its ORDER; ValueError says what the module lacks."""
+    wrong = _problem(module)
+    if wrong:
+        raise ValueError(f"rule module {module.__name__}: {wrong}")
+    rule = Rule(module.ID, module.SEVERITY, module.TITLE, module.MEANING, module.FIX, module.check, module.ORDER,
+                dict(getattr(module, "OPTIONS", {})), getattr(module, "HANDOFF", False) is True, module)
+    _arrange([*RULES, rule])
+    BY_ID[rule.slug] = module
+    return rule
+
+
+def unregister(slug: str) -> None:
+    """Take a rule out of the catalogue (a test's temporary rule, when the test is done)."""
+    get(slug)
+    del BY_ID[slug]
+    _arrange([rule for rule in RULES if rule.slug != slug])
+
+
+def _arrange(rules: list[Rule]) -> None:
+    RULES[:] = sorted(rules, key=lambda rule: (rule.order, rule.slug))
+    RULE_BY_SLUG.clear()
+    RULE_BY_SLUG.update((rule.slug, rule) for rule in RULES)
+
+
+def _problem(module: ModuleType) -> str | None:
+    """What keeps a module from being a rule, or None."""
+    slug = getattr(module, "ID", None)
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+        return "ID must be a slug of lowercase words joined by '-', e.g. 'dead-end'"
+    if slug in RULE_BY_SLUG:
+        return f"there is already a rule {slug!r} ({BY_ID[slug].__name__})"
+    if not (module.__doc__ or "").startswith(f"{slug}: "):
+        return f"its docstring must start with '{slug}: ' and what the rule flags, in short"
+    if not isinstance(getattr(module, "ORDER", None), int):
+        return "ORDER must be a number: its place in the catalogue"
+    if getattr(module, "SEVERITY", None) not in SEVERITIES:
+        return f"SEVERITY must be one of {', '.join(SEVERITIES)}"
+    for name in ("TITLE", "MEANING", "FIX", "FAILING", "PASSING"):
+        if not isinstance(getattr(module, name, None), str) or not getattr(module, name).strip():
+            return f"{name} must be a text"
+    if not callable(getattr(module, "check", None)):
+        return "check(ctx) must be a function"
+    declared = getattr(module, "OPTIONS", {})
+    if not isinstance(declared, dict):
+        return "OPTIONS must map option names to Option(...)"
+    taken = options()
+    for name, option in declared.items():
+        if not isinstance(name, str) or not _OPTION_NAME.fullmatch(name):
+            return f"option {name!r} must be named in lowercase words joined by '_', e.g. 'chain_limit'"
+        if not isinstance(option, Option):
+            return f"option {name!r} must be an Option(...)"
+        if option.problem():
+            return f"option {name!r}: {option.problem()}"
+        if name in taken:
+            return f"option {name!r} is already an option of another rule"
+    return None
+
+
+def _discover() -> None:
+    """Register every module of this package that is a rule (has an ID)."""
+    for found in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{found.name}")
+        if hasattr(module, "ID"):
+            register(module)
+
+
+_discover()

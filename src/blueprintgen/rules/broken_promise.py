@@ -1,18 +1,23 @@
-"""broken-promise: a promise made to the customer that no step after it keeps.
+"""broken-promise: a promise that no later step keeps.
 
-A promise is kept when some step the journey can reach from the promising
-step (itself included) says `fulfils:` it, and withdrawn (neither kept nor
-broken) when such a step says `withdraws:` it. When steps elsewhere say they
-keep it but cannot be reached, the message names them.
+The customer waits, then chases, then gives up.
+
+A promise counts as kept when a step the journey can reach from the promise says
+`fulfils: <id of the promising step>`. That step may be the promising step itself, or a step
+reached through a loop. A step that keeps the promise but comes *before* it, with no way back,
+does not count; the message names it. A promise the customer is told no longer holds (a step the
+journey can reach from it says `withdraws: <id of the promising step>`) is neither kept nor
+broken.
 """
 
 from __future__ import annotations
 
 from .words import and_list, quote
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "check"]
 
 ID = "broken-promise"
+ORDER = 20
 SEVERITY = "high"
 TITLE = "Broken promise"
 MEANING = "A promise is made to the customer, but no later step keeps it."
@@ -42,3 +47,54 @@ def check(ctx) -> None:
                  f"the promise.{after}",
                  f"add the step that keeps the promise after '{step.id}' with `fulfils: {step.id}`, "
                  f"tell the customer it no longer holds with `withdraws: {step.id}`, or stop making the promise")
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the call back never comes.
+title: Callback promised
+owners:
+  agent: {name: Contact centre agent}
+steps:
+  - id: calls
+    lane: customer
+    action: Calls about a late delivery.
+  - id: agent-promises
+    lane: frontstage
+    owner: agent
+    action: Promises a call back once the parcel is traced.
+    promise:
+      what: We will call you back today.
+      within: 1d
+  - id: gives-up
+    lane: customer
+    action: Waits, hears nothing and gives up.
+    end: abandoned
+"""
+PASSING = """\
+# a step keeps the promise with `fulfils:`.
+title: Callback promised
+owners:
+  agent: {name: Contact centre agent}
+steps:
+  - id: calls
+    lane: customer
+    action: Calls about a late delivery.
+  - id: agent-promises
+    lane: frontstage
+    owner: agent
+    action: Promises a call back once the parcel is traced.
+    promise:
+      what: We will call you back today.
+      within: 1d
+  - id: agent-calls-back
+    lane: frontstage
+    owner: agent
+    action: Calls back with the new delivery date.
+    fulfils: agent-promises
+  - id: gets-parcel
+    lane: customer
+    action: Receives the parcel.
+    end: resolved
+"""

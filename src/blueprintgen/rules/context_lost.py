@@ -1,36 +1,41 @@
-"""context-lost: a handoff into a staff owner carries nothing, though someone else handled the case since.
+"""context-lost: a handoff carries nothing, so the customer tells the story again.
 
-A handoff u -> v into a staff step v of owner B with no `carries` fires when,
-on some walk from the entry to u, a staff owner other than B handled the case
-after B last did (or B never did). B handling a step, which includes being
-reached by an arrow that carries something, brings B up to date. So a staff
-step u of another owner always counts; through customer steps (and steps with
-no owner) it is the staff owners who handled the case last before them. A
-customer step in between does not save the context: A -> customer -> B with
-nothing carried into B still fires, but B -> customer -> B does not. The
-finding sits on v, whose owner has to hear the story again.
+The case reaches a new owner with nothing attached, although someone else already handled it.
 
-The last owners before each step are found in one forward pass through the
-steps with no owner, keeping at most three per step, so the work stays linear.
+The rule fires on a handoff into a staff step of owner B when the handoff has no `carries:` and,
+on some way through the journey, a *different* staff owner handled the case since B last did (or B
+never did). When B handles a step, B is up to date, and an arrow into B that carries something
+counts as B being told. A customer step in between does not help: if the store sends the customer
+to the service centre with nothing in hand, the service centre still starts from zero. But when the
+council team heard the whole story, and visits again after the customer waited at home, nobody else
+handled the case in between, so there is no finding. The finding is on the step that receives the
+handoff.
 """
 
 from __future__ import annotations
 
 from .words import and_list, spell_out
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "HANDOFF", "FAILING", "PASSING", "check"]
 
 ID = "context-lost"
+ORDER = 80
 SEVERITY = "medium"
 TITLE = "Context lost"
 MEANING = ("A handoff carries nothing, though someone else handled the case since the receiver last did, "
            "so the customer has to tell the story again.")
 FIX = "list what travels with the handoff in `carries:` (e.g. a case number, the history so far)"
+HANDOFF = True
 _KEEP = 3   # last owners remembered per step: enough to name two that are not the receiver
 
 
 def last_owners(journey) -> list[tuple[str, ...]]:
-    """For each step: the staff owners who can have handled the case last, up to and including it."""
+    """For each step: the staff owners who can have handled the case last, up to and including it.
+
+    A staff step's own owner; through customer steps (and steps with no owner), the staff owners
+    who handled the case last before them. Found in one forward pass through the steps with no
+    owner, keeping at most three per step, so the work stays linear.
+    """
     owner, succ = journey.owner, journey.succ
     last: list[tuple[str, ...]] = [((key,) if key is not None else ()) for key in owner]
     queue = [i for i, key in enumerate(owner) if key is not None]
@@ -70,3 +75,62 @@ def check(ctx) -> None:
         ctx.emit(ID, steps[j], edge.position, message,
                  spell_out(edge, "carries") + " with what travels along (e.g. a case number, the history so far)",
                  edge)
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the customer walks into the service centre empty-handed.
+title: Phone repair
+owners:
+  clerk: {name: Store clerk}
+  centre: {name: Service centre}
+steps:
+  - id: brings-phone
+    lane: customer
+    action: Brings a broken phone to the store.
+  - id: clerk-checks
+    lane: frontstage
+    owner: clerk
+    action: Checks the phone and sends her to the service centre.
+  - id: goes-to-centre
+    lane: customer
+    action: Goes to the service centre.
+  - id: centre-repairs
+    lane: frontstage
+    owner: centre
+    action: Asks what is wrong, then repairs the phone.
+  - id: gets-phone
+    lane: customer
+    action: Gets the phone back.
+    end: resolved
+"""
+PASSING = """\
+# the handoff says what travels with it.
+title: Phone repair
+owners:
+  clerk: {name: Store clerk}
+  centre: {name: Service centre}
+steps:
+  - id: brings-phone
+    lane: customer
+    action: Brings a broken phone to the store.
+  - id: clerk-checks
+    lane: frontstage
+    owner: clerk
+    action: Checks the phone and writes a repair ticket.
+  - id: goes-to-centre
+    lane: customer
+    action: Goes to the service centre with the ticket.
+    next:
+      - to: centre-repairs
+        carries: [repair ticket with the fault description]
+  - id: centre-repairs
+    lane: frontstage
+    owner: centre
+    action: Reads the ticket and repairs the phone.
+  - id: gets-phone
+    lane: customer
+    action: Gets the phone back.
+    end: resolved
+"""

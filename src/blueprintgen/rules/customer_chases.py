@@ -1,22 +1,21 @@
-"""customer-chases: an arrow closes a loop through the customer, who has to come back and chase.
+"""customer-chases: the journey loops back through the customer.
 
-One finding per loop a designer would draw: a depth-first walk from the first
-step (then from any step not reached yet), following arrows in file order,
-meets each loop's closing arrow as an arrow back to a step still on the walk.
-That arrow closes the loop of the steps on the walk from its target to its
-source; when one of them is a customer step, the finding sits on the arrow
-(and its source step), and its message and hint name only that loop's steps.
-Each arrow is followed once, so the work stays linear; loops that share steps
-each get their own finding.
+They have to call again, come back, ask again. Each loop a designer would draw is one finding: the
+arrow that closes a loop through a customer step (an arrow back to a step earlier on the way there)
+carries the finding, on the step it leaves, and the message and hint name only that loop's steps.
+Two loops that share a step (the customer calls again after a failed visit; the desk asks for a
+document and the customer sends it back) are two findings. A customer step that leads back to
+itself counts as a loop.
 """
 
 from __future__ import annotations
 
 from .words import MAX_NAMED, listing
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "closing_arrows", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "closing_arrows", "check"]
 
 ID = "customer-chases"
+ORDER = 120
 SEVERITY = "high"
 TITLE = "Customer chases"
 MEANING = "The journey loops back through the customer: they have to come back and chase."
@@ -24,7 +23,13 @@ FIX = "make the staff side follow up with a promise and a deadline instead of wa
 
 
 def closing_arrows(journey):
-    """(arrow, first steps of the loop, its length, its first customer step) per closing arrow through a customer."""
+    """(arrow, first steps of the loop, its length, its first customer step) per closing arrow through a customer.
+
+    One per loop a designer would draw: a depth-first walk from the first step (then from any step
+    not reached yet), following arrows in file order, meets each loop's closing arrow as an arrow
+    back to a step still on the walk. That arrow closes the loop of the steps on the walk from its
+    target to its source. Each arrow is followed once, so the work stays linear.
+    """
     succ, lane, src = journey.succ, journey.lane, journey.src
     arrows: list[list[int]] = [[] for _ in succ]   # each step's arrows, by arrow number, in file order
     for number, i in enumerate(src):
@@ -99,3 +104,55 @@ def check(ctx) -> None:
         ctx.emit(ID, source, edge.position, message,
                  f"make the staff side follow up with a promise and a deadline, so the customer does not "
                  f"have to go round again through '{steps[customer].id}'", edge)
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the customer keeps calling until the refund arrives.
+title: Refund that never comes
+owners:
+  store: {name: Store staff}
+steps:
+  - id: asks-refund
+    lane: customer
+    action: Calls to ask where the refund is.
+  - id: store-says-wait
+    lane: frontstage
+    owner: store
+    action: Says the refund is on its way.
+  - id: still-nothing
+    lane: customer
+    action: A week later, there is still no refund.
+    next: [asks-refund, refund-arrives]
+  - id: refund-arrives
+    lane: customer
+    action: The refund finally arrives.
+    end: resolved
+"""
+PASSING = """\
+# the staff side follows up with a promise and a deadline, so the customer does not have to.
+title: Refund that never comes
+owners:
+  store: {name: Store staff}
+steps:
+  - id: asks-refund
+    lane: customer
+    action: Calls to ask where the refund is.
+  - id: store-promises
+    lane: frontstage
+    owner: store
+    action: Checks the refund and promises to confirm when it is paid.
+    promise:
+      what: We will email you when the refund is paid.
+      within: 3d
+  - id: store-confirms
+    lane: frontstage
+    owner: store
+    action: Emails that the refund is paid.
+    fulfils: store-promises
+  - id: refund-arrives
+    lane: customer
+    action: The refund arrives as promised.
+    end: resolved
+"""

@@ -1,39 +1,47 @@
-"""handoff-chain: more distinct frontstage owners than `chain_limit` on a way from the entry to `end: resolved`.
+"""handoff-chain: the customer has to deal with too many people on the way to a resolution.
 
-Only the owners the customer deals with count (frontstage steps): routing
-through back-office teams is internal complexity, shown as the metric
-"back-office owners on the longest path", not as this finding.
+They are passed from person to person, and each one has to pick the case up again.
 
-Dynamic programming over the components in topological order, restricted to
-those on some way from the entry to a resolved end. Each component keeps the
-distinct sets of owners (of at most `limit` owners) met on the ways into it,
-with the order they were met; a set that grows past the limit is recorded
-where it does and not carried further. A loop adds all its owners. One finding
-per blueprint, on the earliest step in file order where some way first exceeds
-the limit; inside a loop that is the first step (file order) whose owner takes
-the count over the limit. The message lists the owners of that way in the
-order met.
+The rule counts the different *frontstage* owners, the people the customer deals with, on the way
+from the first step to an `end: resolved`. If some way there has more of them than `chain_limit`,
+the rule fires once per blueprint, on the frontstage step where the limit is first passed: the
+earliest such step in the file (inside a loop, the first step whose owner takes the count over the
+limit). The message lists the owners in the order the customer meets them. If a loop is on the
+way, all its frontstage owners count. Routing through back-office teams the customer never meets
+is not this finding: the site shows it as the metric "back-office owners on the longest path".
 """
 
 from __future__ import annotations
 
+from .option import Option
 from .words import ARROW, listing
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "MAX_CHAIN_SETS", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "OPTIONS", "FAILING", "PASSING", "MAX_CHAIN_SETS",
+           "check"]
 
 ID = "handoff-chain"
+ORDER = 130
 SEVERITY = "medium"
 TITLE = "Handoff chain"
 MEANING = ("On the way to a resolution the customer has to deal with more people (frontstage owners) than the "
            "limit allows.")
 FIX = "give the first person the authority and the information to resolve, or cut the steps in between"
+OPTIONS = {
+    "chain_limit": Option(int, 3, "the most frontstage owners a customer may deal with on the way to a resolution",
+                          minimum=1, maximum=1000),
+}
 # Above this many owner sets per component, only the largest are kept: a safety valve for
 # pathological blueprints (dozens of owners in parallel branches); real ones stay far below it.
 MAX_CHAIN_SETS = 512
 
 
 def check(ctx) -> None:
-    journey, words, limit = ctx.journey, ctx.words, ctx.settings.chain_limit
+    # Dynamic programming over the components in topological order, restricted to those on some
+    # way from the entry to a resolved end. Each component keeps the distinct sets of owners (of
+    # at most `limit` owners) met on the ways into it, with the order they were met; a set that
+    # grows past the limit is recorded where it does and not carried further. A loop adds all its
+    # owners.
+    journey, words, limit = ctx.journey, ctx.words, ctx.option("chain_limit")
     if not journey.steps:
         return
     steps, members = journey.steps, journey.members
@@ -90,3 +98,70 @@ def check(ctx) -> None:
              f"{owners[-1]} is number {len(owners)}, at step '{step.id}'.",
              f"give {owners[0]} the authority and the information to resolve, or cut the steps in between "
              f"(the limit is `chain_limit: {limit}`)")
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# four people before a double charge is refunded.
+title: Double charge
+owners:
+  clerk: {name: Store clerk}
+  manager: {name: Store manager}
+  billing: {name: Billing team}
+  regional: {name: Regional manager}
+steps:
+  - id: reports-mistake
+    lane: customer
+    action: Reports a double charge at the till.
+  - id: clerk-escalates
+    lane: frontstage
+    owner: clerk
+    action: Cannot refund, so calls the manager.
+    next:
+      - to: manager-escalates
+        carries: [receipt]
+        within: 10m
+  - id: manager-escalates
+    lane: frontstage
+    owner: manager
+    action: Cannot refund either, so sends it to billing.
+    next:
+      - to: billing-escalates
+        carries: [receipt]
+        within: 1d
+  - id: billing-escalates
+    lane: frontstage
+    owner: billing
+    action: Calls the customer, needs approval, so asks the regional manager.
+    next:
+      - to: regional-refunds
+        carries: [receipt]
+        within: 1d
+  - id: regional-refunds
+    lane: frontstage
+    owner: regional
+    action: Approves and refunds.
+  - id: refunded
+    lane: customer
+    action: Gets the money back.
+    end: resolved
+"""
+PASSING = """\
+# the first person can resolve it.
+title: Double charge
+owners:
+  clerk: {name: Store clerk}
+steps:
+  - id: reports-mistake
+    lane: customer
+    action: Reports a double charge at the till.
+  - id: clerk-refunds
+    lane: frontstage
+    owner: clerk
+    action: Sees the double charge on the receipt and refunds it at the till.
+  - id: refunded
+    lane: customer
+    action: Gets the money back.
+    end: resolved
+"""

@@ -1,21 +1,21 @@
-"""late-promise: some way from a promise to the step that keeps it takes longer than the promise's `within`.
+"""late-promise: a promise kept later than it said.
 
-The time of a way is what the customer lives through after the promise is
-made: the `wait` of every step after the promising step up to and including
-the keeping step, and the `duration` of the steps in between. A loop on the
-way counts once, with all its steps (as for the time to resolution). One
-finding per promise, on the promise, naming the keeping step with the longest
-way. Each promise walks only the components between its own and its keeping
-steps' (in topological order), which is short in a real journey.
+"Back in two days", and the phone comes back after four. The rule adds up what the customer lives
+through after the promise is made: the `wait:` of every step after the promising step up to the
+step that keeps it (`fulfils:`), and the `duration:` of the steps in between. If some way there
+can take longer than the promise's `within:`, the rule fires once, on the promise, and names the
+keeping step and how long the longest way can take. A loop on the way counts once, with all its
+steps. Steps without `wait:` or `duration:` count as no time.
 """
 
 from __future__ import annotations
 
 from .words import quote, span
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "check"]
 
 ID = "late-promise"
+ORDER = 40
 SEVERITY = "high"
 TITLE = "Late promise"
 MEANING = ("A promise is kept, but the waits and durations on the way to the step that keeps it add up to more "
@@ -50,7 +50,9 @@ def check(ctx) -> None:
 def _longest_way(journey, p: int, keepers: list[int], own: list[int]) -> tuple[int, int] | None:
     """(minutes, keeping step) of the longest way from promise p to one of its keeping steps, or None.
 
-    `own` holds each step's duration, which the keeping step does not add.
+    `own` holds each step's duration, which the keeping step does not add. Each promise walks only
+    the components between its own and its keeping steps' (in topological order), which is short in
+    a real journey.
     """
     comp, members, minutes = journey.comp, journey.members, journey.minutes
     start = comp[p]
@@ -76,3 +78,61 @@ def _longest_way(journey, p: int, keepers: list[int], own: list[int]) -> tuple[i
         if worst is None or total > worst[0]:
             worst = (total, k)
     return worst
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the step that keeps the promise waits four days.
+title: Phone repair
+owners:
+  counter: {name: Repair counter}
+steps:
+  - id: drops-off
+    lane: customer
+    action: Leaves the phone for repair.
+  - id: counter-promises
+    lane: frontstage
+    owner: counter
+    action: Promises the phone back in two days.
+    promise:
+      what: Your phone will be ready in two days.
+      within: 2d
+  - id: counter-returns
+    lane: frontstage
+    owner: counter
+    wait: 4d
+    action: Hands the repaired phone back.
+    fulfils: counter-promises
+  - id: collects
+    lane: customer
+    action: Collects the phone.
+    end: resolved
+"""
+PASSING = """\
+# promise what the workshop can keep.
+title: Phone repair
+owners:
+  counter: {name: Repair counter}
+steps:
+  - id: drops-off
+    lane: customer
+    action: Leaves the phone for repair.
+  - id: counter-promises
+    lane: frontstage
+    owner: counter
+    action: Promises the phone back in four days.
+    promise:
+      what: Your phone will be ready in four days.
+      within: 4d
+  - id: counter-returns
+    lane: frontstage
+    owner: counter
+    wait: 4d
+    action: Hands the repaired phone back.
+    fulfils: counter-promises
+  - id: collects
+    lane: customer
+    action: Collects the phone.
+    end: resolved
+"""

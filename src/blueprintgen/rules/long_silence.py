@@ -1,32 +1,47 @@
-"""long-silence: on some way, the customer hears nothing for longer than `silence_limit` (default 1w).
+"""long-silence: the customer hears nothing for longer than the silence limit.
 
-The customer hears something at every customer and frontstage step. A
-silence runs from the end of one such step to the start of the next: the
-`wait` and `duration` of the backstage and support steps in between, and the
-`wait` of the step where the customer hears again. A journey that ends
-behind the line of visibility stays silent up to its end. One finding per
-step where a silence over the limit ends (or per silent end), naming the
-longest one. Backstage and support steps are condensed into their own loops
-first (a loop counts once, with all its steps), so the work stays linear.
+They hear nothing for weeks while the case sits in a queue out of their sight, so they start to
+chase, or give up.
+
+The customer hears something at every customer and frontstage step. A silence runs from one such
+step to the next: the `wait:` and `duration:` of the backstage and support steps in between, and
+the `wait:` of the step where the customer hears again. A journey that ends behind the line of
+visibility stays silent up to its end. If some way has a silence longer than `silence_limit`, the
+rule fires on the step where the customer finally hears again, naming the longest silence, or on
+the backstage step where a silent journey ends. A loop counts once, with all its steps.
+[silent-backstage](#silent-backstage) is a different rule: it asks whether anybody tells the
+customer at all, this one how long they wait to hear.
 """
 
 from __future__ import annotations
 
-from ..model import HIDDEN_LANES
+from ..model import HIDDEN_LANES, Duration
+from .option import Option
 from .words import span
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "silences", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "OPTIONS", "FAILING", "PASSING", "silences",
+           "check"]
 
 ID = "long-silence"
+ORDER = 100
 SEVERITY = "medium"
 TITLE = "Long silence"
 MEANING = ("The customer hears nothing for longer than the silence limit while work goes on out of their sight, "
            "so they start to chase or give up.")
 FIX = "add a frontstage step that tells the customer how things stand, or shorten the waits behind the scenes"
+OPTIONS = {
+    "silence_limit": Option(Duration, Duration("1w", 7 * 24 * 60),
+                            "the longest the customer may hear nothing"),
+}
 
 
 def silences(journey) -> dict[int, int]:
-    """Step -> the longest silence (minutes) that ends at it: at a customer or frontstage step, or a silent end."""
+    """Step -> the longest silence (minutes) that ends at it: at a customer or frontstage step, or a silent end.
+
+    A silence runs from the end of a customer or frontstage step to the start of the next. The
+    backstage and support steps are condensed into their own loops first (a loop counts once,
+    with all its steps), so the work stays linear.
+    """
     steps, lane, succ, pred = journey.steps, journey.lane, journey.succ, journey.pred
     hidden = [where in HIDDEN_LANES for where in lane]
     wait = [step.wait.minutes if step.wait else 0 for step in steps]
@@ -58,7 +73,7 @@ def silences(journey) -> dict[int, int]:
 
 
 def check(ctx) -> None:
-    journey, words, limit = ctx.journey, ctx.words, ctx.settings.silence_limit
+    journey, words, limit = ctx.journey, ctx.words, ctx.option("silence_limit")
     steps = journey.steps
     for i, total in silences(journey).items():
         if total <= limit.minutes:
@@ -74,3 +89,88 @@ def check(ctx) -> None:
             hint = (f"add a frontstage step that tells the customer how things stand before '{step.id}', or "
                     f"shorten the waits behind the scenes")
         ctx.emit(ID, step, step.position, message, hint + f" (the limit is `silence_limit: {limit.text}`)")
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the claim waits three weeks in a backstage queue.
+title: Insurance claim
+owners:
+  desk: {name: Claims desk}
+  assessor: {name: Claims assessor}
+steps:
+  - id: sends-claim
+    lane: customer
+    action: Sends the claim form.
+  - id: desk-logs
+    lane: frontstage
+    owner: desk
+    action: Logs the claim and confirms it by email.
+    next:
+      - to: assessor-decides
+        within: 1d
+        carries: [claim form]
+  - id: assessor-decides
+    lane: backstage
+    owner: assessor
+    wait: 3w
+    action: Decides the claim when it reaches the top of the queue.
+    next:
+      - to: desk-writes
+        within: 1d
+        carries: [decision]
+  - id: desk-writes
+    lane: frontstage
+    owner: desk
+    action: Sends the decision letter.
+  - id: reads-letter
+    lane: customer
+    action: Reads the decision.
+    end: resolved
+"""
+PASSING = """\
+# the desk writes within a week to say where the claim is, and the queue is shorter.
+title: Insurance claim
+owners:
+  desk: {name: Claims desk}
+  assessor: {name: Claims assessor}
+steps:
+  - id: sends-claim
+    lane: customer
+    action: Sends the claim form.
+  - id: desk-logs
+    lane: frontstage
+    owner: desk
+    action: Logs the claim and confirms it by email.
+    next:
+      - to: desk-updates
+        within: 1d
+        carries: [claim form]
+  - id: desk-updates
+    lane: frontstage
+    owner: desk
+    wait: 6d
+    action: Writes to say where the claim is in the queue.
+    next:
+      - to: assessor-decides
+        within: 1d
+        carries: [claim form]
+  - id: assessor-decides
+    lane: backstage
+    owner: assessor
+    wait: 6d
+    action: Decides the claim when it reaches the top of the queue.
+    next:
+      - to: desk-writes
+        within: 1d
+        carries: [decision]
+  - id: desk-writes
+    lane: frontstage
+    owner: desk
+    action: Sends the decision letter.
+  - id: reads-letter
+    lane: customer
+    action: Reads the decision.
+    end: resolved
+"""

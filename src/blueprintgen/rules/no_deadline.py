@@ -1,20 +1,26 @@
-"""no-deadline: work passes between two staff owners with no `within:` and no `response:` on its channel.
+"""no-deadline: work passes between two owners with no time limit.
 
-Both steps are in staff lanes with two different owners; an implicit arrow has
-no `within`, so it counts. The finding sits on the step the arrow leaves.
+It can sit in someone's queue for weeks without anyone noticing, while the customer waits.
+
+The rule fires on a handoff between two staff steps with different owners when the handoff has no
+`within:` and the channel it goes `via:` has no `response:` time. A step with no `next:` hands over
+to the step below it, so that handoff needs a deadline too: write it out as `next:` with `to:` and
+`within:`. The finding is on the step the arrow leaves.
 """
 
 from __future__ import annotations
 
 from .words import spell_out
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "HANDOFF", "FAILING", "PASSING", "check"]
 
 ID = "no-deadline"
+ORDER = 70
 SEVERITY = "medium"
 TITLE = "Handoff without deadline"
 MEANING = "Work passes between two staff owners with no time limit, so it can wait forever unnoticed."
 FIX = "add `within:` to the handoff, or a `response:` time to its `via` channel"
+HANDOFF = True
 
 
 def check(ctx) -> None:
@@ -35,3 +41,76 @@ def check(ctx) -> None:
                  f"The handoff from {words.step(steps[i])} to {words.step(steps[j])} has no deadline{through}: "
                  f"the work can wait with {words.owner(owner[j])} unnoticed.",
                  hint, edge)
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the warehouse has no deadline.
+title: Damaged parcel
+owners:
+  agent: {name: Contact centre agent}
+  warehouse: {name: Warehouse team}
+steps:
+  - id: reports-damage
+    lane: customer
+    action: Reports a damaged parcel.
+  - id: agent-logs
+    lane: frontstage
+    owner: agent
+    action: Logs the damage and asks the warehouse for a replacement.
+    next:
+      - to: warehouse-sends
+        carries: [order number, photos]
+  - id: warehouse-sends
+    lane: backstage
+    owner: warehouse
+    action: Sends a replacement.
+    next:
+      - to: agent-confirms
+        carries: [tracking number]
+        within: 1h
+  - id: agent-confirms
+    lane: frontstage
+    owner: agent
+    action: Emails the tracking number.
+  - id: gets-replacement
+    lane: customer
+    action: Receives the replacement.
+    end: resolved
+"""
+PASSING = """\
+# the handoff says how long it may take.
+title: Damaged parcel
+owners:
+  agent: {name: Contact centre agent}
+  warehouse: {name: Warehouse team}
+steps:
+  - id: reports-damage
+    lane: customer
+    action: Reports a damaged parcel.
+  - id: agent-logs
+    lane: frontstage
+    owner: agent
+    action: Logs the damage and asks the warehouse for a replacement.
+    next:
+      - to: warehouse-sends
+        carries: [order number, photos]
+        within: 1d
+  - id: warehouse-sends
+    lane: backstage
+    owner: warehouse
+    action: Sends a replacement.
+    next:
+      - to: agent-confirms
+        carries: [tracking number]
+        within: 1h
+  - id: agent-confirms
+    lane: frontstage
+    owner: agent
+    action: Emails the tracking number.
+  - id: gets-replacement
+    lane: customer
+    action: Receives the replacement.
+    end: resolved
+"""

@@ -1,12 +1,17 @@
-"""unrecovered-failure: a failure point (`failure:`) with no `recovery:` step."""
+"""unrecovered-failure: a known failure point with no recovery.
+
+Everyone knows this step can go wrong (its `failure:`), and nothing is in place for when it does
+(no `recovery:` step). When it fails, the customer is on their own.
+"""
 
 from __future__ import annotations
 
 from .words import quote
 
-__all__ = ["ID", "SEVERITY", "TITLE", "MEANING", "FIX", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "check"]
 
 ID = "unrecovered-failure"
+ORDER = 110
 SEVERITY = "high"
 TITLE = "Unrecovered failure"
 MEANING = "A known failure point has no recovery: when it happens, nothing puts it right."
@@ -21,3 +26,54 @@ def check(ctx) -> None:
                      f"Step '{step.id}' can fail ({quote(failure.what)}) and no step recovers from it.",
                      f"add a step that puts it right and point to it with `recovery: <step id>` "
                      f"in the failure of step '{step.id}'")
+
+
+# The smallest blueprints that break the rule and keep it: docs/rules.md shows them with
+# their findings, and the tests run them.
+FAILING = """\
+# the failure has no `recovery:`.
+title: Sofa delivery
+owners:
+  shop: {name: Web shop}
+steps:
+  - id: orders
+    lane: customer
+    action: Orders a sofa online.
+  - id: shop-books-delivery
+    lane: frontstage
+    owner: shop
+    action: Books a delivery slot.
+    failure:
+      what: The courier misses the slot.
+  - id: receives-sofa
+    lane: customer
+    action: Receives the sofa.
+    end: resolved
+"""
+PASSING = """\
+# a step puts it right, and the failure points to it.
+title: Sofa delivery
+owners:
+  shop: {name: Web shop}
+steps:
+  - id: orders
+    lane: customer
+    action: Orders a sofa online.
+  - id: shop-books-delivery
+    lane: frontstage
+    owner: shop
+    action: Books a delivery slot.
+    failure:
+      what: The courier misses the slot.
+      recovery: shop-rebooks
+    next: [receives-sofa, shop-rebooks]
+  - id: receives-sofa
+    lane: customer
+    action: Receives the sofa.
+    end: resolved
+  - id: shop-rebooks
+    lane: frontstage
+    owner: shop
+    action: Calls within the hour and books the first free slot.
+    next: [receives-sofa]
+"""

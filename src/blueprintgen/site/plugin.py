@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files
 
 from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from ..escape import terminal
+from ..rules import options
 from .pages import Layout, place_blocks
 from .plan import index_pages
 from .search import Indexing, SearchIndexError
@@ -49,13 +50,15 @@ class KeptTemplates(BytecodeCache):
 KEPT_TEMPLATES = KeptTemplates()
 
 
-class BlueprintsConfig(base.Config):
+# Each rule's options (chain_limit, silence_limit, ...), one per option the rule registry declares.
+_RuleOptions = type("_RuleOptions", (base.Config,), {name: c.Optional(c.Type(object)) for name in options()})
+
+
+class BlueprintsConfig(_RuleOptions):
     # Any value passes here: `settings_from_options` checks them all, as it does for `check`,
     # so every command accepts and refuses the same settings (None: the default).
     blueprints_dir = c.Optional(c.Type(object))
     severities = c.Optional(c.Type(object))
-    chain_limit = c.Optional(c.Type(object))
-    silence_limit = c.Optional(c.Type(object))
     fail_on = c.Optional(c.Type(object))
     dot_timeout = c.Optional(c.Type(object))
     gate = c.Optional(c.Type(object))
