@@ -15,7 +15,7 @@ case "${1:-}" in
 install)
   set -e
   python -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet -r "$here/requirements-run.lock"
+  "$venv/bin/python" -m pip install --quiet --require-hashes -r "$here/requirements-run.lock"
   "$venv/bin/python" -m pip install --quiet --no-deps "$here"
   echo "$venv/bin" >> "${GITHUB_PATH:-/dev/null}"
   "$venv/bin/blueprintgen" --version
