@@ -108,6 +108,14 @@ def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Valu
     return _merged(_read_config(parent_path, (*inheriting, os.path.realpath(path))), values)
 
 
+def inherited_file(path: str) -> str | None:
+    """The file `path` names in `INHERIT:` (normalised; it may not exist), or None (ConfigError: unreadable)."""
+    parent = _node_values(_read_root(path), path).get("INHERIT")
+    if parent is None or not isinstance(parent.value, str):
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(path), parent.value))
+
+
 def _merged(parent: dict, child: dict) -> dict:
     merged = dict(parent)
     for key, value in child.items():

@@ -12,7 +12,8 @@ from .escape import terminal
 from .project import Project, shown_path
 from .yamltree import MAX_FILE_BYTES
 
-__all__ = ["SideError", "Side", "read_side", "is_revision", "is_path_syntax", "head_of", "kind"]
+__all__ = ["SideError", "Side", "read_side", "is_revision", "is_path_syntax", "head_of", "kind", "commit_of",
+           "file_at"]
 
 GIT_TIMEOUT = 60
 
@@ -106,6 +107,30 @@ def _commit(project: Project, spec: str) -> str | None:
         commit = found.stdout.decode("ascii", "replace").strip()
         return commit if found.returncode == 0 and commit else None
     return _verify(project, spec)
+
+
+def commit_of(project: Project, spec: str) -> str | None:
+    """The commit a revision names (`A...B`: their merge base), or None when `spec` is not one."""
+    try:
+        return _commit(project, spec)
+    except GitMissing:
+        return None
+
+
+def file_at(project: Project, commit: str, path: str) -> bytes | None:
+    """The bytes of `path` (relative to the repository root) in `commit`; None when it is not a file
+    there. A file over the blueprint size limit is sized first and never read (SideError)."""
+    listed = _git(project, "ls-tree", "-z", "--full-tree", commit, "--", path)
+    entry = listed.stdout.split(b"\0")[0] if listed.returncode == 0 else b""
+    meta, _, name = entry.partition(b"\t")
+    parts = meta.decode("ascii", "replace").split()
+    if len(parts) != 3 or parts[1] != "blob" or parts[0] not in ("100644", "100755") or not name:
+        return None
+    [size] = _blob_sizes(project, [parts[2]])
+    if size is None or size > MAX_FILE_BYTES:
+        raise SideError(f"the file '{terminal(path)}' of {commit[:12]} is larger than {MAX_FILE_BYTES // 1024} KiB "
+                        "or missing (hint: mkdocs.yml and pyproject.toml hold settings only)")
+    return _read_blobs(project, commit, [(path, parts[2])])[0]
 
 
 def head_of(spec: str) -> str | None:
