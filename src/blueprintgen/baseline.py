@@ -6,7 +6,7 @@ import os
 from collections import Counter
 
 __all__ = ["BaselineError", "fingerprint", "fingerprints", "read_baseline", "baseline_document", "write_baseline",
-           "absent"]
+           "absent", "outside", "renamed_titles"]
 
 VERSION = 1
 
@@ -70,24 +70,27 @@ def read_baseline(path: str) -> dict[str, dict]:
 def _well_formed(entry) -> bool:
     """An entry as `baseline_document` writes it (what the report and --prune read of it)."""
     return (isinstance(entry, dict) and isinstance(entry.get("blueprint"), str) and isinstance(entry.get("rule"), str)
-            and all(entry.get(name) is None or isinstance(entry[name], str) for name in ("step", "target"))
+            and all(entry.get(name) is None or isinstance(entry[name], str) for name in ("step", "target", "title"))
             and type(entry.get("count")) is int and entry["count"] > 0)
 
 
-def baseline_document(findings, keep: dict[str, dict] | None = None) -> str:
+def baseline_document(findings, keep: dict[str, dict] | None = None, untouched: dict[str, dict] | None = None) -> str:
     """The baseline file's text for `findings` (plain finding records): sorted, deterministic JSON.
 
     With `keep` (the entries of an existing baseline), only entries that are still found stay,
-    with counts no higher than before: `--prune` never accepts anything new.
+    with counts no higher than before: `--prune` never accepts anything new. `untouched` entries
+    (of blueprints this run did not check) are kept as they are.
     """
     counts = fingerprints(findings)
-    entries = {}
+    entries = dict(untouched or {})
     for finding in findings:
         key = fingerprint(finding)
         count = counts[key] if keep is None else min(counts[key], keep.get(key, {}).get("count", 0))
         if count:
             entries[key] = {"blueprint": finding["blueprint"], "rule": finding["rule"],
                             "step": finding.get("step"), "target": finding.get("target"), "count": count}
+            if finding.get("title"):   # so the entry follows the blueprint when its file (and id) is renamed
+                entries[key]["title"] = finding["title"]
     document = {"version": VERSION, "tool": "blueprintgen",
                 "about": "Accepted findings: `blueprintgen check --baseline FILE` reports them as accepted and "
                          "fails only on new ones. Remake with `blueprintgen baseline FILE`; "
@@ -135,11 +138,32 @@ def write_baseline(path: str, text: str) -> None:
                 pass
 
 
-def absent(accepted: dict[str, dict], seen: Counter) -> list[dict]:
-    """Entries of the baseline that are found fewer times than accepted (fixed), with how many."""
+def absent(accepted: dict[str, dict], seen: Counter, judged=None, checked: set[str] | None = None) -> list[dict]:
+    """Entries of the baseline that are found fewer times than accepted (fixed), with how many.
+
+    Only entries this run could have found: of a rule `judged(rule)` says was run (--select and
+    --ignore), and of a blueprint in `checked` (the ids checked; None: all).
+    """
     fixed = []
     for key, entry in sorted(accepted.items()):
+        if (judged is not None and not judged(entry["rule"])) or (checked is not None
+                                                                  and entry["blueprint"] not in checked):
+            continue
         gone = entry["count"] - seen.get(key, 0)
         if gone > 0:
             fixed.append({**entry, "fingerprint": key, "count": gone})
     return fixed
+
+
+def outside(entries: dict[str, dict], checked: set[str]) -> dict[str, dict]:
+    """The entries of blueprints not among `checked` (ids): what a run over some paths leaves alone."""
+    return {key: entry for key, entry in entries.items() if entry["blueprint"] not in checked}
+
+
+def renamed_titles(entries: dict[str, dict]) -> dict[str, str]:
+    """title -> blueprint id, for the titles only one blueprint of the baseline has (see Gate.titles)."""
+    ids: dict[str, set[str]] = {}
+    for entry in entries.values():
+        if entry.get("title"):
+            ids.setdefault(entry["title"], set()).add(entry["blueprint"])
+    return {title: next(iter(found)) for title, found in ids.items() if len(found) == 1}
