@@ -10,7 +10,7 @@ from .analysis import Analysis
 from .baseline import fingerprint
 from .escape import markdown, terminal
 from .gate import Gate
-from .loader import Problem
+from .loader import Problem, is_blueprint_name
 from .model import Position
 from .report import record
 from .rules import SEVERITIES
@@ -132,6 +132,8 @@ def compare(base: list[Analysis], base_problems: list[Problem], head: list[Analy
         before[new_id] = before.pop(old_id)
     invalid_before = _invalid(base_problems, before, after)
     invalid_after = _invalid(head_problems, after, before)
+    _folder_problems(invalid_before, after, before)
+    _folder_problems(invalid_after, before, after)
     entries = []
     for blueprint_id in sorted(before.keys() | after.keys() | invalid_before.keys() | invalid_after.keys()):
         rechecked_one = again.get(blueprint_id) if again is not None else after.get(blueprint_id)
@@ -173,6 +175,20 @@ def _content_without_id(analysis: Analysis) -> tuple:
 def _without_blueprint(finding: dict) -> str:
     """A finding's fingerprint with its blueprint left out: a renamed blueprint keeps its findings."""
     return fingerprint({**finding, "blueprint": ""})
+
+
+def _folder_problems(invalid: dict[str, list[dict]], other: dict[str, Analysis], side: dict[str, Analysis]) -> None:
+    """A problem with a whole folder on one side (a link, a submodule) is the problem of every blueprint
+    the other side has in it: they are unknown there, not removed (nor their breaks fixed)."""
+    for key, problems in list(invalid.items()):
+        folder = problems[0]["file"]
+        if key != folder or is_blueprint_name(folder):
+            continue
+        inside = [i for i, a in other.items() if i not in side and a.blueprint.file.startswith(folder + "/")]
+        for blueprint_id in inside:
+            invalid.setdefault(blueprint_id, []).extend(problems)
+        if inside:
+            del invalid[key]
 
 
 def _invalid(problems: list[Problem], side: dict[str, Analysis], other: dict[str, Analysis]) -> dict[str, list[dict]]:
