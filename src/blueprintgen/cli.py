@@ -123,11 +123,66 @@ def _rules(ctx, param, value):
     return slugs
 
 
+# Each option is declared once, below; a command gives the help text that says what it means there.
+
+def _bundle(*decorators):
+    """Several options as one decorator, shown in --help in the order given."""
+    def apply(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+    return apply
+
+
+def _config(help: str):
+    """--config: the mkdocs.yml to read (settings, and for the site commands the site)."""
+    return click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help=help)
+
+
 paths_argument = click.argument("paths", nargs=-1, metavar="[PATH]...", callback=_existing,
                                 type=click.Path(file_okay=True, dir_okay=True))
-config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                             help="mkdocs.yml whose `blueprints` plugin entry holds the settings "
-                                  "(default: ./mkdocs.yml when present).")
+config_option = _config("mkdocs.yml whose `blueprints` plugin entry holds the settings "
+                         "(default: ./mkdocs.yml when present).")
+
+
+def output_folder_option(default: str, help: str):
+    """-o/--output: the folder a command writes into."""
+    return click.option("-o", "--output", "out_dir", default=default, show_default=True,
+                        type=click.Path(file_okay=False), help=help)
+
+
+def site_options(config: str, output: tuple[str, str] | None = None,
+                 blueprints: str = "Folder of blueprint files (default: blueprints/, or the configured "
+                                   "blueprints_dir)."):
+    """--blueprints and --config, and -o (its default and help) for the commands that write the site."""
+    return _bundle(click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
+                                help=blueprints),
+                   _config(config),
+                   *([output_folder_option(*output)] if output else []))
+
+
+def gate_options(fail_on: str, gate: str):
+    """--fail-on and --gate: which findings fail, for check and diff."""
+    return _bundle(click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
+                                help=fail_on),
+                   click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None, help=gate))
+
+
+def format_option(choices: list[str], help: str):
+    """--format, the first choice the default."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help=help)
+
+
+def output_file_option(what: str):
+    """--output-file/-o: a report written to a file instead of stdout."""
+    return click.option("--output-file", "-o", type=click.Path(dir_okay=False),
+                        help=f"Write the {what} to this file, not stdout.")
+
+
+def quiet_option(help: str):
+    """-q/--quiet: less on stderr."""
+    return click.option("-q", "--quiet", is_flag=True, help=help)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -189,20 +244,18 @@ def schema(of_settings: bool) -> None:
 @main.command()
 @paths_argument
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="Output format: text for people, json for tools, sarif for code scanning, "
-                                      "github for workflow annotations.")
-@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
-              help="Exit 1 when a gated finding is at or above this severity (default: high, or the configured fail_on).")
-@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
-              help="Which blueprints --fail-on gates: to-be designs (as-is breaks are reported as documentation) "
+@format_option(["text", "json", "sarif", "github"], "Output format: text for people, json for tools, sarif for code "
+               "scanning, github for workflow annotations.")
+@gate_options(fail_on="Exit 1 when a gated finding is at or above this severity (default: high, or the configured "
+                      "fail_on).",
+              gate="Which blueprints --fail-on gates: to-be designs (as-is breaks are reported as documentation) "
                    "or all (default: to-be, or the configured gate).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Accepted findings (made by `blueprintgen baseline`): reported as accepted, never failing; "
                    "only new findings fail. Default: the configured baseline.")
 @click.option("--select", multiple=True, callback=_rules, metavar="RULE,...", help="Only these rules.")
 @click.option("--ignore", "ignore_rules", multiple=True, callback=_rules, metavar="RULE,...", help="Leave these rules out.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file, not stdout.")
+@output_file_option("report")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the file name of the blueprint read from stdin.")
 @click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),
               help="github format: annotate only findings in the files listed here (paths from the repository "
@@ -211,7 +264,7 @@ def schema(of_settings: bool) -> None:
 @click.option("--diff-base", metavar="REV", help="Mark each finding new or unchanged since git revision (or folder) "
               "REV, as SARIF baselineState; unlike --baseline it accepts nothing. A name git resolves is "
               "always the revision; write ./NAME or NAME/ for a folder.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only what fails (and invalid blueprints); no summary line.")
+@quiet_option("Print only what fails (and invalid blueprints); no summary line.")
 def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None, scope: str | None,
           baseline_file: str | None, select, ignore_rules, output_file: str | None, stdin_filename: str | None,
           annotate_file: str | None, diff_base: str | None, quiet: bool) -> None:
@@ -408,13 +461,12 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
 @click.argument("base")
 @click.argument("rest", nargs=-1, metavar="[HEAD] [PATH]...")
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.")
-@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
-              help="Exit 1 when the change introduces a gated finding at or above this (default: the configured fail_on).")
-@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
-              help="Which blueprints are gated (default: the configured gate).")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the diff to this file, not stdout.")
+@format_option(["text", "json", "markdown"],
+               "text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.")
+@gate_options(fail_on="Exit 1 when the change introduces a gated finding at or above this (default: the configured "
+                      "fail_on).",
+              gate="Which blueprints are gated (default: the configured gate).")
+@output_file_option("diff")
 def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None,
          scope: str | None, output_file: str | None) -> None:
     """What a change does to the customer: breaks fixed and introduced, steps, handoffs and metrics.
@@ -489,14 +541,10 @@ def _print_problems(problems) -> None:
 
 
 @main.command()
-@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of blueprint files (default: blueprints/, or the configured blueprints_dir).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).")
-@click.option("-o", "--output", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False),
-              help="Where the site goes; it is replaced only when the whole build succeeds.")
+@site_options(config="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).",
+              output=("site", "Where the site goes; it is replaced only when the whole build succeeds."))
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress display; only warnings and errors.")
+@quiet_option("No progress display; only warnings and errors.")
 def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool, quiet: bool) -> None:
     """Build the blueprint site: validate, analyse, draw diagrams and build it with MkDocs Material.
 
@@ -570,12 +618,8 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
 
 
 @main.command()
-@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of blueprint files (default: blueprints/, or the configured blueprints_dir).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="The project's mkdocs.yml, for settings (default: ./mkdocs.yml when present).")
-@click.option("-o", "--output", "out_dir", default=os.path.join("docs", "blueprints"), show_default=True,
-              type=click.Path(file_okay=False), help="Folder the pages go in; its name is the pages' URL prefix.")
+@site_options(config="The project's mkdocs.yml, for settings (default: ./mkdocs.yml when present).",
+              output=(os.path.join("docs", "blueprints"), "Folder the pages go in; its name is the pages' URL prefix."))
 def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) -> None:
     """Write the blueprint pages, diagrams and assets into a docs folder, for any site engine.
 
@@ -634,10 +678,8 @@ def _log_mkdocs() -> None:
 
 
 @main.command()
-@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of blueprint files (default: blueprints/).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="The project's mkdocs.yml (default: ./mkdocs.yml when present).")
+@site_options(config="The project's mkdocs.yml (default: ./mkdocs.yml when present).",
+              blueprints="Folder of blueprint files (default: blueprints/).")
 @click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True,
               help="Address to serve the preview on.")
 def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> None:
@@ -678,10 +720,8 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
 @main.command()
 @paths_argument
 @config_option
-@click.option("-o", "--output", "out_dir", default="diagrams", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the diagram files, one per blueprint, named by blueprint id.")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), default="svg", show_default=True,
-              help="File format; dot writes the Graphviz source without running Graphviz.")
+@output_folder_option("diagrams", "Folder for the diagram files, one per blueprint, named by blueprint id.")
+@format_option(["svg", "png", "pdf", "dot"], "File format; dot writes the Graphviz source without running Graphviz.")
 def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: str) -> None:
     """Draw each blueprint as a service blueprint diagram with its breaks marked.
 
