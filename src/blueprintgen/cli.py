@@ -9,24 +9,12 @@ from dataclasses import replace
 import click
 
 from . import __version__
+from .commands.common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError, default_paths, near,
+                              problem_lines, project_settings, read_settings, tell, write_report)
 from .escape import terminal
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class UserError(click.ClickException):
-    """A mistake the user can fix: one positioned line on stderr, exit 2, never a traceback."""
-
-    exit_code = EXIT_USAGE
-
-    def show(self, file=None) -> None:
-        _tell(self.format_message())
-
-
-def _tell(message: str) -> None:
-    """One message on stderr, escaped for a terminal or a CI log (see escape.terminal)."""
-    click.echo(terminal(message), err=True)
-
+__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "UserError", "Failed", "paths_argument",
+           "config_option", "site_options", "gate_options"]
 
 class _Commands(click.Group):
     """The command group: every usage error Click reports (a path, a setting or an argument in its
@@ -45,55 +33,6 @@ class _Commands(click.Group):
         except click.ClickException as error:
             error.message = terminal(error.message)
             raise
-
-
-def _default_paths(paths: tuple[str, ...], folder: str = "blueprints") -> list[str]:
-    if paths:
-        return list(paths)
-    if not os.path.isdir(folder):
-        shown = os.path.relpath(folder) if os.path.isabs(folder) else folder
-        raise click.UsageError(f"there is no {shown}/ folder here; give the blueprint files or folders as PATH")
-    return [folder]
-
-
-def _near(paths: list[str]) -> list[str]:
-    """Absolute paths inside the current folder made relative to it, as a user would type them
-    (for the default blueprint folder, which the project's settings give as an absolute path)."""
-    near = []
-    for path in paths:
-        relative = os.path.relpath(path) if os.path.isabs(path) else path
-        near.append(path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative)
-    return near
-
-
-def _settings(config_file: str | None, project=None):
-    """Project settings; configuration errors print positioned lines and exit 2."""
-    from .config import ConfigError, load_settings, shadowed_pyproject
-
-    try:
-        settings, source = load_settings(config_file, project)
-    except ConfigError as error:
-        from .project import shown_path
-
-        for problem in error.problems:
-            if project is not None and os.path.isabs(problem.file):
-                problem = type(problem)(shown_path(problem.file, project.root), problem.line, problem.column,
-                                        problem.message, problem.hint)
-            _tell(str(problem))
-        sys.exit(EXIT_USAGE)
-    ignored = shadowed_pyproject(project, source)
-    if ignored:
-        _tell(f"warning: [tool.blueprintgen] in {ignored} is ignored: the blueprints entry of "
-              f"{source} wins (keep the settings in one place)")
-    return settings
-
-
-def _project_settings(config_file: str | None, paths=()):
-    """The project found upward from here (or from the paths given, when they lie outside it), and its settings."""
-    from .project import find_project
-
-    project = find_project(paths=paths)
-    return project, _settings(config_file, project)
 
 
 def _existing(ctx, param, paths):
@@ -211,16 +150,15 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     """
     from .loader import load_paths
 
-    _, settings = _project_settings(config_file, paths)
-    found = _default_paths(paths, settings.blueprints_dir)
-    loaded = load_paths(found if paths else _near(found))
+    _, settings = project_settings(config_file, paths)
+    found = default_paths(paths, settings.blueprints_dir)
+    loaded = load_paths(found if paths else near(found))
     for problem in loaded.problems:
         click.echo(str(problem))   # Problem's text is escaped for a terminal already
     count = len(loaded.blueprints)
     if loaded.problems:
-        click.echo(f"{len(loaded.problems)} error(s); {count} blueprint(s) valid", err=True)
-        sys.exit(EXIT_INVALID)
-    click.echo(f"{count} blueprint(s) valid", err=True)
+        raise Failed(f"{len(loaded.problems)} error(s); {count} blueprint(s) valid")
+    tell(f"{count} blueprint(s) valid")
 
 
 @main.command()
@@ -289,7 +227,7 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
     from .gate import gate_from_settings
     from .report import fails_records, format_records
 
-    project, settings = _project_settings(config_file, paths)
+    project, settings = project_settings(config_file, paths)
     accepted, fixed_from = _accepted(baseline_file or settings.baseline)
     gate = gate_from_settings(settings, fail_on=fail_on, scope=scope, select=select,
                               ignore=ignore_rules or frozenset(), accepted=accepted)
@@ -308,14 +246,14 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
         records, problems = check_text(sys.stdin.buffer.read(), name, settings, fmt=fmt, gate=gate,
                                        neighbours=neighbours, root=project.root)
     else:
-        records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt=fmt,
+        records, problems = check_paths(default_paths(paths, settings.blueprints_dir), settings, fmt=fmt,
                                         gate=gate, root=project.root, neighbours=_neighbours(paths, settings))
     fixed = fixed_from(records)
     only = _listed_files(annotate_file) if annotate_file and fmt == "github" else None
     report = format_records(records, problems, fmt, fixed, quiet=quiet, only_files=only)
-    _write_report(report, output_file)
+    write_report(report, output_file)
     if fails_records(records, problems):
-        sys.exit(EXIT_INVALID)
+        raise Failed()
 
 
 def _neighbours(paths: tuple[str, ...], settings) -> list[str]:
@@ -400,18 +338,6 @@ def _listed_files(path: str) -> frozenset[str]:
     return frozenset(name.replace(os.sep, "/") for name in names)
 
 
-def _write_report(report: str, output_file: str | None) -> None:
-    if output_file is None:
-        click.echo(report, nl=False)
-        return
-    from .baseline import BaselineError, write_baseline
-
-    try:
-        write_baseline(output_file, report)
-    except BaselineError as error:
-        raise UserError(str(error).replace("baseline file", "report file")) from None
-
-
 @main.command()
 @click.argument("baseline_file", metavar="FILE", type=click.Path(dir_okay=False))
 @paths_argument
@@ -431,13 +357,11 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
     from .baseline import BaselineError, baseline_document, read_baseline, write_baseline
     from .checking import check_paths
 
-    project, settings = _project_settings(config_file, paths)
-    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt="json",
+    project, settings = project_settings(config_file, paths)
+    records, problems = check_paths(default_paths(paths, settings.blueprints_dir), settings, fmt="json",
                                     root=project.root)
     if problems:
-        _print_problems(problems)
-        _tell(f"baseline not written: {len(problems)} error(s) in invalid blueprints")
-        sys.exit(EXIT_INVALID)
+        raise Failed(*problem_lines(problems), f"baseline not written: {len(problems)} error(s) in invalid blueprints")
     findings = [f for r in records for f in r["findings"]]
     try:
         keep = read_baseline(baseline_file) if prune else None
@@ -453,7 +377,7 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
 
     now = json.loads(text)["findings"]
     before = sum(e["count"] for e in (old or {}).values())
-    _tell(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
+    tell(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
           f"fingerprint(s) (was {before})")
 
 
@@ -498,7 +422,7 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
     from .gate import gate_from_settings
     from .revisions import SideError, head_of, in_revision, kind, read_side
 
-    project, settings = _project_settings(config_file)
+    project, settings = project_settings(config_file)
     try:
         # A name git resolves to a commit is a revision, whatever files or folders of that name
         # exist here: a pull request that adds `HEAD` or `<sha>/` cannot choose what is compared.
@@ -528,16 +452,9 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
     analysed = [[analyse(b, settings) for b in side.loaded.blueprints] for side in sides]
     document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
                        gate, (sides[0].label, sides[1].label))
-    _write_report(format_diff(document, fmt), output_file)
+    write_report(format_diff(document, fmt), output_file)
     if introduces_failure(document):
-        sys.exit(EXIT_INVALID)
-
-
-def _print_problems(problems) -> None:
-    """Problems, or errors whose message is several lines (made of lines escaped already), one line each."""
-    for problem in problems:
-        for line in str(problem).split("\n"):
-            _tell(line)
+        raise Failed()
 
 
 @main.command()
@@ -565,7 +482,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .site.publish import SiteError
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    settings = _settings(config_file)
+    settings = read_settings(config_file)
     folder = blueprints_dir or settings.blueprints_dir
     if not os.path.isdir(folder):
         raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
@@ -584,9 +501,8 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         count = len(loaded.blueprints)
         progress("blueprints validated", count, count)
         if loaded.problems:
-            _print_problems(loaded.problems)
-            _tell(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-            sys.exit(EXIT_INVALID)
+            raise Failed(*problem_lines(loaded.problems),
+                         f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
         if key:
             remember_valid(cache, key[1], count)
     else:   # the same bytes were valid before
@@ -598,23 +514,20 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
         if fails(analyses, [], settings.fail_on, gate):
             click.echo(format_report(analyses, [], "text", gate), err=True, nl=False)
-            _tell(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
-                  f"above {settings.fail_on}); {out_dir}/ left as it was")
-            sys.exit(EXIT_INVALID)
+            raise Failed(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
+                         f"above {settings.fail_on}); {out_dir}/ left as it was")
     try:
         warnings = build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
     except (BlueprintsInvalid, SiteError) as error:
-        _print_problems(getattr(error, "problems", [error]))
-        _tell("build stopped" + (f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""))
-        sys.exit(EXIT_INVALID)
+        kept = f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""
+        raise Failed(*problem_lines(getattr(error, "problems", [error])), "build stopped" + kept) from None
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new site was swapped in
         _stopping_quietly()
-        _tell(f"build stopped (interrupted); {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
+        raise Failed(f"build stopped (interrupted); {out_dir}/ left as it was") from None
     for warning in warnings:
-        _tell(f"warning: {warning}")
+        tell(f"warning: {warning}")
     if not quiet:
-        _tell(f"site built in {out_dir}/ from {count} blueprint(s)")
+        tell(f"site built in {out_dir}/ from {count} blueprint(s)")
 
 
 @main.command()
@@ -635,27 +548,23 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
     from .loader import load_paths
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    settings = _settings(config_file)
+    settings = read_settings(config_file)
     folder = blueprints_dir or settings.blueprints_dir
     if not os.path.isdir(folder):
         raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
     loaded = load_paths([folder])
     if loaded.problems:
-        _print_problems(loaded.problems)
-        _tell(f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
+        raise Failed(*problem_lines(loaded.problems),
+                     f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
     _log_mkdocs()
     try:
         count = export_pages(settings, folder, out_dir, loaded=loaded)
     except ExportError as error:
-        _print_problems([f"error: {error}"])
-        _tell(f"generate stopped; {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
+        raise Failed(*problem_lines([f"error: {error}"]), f"generate stopped; {out_dir}/ left as it was") from None
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
         _stopping_quietly()
-        _tell(f"generate stopped (interrupted); {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
-    _tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
+        raise Failed(f"generate stopped (interrupted); {out_dir}/ left as it was") from None
+    tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
 
 
 def _log_mkdocs() -> None:
@@ -665,7 +574,7 @@ def _log_mkdocs() -> None:
     class StderrHandler(logging.Handler):
         # Finds stderr when it writes, not when it is made: it may have been swapped since.
         def emit(self, record):
-            _tell(self.format(record))
+            tell(self.format(record))
 
     handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
@@ -692,7 +601,7 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
     from .site.mkdocs import serve_site
 
     config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    folder = blueprints_dir or _settings(config_file).blueprints_dir
+    folder = blueprints_dir or read_settings(config_file).blueprints_dir
     if not os.path.isdir(folder):   # as build says it, instead of MkDocs' "Aborted with a BuildError!"
         raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
     try:   # the preview's config names the folder, and a config is UTF-8 text
@@ -734,12 +643,11 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
     from .loader import load_paths
     from .render import render_blueprints
 
-    _, settings = _project_settings(config_file, paths)
-    found = _default_paths(paths, settings.blueprints_dir)
-    loaded = load_paths(found if paths else _near(found))
+    _, settings = project_settings(config_file, paths)
+    found = default_paths(paths, settings.blueprints_dir)
+    loaded = load_paths(found if paths else near(found))
     if loaded.problems:
-        _print_problems(loaded.problems)
-        sys.exit(EXIT_INVALID)
+        raise Failed(*problem_lines(loaded.problems))
     try:
         os.makedirs(os.path.realpath(out_dir), exist_ok=True)
     except OSError as error:
@@ -751,7 +659,8 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
 
     lines = [str(problem) for problem in problems]
     for line in missing_once(lines):
-        _tell(line if line in lines else f"error: {line}")
-    _tell(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/")
+        tell(line if line in lines else f"error: {line}")
+    summary = f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/"
     if problems:
-        sys.exit(EXIT_INVALID)
+        raise Failed(summary)
+    tell(summary)
