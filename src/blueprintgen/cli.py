@@ -9,7 +9,7 @@ from dataclasses import replace
 import click
 
 from . import __version__
-from .commands.common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError, default_paths, near,
+from .commands.common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError, default_paths,
                               problem_lines, project_settings, read_settings, tell, write_report)
 from .escape import terminal
 
@@ -138,7 +138,7 @@ def main() -> None:
 @main.command()
 @paths_argument
 @config_option
-def validate(paths: tuple[str, ...], config_file: str | None) -> None:
+def validate(**options) -> None:
     """Check that blueprint files are well formed; print every problem with its position.
 
     PATH is blueprint files or folders (searched recursively); default: blueprints/.
@@ -148,23 +148,15 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     Example:
       blueprintgen validate blueprints/ extra/refund.yaml
     """
-    from .loader import load_paths
+    from .commands import files
 
-    _, settings = project_settings(config_file, paths)
-    found = default_paths(paths, settings.blueprints_dir)
-    loaded = load_paths(found if paths else near(found))
-    for problem in loaded.problems:
-        click.echo(str(problem))   # Problem's text is escaped for a terminal already
-    count = len(loaded.blueprints)
-    if loaded.problems:
-        raise Failed(f"{len(loaded.problems)} error(s); {count} blueprint(s) valid")
-    tell(f"{count} blueprint(s) valid")
+    files.validate(**options)
 
 
 @main.command()
 @click.option("--settings", "of_settings", is_flag=True,
               help="The schema of the settings (mkdocs.yml's `blueprints` entry, [tool.blueprintgen]) instead.")
-def schema(of_settings: bool) -> None:
+def schema(**options) -> None:
     """Print the JSON Schema of the blueprint format, for editor completion.
 
     \b
@@ -172,11 +164,9 @@ def schema(of_settings: bool) -> None:
       blueprintgen schema > schema/blueprint.schema.json
       blueprintgen schema --settings > schema/settings.schema.json
     """
-    import json
+    from .commands import files
 
-    from .schema import json_schema, settings_schema
-
-    click.echo(json.dumps(settings_schema() if of_settings else json_schema(), indent=2, sort_keys=False))
+    files.schema(**options)
 
 
 @main.command()
@@ -631,7 +621,7 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
 @config_option
 @output_folder_option("diagrams", "Folder for the diagram files, one per blueprint, named by blueprint id.")
 @format_option(["svg", "png", "pdf", "dot"], "File format; dot writes the Graphviz source without running Graphviz.")
-def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: str) -> None:
+def render(**options) -> None:
     """Draw each blueprint as a service blueprint diagram with its breaks marked.
 
     \b
@@ -639,28 +629,6 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
       blueprintgen render -o diagrams --format png
       blueprintgen render blueprints/refund.yaml --format dot
     """
-    from .analysis import analyse
-    from .loader import load_paths
-    from .render import render_blueprints
+    from .commands import files
 
-    _, settings = project_settings(config_file, paths)
-    found = default_paths(paths, settings.blueprints_dir)
-    loaded = load_paths(found if paths else near(found))
-    if loaded.problems:
-        raise Failed(*problem_lines(loaded.problems))
-    try:
-        os.makedirs(os.path.realpath(out_dir), exist_ok=True)
-    except OSError as error:
-        raise UserError(f"{out_dir}: error: cannot create the output folder: {error.strerror or error} "
-                        "(hint: give a folder with -o that can be made, not inside a file)") from None
-    analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-    problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
-    from .graphviz import missing_once
-
-    lines = [str(problem) for problem in problems]
-    for line in missing_once(lines):
-        tell(line if line in lines else f"error: {line}")
-    summary = f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/"
-    if problems:
-        raise Failed(summary)
-    tell(summary)
+    files.render(**options)

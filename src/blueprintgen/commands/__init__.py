@@ -1,4 +1,5 @@
-"""What each command does; cli.py parses the options and calls one function here.
+"""What each command does, one module per concern; cli.py parses the options and calls one function here.
 
     common      the exit codes, the two errors a command stops with, messages, settings, default paths
+    files       validate, render, schema
 """
