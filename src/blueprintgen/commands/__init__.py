@@ -2,4 +2,5 @@
 
     common      the exit codes, the two errors a command stops with, messages, settings, default paths
     files       validate, render, schema
+    findings    check, baseline
 """
