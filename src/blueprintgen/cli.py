@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .commands.common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError, problem_lines,
-                              project_settings, read_settings, tell, write_report)
+                              read_settings, tell)
 from .escape import terminal
 
 __all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "UserError", "Failed", "paths_argument",
@@ -262,8 +262,7 @@ def baseline(**options) -> None:
                       "fail_on).",
               gate="Which blueprints are gated (default: the configured gate).")
 @output_file_option("diff")
-def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None,
-         scope: str | None, output_file: str | None) -> None:
+def diff(**options) -> None:
     """What a change does to the customer: breaks fixed and introduced, steps, handoffs and metrics.
 
     BASE and HEAD are git revisions or folders; HEAD defaults to the working tree, and BASE
@@ -288,44 +287,9 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
       blueprintgen diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
       blueprintgen diff old-blueprints/ blueprints/
     """
-    from .analysis import analyse
-    from .diff import compare, format_diff, introduces_failure
-    from .gate import gate_from_settings
-    from .revisions import SideError, head_of, in_revision, kind, read_side
+    from .commands import compare
 
-    project, settings = project_settings(config_file)
-    try:
-        # A name git resolves to a commit is a revision, whatever files or folders of that name
-        # exist here: a pull request that adds `HEAD` or `<sha>/` cannot choose what is compared.
-        kinds = {spec: kind(project, spec) for spec in (base, *rest[:1])}
-        # BASE `A...B` compares where B left A with B, as `git diff A...B` does (not the working tree).
-        head = head_of(base) if kinds[base] == "revision" else None
-        paths = list(rest)
-        if rest and (kinds[rest[0]] == "revision" or (kinds[base] == kinds[rest[0]] == "folder" and head is None)):
-            head, paths = rest[0], list(rest[1:])
-        for path in paths:
-            if not os.path.lexists(path) and head is None:
-                raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
-                                "`git log --oneline` lists revisions)")
-            if not os.path.lexists(path) and not any(side is not None and kind(project, side) == "revision" and
-                                                     in_revision(project, side, path) for side in (base, head)):
-                # A mistyped path would otherwise compare nothing with nothing, and pass.
-                raise UserError(f"'{path}' is not here, nor in {base} or {head} (hint: check the path; "
-                                "`git ls-tree -r --name-only <revision>` lists a revision's files)")
-    except SideError as error:
-        raise UserError(f"error: {error}") from None
-    paths = paths or [settings.blueprints_dir]
-    try:
-        sides = [read_side(spec, paths, project) for spec in (base, head)]
-    except SideError as error:
-        raise UserError(f"error: {error}") from None
-    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope)
-    analysed = [[analyse(b, settings) for b in side.loaded.blueprints] for side in sides]
-    document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
-                       gate, (sides[0].label, sides[1].label))
-    write_report(format_diff(document, fmt), output_file)
-    if introduces_failure(document):
-        raise Failed()
+    compare.diff(**options)
 
 
 @main.command()

@@ -3,4 +3,5 @@
     common      the exit codes, the two errors a command stops with, messages, settings, default paths
     files       validate, render, schema
     findings    check, baseline
+    compare     diff
 """
