@@ -1,4 +1,9 @@
-"""The command line: thin Click commands that parse options, call one function and report."""
+"""The command line: the command group, the options the commands share, and a few lines per command.
+
+Each command parses its options and calls one function (commands/, site/commands.py), imported
+when the command runs, so `--help` and start-up stay light. A command stops by raising
+commands.common's UserError (exit 2) or Failed (exit 1), which Click shows: one error boundary.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ import os
 import click
 
 from . import __version__
-from .commands.common import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError, problem_lines,
-                              read_settings, tell)
+from .commands.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError
 from .escape import terminal
 
 __all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "UserError", "Failed", "paths_argument",
-           "config_option", "site_options", "gate_options"]
+           "config_option", "site_options", "gate_options", "format_option", "output_file_option",
+           "output_folder_option", "quiet_option"]
+
 
 class _Commands(click.Group):
     """The command group: every usage error Click reports (a path, a setting or an argument in its
@@ -214,23 +220,6 @@ def check(**options) -> None:
     findings.check(**options)
 
 
-def _stopping_quietly() -> None:
-    """The run is stopped and cleaned up: a second Ctrl-C while Python shuts down would only print
-    "Exception ignored in …" noise, so once the exit begins (atexit, before logging's own
-    shutdown) further ones are ignored. A caller that goes on (a test runner) is not affected."""
-    import atexit
-
-    atexit.unregister(_ignore_interrupts)
-    atexit.register(_ignore_interrupts)
-
-
-def _ignore_interrupts() -> None:
-    import signal
-
-    if signal.getsignal(signal.SIGINT) is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 @main.command()
 @click.argument("baseline_file", metavar="FILE", type=click.Path(dir_okay=False))
 @paths_argument
@@ -297,7 +286,7 @@ def diff(**options) -> None:
               output=("site", "Where the site goes; it is replaced only when the whole build succeeds."))
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")
 @quiet_option("No progress display; only warnings and errors.")
-def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool, quiet: bool) -> None:
+def build(**options) -> None:
     """Build the blueprint site: validate, analyse, draw diagrams and build it with MkDocs Material.
 
     On any error the previous site is left exactly as it was.
@@ -307,68 +296,15 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
       blueprintgen build
       blueprintgen build --blueprints service/blueprints -o public --strict
     """
-    from .analysis import analyse
-    from .loader import load_paths
-    from .report import fails, format_report
-    from .site.cache.build import inputs_key, known_valid, remember_valid
-    from .site.cache.folder import cache_folder
-    from .site.generate import BlueprintsInvalid
-    from .site.mkdocs import build_site
-    from .site.publish import SiteError
+    from .site import commands as site
 
-    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    settings = read_settings(config_file)
-    folder = blueprints_dir or settings.blueprints_dir
-    if not os.path.isdir(folder):
-        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
-    from .progress import Progress
-
-    progress = Progress(quiet=quiet)
-    _log_mkdocs()
-    cache = cache_folder()
-    # Files whose bytes loaded without a problem last time need not be loaded before the build:
-    # when the site's pages are kept too (sitecache), nothing is loaded at all.
-    key = None if strict or cache is None else inputs_key(folder, settings, "valid")
-    count = known_valid(cache, key[1]) if key else None
-    loaded = None
-    if count is None:
-        loaded = load_paths([folder])
-        count = len(loaded.blueprints)
-        progress("blueprints validated", count, count)
-        if loaded.problems:
-            raise Failed(*problem_lines(loaded.problems),
-                         f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-        if key:
-            remember_valid(cache, key[1], count)
-    else:   # the same bytes were valid before
-        progress("blueprints validated", count, count)
-    if strict:
-        from .gate import gate_from_settings
-
-        gate = gate_from_settings(settings)
-        analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-        if fails(analyses, [], settings.fail_on, gate):
-            click.echo(format_report(analyses, [], "text", gate), err=True, nl=False)
-            raise Failed(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
-                         f"above {settings.fail_on}); {out_dir}/ left as it was")
-    try:
-        warnings = build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
-    except (BlueprintsInvalid, SiteError) as error:
-        kept = f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""
-        raise Failed(*problem_lines(getattr(error, "problems", [error])), "build stopped" + kept) from None
-    except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new site was swapped in
-        _stopping_quietly()
-        raise Failed(f"build stopped (interrupted); {out_dir}/ left as it was") from None
-    for warning in warnings:
-        tell(f"warning: {warning}")
-    if not quiet:
-        tell(f"site built in {out_dir}/ from {count} blueprint(s)")
+    site.build(**options)
 
 
 @main.command()
 @site_options(config="The project's mkdocs.yml, for settings (default: ./mkdocs.yml when present).",
               output=(os.path.join("docs", "blueprints"), "Folder the pages go in; its name is the pages' URL prefix."))
-def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) -> None:
+def generate(**options) -> None:
     """Write the blueprint pages, diagrams and assets into a docs folder, for any site engine.
 
     Zensical, MkDocs without the plugin, or anything that reads Markdown with HTML can
@@ -379,46 +315,9 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
       blueprintgen generate
       blueprintgen generate --blueprints service/blueprints -o docs/journeys
     """
-    from .site.export import ExportError, export_pages
-    from .loader import load_paths
+    from .site import commands as site
 
-    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    settings = read_settings(config_file)
-    folder = blueprints_dir or settings.blueprints_dir
-    if not os.path.isdir(folder):
-        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
-    loaded = load_paths([folder])
-    if loaded.problems:
-        raise Failed(*problem_lines(loaded.problems),
-                     f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-    _log_mkdocs()
-    try:
-        count = export_pages(settings, folder, out_dir, loaded=loaded)
-    except ExportError as error:
-        raise Failed(*problem_lines([f"error: {error}"]), f"generate stopped; {out_dir}/ left as it was") from None
-    except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
-        _stopping_quietly()
-        raise Failed(f"generate stopped (interrupted); {out_dir}/ left as it was") from None
-    tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
-
-
-def _log_mkdocs() -> None:
-    """Show MkDocs' warnings (and our plugin's) on stderr, one plain line each."""
-    import logging
-
-    class StderrHandler(logging.Handler):
-        # Finds stderr when it writes, not when it is made: it may have been swapped since.
-        def emit(self, record):
-            tell(self.format(record))
-
-    handler = StderrHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    for name in ("mkdocs", "blueprintgen"):   # MkDocs' and the plugin's; ours outside the plugin (the cache)
-        logger = logging.getLogger(name)
-        if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
-            handler._blueprintgen = True
-            logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
+    site.generate(**options)
 
 
 @main.command()
@@ -426,39 +325,16 @@ def _log_mkdocs() -> None:
               blueprints="Folder of blueprint files (default: blueprints/).")
 @click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True,
               help="Address to serve the preview on.")
-def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> None:
+def serve(**options) -> None:
     """Live preview: serve the site and rebuild and reload the page when a blueprint is saved.
 
     \b
     Example:
       blueprintgen serve -a 127.0.0.1:8001
     """
-    from .site.mkdocs import serve_site
+    from .site import commands as site
 
-    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    folder = blueprints_dir or read_settings(config_file).blueprints_dir
-    if not os.path.isdir(folder):   # as build says it, instead of MkDocs' "Aborted with a BuildError!"
-        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
-    try:   # the preview's config names the folder, and a config is UTF-8 text
-        os.path.abspath(folder).encode("utf-8")
-    except UnicodeEncodeError:
-        raise click.UsageError(f"the folder name {folder!r} is not valid UTF-8; rename the folder") from None
-    _log_mkdocs()
-    import logging
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    import errno
-    import socket
-
-    try:
-        serve_site(config_file, blueprints_dir, address)
-    except OSError as error:
-        # The address, not a fault of ours: in use by another preview, a name that does not resolve.
-        if not isinstance(error, socket.gaierror) and error.errno not in (
-                errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
-            raise
-        reason = error.strerror or str(error)
-        raise click.UsageError(f"cannot serve on {address}: {reason}; choose another address with -a, "
-                               "e.g. -a 127.0.0.1:8001, or stop what is using it") from None
+    site.serve(**options)
 
 
 @main.command()

@@ -4,4 +4,6 @@
     files       validate, render, schema
     findings    check, baseline
     compare     diff
+
+build, generate and serve drive the output side, so they live with it, in site/commands.py.
 """
