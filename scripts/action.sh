@@ -96,6 +96,13 @@ check)
      reason="$reason (see the annotations and the job log)." ;;
   *) reason="blueprintgen could not check the blueprints (exit status $status); see the job log." ;;
   esac
+  if [ "$diffstatus" = 1 ] && [ "$status" = 0 ]; then
+    # The change's own settings pass it, but it introduces what the base's settings fail on (a rule
+    # turned off, a folder moved): the gate stays on until the settings change is merged.
+    blueprintgen diff "${config[@]}" "${diffgate[@]}" --format github -- "$point" HEAD "${paths[@]}"
+    status=1 verdict="## ❌ blueprintgen: fail"
+    reason="The gate fails: the change introduces a finding its base's settings fail on (see the summary)."
+  fi
   if [ "$diffstatus" -gt 1 ]; then
     reason="$reason What the change does could not be shown (exit status $diffstatus); see the job log."
   fi

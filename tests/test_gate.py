@@ -144,7 +144,8 @@ def test_baseline_then_check_passes_and_only_a_new_break_fails(repo):
     assert blueprintgen("baseline", baseline, cwd=repo).returncode == 0 and baseline.read_bytes() == first
     document = json.loads(first)
     assert list(document["findings"]) == sorted(document["findings"])
-    assert all(set(e) == {"blueprint", "rule", "step", "target", "count"} for e in document["findings"].values())
+    # Each entry: the fingerprint's parts, its count, and its blueprint's title (it follows a renamed file).
+    assert all(set(e) == {"blueprint", "rule", "step", "target", "count", "title"} for e in document["findings"].values())
     accepted = blueprintgen("check", "--gate", "all", "--baseline", baseline, cwd=repo)
     assert accepted.returncode == 0, accepted.stdout[-2000:]
     assert " (accepted): " in accepted.stdout

@@ -33,7 +33,7 @@ def test_moving_the_blueprint_folder_in_the_change_does_not_switch_the_gate_off(
     assert "Hidden by the settings change: 1 new finding" in diff.stdout
     assert "No longer checked" not in diff.stdout or "fixes" not in diff.stdout.splitlines()[0]
     run = run_action(tmp_path, pr)
-    assert run.returncode == 1
+    assert run.returncode == 2   # the change's own settings point at a folder with no blueprints
     assert run.headline.startswith("## \u274c blueprintgen: fail")
     assert "Setting changed: blueprints\\_dir blueprints \u2192 notes." in run.summary
 
@@ -50,6 +50,11 @@ def test_turning_a_rule_off_in_the_change_hides_nothing(tmp_path):
     assert {"setting": "severities.dead-end", "before": "high", "after": "off"} in document["settings"]
     [hidden] = [f for b in document["blueprints"] for f in b["introduced"]]
     assert hidden["rule"] == "dead-end" and hidden["hidden_by_settings"] and hidden["fails"]
+    run = run_action(tmp_path, pr)
+    assert run.returncode == 1 and run.headline.startswith("## \u274c blueprintgen: fail")
+    assert "Setting changed: severities.dead-end high \u2192 off." in run.summary
+    assert ("blueprints/parcel.yaml", "8") in errors_in(run)
+    assert any(line.startswith("::warning title=blueprintgen%3A setting changed::") for line in run.annotations)
 
 
 def test_a_finding_only_the_new_settings_hide_is_no_longer_checked_never_fixed(tmp_path):
@@ -61,7 +66,7 @@ def test_a_finding_only_the_new_settings_hide_is_no_longer_checked_never_fixed(t
     pr = pull_request(tmp_path, change, files)
     diff = blueprintgen("diff", pr.base, "HEAD", cwd=pr.repo)
     first = diff.stdout.splitlines()[0]
-    assert "fixes" not in first, diff.stdout
+    assert "neither fixes nor introduces a break" in first, diff.stdout
     assert "No longer checked: 1 finding" in diff.stdout
     assert "no longer checked: blueprints/parcel.yaml:8: high dead-end" in diff.stdout
 
@@ -152,12 +157,16 @@ def test_pruning_a_baseline_for_some_paths_keeps_the_entries_of_the_others(tmp_p
 # -- nothing to check is an error ---------------------------------------------------------------------
 
 def test_a_configured_folder_with_no_blueprints_is_an_error(tmp_path):
-    repo = new_repository(tmp_path / "repo", {"notes/readme.md": "x\n",
-                                               "pyproject.toml": '[tool.blueprintgen]\nblueprints_dir = "notes"\n'})
-    for command in (["check"], ["build", "-q"]):
-        run = blueprintgen(*command, cwd=repo)
-        assert run.returncode == 2, (command, run.stdout, run.stderr)
-        assert "has no blueprint files" in run.stderr and "Traceback" not in run.stderr
+    configs = {"pyproject.toml": '[tool.blueprintgen]\nblueprints_dir = "notes"\n',
+               "mkdocs.yml": "site_name: S\ntheme: {name: material}\nplugins:\n  - blueprints:\n"
+                             "      blueprints_dir: notes\n"}
+    for number, (config, text) in enumerate(configs.items()):
+        repo = new_repository(tmp_path / f"repo{number}", {"notes/readme.md": "x\n", config: text})
+        for command in (["check"], ["build", "-q"]) if config == "mkdocs.yml" else (["check"], ["baseline", "b.json"]):
+            run = blueprintgen(*command, cwd=repo)
+            assert run.returncode == 2, (command, run.stdout, run.stderr)
+            assert "notes has no blueprint files (*.yaml, *.yml)" in run.stderr and "Traceback" not in run.stderr
+        assert not (repo / "site").exists() and not (repo / "b.json").exists()
 
 
 def test_a_failing_step_annotates_a_to_be_broken_by_a_change_outside_it(tmp_path):

@@ -44,9 +44,11 @@ def diff_document(project: Project, base: SideSpec, head: SideSpec, paths: list[
         again = read_side(head.spec, folders[0], project) if folders[0] != folders[1] else sides[1]
         rechecked = [analyse(b, settings[0]) for b in again.loaded.blueprints]
     gates = [gate_from_settings(s, fail_on=fail_on, scope=scope) for s in settings]
-    return compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
-                   gates[1], (_label(base), _label(head)), rechecked=rechecked, base_gate=gates[0],
-                   settings=changes, renames=_renames(project, base, head))
+    document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
+                       gates[1], (sides[0].label, sides[1].label), rechecked=rechecked, base_gate=gates[0],
+                       settings=changes, renames=_renames(project, base, head))
+    # The commits the names stood for, so a reviewer sees the branch and where it was.
+    return {**document, "base_commit": base.commit, "head_commit": head.commit}
 
 
 def _settings_of(project: Project, side: SideSpec, config_file: str | None, current: Settings) -> Settings:
@@ -55,14 +57,6 @@ def _settings_of(project: Project, side: SideSpec, config_file: str | None, curr
     from .revision_settings import settings_at
 
     return settings_at(project, side.commit, config_file)
-
-
-def _label(side: SideSpec) -> str:
-    if side.spec is None:
-        return "working tree"
-    if side.commit is None or side.commit.startswith(side.spec):
-        return side.spec if side.commit is None else side.commit[:7]
-    return f"{side.spec} ({side.commit[:7]})"
 
 
 # The settings that change what is found or what fails; dot_timeout changes neither.

@@ -245,8 +245,9 @@ def baseline(**options) -> None:
 @click.argument("base")
 @click.argument("rest", nargs=-1, metavar="[HEAD] [PATH]...")
 @config_option
-@format_option(["text", "json", "markdown"],
-               "text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.")
+@format_option(["text", "json", "markdown", "github"],
+               "text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY, "
+               "github for workflow annotations of what fails and of each setting change.")
 @gate_options(fail_on="Exit 1 when the change introduces a gated finding at or above this (default: the configured "
                       "fail_on).",
               gate="Which blueprints are gated (default: the configured gate).")

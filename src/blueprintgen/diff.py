@@ -290,7 +290,27 @@ def format_diff(document: dict, fmt: str) -> str:
     """The diff as text, json or markdown, ending with a newline."""
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        return _github(document)
     return _markdown(document) if fmt == "markdown" else _text(document)
+
+
+def _github(document: dict) -> str:
+    """Workflow annotations: each setting change (a warning) and each introduced finding that fails the
+    gate (an error, on its line), so a step that fails on a change says where and why."""
+    from .escape import workflow_data, workflow_property
+
+    lines = [f"::warning title={workflow_property('blueprintgen: setting changed')}::"
+             f"{workflow_data(line)}" for line in _more_headlines(document) if line.startswith("Setting changed")]
+    for b in document["blueprints"]:
+        for f in b["introduced"]:
+            if f.get("fails"):
+                why = " (hidden by the change's settings; the base's settings fail on it)" \
+                    if f.get("hidden_by_settings") else ""
+                title = workflow_property(f"blueprintgen {f['severity']} {f['rule']}{why and ' (settings)'}")
+                lines.append(f"::error file={workflow_property(f['file'])},line={f['line']},col={f['column']},"
+                             f"title={title}::{workflow_data(f['message'] + why)}")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _counts(document: dict) -> tuple[int, int, list[dict]]:
@@ -337,6 +357,15 @@ def _more_headlines(document: dict) -> list[str]:
     return lines
 
 
+def _side(document: dict, which: str) -> str:
+    """A side as the reviewer reads it: the name given, and the short commit it stood for (a bare commit id
+    is shown short)."""
+    name, commit = document[which], document.get(f"{which}_commit")
+    if not commit:
+        return name
+    return commit[:7] if commit.startswith(name) else f"{name} ({commit[:7]})"
+
+
 def _shown_setting(value) -> str:
     return "(not set)" if value is None else str(value)
 
@@ -359,7 +388,7 @@ def _where(finding: dict) -> str:
 
 
 def _text(document: dict) -> str:
-    lines = [f"blueprintgen diff {document['base']} \u2192 {document['head']}: {_headline(document)}",
+    lines = [f"blueprintgen diff {_side(document, 'base')} \u2192 {_side(document, 'head')}: {_headline(document)}",
              *_more_headlines(document)]
     for b in document["blueprints"]:
         if b["change"] == "unchanged":
@@ -431,8 +460,8 @@ def _edits(b: dict) -> str | None:
 def _markdown(document: dict) -> str:
     fixed, introduced, touched = _counts(document)
     out = ["### blueprintgen: what this change does to the customer", "",
-           f"**{_headline(document)}** Compared: {markdown(document['base'], code=True)} \u2192 "
-           f"{markdown(document['head'], code=True)}.", ""]
+           f"**{_headline(document)}** Compared: {markdown(_side(document, 'base'), code=True)} \u2192 "
+           f"{markdown(_side(document, 'head'), code=True)}.", ""]
     more = _more_headlines(document)
     if more:
         out += [f"- **{markdown(line)}**" for line in more] + [""]

@@ -61,7 +61,7 @@ def report_entry(analysis: Analysis, fmt: str, gate: Gate = DEFAULT_GATE) -> dic
     data = gate.annotate(record(analysis))
     if fmt not in LINE_FORMATS:
         return data
-    return {"file": data["file"], "id": data["id"], "status": data["status"], "counts": _counts(data),
+    return {"file": data["file"], "id": data["id"], "title": data["title"], "status": data["status"], "counts": _counts(data),
             "ignored": len(data["ignored"]), "seen": data["seen"],
             "lines": sorted(_finding_line(f, fmt) for f in data["findings"])}
 
@@ -186,7 +186,8 @@ def _lines(records: list[dict], problems: list[Problem], fmt: str, fixed: Fixed,
     if quiet:
         lines = [line for line in lines if line[4]]
     if only_files is not None:
-        lines = [line for line in lines if line[0] in only_files]
+        # What fails the gate is always shown, wherever it is: a failing step explains itself.
+        lines = [line for line in lines if line[0] in only_files or line[4]]
     lines.sort()
     if not quiet:   # after the findings; notices, in GitHub's count
         lines += [("", 0, 0, _fixed_line(entry, fixed.baseline, fmt), False) for entry in fixed.entries]

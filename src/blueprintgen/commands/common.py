@@ -92,6 +92,16 @@ def default_paths(paths: tuple[str, ...], folder: str = "blueprints") -> list[st
     return [folder]
 
 
+def no_blueprints(paths) -> UserError:
+    """Nothing to check is an error, never a pass: a folder with no blueprints (a typo, or a change that
+    points the settings elsewhere) would otherwise switch the gate off without a word."""
+    from ..project import shown_path
+
+    shown = ", ".join(shown_path(str(path), os.getcwd()) for path in paths)
+    return UserError(f"{shown} has no blueprint files (*.yaml, *.yml) (hint: give the folder that holds the "
+                     "blueprints, or set `blueprints_dir` to it)")
+
+
 def near(paths: list[str]) -> list[str]:
     """Absolute paths inside the current folder made relative to it, as a user would type them
     (for the default blueprint folder, which the project's settings give as an absolute path)."""

@@ -12,22 +12,21 @@ __all__ = ["diff"]
 def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None,
          scope: str | None, output_file: str | None) -> None:
     """The diff between BASE and HEAD (or the working tree) in `fmt`; fails when it introduces a gated finding."""
-    from ..analysis import analyse
-    from ..diff import compare, format_diff, introduces_failure
-    from ..gate import gate_from_settings
-    from ..revisions import SideError, read_side
+    from ..changes import SideSpec, diff_document
+    from ..config import ConfigError
+    from ..diff import format_diff, introduces_failure
+    from ..revisions import SideError, commit_of
 
     project, settings = project_settings(config_file)
     head, paths = _head_and_paths(base, rest, project)
-    paths = paths or [settings.blueprints_dir]
     try:
-        sides = [read_side(spec, paths, project) for spec in (base, head)]
+        # Each revision is read with the settings it had: a change to them is part of the change.
+        sides = [SideSpec(spec, commit_of(project, spec) if spec is not None else None) for spec in (base, head)]
+        document = diff_document(project, sides[0], sides[1], paths, config_file, settings, fail_on, scope)
     except SideError as error:
         raise UserError(f"error: {error}") from None
-    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope)
-    analysed = [[analyse(b, settings) for b in side.loaded.blueprints] for side in sides]
-    document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
-                       gate, (sides[0].label, sides[1].label))
+    except ConfigError as error:
+        raise UserError(*[str(problem) for problem in error.problems]) from None
     write_report(format_diff(document, fmt), output_file)
     if introduces_failure(document):
         raise Failed()

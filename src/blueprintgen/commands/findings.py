@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import click
 
-from .common import Failed, UserError, default_paths, problem_lines, project_settings, tell, write_report
+from .common import (Failed, UserError, default_paths, no_blueprints, problem_lines, project_settings, tell,
+                     write_report)
 
 __all__ = ["check", "baseline"]
 
@@ -22,9 +23,9 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
     from ..report import fails_records, format_records
 
     project, settings = project_settings(config_file, paths)
-    accepted, fixed_from = _accepted(baseline_file or settings.baseline)
+    entries = _baseline_entries(baseline_file or settings.baseline)
     gate = gate_from_settings(settings, fail_on=fail_on, scope=scope, select=select,
-                              ignore=ignore_rules or frozenset(), accepted=accepted)
+                              ignore=ignore_rules or frozenset(), **_accepted(entries))
     if diff_base:
         gate = replace(gate, base=_fingerprints_at(diff_base, paths, project, settings, gate))
     if "-" in paths:
@@ -32,9 +33,12 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
         records, problems = check_text(sys.stdin.buffer.read(), name, settings, fmt=fmt, gate=gate,
                                        neighbours=neighbours, root=project.root)
     else:
-        records, problems = check_paths(default_paths(paths, settings.blueprints_dir), settings, fmt=fmt,
-                                        gate=gate, root=project.root, neighbours=_neighbours(paths, settings))
-    fixed = fixed_from(records)
+        where = default_paths(paths, settings.blueprints_dir)
+        records, problems = check_paths(where, settings, fmt=fmt, gate=gate, root=project.root,
+                                        neighbours=_neighbours(paths, settings))
+        if not records and not problems:
+            raise no_blueprints(where)
+    fixed = _fixed(entries, baseline_file or settings.baseline, records, gate, bool(paths))
     only = _listed_files(annotate_file) if annotate_file and fmt == "github" else None
     report = format_records(records, problems, fmt, fixed, quiet=quiet, only_files=only)
     write_report(report, output_file)
@@ -44,7 +48,7 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
 
 def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None, prune: bool) -> None:
     """Every current finding written to `baseline_file` as accepted (with `prune`: only the gone ones removed)."""
-    from ..baseline import BaselineError, baseline_document, read_baseline, write_baseline
+    from ..baseline import BaselineError, baseline_document, outside, read_baseline, write_baseline
     from ..checking import check_paths
 
     project, settings = project_settings(config_file, paths)
@@ -52,13 +56,18 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
                                     root=project.root)
     if problems:
         raise Failed(*problem_lines(problems), f"baseline not written: {len(problems)} error(s) in invalid blueprints")
-    findings = [f for r in records for f in r["findings"]]
+    if not records:
+        raise no_blueprints(default_paths(paths, settings.blueprints_dir))
+    # Each entry carries its blueprint's title, so it follows the blueprint when its file is renamed.
+    findings = [{**f, "title": r["title"]} for r in records for f in r["findings"]]
     try:
         keep = read_baseline(baseline_file) if prune else None
         old = read_baseline(baseline_file) if os.path.exists(baseline_file) and not prune else keep
     except BaselineError as error:
         raise UserError(str(error)) from None
-    text = baseline_document(findings, keep)
+    # Given some paths, the entries of the blueprints elsewhere stay as they are.
+    untouched = outside(old or {}, {r["id"] for r in records}) if paths else None
+    text = baseline_document(findings, keep, untouched)
     try:
         write_baseline(baseline_file, text)
     except BaselineError as error:
@@ -96,28 +105,46 @@ def _neighbours(paths: tuple[str, ...], settings) -> list[str]:
     return [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) not in checked]
 
 
-def _accepted(baseline_file: str | None):
-    """(accepted fingerprint counts or None, a function of the records giving the Fixed report part)."""
-    from ..report import Fixed
+def _baseline_entries(baseline_file: str | None) -> dict[str, dict] | None:
+    from ..baseline import BaselineError, read_baseline
 
     if not baseline_file:
-        return None, lambda records: Fixed()
-    from ..baseline import BaselineError, absent, read_baseline
-    from collections import Counter
-
+        return None
     try:
-        entries = read_baseline(baseline_file)
+        return read_baseline(baseline_file)
     except BaselineError as error:
         raise UserError(str(error)) from None
-    counts = {key: entry["count"] for key, entry in entries.items()}
 
-    def fixed(records):
-        seen = Counter()
-        for r in records:
-            seen.update(r["seen"])
-        return Fixed(tuple(absent(entries, seen)), baseline_file)
 
-    return counts, fixed
+def _accepted(entries: dict[str, dict] | None) -> dict:
+    """What the gate needs of a baseline: the accepted counts, and the blueprints by title, so the
+    accepted findings of a blueprint whose id changed with its file (`git mv`) follow it."""
+    if entries is None:
+        return {}
+    from ..baseline import renamed_titles
+
+    return {"accepted": {key: entry["count"] for key, entry in entries.items()}, "titles": renamed_titles(entries),
+            "accepted_ids": frozenset(entry["blueprint"] for entry in entries.values())}
+
+
+def _fixed(entries: dict[str, dict] | None, baseline_file: str | None, records: list[dict], gate, partial: bool):
+    """The baseline's entries found fewer times than accepted, among the rules this run ran and, when it
+    checked only some paths, the blueprints it checked (the entries of the others are left alone)."""
+    from collections import Counter
+
+    from ..baseline import absent
+    from ..report import Fixed
+
+    if entries is None:
+        return Fixed()
+    seen = Counter()
+    for r in records:
+        seen.update(r["seen"])
+    checked = None
+    if partial:
+        checked = {r["id"] for r in records} | {gate.titles[r["title"]] for r in records
+                                                if gate.titles and r.get("title") in gate.titles}
+    return Fixed(tuple(absent(entries, seen, gate.shows, checked)), baseline_file)
 
 
 def _fingerprints_at(revision: str, paths, project, settings, gate) -> dict[str, int]:

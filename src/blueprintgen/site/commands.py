@@ -8,7 +8,7 @@ import os
 
 import click
 
-from ..commands.common import Failed, problem_lines, read_settings, tell
+from ..commands.common import Failed, no_blueprints, problem_lines, read_settings, tell
 
 __all__ = ["build", "generate", "serve"]
 
@@ -59,6 +59,8 @@ def _validated(folder: str, settings, out_dir: str, strict: bool, progress):
     loaded = load_paths([folder])
     count = len(loaded.blueprints)
     progress("blueprints validated", count, count)
+    if not count and not loaded.problems:
+        raise no_blueprints([folder])
     if loaded.problems:
         raise Failed(*problem_lines(loaded.problems),
                      f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
