@@ -536,7 +536,7 @@ def test_commands_from_a_subfolder_find_the_project_upward(repo):
 def test_pre_commit_hook_always_runs_so_deletions_are_checked():
     hook, = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["always_run"] is True and hook["pass_filenames"] is False
-    assert hook["entry"] == "blueprintgen check"
+    assert hook["entry"] == "blueprintgen check --gated-only"
 
 
 def test_workflow_is_actionlint_clean_and_publishes_from_a_valid_build():

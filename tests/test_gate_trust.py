@@ -8,6 +8,7 @@ commit as actions/checkout makes it (helpers shared with test_revisions_trust).
 from __future__ import annotations
 
 import json
+import os
 
 from test_revisions_trust import (BASE_FILES, blueprint, blueprintgen, commit, errors_in, git, new_repository,
                                   pull_request, run_action)
@@ -182,3 +183,48 @@ def test_a_failing_step_annotates_a_to_be_broken_by_a_change_outside_it(tmp_path
     assert run.returncode == 1
     assert ("blueprints/parcel.yaml", "3") in errors_in(run) or any(f == "blueprints/parcel.yaml"
                                                                      for f, _ in errors_in(run)), run.annotations
+
+
+# -- pre-commit: one file reads what it refers to --------------------------------------------------------
+
+def test_checking_one_file_loads_only_the_blueprints_it_refers_to(tmp_path, monkeypatch):
+    import blueprintgen.checking as checking
+    from clirun import invoke
+
+    files = {f"blueprints/journey-{n:03}.yaml": blueprint(f"journey-{n:03}", title=f"Journey {n}").replace(
+        f"id: journey-{n:03}\n", "" if n % 2 else f"id: journey-{n:03}\n") for n in range(60)}
+    files["blueprints/journey-007.yaml"] = files["blueprints/journey-007.yaml"].replace("status: to-be", "status: as-is")
+    files["blueprints/redesign.yaml"] = blueprint("redesign", title="Redesign").replace(
+        "status: to-be\n", "status: to-be\nredesigns: journey-007\n")
+    repo = new_repository(tmp_path / "repo", files)
+    loaded = []
+    real = checking.load_file
+    monkeypatch.setattr(checking, "load_file", lambda path, *rest: loaded.append(path) or real(path, *rest))
+
+    result = invoke("check", "blueprints/redesign.yaml", "--gated-only", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert sorted(os.path.basename(p) for p in loaded) == ["journey-007.yaml", "redesign.yaml"]
+    assert result.output.strip().splitlines()[-1].startswith("0 high, 0 medium, 0 low in 1 blueprint(s)")
+
+    # Its id used by another file is still found, whichever way that file writes it.
+    (repo / "blueprints" / "journey-020.yaml").write_text(files["blueprints/journey-020.yaml"].replace(
+        "id: journey-020", 'id: "redesign"'))
+    loaded.clear()
+    again = invoke("check", "blueprints/redesign.yaml", cwd=repo)
+    assert again.exit_code == 1
+    assert "blueprint id 'redesign' is already used by blueprints/journey-020.yaml" in again.output
+    # And a redesign of something that is not there is still an unknown reference.
+    (repo / "blueprints" / "journey-007.yaml").unlink()
+    gone = invoke("check", "blueprints/redesign.yaml", cwd=repo)
+    assert gone.exit_code == 1 and "redesigns unknown blueprint 'journey-007'" in gone.output
+
+
+def test_the_hook_prints_what_the_gate_judges_and_one_summary_line(tmp_path):
+    as_is = blueprint("today", resolved=False).replace("status: to-be\n", "status: as-is\n")
+    repo = new_repository(tmp_path / "repo", {"blueprints/today.yaml": as_is,
+                                               "blueprints/parcel.yaml": blueprint("parcel", resolved=False)})
+    run = blueprintgen("check", "--gated-only", cwd=repo)
+    assert run.returncode == 1
+    lines = run.stdout.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("blueprints/parcel.yaml:8:")
+    assert "today.yaml" not in run.stdout and lines[1].startswith("1 high")

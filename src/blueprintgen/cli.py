@@ -197,6 +197,8 @@ def schema(**options) -> None:
               "REV, as SARIF baselineState; unlike --baseline it accepts nothing. A name git resolves is "
               "always the revision; write ./NAME or NAME/ for a folder.")
 @quiet_option("Print only what fails (and invalid blueprints); no summary line.")
+@click.option("--gated-only", is_flag=True, help="Print only the findings the gate judges (not as-is documentation), "
+              "and the summary line: what a pre-commit hook shows.")
 def check(**options) -> None:
     """Find where handoffs break, like a linter: print findings and exit 1 when the gate fails.
 

@@ -33,6 +33,7 @@ class Gate:
     # changed with its file name (`git mv`): its accepted findings follow it.
     titles: dict[str, str] | None = None
     accepted_ids: frozenset[str] = frozenset()   # the blueprint ids the baseline has entries for
+    documentation: bool = True   # False: findings the gate does not judge (as-is documentation) are left out
 
     def gates(self, status: str) -> bool:
         return self.scope == "all" or status == "to-be"
@@ -68,6 +69,8 @@ class Gate:
                                and SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.fail_on])
             findings.append(judged)
         ignored = [f for f in record["ignored"] if self.shows(f["rule"])]
+        if not gated and not self.documentation:   # left out of the report, still seen (a baseline's are not fixed)
+            findings, ignored = [], []
         return {**record, "findings": findings, "ignored": ignored, "seen": dict(used)}
 
 

@@ -16,7 +16,7 @@ __all__ = ["check", "baseline"]
 
 def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None, scope: str | None,
           baseline_file: str | None, select, ignore_rules, output_file: str | None, stdin_filename: str | None,
-          annotate_file: str | None, diff_base: str | None, quiet: bool) -> None:
+          annotate_file: str | None, diff_base: str | None, quiet: bool, gated_only: bool = False) -> None:
     """The findings of the blueprints at `paths` (or `-`, stdin) reported in `fmt`; fails when the gate does."""
     from ..checking import check_paths, check_text
     from ..gate import gate_from_settings
@@ -25,7 +25,7 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
     project, settings = project_settings(config_file, paths)
     entries = _baseline_entries(baseline_file or settings.baseline)
     gate = gate_from_settings(settings, fail_on=fail_on, scope=scope, select=select,
-                              ignore=ignore_rules or frozenset(), **_accepted(entries))
+                              ignore=ignore_rules or frozenset(), documentation=not gated_only, **_accepted(entries))
     if diff_base:
         gate = replace(gate, base=_fingerprints_at(diff_base, paths, project, settings, gate))
     if "-" in paths:
