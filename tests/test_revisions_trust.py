@@ -177,7 +177,8 @@ def test_a_file_named_HEAD_does_not_change_what_is_compared_nor_hide_the_annotat
     assert "**This change introduces 1 break, in 1 blueprint.**" in run.summary
     head = git(pr.repo, "rev-parse", "HEAD").strip()
     # Each side named as given, with the short commit it stood for (a bare commit id is shown short).
-    assert f"Compared: `{pr.base[:7]}` → `HEAD ({head[:7]})`." in run.summary and "working tree" not in run.summary
+    assert f"Compared: `origin/main...HEAD ({pr.base[:7]})` → `HEAD ({head[:7]})`." in run.summary
+    assert "working tree" not in run.summary
     assert errors_in(run) == [("blueprints/parcel.yaml", str(DEAD_END_LINE))]
     assert run.headline == "## ❌ blueprintgen: fail"
     # The command line alike: HEAD is the revision, not the empty file.
