@@ -137,6 +137,9 @@ def main() -> None:
     Example:
       blueprintgen validate blueprints/
     """
+    from .commands.common import show_warnings
+
+    show_warnings()
 
 
 @main.command()

@@ -77,12 +77,30 @@ def _config_bytes(path: str) -> bytes:
 def _read_root(path: str) -> Mapping:
     """The file's tree; tags are passed over (never run) and aliases read as empty values."""
     text, error = decode(_config_bytes(path))
-    root, errors = (None, [error]) if error else read_tree(text, tolerant=True)
+    duplicates: list = []
+    root, errors = (None, [error]) if error else read_tree(text, tolerant=True, warnings=duplicates)
+    for duplicate in duplicates:   # MkDocs accepts them (the last wins): so do we, and say so
+        near = os.path.relpath(path)
+        shown = path if near.startswith(os.pardir) else near   # the same file however it was named
+        _warn(f"{shown}:{duplicate.line}:{duplicate.column}: warning: {duplicate.message}; the last one is used, "
+              "as MkDocs does (hint: keep one)")
     if errors or not isinstance(root, Mapping):
         problems = [Problem(path, e.line, e.column, e.message, CONFIG_HINTS.get(e.message, e.hint))
                     for e in errors if e] or [Problem(path, 1, 1, "mkdocs.yml must be a mapping of settings")]
         raise ConfigError(problems)
     return root
+
+
+_warned: set[str] = set()
+
+
+def _warn(message: str) -> None:
+    """A configuration warning, once per process (settings are read more than once per command)."""
+    if message not in _warned:
+        _warned.add(message)
+        import logging
+
+        logging.getLogger("blueprintgen.config").warning(message)
 
 
 def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Value]:

@@ -46,6 +46,25 @@ class Failed(_Stop):
     exit_code = EXIT_INVALID
 
 
+def show_warnings() -> None:
+    """Warnings blueprintgen logs (a duplicate key in mkdocs.yml, a cache folder not used) on stderr, one
+    escaped line each, for every command."""
+    import logging
+
+    class StderrHandler(logging.Handler):
+        # Finds stderr when it writes, not when it is made: it may have been swapped since.
+        def emit(self, record):
+            tell(record.getMessage())
+
+    logger = logging.getLogger("blueprintgen")
+    if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
+        handler = StderrHandler()
+        handler._blueprintgen = True
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.WARNING)
+
+
 def problem_lines(problems) -> list[str]:
     """Problems, or errors whose message is several lines (made of lines escaped already), one line each."""
     return [line for problem in problems for line in str(problem).split("\n")]

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from ..commands.common import Failed, no_blueprints, problem_lines, read_settings, tell
+from ..commands.common import Failed, UserError, no_blueprints, problem_lines, read_settings, tell
 
 __all__ = ["build", "generate", "serve"]
 
@@ -20,6 +20,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     from .mkdocs import build_site
     from .publish import SiteError
 
+    _needs_mkdocs_1()
     config_file = _mkdocs_yml(config_file)
     settings = read_settings(config_file)
     folder = _blueprint_folder(blueprints_dir or settings.blueprints_dir)
@@ -113,6 +114,7 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
 
     from .mkdocs import serve_site
 
+    _needs_mkdocs_1()
     config_file = _mkdocs_yml(config_file)
     # as build says it, instead of MkDocs' "Aborted with a BuildError!"
     folder = _blueprint_folder(blueprints_dir or read_settings(config_file).blueprints_dir)
@@ -132,6 +134,25 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
         reason = error.strerror or str(error)
         raise click.UsageError(f"cannot serve on {address}: {reason}; choose another address with -a, "
                                "e.g. -a 127.0.0.1:8001, or stop what is using it") from None
+
+
+def mkdocs_version() -> str | None:
+    """The installed MkDocs' version, or None when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mkdocs")
+    except PackageNotFoundError:
+        return None
+
+
+def _needs_mkdocs_1() -> None:
+    """MkDocs 2 removes the plugin system the site is built with: say what to install, once, instead of a
+    traceback from deep inside it."""
+    found = mkdocs_version()
+    if found is None or not found.startswith("1."):
+        raise UserError(f"blueprintgen builds with MkDocs 1.x, and {'no MkDocs' if found is None else f'MkDocs {found}'}"
+                        " is installed (hint: `pip install 'mkdocs>=1.6,<2'`; MkDocs 2 has no plugins)")
 
 
 def _mkdocs_yml(config_file: str | None) -> str | None:
@@ -156,12 +177,11 @@ def _log_mkdocs() -> None:
 
     handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    for name in ("mkdocs", "blueprintgen"):   # MkDocs' and the plugin's; ours outside the plugin (the cache)
-        logger = logging.getLogger(name)
-        if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
-            handler._blueprintgen = True
-            logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")   # MkDocs' and the plugin's (ours outside it: see commands.common)
+    if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
+        handler._blueprintgen = True
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
 
 
 def _stopping_quietly() -> None:
