@@ -76,3 +76,67 @@ def test_another_mkdocs_is_one_line_saying_what_to_install(tmp_path, monkeypatch
         assert result.output.strip().splitlines() == [
             "blueprintgen builds with MkDocs 1.x, and MkDocs 2.0.dev6 is installed (hint: "
             "`pip install 'mkdocs>=1.6,<2'`; MkDocs 2 has no plugins)"]
+
+
+def test_file_names_that_are_not_utf8_never_crash_a_report(tmp_path):
+    import json
+    import os
+
+    repo = tmp_path / "repo"
+    (repo / "blueprints").mkdir(parents=True)
+    name = os.fsdecode(b"caf\xe9.yaml")   # Latin-1, as an old archive or a Windows share names it
+    text = (ROOT / "blueprints" / "double-charge-refund.yaml").read_text()
+    (repo / "blueprints" / name).write_text("id: cafe\n" + text.replace("\nid:", "\nold-id:") if "\nid:" in text
+                                            else "id: cafe\n" + text)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    for fmt in ("text", "json", "sarif", "github"):
+        written = subprocess.run([sys.executable, "-m", "blueprintgen", "check", "--format", fmt, "-o", f"out.{fmt}"],
+                                 cwd=repo, capture_output=True, timeout=120)
+        assert written.returncode in (0, 1) and b"Traceback" not in written.stderr, written.stderr
+        out = (repo / f"out.{fmt}").read_bytes().decode("utf-8")   # always valid UTF-8
+        assert "caf" in out
+    sarif = subprocess.run([sys.executable, "-m", "blueprintgen", "check", "--format", "sarif"], cwd=repo,
+                           capture_output=True, timeout=120)
+    assert b"Traceback" not in sarif.stderr
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(sarif.stdout)["runs"][0]["results"]}
+    assert uris == {"blueprints/caf%E9.yaml"}   # the file's own bytes, percent-encoded
+    assert json.loads((repo / "out.json").read_text())["blueprints"][0]["file"] == "blueprints/caf\udce9.yaml"
+    (repo / "blueprints" / name).write_text((repo / "blueprints" / name).read_text() + "\n")
+    diff = subprocess.run([sys.executable, "-m", "blueprintgen", "diff", "HEAD", "--format", "markdown", "-o", "d.md"],
+                          cwd=repo, capture_output=True, timeout=120)
+    assert diff.returncode == 0 and b"Traceback" not in diff.stderr, diff.stderr
+    (repo / "d.md").read_bytes().decode("utf-8")
+
+
+def test_a_baseline_with_a_duplicate_key_or_a_lone_surrogate_is_one_positioned_line(tmp_path):
+    import json
+
+    shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
+    assert invoke("baseline", "b.json", cwd=tmp_path).exit_code == 0
+    text = (tmp_path / "b.json").read_text()
+    first = next(iter(json.loads(text)["findings"]))
+    entry = json.dumps(json.loads(text)["findings"][first])
+    (tmp_path / "dup.json").write_text(text.replace('"findings": {', '"findings": {\n    ' + json.dumps(first)
+                                                    + ": " + entry + ",", 1))
+    (tmp_path / "sur.json").write_text(text.replace('"rule": "', '"rule": "\\udc80', 1))
+    dup = invoke("check", "--baseline", "dup.json", cwd=tmp_path)
+    assert dup.exit_code == 2 and "Traceback" not in dup.output
+    assert f"the key '{first}' appears twice in the same object" in dup.output and "dup.json:" in dup.output
+    sur = invoke("check", "--baseline", "sur.json", cwd=tmp_path)
+    assert sur.exit_code == 2 and "sur.json:6:5: error: the baseline entry holds a `\\u` escape" in sur.output
+
+
+def test_shell_completion_offers_rule_names(tmp_path):
+    import os
+
+    env = {**os.environ, "_BLUEPRINTGEN_COMPLETE": "bash_complete", "COMP_CWORD": "3"}
+    one = subprocess.run([sys.executable, "-m", "blueprintgen"], capture_output=True, text=True, timeout=60,
+                         env={**env, "COMP_WORDS": "blueprintgen check --select dead"})
+    assert one.stdout.splitlines() == ["plain,dead-end"]
+    more = subprocess.run([sys.executable, "-m", "blueprintgen"], capture_output=True, text=True, timeout=60,
+                          env={**env, "COMP_WORDS": "blueprintgen check --ignore dead-end,br"})
+    assert more.stdout.splitlines() == ["plain,dead-end,broken-promise"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 
 __all__ = ["BaselineError", "fingerprint", "fingerprints", "read_baseline", "baseline_document", "write_baseline",
@@ -44,10 +45,15 @@ def read_baseline(path: str) -> dict[str, dict]:
 
     try:
         text = data.decode("utf-8")
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
         entries = document["findings"]
         if not isinstance(entries, dict) or document.get("version") != VERSION:
             raise ValueError
+    except _DuplicateKey as error:
+        line, column = _position(text, json.dumps(error.key, ensure_ascii=False), error.seen)
+        raise BaselineError(f"{path}:{line}:{column}: error: the key '{error.key}' appears twice in the same "
+                            "object; a baseline written by blueprintgen has each once (hint: keep one, or make the "
+                            f"file again with `blueprintgen baseline {path}`)") from None
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError) as error:
         # RecursionError: `[[[[…` nested deeper than the JSON reader goes.
         line = getattr(error, "lineno", 1)
@@ -55,16 +61,53 @@ def read_baseline(path: str) -> dict[str, dict]:
         raise BaselineError(f"{path}:{line}:{column}: error: this is not a blueprintgen baseline (version {VERSION}) "
                             f"(hint: make it again with `blueprintgen baseline {path}`)") from None
     for key, entry in entries.items():
-        if not _well_formed(entry):
-            # A hand-edited or merged baseline: point at the entry, so it can be mended or dropped.
-            at = text.find(json.dumps(key, ensure_ascii=False))
-            line = text.count("\n", 0, at) + 1 if at >= 0 else 1
-            column = at - text.rfind("\n", 0, at) if at >= 0 else 1
-            raise BaselineError(f"{path}:{line}:{column}: error: the baseline entry is not complete: it needs "
-                                "`blueprint` and `rule` texts, `step` and `target` texts or null, and a `count` "
-                                f"of 1 or more (hint: make the file again with `blueprintgen baseline {path}`, "
-                                "or remove the entry)")
+        texts = [key, *(value for value in entry.values() if isinstance(value, str))] if isinstance(entry, dict) \
+            else [key]
+        if _well_formed(entry) and not any(_LONE_SURROGATE.search(t) for t in texts):
+            continue
+        # A hand-edited or merged baseline: point at the entry, so it can be mended or dropped.
+        line, column = _position(text, json.dumps(key), 1)
+        if line == 1 and column == 1:
+            line, column = _position(text, json.dumps(key, ensure_ascii=False), 1)
+        if _well_formed(entry):
+            raise BaselineError(f"{path}:{line}:{column}: error: the baseline entry holds a `\\u` escape that "
+                                "stands for no character (a lone surrogate) (hint: make the file again with "
+                                f"`blueprintgen baseline {path}`, or remove the entry)")
+        raise BaselineError(f"{path}:{line}:{column}: error: the baseline entry is not complete: it needs "
+                            "`blueprint` and `rule` texts, `step` and `target` texts or null, and a `count` "
+                            f"of 1 or more (hint: make the file again with `blueprintgen baseline {path}`, "
+                            "or remove the entry)")
     return entries
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str, seen: int):
+        super().__init__(key)
+        self.key, self.seen = key, seen
+
+
+def _unique_keys(pairs):
+    """json's object hook: a key given twice is an error (json would silently keep the last)."""
+    found = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key, 2)
+        found[key] = value
+    return found
+
+
+def _position(text: str, needle: str, occurrence: int) -> tuple[int, int]:
+    """(line, column) of the `occurrence`-th `needle` in `text`; (1, 1) when it is not there."""
+    at = -1
+    for _ in range(occurrence):
+        at = text.find(needle, at + 1)
+        if at < 0:
+            return 1, 1
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+# A `\udc80`-style escape that stands for no character: it could not be shown or written.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _well_formed(entry) -> bool:

@@ -66,6 +66,18 @@ def _rules(ctx, param, value):
     return slugs
 
 
+def _complete_rules(ctx, param, incomplete: str):
+    """Shell completion of --select/--ignore: the rule names, after any already typed (`a,b,<TAB>`)."""
+    from click.shell_completion import CompletionItem
+
+    from .rules import RULE_BY_SLUG
+
+    done, _, part = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [CompletionItem(prefix + slug, help=rule.title) for slug, rule in RULE_BY_SLUG.items()
+            if slug.startswith(part) and slug not in done.split(",")]
+
+
 # Each option is declared once, below; a command gives the help text that says what it means there.
 
 def _bundle(*decorators):
@@ -188,8 +200,10 @@ def schema(**options) -> None:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Accepted findings (made by `blueprintgen baseline`): reported as accepted, never failing; "
                    "only new findings fail. Default: the configured baseline.")
-@click.option("--select", multiple=True, callback=_rules, metavar="RULE,...", help="Only these rules.")
-@click.option("--ignore", "ignore_rules", multiple=True, callback=_rules, metavar="RULE,...", help="Leave these rules out.")
+@click.option("--select", multiple=True, callback=_rules, metavar="RULE,...", help="Only these rules.",
+              shell_complete=_complete_rules)
+@click.option("--ignore", "ignore_rules", multiple=True, callback=_rules, metavar="RULE,...",
+              help="Leave these rules out.", shell_complete=_complete_rules)
 @output_file_option("report")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the file name of the blueprint read from stdin.")
 @click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),

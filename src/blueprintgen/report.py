@@ -264,7 +264,9 @@ def _uri(path: str) -> str:
     from pathlib import PurePath
     from urllib.parse import quote
 
-    return PurePath(path).as_uri() if os.path.isabs(path) else quote(PurePath(path).as_posix(), safe="/")
+    # A file name that is not UTF-8 keeps its bytes, percent-encoded (surrogateescape gives them back).
+    return PurePath(path).as_uri() if os.path.isabs(path) else quote(PurePath(path).as_posix(), safe="/",
+                                                                     errors="surrogateescape")
 
 
 def _location(file: str, line: int, column: int) -> dict:

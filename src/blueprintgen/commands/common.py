@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
@@ -131,8 +132,17 @@ def near(paths: list[str]) -> list[str]:
     return shown
 
 
+# A file name that is not UTF-8 reaches us with its odd bytes as lone surrogates (surrogateescape).
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 def write_report(report: str, output_file: str | None) -> None:
-    """The report on stdout, or written whole to `output_file`."""
+    """The report on stdout, or written whole to `output_file`.
+
+    A byte of a file name that is not UTF-8 is written `\\udcXX`: in JSON and SARIF strings that is the
+    character's own escape, in text and Markdown a visible one; never an encoding error.
+    """
+    report = _UNDECODED.sub(lambda found: f"\\u{ord(found.group()):04x}", report)
     if output_file is None:
         click.echo(report, nl=False)
         return
