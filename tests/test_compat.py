@@ -134,9 +134,17 @@ def test_shell_completion_offers_rule_names(tmp_path):
     import os
 
     env = {**os.environ, "_BLUEPRINTGEN_COMPLETE": "bash_complete", "COMP_CWORD": "3"}
-    one = subprocess.run([sys.executable, "-m", "blueprintgen"], capture_output=True, text=True, timeout=60,
+    program = str(Path(sys.executable).parent / "blueprintgen")   # completion is keyed by the program's name
+    one = subprocess.run([program], capture_output=True, text=True, timeout=60,
                          env={**env, "COMP_WORDS": "blueprintgen check --select dead"})
     assert one.stdout.splitlines() == ["plain,dead-end"]
-    more = subprocess.run([sys.executable, "-m", "blueprintgen"], capture_output=True, text=True, timeout=60,
+    more = subprocess.run([program], capture_output=True, text=True, timeout=60,
                           env={**env, "COMP_WORDS": "blueprintgen check --ignore dead-end,br"})
     assert more.stdout.splitlines() == ["plain,dead-end,broken-promise"]
+
+
+def test_blueprintgen_without_a_command_shows_its_help_as_lines():
+    shown = subprocess.run([sys.executable, "-m", "blueprintgen"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 2
+    assert "\\x0a" not in shown.stdout + shown.stderr
+    assert "Commands:" in (shown.stdout + shown.stderr).splitlines()

@@ -28,15 +28,22 @@ class _Commands(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except click.ClickException as error:
-            error.message = terminal(error.message)
+            _escaped(error)
             raise
 
     def invoke(self, ctx):   # a command's options and arguments, and what the command raises
         try:
             return super().invoke(ctx)
         except click.ClickException as error:
-            error.message = terminal(error.message)
+            _escaped(error)
             raise
+
+
+def _escaped(error: click.ClickException) -> None:
+    """The error's message as one escaped line, but for the help Click shows when no command was given
+    (our own text, several lines on purpose: `NoArgsIsHelpError`, a usage error since Click 8.2)."""
+    if type(error).__name__ != "NoArgsIsHelpError":
+        error.message = terminal(error.message)
 
 
 def _existing(ctx, param, paths):
