@@ -148,3 +148,30 @@ def test_blueprintgen_without_a_command_shows_its_help_as_lines():
     assert shown.returncode == 2
     assert "\\x0a" not in shown.stdout + shown.stderr
     assert "Commands:" in (shown.stdout + shown.stderr).splitlines()
+
+
+def test_folders_nested_1200_deep_and_a_long_inherit_chain_are_no_traceback(tmp_path):
+    import os
+
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    os.chdir(folder)
+    try:
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("deep.yaml").write_text("title: Deep\nsteps:\n  - id: a\n    lane: customer\n    action: A.\n"
+                                     "    end: resolved\n")
+    finally:
+        os.chdir(ROOT)
+    deep = invoke("check", cwd=tmp_path)
+    assert deep.exit_code == 0, deep.output
+    assert "in 1 blueprint(s)" in deep.output
+    for number in range(1500):
+        (tmp_path / f"c{number}.yml").write_text(f"INHERIT: c{number + 1}.yml\n" if number < 1499 else "site_name: x\n")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: c0.yml\nsite_name: y\n")
+    chain = invoke("check", cwd=tmp_path)
+    assert chain.exit_code == 2
+    assert chain.output.strip().splitlines() == [
+        "c49.yml:1:10: error: INHERIT goes more than 50 files deep (hint: inherit from one shared file, not a chain "
+        "of them)"]

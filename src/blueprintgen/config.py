@@ -92,6 +92,8 @@ def _read_root(path: str) -> Mapping:
 
 
 _warned: set[str] = set()
+# A chain of INHERITs longer than this is no project's settings (and would exhaust the stack).
+MAX_INHERITS = 50
 
 
 def _warn(message: str) -> None:
@@ -113,6 +115,10 @@ def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Valu
     if not isinstance(parent.value, str):
         raise ConfigError([Problem(path, parent.line, parent.column, "INHERIT must name a file",
                                    "e.g. `INHERIT: ../base.yml`, relative to this file")])
+    if len(inheriting) >= MAX_INHERITS:
+        raise ConfigError([Problem(path, parent.line, parent.column,
+                                   f"INHERIT goes more than {MAX_INHERITS} files deep",
+                                   "inherit from one shared file, not a chain of them")])
     parent_path = os.path.normpath(os.path.join(os.path.dirname(path), parent.value))
     real = os.path.realpath(parent_path)
     if real in inheriting or real == os.path.realpath(path):
