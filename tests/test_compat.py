@@ -164,9 +164,12 @@ def test_folders_nested_1200_deep_and_a_long_inherit_chain_are_no_traceback(tmp_
                                      "    end: resolved\n")
     finally:
         os.chdir(ROOT)
-    deep = invoke("check", cwd=tmp_path)
-    assert deep.exit_code == 0, deep.output
-    assert "in 1 blueprint(s)" in deep.output
+    try:
+        deep = invoke("check", cwd=tmp_path)
+        assert deep.exit_code == 0, deep.output
+        assert "in 1 blueprint(s)" in deep.output
+    finally:
+        _remove_deep(folder)   # pytest's clean-up (shutil.rmtree in Python 3.11) recurses, and would fail
     for number in range(1500):
         (tmp_path / f"c{number}.yml").write_text(f"INHERIT: c{number + 1}.yml\n" if number < 1499 else "site_name: x\n")
     (tmp_path / "mkdocs.yml").write_text("INHERIT: c0.yml\nsite_name: y\n")
@@ -175,3 +178,21 @@ def test_folders_nested_1200_deep_and_a_long_inherit_chain_are_no_traceback(tmp_
     assert chain.output.strip().splitlines() == [
         "c49.yml:1:10: error: INHERIT goes more than 50 files deep (hint: inherit from one shared file, not a chain "
         "of them)"]
+
+
+def _remove_deep(folder: Path) -> None:
+    """Remove a tree of folders nested deeper than Python's recursion limit (os.walk and shutil.rmtree
+    recurse in Python 3.11), with a stack of its own, from the bottom up."""
+    import os
+
+    stack, order = [str(folder)], []
+    while stack:
+        current = stack.pop()
+        order.append(current)
+        for entry in os.scandir(current):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                os.unlink(entry.path)
+    for current in reversed(order):
+        os.rmdir(current)

@@ -148,7 +148,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return env
 
     def on_pre_build(self, config):
-        self._pages_done = 0
+        self._pages_done = self._pages_read = 0
 
     def on_page_markdown(self, markdown, page, config, files):
         if self.search and page.file.src_uri in self.generated.pages:
@@ -156,6 +156,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        if self.progress:   # MkDocs reads every page's Markdown before it renders any: the longer half
+            self._pages_read += 1
+            self.progress("pages read", self._pages_read, self._pages_total)
         # Our HTML skips Markdown: it goes where the page's markers are, before search reads the page.
         generated = self.generated.pages.get(page.file.src_uri)
         if not generated:
