@@ -62,7 +62,8 @@ class Gate:
                                and SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.fail_on])
             findings.append(judged)
         ignored = [f for f in record["ignored"] if self.shows(f["rule"])]
-        return {**record, "findings": findings, "ignored": ignored, "seen": dict(used)}
+        designed = [d for d in record.get("designed", ()) if self.shows(d["rule"])]
+        return {**record, "findings": findings, "ignored": ignored, "designed": designed, "seen": dict(used)}
 
 
 def gate_from_settings(settings, **overrides) -> Gate:
