@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .analysis import analyse
 from .gate import Gate
-from .loader import Problem, check_across, find_files, load_file
+from .loader import Problem, check_across, find_files, load_file, redesigned_nearby
 from .project import shown_path
 from .report import DEFAULT_GATE, report_entry
 from .settings import Settings
@@ -60,10 +60,14 @@ def check_paths(paths: list[str], settings: Settings, workers: int | None = None
     records = [r for part in parts for r in part[0]]
     problems = problems + [p for part in parts for p in part[1]]
     # The neighbours come first: a duplicate id is then reported in the file being checked.
-    others = [b for path in neighbours for b in load_file(path, shown_path(path, root) if root else None).blueprints]
+    shown = (lambda path: shown_path(path, root)) if root else None
+    others = [b for path in neighbours for b in load_file(path, shown(path) if shown else None).blueprints]
+    stubs = [stub for part in parts for stub in part[2]]
+    # A to-be whose as-is no project folder holds: the as-is next to it, in its own folder.
+    path_of = {shown(path) if shown else path: path for path in files}
+    others += redesigned_nearby(others + stubs, lambda b: path_of.get(b.file, b.file), [*files, *neighbours], shown)
     shown_others = {b.file for b in others}
-    problems.extend(p for p in check_across(others + [stub for part in parts for stub in part[2]])
-                    if p.file not in shown_others)
+    problems.extend(p for p in check_across(others + stubs) if p.file not in shown_others)
     invalid = {problem.file for problem in problems}
     return [r for r in records if r["file"] not in invalid], sorted(problems)
 
@@ -89,6 +93,10 @@ def check_text(data: bytes, name: str, settings: Settings, *, fmt: str = "json",
     others = []
     for path in neighbours:
         others.extend(load_file(path, shown_path(path, root) if root else None).blueprints)
+    if name != "<stdin>":   # with --stdin-filename: the as-is next to it, when no project folder holds it
+        itself = name if os.path.isabs(name) or not root else os.path.join(root, name)
+        others += redesigned_nearby([*loaded.blueprints, *others], lambda b: itself if b.file == name else b.file,
+                                    [itself, *neighbours], (lambda path: shown_path(path, root)) if root else None)
     problems += [p for p in check_across(list(loaded.blueprints) + others) if p.file == name]
     if problems:
         return [], sorted(problems)
