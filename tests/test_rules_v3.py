@@ -1,0 +1,295 @@
+"""Rules v3 through the CLI, each with the smallest blueprint that shows it: designed repeats, promises bound to
+an event, late withdrawals, handoff chains that end abandoned, unused ignores, a file's own folder, and how the
+diagram shows them."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clirun import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LOOP = """\
+title: Line repair
+status: {status}
+owners:
+  tech: {{name: Technician}}
+steps:
+  - id: fix
+    lane: frontstage
+    owner: tech
+    action: Connects the line.
+  - id: tries-it
+    lane: customer
+    action: Makes a test call while the technician is still there.
+    next:
+      - done
+      - {back}
+  - id: done
+    lane: customer
+    action: The line works.
+    end: resolved
+"""
+REPEAT = "{to: fix, repeat: {why: The technician is still there and tries again., at_most: 2}}"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check_json(folder: Path, *args) -> tuple[int, dict]:
+    result = invoke("check", "--format", "json", *args, cwd=folder)
+    return result.exit_code, json.loads(result.output)
+
+
+def findings(document: dict, rule: str) -> list[dict]:
+    return [f for b in document["blueprints"] for f in b["findings"] if f["rule"] == rule]
+
+
+# -- a designed repeat --------------------------------------------------------------------------------
+
+
+def test_a_designed_loop_in_a_to_be_passes_the_gate_and_is_listed_as_designed(tmp_path):
+    write(tmp_path, "line.yaml", LOOP.format(status="to-be", back=REPEAT))
+    result = invoke("check", "line.yaml", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert ("line.yaml:15:9: designed customer-chases: The arrow from 'tries-it' back to 'fix' closes a loop through "
+            "the customer over steps 'fix', 'tries-it': designed to repeat at most 2 times, because \u201cThe "
+            "technician is still there and tries again.\u201d") in result.output
+    assert result.output.endswith("0 failing; 1 designed repeat\n")
+    _, document = check_json(tmp_path, "line.yaml")
+    (designed,) = document["blueprints"][0]["designed"]
+    assert (designed["step"], designed["target"], designed["at_most"]) == ("tries-it", "fix", 2)
+
+
+def test_the_same_loop_without_the_claim_fails_the_to_be_gate(tmp_path):
+    write(tmp_path, "line.yaml", LOOP.format(status="to-be", back="fix"))
+    result = invoke("check", "line.yaml", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "high customer-chases: The arrow from 'tries-it' back to 'fix'" in result.output
+    assert "say so on the arrow back from 'tries-it' with `repeat:`" in result.output
+
+
+def test_an_as_is_loop_stays_a_finding_whatever_it_says(tmp_path):
+    write(tmp_path, "line.yaml", LOOP.format(status="as-is", back=REPEAT))
+    code, document = check_json(tmp_path, "line.yaml", "--gate", "all")
+    assert code == 1
+    (finding,) = findings(document, "customer-chases")
+    assert "this blueprint is as-is" in finding["message"]
+    assert document["blueprints"][0]["designed"] == []
+
+
+def test_diff_shows_a_loop_that_becomes_designed_not_as_fixed(tmp_path):
+    for side, back in (("base", "fix"), ("head", REPEAT)):
+        (tmp_path / side).mkdir()
+        write(tmp_path / side, "line.yaml", LOOP.format(status="to-be", back=back))
+    result = invoke("diff", "base/", "head/", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].endswith("This change neither fixes nor introduces a break, in 1 blueprint.")
+    assert "Designed: 1 loop the change says repeats by design (not fixed: review the claim)." in result.output
+    assert "  now designed: head/line.yaml:15: customer-chases: The arrow from 'tries-it' back to 'fix'" \
+        in result.output
+    document = json.loads(invoke("diff", "base/", "head/", "--format", "json", cwd=tmp_path).output)
+    (entry,) = document["blueprints"]
+    assert entry["fixed"] == [] and [d["step"] for d in entry["designed"]["added"]] == ["tries-it"]
+    markdown = invoke("diff", "base/", "head/", "--format", "markdown", cwd=tmp_path).output
+    assert "#### Now designed (1)" in markdown
+
+
+def test_a_repeat_on_an_arrow_of_no_loop_is_refused_with_its_position(tmp_path):
+    text = LOOP.format(status="to-be", back="fix").replace(
+        "      - done\n", "      - {to: done, repeat: {why: Again., at_most: 2}}\n")
+    write(tmp_path, "line.yaml", text)
+    result = invoke("validate", "line.yaml", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.startswith("line.yaml:14:28: error: the arrow from 'tries-it' to 'done' says it repeats, "
+                                    "but it is on no loop")
+
+
+# -- promises bound to an event -------------------------------------------------------------------------
+
+CAR = """\
+title: Car repair
+owners:
+  garage: {{name: Garage reception}}
+steps:
+  - id: brings-car
+    lane: customer
+    action: Brings the car in for repair.
+  - id: garage-promises-car
+    lane: frontstage
+    owner: garage
+    action: Promises a courtesy car while hers is in for repair.
+    promise:
+      what: You will have a courtesy car while yours is in for repair.
+      until: {until}
+{middle}  - id: drives-home
+    lane: customer
+    action: Drives home.
+    end: resolved
+"""
+LEND = """\
+  - id: garage-lends-car
+    lane: frontstage
+    owner: garage
+    action: Hands over the keys of a courtesy car.
+    fulfils: garage-promises-car
+"""
+COLLECT = """\
+  - id: collects-car
+    lane: customer
+    wait: 2d
+    action: Collects her repaired car.
+"""
+
+
+def test_a_promise_bound_to_an_event_is_not_vague(tmp_path):
+    write(tmp_path, "car.yaml", CAR.format(until="collects-car", middle=LEND + COLLECT))
+    code, document = check_json(tmp_path, "car.yaml", "--gate", "all", "--fail-on", "low")
+    assert code == 0 and document["blueprints"][0]["findings"] == []
+
+
+def test_a_promise_bound_to_an_event_is_late_when_a_way_reaches_the_event_first(tmp_path):
+    write(tmp_path, "car.yaml", CAR.format(until="collects-car", middle=COLLECT + LEND))
+    code, document = check_json(tmp_path, "car.yaml", "--gate", "all")
+    (finding,) = findings(document, "late-promise")
+    assert code == 1 and finding["step"] == "garage-promises-car" and (finding["line"], finding["column"]) == (13, 7)
+    assert "until 'collects-car', but a way reaches 'collects-car' before the promise is kept" in finding["message"]
+    assert findings(document, "vague-promise") == [] and findings(document, "broken-promise") == []
+
+
+def test_until_an_unknown_step_is_refused_with_did_you_mean(tmp_path):
+    write(tmp_path, "car.yaml", CAR.format(until="collect-car", middle=LEND + COLLECT))
+    result = invoke("validate", "car.yaml", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == ("car.yaml:14:14: error: steps[1].promise.until refers to unknown step "
+                                             "'collect-car' (hint: did you mean 'collects-car'?)")
+
+
+# -- late withdrawal ------------------------------------------------------------------------------------
+
+BOILER = """\
+title: Boiler visit
+owners:
+  desk: {{name: Service desk}}
+steps:
+  - id: desk-books-visit
+    lane: frontstage
+    owner: desk
+    action: Books an engineer for tomorrow.
+    promise:
+      what: An engineer will come tomorrow.
+      within: 1d
+  - id: desk-cancels-visit
+    lane: frontstage
+    owner: desk
+    wait: {wait}
+    action: Calls to say the engineer cannot come after all.
+    withdraws: desk-books-visit
+    end: abandoned
+"""
+
+
+def test_a_withdrawal_after_the_deadline_is_a_late_promise_that_says_so(tmp_path):
+    write(tmp_path, "boiler.yaml", BOILER.format(wait="5d"))
+    code, document = check_json(tmp_path, "boiler.yaml", "--gate", "all")
+    (finding,) = findings(document, "late-promise")
+    assert code == 1 and finding["step"] == "desk-books-visit"
+    assert finding["message"].endswith("the way to 'desk-cancels-visit', which withdraws it, can take 5d of waits "
+                                       "and durations: the promise is withdrawn late.")
+    assert findings(document, "broken-promise") == []
+
+
+def test_a_withdrawal_in_time_is_no_finding(tmp_path):
+    write(tmp_path, "boiler.yaml", BOILER.format(wait="4h"))
+    code, document = check_json(tmp_path, "boiler.yaml", "--gate", "all", "--fail-on", "low")
+    assert code == 0 and findings(document, "late-promise") == []
+
+
+# -- handoff-chain counts every way ----------------------------------------------------------------------
+
+
+def test_a_long_chain_that_ends_abandoned_is_a_handoff_chain(tmp_path):
+    owners = ["gate", "desk", "hotline", "partner", "claims"]
+    steps = "".join(f"  - {{id: {o}-passes-on, lane: frontstage, owner: {o}, action: Passes it on., "
+                    f"next: [{{to: {nxt}, carries: [file], within: 1d}}]}}\n"
+                    for o, nxt in zip(owners, [f"{o}-passes-on" for o in owners[1:]] + ["gives-up"]))
+    text = ("title: Lost bag\nowners:\n" + "".join(f"  {o}: {{name: {o.title()}}}\n" for o in owners)
+            + "steps:\n  - {id: reports, lane: customer, action: Reports a lost bag.}\n" + steps
+            + "  - {id: gives-up, lane: customer, action: Gives up., end: abandoned}\n")
+    write(tmp_path, "bag.yaml", text)
+    _, document = check_json(tmp_path, "bag.yaml", "--gate", "all")
+    (finding,) = findings(document, "handoff-chain")
+    assert finding["step"] == "partner-passes-on"
+    assert finding["message"].startswith("On one way through the journey the customer can have to deal with more "
+                                         "than 3 frontstage owners: Gate \u2192 Desk \u2192 Hotline \u2192 Partner")
+
+
+# -- unused ignores ----------------------------------------------------------------------------------
+
+
+def test_an_ignore_written_for_the_loops_first_step_is_reported_unused_with_did_you_mean(tmp_path):
+    text = LOOP.format(status="as-is", back="fix") + ("ignore:\n  - rule: customer-chases\n    step: fix\n"
+                                                       "    reason: Documents the old loop.\n")
+    write(tmp_path, "line.yaml", text)
+    result = invoke("check", "line.yaml", "--gate", "all", "--fail-on", "never", cwd=tmp_path)
+    assert ("line.yaml:21:5: low unused-ignore: The `ignore:` entry for customer-chases on step 'fix' matches no "
+            "finding, so it silences nothing: the customer-chases finding is on step 'tries-it'. (hint: remove the "
+            "entry, or point it at the finding it is meant for (did you mean `rule: customer-chases`, "
+            "`step: tries-it`?))") in result.output
+    fixed = text.replace("    step: fix\n", "    step: tries-it\n")
+    write(tmp_path, "line.yaml", fixed)
+    code, document = check_json(tmp_path, "line.yaml", "--gate", "all", "--fail-on", "low")
+    assert code == 0 and document["blueprints"][0]["findings"] == []
+
+
+def test_the_rules_page_says_a_customer_chases_finding_is_on_the_step_the_arrow_back_leaves():
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert "loop's first step in the file** for" not in text
+    rows = re.findall(r"^\| \[customer-chases\]\(#customer-chases\) \| (The .*) \|$", text, flags=re.MULTILINE)
+    assert rows == ["The step the arrow that closes the loop leaves: the step whose `next:` holds the arrow back "
+                    "(not the loop's first step in the file)."]
+
+
+# -- a file's own folder ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """An as-is and its to-be redesign in one folder, with no project settings around them."""
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    write(folder, "line.yaml", LOOP.format(status="as-is", back="fix"))
+    write(folder, "line-to-be.yaml", LOOP.format(status="to-be", back=REPEAT).replace(
+        "status: to-be\n", "status: to-be\nredesigns: line\n"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_to_be_checked_on_its_own_finds_its_as_is_in_its_own_folder(pair, command):
+    result = invoke(command, "journeys/line-to-be.yaml", cwd=pair)
+    assert result.exit_code == 0, result.output
+    assert "redesigns unknown" not in result.output
+
+
+def test_a_to_be_on_stdin_finds_its_as_is_next_to_its_file_name(pair):
+    text = (pair / "journeys" / "line-to-be.yaml").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "blueprintgen", "check", "-", "--stdin-filename",
+                             "journeys/line-to-be.yaml"], input=text, capture_output=True, cwd=pair, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert b"redesigns unknown" not in result.stdout + result.stderr
+
+
+def test_an_as_is_that_is_nowhere_is_still_unknown(pair):
+    (pair / "journeys" / "line.yaml").unlink()
+    result = invoke("validate", "journeys/line-to-be.yaml", cwd=pair)
+    assert result.exit_code == 1 and "redesigns unknown blueprint 'line'" in result.output
