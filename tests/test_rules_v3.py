@@ -293,3 +293,17 @@ def test_an_as_is_that_is_nowhere_is_still_unknown(pair):
     (pair / "journeys" / "line.yaml").unlink()
     result = invoke("validate", "journeys/line-to-be.yaml", cwd=pair)
     assert result.exit_code == 1 and "redesigns unknown blueprint 'line'" in result.output
+
+
+def test_the_blueprint_page_lists_designed_repeats_and_the_step_a_promise_lasts_until(tmp_path):
+    (tmp_path / "blueprints").mkdir()
+    write(tmp_path / "blueprints", "line.yaml", LOOP.format(status="to-be", back=REPEAT))
+    write(tmp_path / "blueprints", "car.yaml", CAR.format(until="collects-car", middle=LEND + COLLECT))
+    result = invoke("generate", "-o", "out", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "line.md").read_text(encoding="utf-8")
+    assert "## Designed repeats" in page
+    assert ('<td><a href="#step-tries-it">tries-it</a> \u2192 <a href="#step-fix">fix</a></td><td>The technician is '
+            "still there and tries again.</td><td>2</td>") in page
+    car = (tmp_path / "out" / "car.md").read_text(encoding="utf-8")
+    assert "Promise: You will have a courtesy car while yours is in for repair. (until step collects-car)" in car
