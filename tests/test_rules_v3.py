@@ -307,3 +307,48 @@ def test_the_blueprint_page_lists_designed_repeats_and_the_step_a_promise_lasts_
             "still there and tries again.</td><td>2</td>") in page
     car = (tmp_path / "out" / "car.md").read_text(encoding="utf-8")
     assert "Promise: You will have a courtesy car while yours is in for repair. (until step collects-car)" in car
+
+
+# -- docs/format.md: its examples give what the page says ------------------------------------------------
+
+FORMAT = ROOT / "docs" / "format.md"
+# Examples on the format page that must give no finding (the fixed twins).
+CLEAN = {"until-kept", "loop-designed"}
+
+
+def format_examples() -> dict[str, tuple[str, str | None]]:
+    """`<!-- example: NAME -->` blueprints of docs/format.md, with the ```text block shown after each, if any."""
+    text = FORMAT.read_text(encoding="utf-8")
+    found = {}
+    for part in text.split("<!-- example: ")[1:]:
+        name, _, rest = part.partition(" -->")
+        blueprint = re.search(r"```yaml\n(.*?)```", rest, flags=re.DOTALL).group(1)
+        shown = re.match(r"\s*```yaml\n.*?```\s*(?:```text\n(.*?)```)?", rest, flags=re.DOTALL).group(1)
+        found[name] = (blueprint, shown)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(format_examples()))
+def test_each_format_page_example_gives_what_the_page_shows(tmp_path, name):
+    blueprint, shown = format_examples()[name]
+    write(tmp_path, "line.yaml", blueprint)
+    result = invoke("check", "line.yaml", "--gate", "all", "--fail-on", "never", "--format", "json", cwd=tmp_path)
+    document = json.loads(result.output)
+    (entry,) = document["blueprints"]
+    if name in CLEAN:
+        assert entry["findings"] == []
+    else:
+        assert entry["findings"]
+    if shown is None:
+        return
+    head, *rest = shown.strip().split("\n")
+    where = re.fullmatch(r"Line (\d+), column (\d+)(?:, step (\S+))?: (low|medium|high) ([a-z-]+)", head)
+    if where:
+        line, column, step, severity, rule = where.groups()
+        (finding,) = [f for f in entry["findings"] if f["rule"] == rule]
+        assert (finding["line"], finding["column"], finding["step"], finding["severity"]) == (
+            int(line), int(column), step, severity)
+        assert finding["message"] == " ".join(part.strip() for part in rest)
+    else:
+        text = invoke("check", "line.yaml", "--gate", "all", "--fail-on", "never", cwd=tmp_path).output
+        assert shown.strip() in text.splitlines()
