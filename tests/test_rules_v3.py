@@ -352,3 +352,114 @@ def test_each_format_page_example_gives_what_the_page_shows(tmp_path, name):
     else:
         text = invoke("check", "line.yaml", "--gate", "all", "--fail-on", "never", cwd=tmp_path).output
         assert shown.strip() in text.splitlines()
+
+
+# -- the diagram -------------------------------------------------------------------------------------
+
+CALLBACK = """\
+title: Callback promised
+owners:
+  agent: {{name: Contact centre agent}}
+steps:
+  - id: calls
+    lane: customer
+    action: Calls about a late delivery.
+    emotion: {emotions}
+  - id: agent-promises
+    lane: frontstage
+    owner: agent
+    action: Promises a call back.
+    promise:
+      what: We will call you back.
+    measures:
+      - {{name: handling time, value: 12, target: 5, unit: min}}
+      - {{name: calls answered, target: 95, unit: "%"}}
+    cost: 4.20 EUR
+  - id: waits
+    lane: customer
+    action: Waits at home.
+  - id: calls-again
+    lane: customer
+    action: Calls again.
+    emotion: -2
+  - id: hears-nothing
+    lane: customer
+    action: Hears nothing.
+    emotion: -1
+  - id: gives-up
+    lane: customer
+    action: Gives up.
+    emotion: 0
+    end: abandoned
+opportunities:
+  - id: pay-at-counter
+    what: Refund on the spot at the counter for small amounts, so the move is not held up by a finance batch run.
+    steps: [agent-promises]
+"""
+
+
+@pytest.fixture
+def callback_dot(tmp_path) -> str:
+    write(tmp_path, "callback.yaml", CALLBACK.format(emotions=1))
+    result = invoke("render", "callback.yaml", "--format", "dot", "-o", "out", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    return (tmp_path / "out" / "callback.dot").read_text(encoding="utf-8")
+
+
+def node(dot: str, name: str) -> str:
+    return re.search(rf"^  {name} \[.*$", dot, flags=re.MULTILINE).group(0)
+
+
+def test_high_and_medium_badges_differ_in_words_and_shade(callback_dot):
+    card = node(callback_dot, "s1")   # broken-promise (high) and vague-promise (medium) on one card
+    high = re.search(r'<TD [^>]*BGCOLOR="([^"]+)"><FONT [^>]*COLOR="([^"]+)"><B>\u26a0\u00a0(\d+)\u00a0high</B>', card)
+    medium = re.search(r'<TD [^>]*BGCOLOR="([^"]+)"><FONT [^>]*COLOR="([^"]+)"><B>\u26a0\u00a0(\d+)\u00a0medium</B>',
+                       card)
+    assert high and medium and high.group(1) != medium.group(1) and high.group(2) != medium.group(2)
+    legend = " ".join(re.findall(r"legendtext\d+ \[.*", callback_dot))
+    assert "\u26a0\u00a0n\u00a0high: finding n" in legend and "\u26a0\u00a0n\u00a0medium: a medium finding" in legend
+
+
+def test_the_emotion_curve_leaves_a_gap_where_a_customer_step_has_no_emotion(callback_dot):
+    # calls (1), waits (none), calls-again (-2), hears-nothing (-1), gives-up (0): no line across `waits`.
+    lines = re.findall(r"^  emo(\d+) -> emo(\d+) \[", callback_dot, flags=re.MULTILINE)
+    assert lines == [("3", "4"), ("4", "5")]
+
+
+def test_the_lowest_label_stays_off_the_curve(callback_dot):
+    label = node(callback_dot, "emolow3")
+    x, y = map(float, re.search(r'pos="([\d.]+),([\d.]+)!"', label).groups())
+    w, h = (float(v) * 72 for v in re.search(r"width=([\d.]+), height=([\d.]+)", label).groups())
+    box = (x - w / 2 - 1.1, y - h / 2 - 1.1, x + w / 2 + 1.1, y + h / 2 + 1.1)   # the line is 2.2 pt wide
+    for pos in re.findall(r'^  emo\d+ -> emo\d+ \[.*pos="([^"]+)"', callback_dot, flags=re.MULTILINE):
+        (x1, y1), *_, (x2, y2) = [tuple(map(float, p.split(","))) for p in pos.split()]
+        for t in [n / 200 for n in range(201)]:
+            px, py = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+            assert not (box[0] < px < box[2] and box[1] < py < box[3]), (px, py, box)
+
+
+def test_card_text_is_cut_after_a_whole_word(callback_dot):
+    card = node(callback_dot, "s1")
+    assert "so the move<BR/>is\u2026" in card or "so the move is\u2026" in card.replace("<BR/>", " ")
+    assert "not hel\u2026" not in card.replace("<BR/>", " ")
+
+
+def test_measures_and_cost_are_on_the_card_and_in_the_legend(callback_dot):
+    card = node(callback_dot, "s1").replace("<BR/>", " ")
+    assert "handling time: 12 min vs target 5 min" in card and "calls answered: target 95 %" in card
+    assert "cost: 4.20 EUR" in card
+    legend = " ".join(re.findall(r"legendtext\d+ \[.*", callback_dot)).replace("<BR/>", " ")
+    assert "Measure: a figure the team tracks at this step, its value today vs its target" in legend
+    assert "Cost: what the step costs" in legend
+
+
+def test_a_designed_repeat_is_drawn_with_its_claim(tmp_path):
+    write(tmp_path, "line.yaml", LOOP.format(status="to-be", back=REPEAT))
+    assert invoke("render", "line.yaml", "--format", "dot", "-o", "out", cwd=tmp_path).exit_code == 0
+    dot = (tmp_path / "out" / "line.dot").read_text(encoding="utf-8")
+    arrow = re.search(r"^  s1 -> s0 \[.*$", dot, flags=re.MULTILINE).group(0)
+    assert 'class="handoff designed"' in arrow
+    assert "\u21bb designed repeat, at most 2\u00d7: The technician is still there and tries again." in \
+        node(dot, "l2").replace("<BR/>", " ")
+    assert "Designed repeat (\u21bb): a loop the blueprint says is part of the design" in \
+        " ".join(re.findall(r"legendtext\d+ \[.*", dot)).replace("<BR/>", " ")
