@@ -463,3 +463,18 @@ def test_a_designed_repeat_is_drawn_with_its_claim(tmp_path):
         node(dot, "l2").replace("<BR/>", " ")
     assert "Designed repeat (\u21bb): a loop the blueprint says is part of the design" in \
         " ".join(re.findall(r"legendtext\d+ \[.*", dot)).replace("<BR/>", " ")
+
+
+def test_a_designed_repeat_and_a_measure_stay_text_in_the_diagram_and_the_report(tmp_path):
+    hostile = LOOP.format(status="to-be", back='{to: fix, repeat: {why: "<b>x</b> \\\\N \\e[2J", at_most: 2}}')
+    hostile = hostile.replace("    action: Connects the line.\n", "    action: Connects the line.\n"
+                              "    measures: [{name: \"<i>time</i> \\\\N\", value: \"<12>\"}]\n")
+    write(tmp_path, "line.yaml", hostile)
+    result = invoke("check", "line.yaml", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "designed to repeat at most 2 times" in result.output
+    assert invoke("render", "line.yaml", "--format", "dot", "-o", "out", cwd=tmp_path).exit_code == 0
+    dot = (tmp_path / "out" / "line.dot").read_text(encoding="utf-8")
+    labels = " ".join(re.findall(r"label=<(<TABLE.*?</TABLE>)>", dot)).replace("<BR/>", " ")   # not the tooltips
+    assert "<b>x</b>" not in labels and "&lt;b&gt;x&lt;/b&gt; \\\\N" in labels and "\x1b" not in dot
+    assert "&lt;i&gt;time&lt;/i&gt; \\\\N: &lt;12&gt;" in labels and "<i>time" not in labels
