@@ -478,3 +478,27 @@ def test_a_designed_repeat_and_a_measure_stay_text_in_the_diagram_and_the_report
     labels = " ".join(re.findall(r"label=<(<TABLE.*?</TABLE>)>", dot)).replace("<BR/>", " ")   # not the tooltips
     assert "<b>x</b>" not in labels and "&lt;b&gt;x&lt;/b&gt; \\\\N" in labels and "\x1b" not in dot
     assert "&lt;i&gt;time&lt;/i&gt; \\\\N: &lt;12&gt;" in labels and "<i>time" not in labels
+
+
+@pytest.mark.parametrize("name", sorted(format_examples()))
+def test_each_format_page_example_is_valid_for_the_editor_schema(name):
+    import jsonschema
+    import yaml
+
+    from blueprintgen.schema import json_schema
+
+    blueprint, _ = format_examples()[name]
+    assert list(jsonschema.Draft202012Validator(json_schema()).iter_errors(yaml.safe_load(blueprint))) == []
+
+
+def test_the_editor_schema_refuses_a_repeat_without_a_bound_or_out_of_range():
+    import jsonschema
+
+    from blueprintgen.schema import json_schema
+
+    repeat = json_schema()["$defs"]["repeat"]
+    validator = jsonschema.Draft202012Validator(repeat)
+    assert validator.is_valid({"why": "Tries again.", "at_most": 2})
+    assert not validator.is_valid({"why": "Tries again."})
+    assert not validator.is_valid({"why": "Tries again.", "at_most": 0})
+    assert not validator.is_valid({"why": "Tries again.", "at_most": 100})

@@ -190,7 +190,8 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
     findings = tuple(active)
     handoffs = _handoffs(journey, findings)
     designed = tuple(Designed(rule, blueprint.id, step_id, position, message, edge, repeat)
-                     for _, rule, step_id, position, message, edge, repeat in sorted(emit.designed, key=lambda item: item[0]))
+                     for _, rule, step_id, position, message, edge, repeat
+                     in sorted(emit.designed, key=lambda item: item[0]))
     return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs, blueprint), designed)
 
 

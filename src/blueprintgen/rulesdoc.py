@@ -19,8 +19,8 @@ import textwrap
 from .model import Duration
 from .rules import RULES, Option, Rule
 
-__all__ = ["PARTS", "split_example", "example_findings", "examples", "rule_table", "rule_section", "options_table", "where_table",
-           "render", "main"]
+__all__ = ["PARTS", "split_example", "example_findings", "examples", "rule_table", "rule_section", "options_table",
+           "where_table", "render", "main"]
 
 DOCS = "docs/rules.md"
 _BEGIN = "<!-- rules:{name} (made by `python -m blueprintgen.rulesdoc` from the rule modules: do not edit) -->"

@@ -154,8 +154,8 @@ def _check_repeats(reader: Reader, read: list[tuple[Step, dict[str, Node]]]) -> 
     for step, _ in read:
         for edge in step.next:
             if edge.repeat is not None and not _leads_to(succ, edge.to, edge.source):
-                reader.problem(edge.repeat.position, f"the arrow from '{edge.source}' to '{edge.to}' says it repeats, but it is "
-                               f"on no loop: no way leads from '{edge.to}' back to '{edge.source}'",
+                reader.problem(edge.repeat.position, f"the arrow from '{edge.source}' to '{edge.to}' says it "
+                               f"repeats, but it is on no loop: no way leads from '{edge.to}' back to '{edge.source}'",
                                "put `repeat:` on the arrow that goes back to an earlier step of the loop, or remove it")
 
 

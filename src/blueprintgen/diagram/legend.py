@@ -14,7 +14,8 @@ from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, CURVE_COLOR, DESIGN
 from .tables import Cell, Table, marker_width
 from .text import text_width
 
-__all__ = ["LEGEND_ITEMS", "LAYER_ITEMS", "CURVE_ITEM", "DESIGNED_ITEM", "WITHDRAWS_ITEM", "legend_items", "draw_legend"]
+__all__ = ["LEGEND_ITEMS", "LAYER_ITEMS", "CURVE_ITEM", "DESIGNED_ITEM", "WITHDRAWS_ITEM", "legend_items",
+           "draw_legend"]
 
 # (symbol kind, what it means): a marker, the badge, an evidence card or an arrow sample.
 LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
@@ -58,7 +59,8 @@ def legend_items(blueprint: Blueprint | None) -> tuple[tuple[str, str], ...]:
               (DESIGNED_ITEM, any(edge.repeat for step in steps for edge in step.next)),
               (CURVE_ITEM, any(step.emotion for step in steps)), (LAYER_ITEMS[0], any(step.pain for step in steps)),
               (LAYER_ITEMS[1], bool(blueprint.opportunities_by_step)),
-              (LAYER_ITEMS[2], any(step.measures for step in steps)), (LAYER_ITEMS[3], any(step.cost for step in steps)))
+              (LAYER_ITEMS[2], any(step.measures for step in steps)),
+              (LAYER_ITEMS[3], any(step.cost for step in steps)))
     return LEGEND_ITEMS + tuple(item for item, drawn in layers if drawn)
 
 

@@ -24,8 +24,8 @@ from .look import (ARROW, BANDS, CELL_PAD, CELL_SPACING, DESIGNED_COLOR, FLOW_CO
                    NODE_PAD_X, NODE_PAD_Y, PAD, PORT_GAP, PORT_MIN, RECOVERY_COLOR, RED, REPEAT, TRACK, TRACK_OFF)
 from .tables import Table
 
-__all__ = ["Route", "Routes", "plan_routes", "edge_label", "repeat_text", "recovery_edges", "assign_tracks", "place_ports",
-           "draw_route"]
+__all__ = ["Route", "Routes", "plan_routes", "edge_label", "repeat_text", "recovery_edges", "assign_tracks",
+           "place_ports", "draw_route"]
 
 
 @dataclass(slots=True)   # thousands per build: slots make them smaller and quicker to read

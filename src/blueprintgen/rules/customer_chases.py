@@ -11,10 +11,10 @@ A loop can be part of a to-be design: the technician is still on site, the custo
 call, and if it fails the technician tries again. Say so on the arrow back (the arrow that closes
 the loop, where the finding is) with `repeat:`: why it goes round and how many times at most, e.g.
 `- {to: fix, repeat: {why: The technician is still there and tries again., at_most: 2}}` (see
-[the format](format.md#repeat)). In a to-be blueprint such a loop is not a finding: it is listed and drawn as a designed repeat
-(`check` prints it, the diagram marks the arrow), so a reviewer sees the claim and can question
-it. In an as-is blueprint the loop stays a finding whatever it says: the blueprint describes the
-service as it works today.
+[the format](format.md#repeat)). In a to-be blueprint such a loop is not a finding: it is listed
+and drawn as a designed repeat (`check` prints it, the diagram marks the arrow), so a reviewer
+sees the claim and can question it. In an as-is blueprint the loop stays a finding whatever it
+says: the blueprint describes the service as it works today.
 """
 
 from __future__ import annotations

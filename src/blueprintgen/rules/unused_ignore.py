@@ -24,7 +24,7 @@ ID = "unused-ignore"
 ORDER = 150
 SEVERITY = "low"
 TITLE = "Unused ignore"
-MEANING = ("An `ignore:` entry matches no finding: it silences nothing now, and would silence a new finding "
+MEANING = ("An ignore entry matches no finding: it silences nothing now, and would silence a new finding "
            "there unseen.")
 FIX = "remove the entry, or point its `rule:` and `step:` at the finding it is meant for"
 ON = "The `ignore:` entry itself: it is on no step (`ignore: - rule: unused-ignore` without a step silences it)."
