@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .analysis import analyse
 from .gate import Gate
-from .loader import Problem, check_across, find_files, load_file
+from .loader import Problem, check_across, find_files, load_file, redesigned_nearby
 from .project import shown_path
 from .report import DEFAULT_GATE, report_entry
 from .settings import Settings
@@ -63,8 +63,12 @@ def check_paths(paths: list[str], settings: Settings, workers: int | None = None
     stubs = [stub for part in parts for stub in part[2]]
     # The neighbours come first: a duplicate id is then reported in the file being checked. Only those
     # the checked blueprints refer to, or that may share an id with one, are loaded (see needed_neighbours).
+    shown = (lambda path: shown_path(path, root)) if root else None
     wanted = needed_neighbours(neighbours, stubs)
-    others = [b for path in wanted for b in load_file(path, shown_path(path, root) if root else None).blueprints]
+    others = [b for path in wanted for b in load_file(path, shown(path) if shown else None).blueprints]
+    # A to-be whose as-is no project folder holds: the as-is next to it, in its own folder.
+    path_of = {shown(path) if shown else path: path for path in files}
+    others += redesigned_nearby(others + stubs, lambda b: path_of.get(b.file, b.file), [*files, *neighbours], shown)
     shown_others = {b.file for b in others}
     problems.extend(p for p in check_across(others + stubs) if p.file not in shown_others)
     invalid = {problem.file for problem in problems}
@@ -122,6 +126,10 @@ def check_text(data: bytes, name: str, settings: Settings, *, fmt: str = "json",
     others = []
     for path in needed_neighbours(neighbours, loaded.blueprints):
         others.extend(load_file(path, shown_path(path, root) if root else None).blueprints)
+    if name != "<stdin>":   # with --stdin-filename: the as-is next to it, when no project folder holds it
+        itself = name if os.path.isabs(name) or not root else os.path.join(root, name)
+        others += redesigned_nearby([*loaded.blueprints, *others], lambda b: itself if b.file == name else b.file,
+                                    [itself, *neighbours], (lambda path: shown_path(path, root)) if root else None)
     problems += [p for p in check_across(list(loaded.blueprints) + others) if p.file == name]
     if problems:
         return [], sorted(problems)

@@ -112,6 +112,11 @@ def _judged(analysis: Analysis, gate: Gate) -> list[dict]:
     return gate.annotate(record(analysis))["findings"]
 
 
+def _designs(analysis: Analysis | None, gate: Gate) -> list[dict]:
+    """The loops a blueprint says repeat by design (see analysis.Designed), as report records."""
+    return gate.annotate(record(analysis))["designed"] if analysis else []
+
+
 def compare(base: list[Analysis], base_problems: list[Problem], head: list[Analysis], head_problems: list[Problem],
             gate: Gate, labels: tuple[str, str] = ("base", "head"), *, rechecked: list[Analysis] | None = None,
             base_gate: Gate | None = None, settings: list[dict] = (), renames: dict[str, str] | None = None) -> dict:
@@ -227,6 +232,10 @@ def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_in
         unchecked, fixed = _matched(fixed, seen_again), _unmatched(fixed, seen_again)
         hidden = [{**f, "hidden_by_settings": True}
                   for f in _unmatched(_unmatched(seen_again, old_findings), new_findings) if f.get("fails")]
+    # A break the change claims as a designed repeat is not fixed: it is listed as now designed.
+    designed_added = _unmatched(_designs(new, gate), _designs(old, gate))
+    designed_removed = _unmatched(_designs(old, gate), _designs(new, gate))
+    fixed = _unmatched(fixed, designed_added)
     removed_breaks = 0
     if new_invalid or old_invalid:
         change = "invalid"
@@ -234,6 +243,7 @@ def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_in
         # blueprint the change made valid brings all its findings in, as a new one would (else a
         # failing break in it would pass the gate); one it left invalid fails as invalid instead.
         introduced, fixed, unchecked = (new_findings if new is not None and not new_invalid else []), [], []
+        designed_added, designed_removed = [], []
     elif old is None:
         change = "added"
     elif new is None and again is not None:
@@ -256,6 +266,7 @@ def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_in
         "introduced": introduced,
         "fixed": fixed,
         "no_longer_checked": unchecked,
+        "designed": {"added": designed_added, "removed": designed_removed},
         "removed_breaks": removed_breaks,
         "metrics": {"before": _metrics(old, old_findings) if old else None,
                     "after": _metrics(new, new_findings) if new else None},
@@ -350,6 +361,10 @@ def _more_headlines(document: dict) -> list[str]:
     if unchecked:
         lines.append(f"No longer checked: {_plural(unchecked, 'finding')} that the settings of the change no "
                      "longer report (not fixed: the journeys still have them).")
+    designed = sum(len(b.get("designed", {}).get("added", ())) for b in document["blueprints"])
+    if designed:
+        lines.append(f"Designed: {_plural(designed, 'loop')} the change says repeat{'s' if designed == 1 else ''} by "
+                     "design (not fixed: review the claim).")
     hidden = sum(1 for b in document["blueprints"] for f in b["introduced"] if f.get("hidden_by_settings"))
     if hidden:
         lines.append(f"Hidden by the settings change: {_plural(hidden, 'new finding')} that the base's settings "
@@ -419,6 +434,9 @@ def _text(document: dict) -> str:
                                 ("no longer checked", b.get("no_longer_checked", []))):
             for f in findings:
                 lines.append(f"  {label}: {_where(f)}: {f['severity']} {f['rule']}: {f['message']}")
+        for label, key in (("now designed", "added"), ("no longer designed", "removed")):
+            for d in b.get("designed", {}).get(key, ()):
+                lines.append(f"  {label}: {_where(d)}: {d['rule']}: {d['message']}")
         if b.get("removed_breaks"):
             lines.append(f"  removed: {_plural(b['removed_breaks'], 'documented break')}")
     unchanged = sum(1 for b in document["blueprints"] if b["change"] == "unchanged")
@@ -492,6 +510,15 @@ def _markdown(document: dict) -> str:
                        f"{markdown(_where(f), code=True)}{gate}: {markdown(f['message'])}")
         if len(findings) > MARKDOWN_LIST_LIMIT:
             out.append(f"- \u2026 and {len(findings) - MARKDOWN_LIST_LIMIT} more")
+        out.append("")
+    designed = [(b, d) for b in touched for d in b.get("designed", {}).get("added", ())]
+    if designed:
+        out += [f"#### Now designed ({len(designed)})", ""]
+        for b, d in designed[:MARKDOWN_LIST_LIMIT]:
+            out.append(f"- **{d['rule']}** in {markdown(b['title'])} at {markdown(_where(d), code=True)}: "
+                       f"{markdown(d['message'])}")
+        if len(designed) > MARKDOWN_LIST_LIMIT:
+            out.append(f"- \u2026 and {len(designed) - MARKDOWN_LIST_LIMIT} more")
         out.append("")
     invalid = [b for b in document["blueprints"] if "invalid_at_head" in b]
     if invalid:

@@ -69,9 +69,10 @@ class Gate:
                                and SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.fail_on])
             findings.append(judged)
         ignored = [f for f in record["ignored"] if self.shows(f["rule"])]
+        designed = [d for d in record.get("designed", ()) if self.shows(d["rule"])]
         if not gated and not self.documentation:   # left out of the report, still seen (a baseline's are not fixed)
-            findings, ignored = [], []
-        return {**record, "findings": findings, "ignored": ignored, "seen": dict(used)}
+            findings, ignored, designed = [], [], []
+        return {**record, "findings": findings, "ignored": ignored, "designed": designed, "seen": dict(used)}
 
 
 def gate_from_settings(settings, **overrides) -> Gate:
