@@ -125,7 +125,7 @@ def test_the_lock_pins_every_direct_dependency_within_pyprojects_bounds():
     wanted = project["dependencies"] + project["optional-dependencies"]["test"]
     pins = _lock()
     for requirement in wanted:
-        name, bound = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[.*\])?>=([0-9.]+)", requirement).groups()
+        name, bound = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[.*\])?>=([0-9.]+)(?:,<[0-9.]+)?", requirement).groups()
         pinned = pins[re.sub(r"[-_.]+", "-", name.lower())]
         as_tuple = lambda v: tuple(int(x) for x in re.findall(r"\d+", v)[:3])  # noqa: E731
         assert as_tuple(pinned) >= as_tuple(bound), f"{name}: lock {pinned} below pyproject's >={bound}"
