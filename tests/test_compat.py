@@ -196,3 +196,30 @@ def _remove_deep(folder: Path) -> None:
                 os.unlink(entry.path)
     for current in reversed(order):
         os.rmdir(current)
+
+
+def test_the_plugin_puts_its_stylesheet_and_scripts_on_its_own_pages_only(tmp_path):
+    shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Our team\n")
+    (tmp_path / "docs" / "guide.md").write_text("# A guide of ours\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\nplugins:\n"
+                                         "  - blueprints\n")
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    for page in ("index.html", "guide/index.html"):   # the team's own pages carry nothing of ours
+        html = (tmp_path / "site" / page).read_text()
+        assert "blueprintgen.css" not in html and "blueprintgen.js" not in html and "svg-pan-zoom" not in html
+    page = (tmp_path / "site" / "blueprints" / "double-charge-refund" / "index.html").read_text()
+    head, _, body = page.partition("</head>")
+    assert '<link rel="stylesheet" href="../assets/blueprintgen.css">' in head
+    assert body.index('<script src="../assets/svg-pan-zoom.min.js"></script>') < body.index(
+        '<script src="../assets/blueprintgen.js"></script>') < body.index("</body>")
+    # With Material's instant navigation, pages are swapped without their own scripts: then they are site-wide.
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false, features: "
+                                         "[navigation.instant]}\nplugins:\n  - blueprints\n")
+    again = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "blueprints/assets/blueprintgen.js" in (tmp_path / "site" / "guide" / "index.html").read_text()

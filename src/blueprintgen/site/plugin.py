@@ -9,6 +9,8 @@ from mkdocs.config import base, config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+from markupsafe import escape
 
 from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from ..escape import terminal
@@ -98,14 +100,22 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         if wrong:
             raise PluginError(terminal(f"{config_file}: {wrong} (hint: {PREFIX_HINT})"))
         self.prefix = str(self.config.prefix).strip("/")
-        config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
-        for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
-            config.extra_javascript.append(f"{self.prefix}/assets/{script}")
+        # The stylesheet and scripts go on our pages only (on_post_page), not on every page of the site.
+        # Material's instant navigation swaps pages without loading their own scripts: then, and only
+        # then, they are the site's extra_css and extra_javascript.
+        self.site_wide = "navigation.instant" in (config.theme.get("features") or [])
+        if self.site_wide:
+            config.extra_css.append(self._assets()[0])
+            config.extra_javascript.extend(self._assets()[1:])
         has_home = os.path.isfile(os.path.join(config.docs_dir, "index.md"))
         self.home = f"{self.prefix}/index.md" if has_home else "index.md"
         if config.nav is not None and self.config.nav_section:
             config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home)
         return config
+
+    def _assets(self) -> list[str]:
+        """The stylesheet, then the scripts, as site paths."""
+        return [f"{self.prefix}/assets/{name}" for name in ("blueprintgen.css", "svg-pan-zoom.min.js", "blueprintgen.js")]
 
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
@@ -173,6 +183,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         generated = self.generated.pages.get(page.file.src_uri)
         if generated:
             output = place_blocks(output, generated.late)
+            if not self.site_wide:
+                output = _with_assets(output, [get_relative_url(asset, page.url) for asset in self._assets()])
         if generated and self.search:
             output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.progress:
@@ -225,6 +237,14 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
     def on_shutdown(self):
         if getattr(self, "watch", None):
             self.watch.close()
+
+
+def _with_assets(html: str, hrefs: list[str]) -> str:
+    """A page of ours with its stylesheet in the head and its scripts at the end of the body."""
+    css, scripts = hrefs[0], hrefs[1:]
+    html = html.replace("</head>", f'<link rel="stylesheet" href="{escape(css)}">\n</head>', 1)
+    tags = "".join(f'<script src="{escape(src)}"></script>\n' for src in scripts)
+    return html.replace("</body>", tags + "</body>", 1)
 
 
 def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
