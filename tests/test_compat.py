@@ -3,6 +3,7 @@ licence and metadata, and a clear word when another MkDocs is installed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -223,3 +224,63 @@ def test_the_plugin_puts_its_stylesheet_and_scripts_on_its_own_pages_only(tmp_pa
                            text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert "blueprints/assets/blueprintgen.js" in (tmp_path / "site" / "guide" / "index.html").read_text()
+
+
+STRICT_SITE = """\
+site_name: Strict
+strict: true
+theme: {name: material, font: false}
+nav:
+  - Home: index.md
+plugins:
+  - search
+  - blueprints
+validation:
+  omitted_files: warn
+"""
+
+
+def _strict_project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "mkdocs.yml").write_text(STRICT_SITE)
+    return tmp_path
+
+
+def test_a_strict_site_with_an_explicit_nav_and_omitted_files_warnings_builds(tmp_path):
+    project = _strict_project(tmp_path)
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True,
+                           text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "not included in the \"nav\"" not in built.stderr
+    assert not re.search(r"^WARNING\b", built.stderr, re.M), built.stderr   # MkDocs' own warnings (strict fails on them)
+    assert (project / "site" / "blueprints" / "double-charge-refund" / "index.html").is_file()
+    nav = (project / "site" / "index.html").read_text()
+    assert 'href="blueprints/search/"' in nav   # a build has the search page, and the nav names it
+
+
+def test_a_strict_site_with_an_explicit_nav_serves(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    project = _strict_project(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, page = time.monotonic() + 240, None
+        while time.monotonic() < deadline and server.poll() is None and page is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/blueprints/", timeout=5) as answer:
+                    page = answer.read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.stdout.read()   # strict serve did not stop on a missing page
+        assert page is not None and "double-charge-refund" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

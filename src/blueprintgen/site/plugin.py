@@ -8,7 +8,7 @@ from jinja2 import BytecodeCache
 from mkdocs.config import base, config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 from markupsafe import escape
 
@@ -110,8 +110,16 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         has_home = os.path.isfile(os.path.join(config.docs_dir, "index.md"))
         self.home = f"{self.prefix}/index.md" if has_home else "index.md"
         if config.nav is not None and self.config.nav_section:
-            config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home)
+            config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home,
+                                         search=self.config.pagefind and not self.serving)
         return config
+
+    def _inclusion(self, path: str, listed: set[str] | None) -> InclusionLevel:
+        """Pages reached by links (a blueprint's, a tag's), and with an explicit nav the pages it does not
+        name, are 'not in nav': MkDocs' `validation: omitted_files` does not warn about them."""
+        if path in self.generated.unlisted or (listed is not None and path.endswith(".md") and path not in listed):
+            return InclusionLevel.NOT_IN_NAV
+        return InclusionLevel.UNDEFINED
 
     def _assets(self) -> list[str]:
         """The stylesheet, then the scripts, as site paths."""
@@ -138,8 +146,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.
             raise PluginError("\n".join(self.generated.render_problems))
+        listed = _named_pages(config.nav) if config.nav is not None else None
         for path, content in sorted(self.generated.files.items()):
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=content, inclusion=self._inclusion(path, listed)))
         self._files = files
         self.indexing = Indexing(config.site_dir, (config.theme.get("language") or "en"),
                                  cache_dir=cache_folder("search")) if self.search else None
@@ -239,6 +248,17 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             self.watch.close()
 
 
+def _named_pages(nav) -> set[str]:
+    """Every page file an explicit nav names."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_named_pages(value) for value in nav.values())) if nav else set()
+    if isinstance(nav, list):
+        return set().union(*(_named_pages(item) for item in nav)) if nav else set()
+    return set()
+
+
 def _with_assets(html: str, hrefs: list[str]) -> str:
     """A page of ours with its stylesheet in the head and its scripts at the end of the body."""
     css, scripts = hrefs[0], hrefs[1:]
@@ -247,7 +267,7 @@ def _with_assets(html: str, hrefs: list[str]) -> str:
     return html.replace("</body>", tags + "</body>", 1)
 
 
-def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
+def add_nav_section(nav: list, title: str, prefix: str, home: str, search: bool = True) -> list:
     """An explicit nav with a section of our index pages, unless it already names one of our pages."""
     def named(item) -> bool:
         if isinstance(item, str):
@@ -260,4 +280,4 @@ def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
 
     if named(nav):
         return nav
-    return [*nav, {title: [{name: path} for name, path in index_pages(Layout(home=home, folder=prefix))]}]
+    return [*nav, {title: [{name: path} for name, path in index_pages(Layout(home=home, folder=prefix, search=search))]}]
