@@ -284,3 +284,20 @@ def test_a_strict_site_with_an_explicit_nav_serves(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_concurrent_builds_never_take_each_others_work_folders(tmp_path):
+    """Issue 27: another build could delete a freshly made work folder before it was locked (4 of 120
+    builds failed). Many builds into one output at once, several rounds: every one succeeds."""
+    shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
+    first = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-q", "-o", "site"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr   # a warm cache: the rounds below are about the folders
+    for _ in range(3):
+        builds = [subprocess.Popen([sys.executable, "-m", "blueprintgen", "build", "-q", "-o", "site"], cwd=tmp_path,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+        for build in builds:
+            _, stderr = build.communicate(timeout=600)
+            assert build.returncode == 0 and "Traceback" not in stderr, stderr
+    assert (tmp_path / "site" / "blueprints" / "double-charge-refund" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == []
