@@ -250,6 +250,45 @@ def large_yaml(steps: int, seed: int = 7) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def compact_yaml(steps: int, seed: int = 11) -> str:
+    """One blueprint of `steps` short steps (it stays under the 1 MiB file limit at 5,000): the four
+    lanes, eight owners, forks that rejoin, a few loops back, a promise now and then."""
+    rng = random.Random(seed)
+    lanes = ("customer", "frontstage", "backstage", "support")
+    lines = [f"id: compact-{steps}", f"title: A journey of {steps} short steps", "owners:"]
+    lines += [f"  o{k}: {{name: Owner {k}}}" for k in range(8)]
+    lines.append("steps:")
+    for i in range(steps):
+        lane = lanes[0] if i % 4 == 0 else lanes[rng.randrange(1, 4)]
+        lines += [f"  - id: s{i}", f"    lane: {lane}", f"    action: Step {i}."]
+        if lane != "customer":
+            lines.append(f"    owner: o{rng.randrange(8)}")
+        if lane == "frontstage" and rng.random() < 0.05:
+            lines.append(f"    promise: {{what: An answer soon., within: {rng.randrange(1, 5)}d}}")
+        if i == steps - 1:
+            lines.append("    end: resolved")
+        elif rng.random() < 0.2 and i + 3 < steps:
+            lines.append(f"    next: [s{i + 1}, s{i + rng.randrange(2, 4)}]")
+        elif rng.random() < 0.02 and i > 10:
+            lines.append(f"    next: [s{i + 1}, s{i - rng.randrange(2, 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def ladder_yaml(rungs: int) -> str:
+    """Two rails of frontstage steps, each step owned by someone new, crossing at every rung: the
+    shape that made handoff-chain quadratic (issue 27), with `chain_limit: 1000` as a pull request may set it."""
+    lines = ["id: ladder", "title: A ladder of handoffs", "owners:"]
+    lines += [f"  o{k}: {{name: Owner {k}}}" for k in range(2 * rungs)]
+    lines += ["steps:", "  - id: start", "    lane: customer", "    action: Starts.", "    next: [a0, b0]"]
+    for rung in range(rungs):
+        for rail, other, k in (("a", "b", 2 * rung), ("b", "a", 2 * rung + 1)):
+            after = [f"{rail}{rung + 1}", f"{other}{rung + 1}"] if rung + 1 < rungs else ["done"]
+            lines += [f"  - id: {rail}{rung}", "    lane: frontstage", f"    owner: o{k}", "    action: Passes it on.",
+                      f"    next: [{', '.join(after)}]"]
+    lines += ["  - id: done", "    lane: customer", "    action: Done.", "    end: resolved"]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: write COUNT generated blueprints into FOLDER."""
     import argparse

@@ -84,6 +84,10 @@ print(count)
 TARGETS = {   # name -> limit (issue 13: floors are plain Material pages)
     "check <= 1.5x floor (Python + Click + PyYAML + compose)": 1.5,
     "check of one file in the portfolio <= 0.5 s": 0.5,
+    "check of a 5,000-step blueprint <= 10 s": 10.0,
+    "check of a 5,000-step blueprint <= 1,024 MiB": 1024.0,
+    "check of the ladder (chain_limit 1000) <= 10 s": 10.0,
+    "check of the ladder (chain_limit 1000) <= 1,024 MiB": 1024.0,
     "cold build <= 1.5x floor": 1.5,
     "warm build <= 1.5x bare mkdocs": 1.5,
     "peak memory of build <= 1.5x bare mkdocs": 1.5,
@@ -455,6 +459,32 @@ def measure_check_only(count: int, repeats: int, log, steps: tuple[int, int] = (
         shutil.rmtree(work, ignore_errors=True)
 
 
+def measure_large(repeats: int, log) -> tuple[str, list[dict]]:
+    """Issue 27: every rule stays near-linear in steps plus arrows, or bounded. One blueprint of 5,000
+    steps, and the ladder that made handoff-chain quadratic, each checked with a time and memory bound."""
+    cases = {"a 5,000-step blueprint": (generate.compact_yaml(5000), ""),
+             "the ladder (chain_limit 1000)": (generate.ladder_yaml(1000),
+                                               "plugins:\n  - blueprints:\n      chain_limit: 1000\n")}
+    lines, results = [], []
+    for name, (text, config) in cases.items():
+        work = tempfile.mkdtemp(prefix="bpg-bench-large-")
+        try:
+            os.makedirs(os.path.join(work, "blueprints"))
+            Path(work, "blueprints", "large.yaml").write_text(text)
+            if config:
+                Path(work, "mkdocs.yml").write_text(config)
+            runs = [run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never"], work) for _ in range(repeats)]
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        wall, rss = median([r.wall for r in runs]), max(r.rss_mib for r in runs)
+        log(f"check of {name}: {wall:.2f} s, {rss:.0f} MiB")
+        lines.append(f"check of {name} ({len(text) // 1024} KiB): {wall:.2f} s, peak {rss:.0f} MiB")
+        for target, value in ((f"check of {name} <= 10 s", wall), (f"check of {name} <= 1,024 MiB", rss)):
+            results.append({"target": target, "value": value, "limit": TARGETS[target],
+                            "pass": value <= TARGETS[target], "at": "1 blueprint", "note": ""})
+    return "\n".join(lines), results
+
+
 def check_table(rows: list[dict]) -> tuple[str, list[dict]]:
     """The check rows and the check target at every N (`--only check`)."""
     lines_spec = [
@@ -763,6 +793,9 @@ def main() -> int:
         rows = [measure_check_only(n, 5, log) for n in sizes]
         rows.append(measure_check_only(max(sizes), 5, log, SMALL_STEPS))
         text, results = check_table(rows)
+        large_text, large_results = measure_large(3, log)
+        text += "\n\nlarge blueprints\n" + large_text
+        results += large_results
     else:
         scaling = analysis_scaling()
         log(f"analysis ratio {scaling['ratio']:.1f}x")
@@ -772,6 +805,9 @@ def main() -> int:
         small_text, small_results = check_table([small])
         text += "\n\ncheck of small blueprints\n" + small_text
         results += small_results
+        large_text, large_results = measure_large(3, log)
+        text += "\n\nlarge blueprints\n" + large_text
+        results += large_results
         rows.append(small)
     info["loadavg_end"] = os.getloadavg()
     end_code = code_state()

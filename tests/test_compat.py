@@ -301,3 +301,24 @@ def test_concurrent_builds_never_take_each_others_work_folders(tmp_path):
             assert build.returncode == 0 and "Traceback" not in stderr, stderr
     assert (tmp_path / "site" / "blueprints" / "double-charge-refund" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == []
+
+
+def test_handoff_chain_stays_near_linear_on_the_ladder(tmp_path):
+    """The ladder that took 41 s and 4.3 GB (issue 27) is checked in bounded memory; the benchmark times it.
+    Measured here by the peak memory of a fresh process (deterministic, unlike time)."""
+    import resource
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    (tmp_path / "blueprints").mkdir()
+    (tmp_path / "blueprints" / "ladder.yaml").write_text(generate.ladder_yaml(1000))
+    (tmp_path / "mkdocs.yml").write_text("plugins:\n  - blueprints:\n      chain_limit: 1000\n")
+    code = ("import resource, subprocess, sys; subprocess.run([sys.executable, '-m', 'blueprintgen', 'check', "
+            "'--fail-on', 'never'], stdout=subprocess.DEVNULL, check=True); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    measured = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert measured.returncode == 0, measured.stderr
+    assert int(measured.stdout) < 1024 * 1024   # KiB: under 1 GiB (it was 4.3 GB)

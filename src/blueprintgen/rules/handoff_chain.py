@@ -54,8 +54,10 @@ def check(ctx) -> None:
         return
     names = journey.owner_keys
     keys = {key: k for k, key in enumerate(names)}
-    sets: list[dict[int, tuple[int, ...]] | None] = [None] * len(members)
-    worst: tuple[int, tuple[int, ...]] | None = None   # (step index, owners in order met)
+    # A way's owners in the order met are a chain of (owner, the chain before) pairs, with its length:
+    # extending one is O(1), so a long chain (chain_limit up to 1,000) costs no copying per step.
+    sets: list[dict[int, tuple[int, tuple | None]] | None] = [None] * len(members)
+    worst: tuple[int, tuple] | None = None   # (step index, the chain of owners met)
     entry = journey.comp[0]
     for c, group in enumerate(members):
         if not useful[c]:
@@ -65,7 +67,7 @@ def check(ctx) -> None:
         for i in group:
             if owner[i] is not None:
                 firsts.setdefault(keys[owner[i]], i)
-        incoming: dict[int, tuple[int, ...]] = {0: ()} if c == entry else {}
+        incoming: dict[int, tuple[int, tuple | None]] = {0: (0, None)} if c == entry else {}
         for p in journey.comp_pred[c]:
             if sets[p]:
                 for mask, met in sets[p].items():
@@ -73,25 +75,30 @@ def check(ctx) -> None:
         if not firsts:
             sets[c] = incoming
             continue
-        out: dict[int, tuple[int, ...]] = {}
-        for mask, met in incoming.items():
+        out: dict[int, tuple[int, tuple | None]] = {}
+        for mask, (length, chain) in incoming.items():
             for k, i in firsts.items():
                 if mask >> k & 1:
                     continue
                 mask |= 1 << k
-                met = met + (k,)
-                if len(met) > limit:
+                length, chain = length + 1, (k, chain)
+                if length > limit:
                     if worst is None or i < worst[0]:
-                        worst = (i, met)
+                        worst = (i, chain)
                     break
             else:
-                out.setdefault(mask, met)
+                out.setdefault(mask, (length, chain))
         if len(out) > MAX_CHAIN_SETS:
-            out = dict(sorted(out.items(), key=lambda item: (-len(item[1]), item[1]))[:MAX_CHAIN_SETS])
+            out = dict(sorted(out.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_CHAIN_SETS])
         sets[c] = out
     if worst is None:
         return
-    i, met = worst
+    i, chain = worst
+    met = []
+    while chain is not None:
+        met.append(chain[0])
+        chain = chain[1]
+    met.reverse()
     step = steps[i]
     owners = [words.owner(names[k]) for k in met]
     ctx.emit(ID, step, step.position,
