@@ -30,6 +30,9 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 # stay literal text in every Markdown flavour and decode back to the input.
 _MARKDOWN_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|:~^=<>&\"'%$@"}
 
+# Why not markupsafe.escape (which Jinja2 uses for the templates' own values): a page value must also
+# lose control characters and have its braces and newlines written as references (see page_html_text),
+# which markupsafe does not do, and doing both would be two passes over tens of thousands of values.
 # One pass for page HTML (the pages carry tens of thousands of values): drop what `clean`
 # drops, escape what html.escape escapes, and braces, newlines and tabs as described below.
 _PAGE_HTML: dict[int, str | None] = {

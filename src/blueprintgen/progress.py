@@ -15,6 +15,9 @@ REDRAW_S = 0.1
 LOG_EVERY_S = 5.0
 
 
+# Why not click.progressbar or rich: a build's stages report from several places (the loader, the
+# drawing thread, MkDocs' page hooks) through one callback, with totals only known as each begins;
+# progressbar wraps one iterable of known length, and rich would be a dependency for one line.
 class Progress:
     """Called as progress(stage, done, total) while a build works through its stages.
 

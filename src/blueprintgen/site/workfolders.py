@@ -11,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+# Why not the filelock package: it locks a separate lock file, which a killed run leaves behind and
+# which does not move with the folder. Here the lock is flock() on the work folder itself: it moves when
+# the folder is renamed into place, and the kernel drops it when the run dies, even by SIGKILL.
 try:
     import fcntl
 except ImportError:   # Windows: no flock; leftovers are removed only once they are a day old
