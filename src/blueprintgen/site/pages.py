@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..analysis import Analysis, Finding
 from ..escape import markdown_text
-from .markup import Markup, cell_json, grouped, join, link, render, shown
+from .markup import Markup, cell_json, grouped, html_value, join, link, render
 from . import journey_pages as journey
 from ..model import Blueprint, Step
 from ..rules import RULE_BY_SLUG, RULES, SEVERITIES
@@ -119,8 +119,8 @@ def with_code(text: str) -> Markup:
     """Escaped text whose `backticked` parts are shown as code."""
     parts = text.split("`")
     if len(parts) % 2 == 0:   # an unpaired backtick: show it as text
-        return shown(text)
-    return Markup("").join(Markup("<code>%s</code>") % shown(part) if index % 2 else shown(part)
+        return html_value(text)
+    return Markup("").join(Markup("<code>%s</code>") % html_value(part) if index % 2 else html_value(part)
                            for index, part in enumerate(parts))
 
 
