@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ..analysis import Analysis, Finding
+from ..durations import span
 from ..escape import markdown_text
 from .markup import Markup, cell_json, grouped, html_value, join, link, render
 from . import journey_pages as journey
@@ -95,14 +96,7 @@ def _relpath(target: str, folder: str) -> str:
 
 def format_minutes(minutes: int | None) -> str:
     """`1w 2d 3h 5m` for a number of minutes; an em dash when no time was given."""
-    if not minutes:
-        return "—"
-    parts = []
-    for unit, size in (("w", 10080), ("d", 1440), ("h", 60), ("m", 1)):
-        if minutes >= size:
-            parts.append(f"{minutes // size}{unit}")
-            minutes %= size
-    return " ".join(parts)
+    return span(minutes) if minutes else "—"
 
 
 def slug(text: str) -> str:
