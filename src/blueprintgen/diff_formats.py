@@ -184,6 +184,7 @@ def _edits(b: dict) -> str | None:
 
 
 def _markdown(document: dict) -> str:
+    """A pull request comment: the headline, a table of the blueprints changed, their edits, then the breaks."""
     fixed, introduced, touched = _counts(document)
     out = ["### blueprintgen: what this change does to the customer", "",
            f"**{_headline(document)}** Compared: {markdown(_side(document, 'base'), code=True)} \u2192 "
@@ -192,33 +193,9 @@ def _markdown(document: dict) -> str:
     if more:
         out += [f"- **{markdown(line)}**" for line in more] + [""]
     if touched:
-        out.append("| Blueprint | Change | " + " | ".join(TABLE_LABELS[key] for key in TABLE_METRICS) + " |")
-        out.append("|---|---|" + "---|" * len(TABLE_METRICS))
-        for b in touched[:MARKDOWN_LIST_LIMIT]:
-            before, after = b["metrics"]["before"] or {}, b["metrics"]["after"] or {}
-            cells = [_cell(key, before, after) for key in TABLE_METRICS]
-            change = b["change"] + (f" (from {markdown(b['renamed_from'], code=True)})" if "renamed_from" in b else "")
-            out.append(f"| {markdown(b['title'])} | {change} | " + " | ".join(cells) + " |")
-        if len(touched) > MARKDOWN_LIST_LIMIT:
-            out.append(f"\n\u2026 and {len(touched) - MARKDOWN_LIST_LIMIT} more changed blueprint(s) "
-                       "(`blueprintgen diff --format text` lists them all).")
-        out.append("")
-        edits = [(b, _edits(b)) for b in touched[:MARKDOWN_LIST_LIMIT]]
-        edits = [(b, line) for b, line in edits if line]
-        if edits:
-            out += ["#### Edits", ""] + [f"- {markdown(b['title'])}: {line}" for b, line in edits] + [""]
+        out += _markdown_table(touched)
     for title, key in ((f"Introduced ({introduced})", "introduced"), (f"Fixed ({fixed})", "fixed")):
-        findings = [(b, f) for b in touched for f in b[key]]
-        if not findings:
-            continue
-        out += [f"#### {title}", ""]
-        for b, f in findings[:MARKDOWN_LIST_LIMIT]:
-            gate = " \u2014 **fails the gate**" if key == "introduced" and f.get("fails") else ""
-            out.append(f"- **{f['severity']} {f['rule']}** in {markdown(b['title'])} at "
-                       f"{markdown(_where(f), code=True)}{gate}: {markdown(f['message'])}")
-        if len(findings) > MARKDOWN_LIST_LIMIT:
-            out.append(f"- \u2026 and {len(findings) - MARKDOWN_LIST_LIMIT} more")
-        out.append("")
+        out += _markdown_findings(title, key, touched)
     invalid = [b for b in document["blueprints"] if "invalid_at_head" in b]
     if invalid:
         out += [f"#### Invalid at head ({len(invalid)})", ""]
@@ -231,3 +208,39 @@ def _markdown(document: dict) -> str:
     if unchanged:
         out += [f"{unchanged} blueprint(s) unchanged.", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _markdown_table(touched: list[dict]) -> list[str]:
+    """The changed blueprints with their breaks and times before and after, then their edits in words."""
+    out = ["| Blueprint | Change | " + " | ".join(TABLE_LABELS[key] for key in TABLE_METRICS) + " |",
+           "|---|---|" + "---|" * len(TABLE_METRICS)]
+    for b in touched[:MARKDOWN_LIST_LIMIT]:
+        before, after = b["metrics"]["before"] or {}, b["metrics"]["after"] or {}
+        cells = [_cell(key, before, after) for key in TABLE_METRICS]
+        change = b["change"] + (f" (from {markdown(b['renamed_from'], code=True)})" if "renamed_from" in b else "")
+        out.append(f"| {markdown(b['title'])} | {change} | " + " | ".join(cells) + " |")
+    if len(touched) > MARKDOWN_LIST_LIMIT:
+        out.append(f"\n\u2026 and {len(touched) - MARKDOWN_LIST_LIMIT} more changed blueprint(s) "
+                   "(`blueprintgen diff --format text` lists them all).")
+    out.append("")
+    edits = [(b, _edits(b)) for b in touched[:MARKDOWN_LIST_LIMIT]]
+    edits = [(b, line) for b, line in edits if line]
+    if edits:
+        out += ["#### Edits", ""] + [f"- {markdown(b['title'])}: {line}" for b, line in edits] + [""]
+    return out
+
+
+def _markdown_findings(title: str, key: str, touched: list[dict]) -> list[str]:
+    """The findings introduced (or fixed), the first MARKDOWN_LIST_LIMIT of them; nothing when there are none."""
+    findings = [(b, f) for b in touched for f in b[key]]
+    if not findings:
+        return []
+    out = [f"#### {title}", ""]
+    for b, f in findings[:MARKDOWN_LIST_LIMIT]:
+        gate = " \u2014 **fails the gate**" if key == "introduced" and f.get("fails") else ""
+        out.append(f"- **{f['severity']} {f['rule']}** in {markdown(b['title'])} at "
+                   f"{markdown(_where(f), code=True)}{gate}: {markdown(f['message'])}")
+    if len(findings) > MARKDOWN_LIST_LIMIT:
+        out.append(f"- \u2026 and {len(findings) - MARKDOWN_LIST_LIMIT} more")
+    out.append("")
+    return out
