@@ -237,6 +237,30 @@ def _metrics(journey: Journey, handoffs: tuple[Handoff, ...], blueprint: Bluepri
                  if handoff and hidden[i] != hidden[j])
     customer_channels = [step.channel for step in steps if step.lane == "customer"]
     switches = sum(1 for a, b in zip(customer_channels, customer_channels[1:]) if a and b and a != b)
+    longest, path = _longest_walk(journey)
+    on_path = [i for c in path for i in journey.members[c]]
+    back_office = {journey.owner[i] for i in on_path if hidden[i] and journey.owner[i]}
+    kept, withdrawn = journey.kept, journey.withdrawn
+    return Metrics(
+        steps=len(steps),
+        owners=len({key for key in journey.owner if key is not None}),
+        handoffs=len(handoffs),
+        handoffs_across_visibility=across,
+        customer_contacts=sum(1 for where in lane if where == "customer"),
+        channel_switches=switches,
+        promises_kept=sum(1 for i in journey.promised if kept[i]),
+        promises_broken=sum(1 for i in journey.promised if not kept[i] and not withdrawn[i]),
+        promises_withdrawn=sum(1 for i in journey.promised if not kept[i] and withdrawn[i]),
+        longest_time_to_resolution_minutes=longest[0] if longest else None,
+        back_office_owners_on_longest_path=len(back_office) if longest else None,
+        **_journey_map_metrics(blueprint, [steps[i] for i in on_path] if longest else None),
+    )
+
+
+def _longest_walk(journey: Journey) -> tuple[tuple[int, int] | None, list[int]]:
+    """The longest walk from the entry to a resolved end, as (minutes, steps), and the components it goes
+    through (a step, or a loop's steps counted once), last first; (None, []) when no resolved end is
+    reachable. Among walks of equal minutes, the one with the most steps."""
     longest: tuple[int, int] | None = None
     longest_at = -1
     best: list[tuple[int, int] | None] = [None] * len(journey.members)
@@ -253,28 +277,12 @@ def _metrics(journey: Journey, handoffs: tuple[Handoff, ...], blueprint: Bluepri
         best[c] = total
         if any(end[i] == "resolved" for i in group) and (longest is None or total > longest):
             longest, longest_at = total, c
-    back_office: set[str] = set()
-    on_path: list[int] = []
+    path = []
     c = longest_at
     while c != -1:
-        back_office.update(journey.owner[i] for i in journey.members[c] if hidden[i] and journey.owner[i])
-        on_path.extend(journey.members[c])
+        path.append(c)
         c = came_from[c]
-    kept, withdrawn = journey.kept, journey.withdrawn
-    return Metrics(
-        steps=len(steps),
-        owners=len({key for key in journey.owner if key is not None}),
-        handoffs=len(handoffs),
-        handoffs_across_visibility=across,
-        customer_contacts=sum(1 for where in lane if where == "customer"),
-        channel_switches=switches,
-        promises_kept=sum(1 for i in journey.promised if kept[i]),
-        promises_broken=sum(1 for i in journey.promised if not kept[i] and not withdrawn[i]),
-        promises_withdrawn=sum(1 for i in journey.promised if not kept[i] and withdrawn[i]),
-        longest_time_to_resolution_minutes=longest[0] if longest else None,
-        back_office_owners_on_longest_path=len(back_office) if longest else None,
-        **_journey_map_metrics(blueprint, [steps[i] for i in on_path] if longest else None),
-    )
+    return longest, path
 
 
 def _journey_map_metrics(blueprint: Blueprint, longest_path: list[Step] | None) -> dict:

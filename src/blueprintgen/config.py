@@ -3,21 +3,18 @@
 Which file wins: `--config FILE` when given; otherwise mkdocs.yml's `blueprints` plugin entry,
 because `mkdocs build` reads only that and `check` must judge what the site shows; otherwise
 `[tool.blueprintgen]` in pyproject.toml. Both are found in the project folder (see project.py).
+The options read are checked into Settings by options.py.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import re
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .loader import DURATION_HINT, MAX_MINUTES, MINUTES, Problem, did_you_mean
-from .model import Duration
-from .rules import RULE_BY_SLUG, Option, options as declared_options
-from .schema import DURATION_PATTERN
-from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, Settings, option_docs
+from .loader import Problem
+from .options import PREFIX_HINT, ConfigError, OptionValue, prefix_problem, settings_from_options
+from .settings import Settings
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["PLUGIN_NAME", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
@@ -25,30 +22,6 @@ __all__ = ["PLUGIN_NAME", "ConfigError", "load_settings", "settings_from_options
 
 PLUGIN_NAME = "blueprints"
 PYPROJECT_TABLE = "tool.blueprintgen"
-
-
-DURATION = re.compile(DURATION_PATTERN)
-
-
-class ConfigError(Exception):
-    """Invalid settings; carries every positioned problem."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class _Value:
-    """An option value with where it came from (mkdocs.yml node or a plain value)."""
-
-    value: object
-    line: int = 1
-    column: int = 1
-    key_line: int = 1
-    key_column: int = 1
-    file: str | None = None   # the file it was read from (a parent through INHERIT), if not the config's
-
 
 CONFIG_HINTS = {   # the reader's hints are for blueprints; these are for mkdocs.yml
     "the file is empty": "write MkDocs settings, at least `site_name: ...`, or remove the file to use the built-in site",
@@ -105,7 +78,7 @@ def _warn(message: str) -> None:
         logging.getLogger("blueprintgen.config").warning(message)
 
 
-def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Value]:
+def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, OptionValue]:
     """The settings of `path` with those it inherits (`INHERIT:`), merged as MkDocs merges them:
     mappings key by key, anything else replaced by the inheriting file's value."""
     values = _node_values(_read_root(path), path)
@@ -145,7 +118,7 @@ def _merged(parent: dict, child: dict) -> dict:
     for key, value in child.items():
         below = merged.get(key)
         if below is not None and isinstance(below.value, dict) and isinstance(value.value, dict):
-            value = _Value(_merged(below.value, value.value), value.line, value.column, value.key_line,
+            value = OptionValue(_merged(below.value, value.value), value.line, value.column, value.key_line,
                            value.key_column, value.file)
         merged[key] = value
     return merged
@@ -202,11 +175,11 @@ def _rebased(settings: Settings, base: str) -> Settings:
     return replace(settings, blueprints_dir=os.path.join(base, settings.blueprints_dir), baseline=baseline)
 
 
-def _mkdocs_options(path: str) -> dict[str, _Value]:
+def _mkdocs_options(path: str) -> dict[str, OptionValue]:
     return _plugin_options(_read_config(path))
 
 
-def _pyproject_options(path: str) -> dict[str, _Value]:
+def _pyproject_options(path: str) -> dict[str, OptionValue]:
     """`[tool.blueprintgen]` of a pyproject.toml, each value positioned at its line."""
     import re
     import tomllib
@@ -238,7 +211,7 @@ def _pyproject_options(path: str) -> dict[str, _Value]:
     values = {}
     for key, value in table.items():
         line, key_column, column = positions.get(key, ((header or 0) + 1, 1, 1))
-        values[key] = _Value(_toml_plain(value), line, column, line, key_column)
+        values[key] = OptionValue(_toml_plain(value), line, column, line, key_column)
     return values
 
 
@@ -249,7 +222,7 @@ def _toml_plain(value):
     return value
 
 
-def _plugin_options(config: dict[str, _Value]) -> dict[str, _Value]:
+def _plugin_options(config: dict[str, OptionValue]) -> dict[str, OptionValue]:
     plugins = config.get("plugins")
     entries = plugins.value if plugins is not None else None
     if isinstance(entries, dict):   # MkDocs also accepts a mapping of plugin -> options
@@ -261,10 +234,10 @@ def _plugin_options(config: dict[str, _Value]) -> dict[str, _Value]:
     return {}
 
 
-def _node_values(node: Node, file: str) -> dict[str, _Value]:
+def _node_values(node: Node, file: str) -> dict[str, OptionValue]:
     if not isinstance(node, Mapping):
         return {}
-    return {key.text: _Value(_plain(value, file), value.line, value.column, key.line, key.column, file)
+    return {key.text: OptionValue(_plain(value, file), value.line, value.column, key.line, key.column, file)
             for key, value in node.items}
 
 
@@ -286,128 +259,3 @@ def _environment(node: Node) -> str | None:
         if isinstance(name, Scalar) and name.text in os.environ:
             return os.environ[name.text]
     return None if not isinstance(default, Scalar) or default.is_null else default.text
-
-
-def settings_from_options(options: dict, file: str) -> Settings:
-    """Validate plugin options (from mkdocs.yml or MkDocs itself) into Settings.
-
-    Values may be plain (as MkDocs hands them over, where YAML made `off` False)
-    or positioned `_Value`s (as read here, so errors point at the line).
-    """
-    problems: list[Problem] = []
-    wrapped = {key: value if isinstance(value, _Value) else _Value(value) for key, value in options.items()}
-
-    def problem(item: _Value, message: str, hint: str | None = None, at_key: bool = False) -> None:
-        line, column = (item.key_line, item.key_column) if at_key else (item.line, item.column)
-        problems.append(Problem(item.file or file, line, column, message, hint))
-
-    known = option_docs()
-    for key, item in wrapped.items():
-        if key not in known:
-            problem(item, f"unknown blueprints option '{key}'", did_you_mean(key, known)
-                    or f"known options: {', '.join(known)}", at_key=True)
-    defaults = Settings()
-    severities = dict(defaults.severities)
-    raw = wrapped.get("severities")
-    if raw is not None and raw.value is not None:
-        if not isinstance(raw.value, dict):
-            problem(raw, "severities must be a mapping of rule -> severity", "e.g. `severities: {dead-end: medium}`")
-        else:
-            for slug, level in raw.value.items():
-                level = level if isinstance(level, _Value) else _Value(level, raw.line, raw.column)
-                value = "off" if level.value is False else str(level.value).lower()
-                if slug not in RULE_BY_SLUG:
-                    problem(level, f"severities: unknown rule '{slug}'",
-                            did_you_mean(slug, RULE_BY_SLUG) or "see docs/rules.md for the rule names", at_key=True)
-                elif value not in SEVERITY_CHOICES:
-                    problem(level, f"severities: '{level.value}' for {slug} is not one of {', '.join(SEVERITY_CHOICES)}")
-                else:
-                    severities[slug] = value
-    fail_on = _choice(wrapped.get("fail_on"), defaults.fail_on, FAIL_ON_CHOICES, "fail_on", problem)
-    rule_options = {name: _rule_option(wrapped.get(name), option, name, problem)
-                    for name, option in declared_options().items()}
-    dot_timeout = _number(wrapped.get("dot_timeout"), defaults.dot_timeout, float, "dot_timeout", problem,
-                          None, MAX_DOT_TIMEOUT, f"a number of seconds above 0 and at most {MAX_DOT_TIMEOUT:,}")
-    gate = _choice(wrapped.get("gate"), defaults.gate, GATE_CHOICES, "gate", problem)
-    blueprints_dir = wrapped.get("blueprints_dir")
-    if blueprints_dir is not None and isinstance(blueprints_dir.value, (bool, dict, list)):
-        problem(blueprints_dir, "blueprints_dir must be the path of a folder", "e.g. `blueprints_dir: blueprints`")
-        blueprints_dir = None
-    prefix = wrapped.get("prefix")
-    if prefix is not None and prefix.value is not None and prefix_problem(prefix.value):
-        problem(prefix, prefix_problem(prefix.value), PREFIX_HINT)
-    baseline = wrapped.get("baseline")
-    if baseline is not None and baseline.value is not None and not isinstance(baseline.value, str):
-        problem(baseline, "baseline must be the path of a file", "e.g. `baseline: .blueprintgen-baseline.json`")
-    if problems:
-        raise ConfigError(sorted(problems))
-    return Settings(blueprints_dir=str(blueprints_dir.value) if blueprints_dir and blueprints_dir.value
-                    else defaults.blueprints_dir, severities=severities, rule_options=rule_options,
-                    fail_on=fail_on, dot_timeout=dot_timeout, gate=gate,
-                    baseline=baseline.value if baseline is not None and isinstance(baseline.value, str) else None)
-
-
-_PREFIX_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-PREFIX_HINT = "e.g. `prefix: blueprints` or `prefix: guides/blueprints`"
-
-
-def prefix_problem(value) -> str | None:
-    """What is wrong with a `prefix` option (the docs folder of the generated pages), or None.
-
-    It must stay inside the docs folder: no `..`, no absolute path, no hidden folder.
-    """
-    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    parts = text.strip("/").split("/") if text is not None else []
-    if text is None or not text.strip("/") or not all(_PREFIX_PART.fullmatch(part) for part in parts):
-        return (f"prefix '{shown(str(value))}' must be a folder inside the docs folder: names of letters, "
-                "digits, '-', '_' and '.', separated by '/', without '..'")
-    return None
-
-
-def _choice(item: _Value | None, default: str, choices, name: str, problem) -> str:
-    if item is None or item.value is None:
-        return default
-    value = "never" if item.value is False else str(item.value).lower()
-    if value not in choices:
-        problem(item, f"{name} '{item.value}' is not one of {', '.join(choices)}")
-        return default
-    return value
-
-
-def _rule_option(item: _Value | None, option: Option, name: str, problem):
-    """A rule option's value, read by its type and held to the limits its rule declares."""
-    if option.type is Duration:
-        return _duration(item, option, name, problem)
-    return _number(item, option.default, option.type, name, problem, option.minimum, option.maximum,
-                   option.allowed())
-
-
-def _duration(item: _Value | None, option: Option, name: str, problem) -> Duration:
-    if item is None or item.value is None:
-        return option.default
-    text = str(item.value).strip()
-    if (isinstance(item.value, bool) or not DURATION.fullmatch(text)
-            or not 0 < float(text[:-1]) * MINUTES[text[-1]] <= MAX_MINUTES):
-        problem(item, f"{name} '{item.value}' is not a duration", DURATION_HINT)
-        return option.default
-    value = Duration(text, round(float(text[:-1]) * MINUTES[text[-1]]))
-    if (option.minimum is not None or option.maximum is not None) and not option.within(value):
-        problem(item, f"{name} '{item.value}' must be {option.allowed()}")
-        return option.default
-    return value
-
-
-def _number(item: _Value | None, default, kind, name: str, problem, minimum, maximum, what: str):
-    """A number from `minimum` (None: above 0) to `maximum`, read from its text, so that `3`, `"3"` and
-    an `!ENV` value of 3 mean the same whether mkdocs.yml was read here or by MkDocs (which types them)."""
-    if item is None or item.value is None:
-        return default
-    try:
-        value = None if isinstance(item.value, (bool, dict, list)) else kind(str(item.value).strip())
-    except ValueError:
-        value = None
-    if (value is None or math.isnan(value) or value > maximum
-            or (value <= 0 if minimum is None else value < minimum)):
-        problem(item, f"{name} '{item.value}' must be {what}")
-        return default
-    return value

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Protocol, Sequence
 
+from .pipes import CappedReader
+from .stopping import StopFlag
+
 __all__ = [
     "FORMATS", "PROGRAM", "ARGUMENTS", "RenderError", "Rendered", "graphviz_version", "render", "render_checked",
     "render_many", "check_format", "missing_once", "StopFlag", "Stopped", "stop_running", "ENDINGS",
@@ -45,7 +48,6 @@ def check_format(fmt: str) -> None:
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024
 # Warnings and errors Graphviz prints: the start is kept and shown, the rest is counted.
 MAX_STDERR_BYTES = 8 * 1024
-_CHUNK = 64 * 1024
 # Graphviz processes running now, so an interrupted build stops them instead of waiting.
 _RUNNING: set[subprocess.Popen] = set()
 # Reentrant: the drawing process calls stop_running from its signal handler, which may run
@@ -53,61 +55,11 @@ _RUNNING: set[subprocess.Popen] = set()
 _RUNNING_LOCK = threading.RLock()
 # Set by stop_running: a render that a worker starts after the stop must not run (it would hold
 # the interrupted process until its timeout). Cleared when the next batch of renders begins.
-class StopFlag:
-    """A stop flag that signal handlers may set: plain assignments, no lock.
-
-    A handler runs in the middle of whatever its thread was doing; with a lock (as
-    threading.Event takes), it could wait for that same thread to let go of it, for ever.
-    """
-
-    __slots__ = ("_set",)
-
-    def __init__(self):
-        self._set = False
-
-    def set(self) -> None:
-        self._set = True
-
-    def clear(self) -> None:
-        self._set = False
-
-    def is_set(self) -> bool:
-        return self._set
-
-
 _STOPPED = StopFlag()
 
 
 class Stopped(Exception):
     """Drawing was stopped from another thread (the build that wanted the diagrams failed)."""
-
-
-class _Capped:
-    """Reads one pipe to its end, keeping at most `limit` bytes; `over` says whether more came."""
-
-    def __init__(self, stream, limit: int, on_over=None):
-        self.data = bytearray()
-        self.extra = 0
-        self._stream, self._limit, self._on_over = stream, limit, on_over
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    @property
-    def over(self) -> bool:
-        return self.extra > 0
-
-    def _read(self) -> None:
-        try:
-            while chunk := self._stream.read1(_CHUNK):
-                room = self._limit - len(self.data)
-                self.data += chunk[:room]
-                if len(chunk) > room:
-                    self.extra += len(chunk) - max(room, 0)
-                    if self._on_over:   # no point reading on: stop the writer
-                        self._on_over()
-                        return
-        except (OSError, ValueError):
-            pass   # the pipe was closed because the process was stopped
 
 
 def _stop_group(process: subprocess.Popen) -> None:
@@ -147,6 +99,32 @@ def _feed(process: subprocess.Popen, data: bytes) -> None:
 
 def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess:
     """Run Graphviz in its own process group, with a time limit and capped output."""
+    process = _start(arguments)
+    writer = None
+    try:
+        writer = threading.Thread(target=_feed, args=(process, data), daemon=True)
+        writer.start()
+        output, errors, timed_out = _collect(process, timeout)
+    except BaseException:
+        _stop_group(process)
+        raise
+    finally:
+        _reap(process, writer)
+    if timed_out:
+        raise RenderError(f"Graphviz timed out after {timeout:g} s and was stopped; "
+                          "the diagram may be too large, or raise the timeout")
+    if output.over:
+        raise RenderError(f"Graphviz wrote more than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB for one diagram "
+                          "and was stopped; a diagram is far smaller, so check the installed Graphviz "
+                          f"(`{PROGRAM} -V`)")
+    stderr = bytes(errors.data)
+    if errors.over:
+        stderr += f"\n… ({errors.extra:,} more bytes of Graphviz messages not shown)".encode("utf-8")
+    return subprocess.CompletedProcess(process.args, process.returncode, bytes(output.data), stderr)
+
+
+def _start(arguments: list[str]) -> subprocess.Popen:
+    """Graphviz started in a session of its own, and listed so that a stop reaches it."""
     if _STOPPED.is_set():   # the build was stopped: start nothing (the check below covers a race)
         raise RenderError("Graphviz was not started: the build was stopped")
     try:
@@ -162,49 +140,40 @@ def _run(arguments: list[str], data: bytes, timeout: float) -> subprocess.Comple
         stopped = _STOPPED.is_set()
     if stopped:   # started just as the build was stopped: stop it too, and do not wait for it
         _stop_group(process)
-    writer = None
-    try:
-        writer = threading.Thread(target=_feed, args=(process, data), daemon=True)
-        writer.start()
-        output = _Capped(process.stdout, MAX_OUTPUT_BYTES, on_over=lambda: _stop_group(process))
-        errors = _Capped(process.stderr, MAX_STDERR_BYTES)
-        output.thread.join(timeout)
-        timed_out = output.thread.is_alive()
-        if timed_out:
-            _stop_group(process)
-        output.thread.join()
-        errors.thread.join(5)
-        if errors.thread.is_alive():   # something it started still holds stderr open
-            _stop_group(process)
-    except BaseException:
-        _stop_group(process)
-        raise
-    finally:
-        # The group is only ever killed before the process is reaped: until then its id
-        # cannot be reused by an unrelated process.
-        with _RUNNING_LOCK:
-            _RUNNING.discard(process)
-        process.wait()
-        # Every thread of a run has ended when it returns: a build forks its drawing process only
-        # when no other thread runs (drawing._can_fork), and `neato -V` runs just before.
-        if writer is not None:
-            writer.join(5)
-        for stream in (process.stdin, process.stdout, process.stderr):
-            try:
-                stream.close()
-            except OSError:
-                pass
+    return process
+
+
+def _collect(process: subprocess.Popen, timeout: float) -> tuple[CappedReader, CappedReader, bool]:
+    """Its output and messages, capped, until it closes them or `timeout` passes (then it is stopped)."""
+    output = CappedReader(process.stdout, MAX_OUTPUT_BYTES, on_over=lambda: _stop_group(process))
+    errors = CappedReader(process.stderr, MAX_STDERR_BYTES)
+    output.thread.join(timeout)
+    timed_out = output.thread.is_alive()
     if timed_out:
-        raise RenderError(f"Graphviz timed out after {timeout:g} s and was stopped; "
-                          "the diagram may be too large, or raise the timeout")
-    if output.over:
-        raise RenderError(f"Graphviz wrote more than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB for one diagram "
-                          "and was stopped; a diagram is far smaller, so check the installed Graphviz "
-                          f"(`{PROGRAM} -V`)")
-    stderr = bytes(errors.data)
-    if errors.over:
-        stderr += f"\n… ({errors.extra:,} more bytes of Graphviz messages not shown)".encode("utf-8")
-    return subprocess.CompletedProcess(process.args, process.returncode, bytes(output.data), stderr)
+        _stop_group(process)
+    output.thread.join()
+    errors.thread.join(5)
+    if errors.thread.is_alive():   # something it started still holds stderr open
+        _stop_group(process)
+    return output, errors, timed_out
+
+
+def _reap(process: subprocess.Popen, writer: threading.Thread | None) -> None:
+    """However the run ended: the process waited for, its feeding thread ended, its pipes closed."""
+    # The group is only ever killed before the process is reaped: until then its id
+    # cannot be reused by an unrelated process.
+    with _RUNNING_LOCK:
+        _RUNNING.discard(process)
+    process.wait()
+    # Every thread of a run has ended when it returns: a build forks its drawing process only
+    # when no other thread runs (drawing._can_fork), and `neato -V` runs just before.
+    if writer is not None:
+        writer.join(5)
+    for stream in (process.stdin, process.stdout, process.stderr):
+        try:
+            stream.close()
+        except OSError:
+            pass
 
 
 @lru_cache(maxsize=None)
@@ -308,17 +277,10 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
     """
     check_format(fmt)
     jobs = list(jobs)
-    inputs = list(inputs) if inputs is not None else [None] * len(jobs)
-
-    def text_of(index: int) -> str:
-        if stopped is not None and stopped.is_set():
-            raise Stopped("the build was stopped")
-        job = jobs[index]
-        return job() if callable(job) else job
-
-    rendered = Rendered(results=[b""] * len(jobs))
+    batch = _Batch(jobs, list(inputs) if inputs is not None else [None] * len(jobs), fmt, timeout, stopped)
+    rendered = batch.rendered
     if fmt == "dot":
-        rendered.results = [text_of(index).encode("utf-8") for index in range(len(jobs))]
+        rendered.results = [batch.text_of(index).encode("utf-8") for index in range(len(jobs))]
         return rendered
     _STOPPED.clear()   # a new batch: an earlier stop does not apply to it
     if cache is not None:
@@ -327,60 +289,83 @@ def render_many(jobs: Sequence[str | Callable[[], str]], fmt: str = "svg", timeo
         except RenderError as error:
             rendered.results = [error] * len(jobs)
             return rendered
-        if not cache.open():
-            cache = None
-
-    def one(job: str) -> bytes | RenderError:
-        try:
-            return render(job, fmt, timeout)
-        except RenderError as error:
-            return error
-
-    waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
-    futures: dict = {}
+        batch.cache = cache if cache.open() else None
     pool = ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1))
     try:
         for index in range(len(jobs)):
             if progress:
                 progress("diagrams prepared", index + 1, len(jobs))
-            entry = cache.input_entry(inputs[index], fmt) if cache is not None and inputs[index] else None
-            output = cache.by_input(entry, fmt) if entry else None
-            if output is not None:
-                rendered.results[index] = output
-                rendered.cached += 1
-                continue
-            dot_text = text_of(index)
-            dot_key = cache.dot_key(dot_text, fmt) if cache is not None else dot_text
-            output = cache.by_dot(dot_key, fmt) if cache is not None else None
-            if output is not None:
-                rendered.results[index] = output
-                rendered.cached += 1
-                if entry:
-                    cache.remember(entry, dot_key, fmt)
-                continue
-            if dot_key not in waiting:
-                waiting[dot_key] = []
-                futures[pool.submit(one, dot_text)] = dot_key
-            waiting[dot_key].append(index)
-        for done, future in enumerate(as_completed(futures), start=1):
-            dot_key = futures[future]
-            output = future.result()
-            for index in waiting[dot_key]:
-                rendered.results[index] = output
-            if cache is not None and isinstance(output, bytes):
-                cache.store(dot_key, fmt, output)
-                for index in waiting[dot_key]:
-                    if inputs[index]:
-                        cache.remember(cache.input_entry(inputs[index], fmt), dot_key, fmt)
-            if progress:
-                progress("diagrams rendered", done, len(futures))
+            batch.prepare(index, pool)
+        batch.collect(progress)
     except BaseException:
         # A job that fails to make its DOT, or Ctrl-C: do not wait for the queued or running renders.
         pool.shutdown(wait=False, cancel_futures=True)
         stop_running()
         raise
     pool.shutdown()
-    rendered.runs = len(futures)
-    if cache is not None:
-        cache.tidy()
+    rendered.runs = len(batch.futures)
+    if batch.cache is not None:
+        batch.cache.tidy()
     return rendered
+
+
+class _Batch:
+    """The jobs of one render_many: each answered from the cache, or its DOT rendered once for all it answers."""
+
+    def __init__(self, jobs: list, inputs: list, fmt: str, timeout: float, stopped):
+        self.jobs, self.inputs, self.fmt, self.timeout, self.stopped = jobs, inputs, fmt, timeout, stopped
+        self.cache: Cache | None = None
+        self.rendered = Rendered(results=[b""] * len(jobs))
+        self.waiting: dict[str, list[int]] = {}   # DOT key -> the jobs it answers; identical DOT renders once
+        self.futures: dict = {}
+
+    def text_of(self, index: int) -> str:
+        if self.stopped is not None and self.stopped.is_set():
+            raise Stopped("the build was stopped")
+        job = self.jobs[index]
+        return job() if callable(job) else job
+
+    def prepare(self, index: int, pool: ThreadPoolExecutor) -> None:
+        """Job `index` answered from the cache (by its input, else by its DOT), or its DOT sent to `pool`."""
+        cache, fmt, rendered = self.cache, self.fmt, self.rendered
+        entry = cache.input_entry(self.inputs[index], fmt) if cache is not None and self.inputs[index] else None
+        output = cache.by_input(entry, fmt) if entry else None
+        if output is not None:
+            rendered.results[index] = output
+            rendered.cached += 1
+            return
+        dot_text = self.text_of(index)
+        dot_key = cache.dot_key(dot_text, fmt) if cache is not None else dot_text
+        output = cache.by_dot(dot_key, fmt) if cache is not None else None
+        if output is not None:
+            rendered.results[index] = output
+            rendered.cached += 1
+            if entry:
+                cache.remember(entry, dot_key, fmt)
+            return
+        if dot_key not in self.waiting:
+            self.waiting[dot_key] = []
+            self.futures[pool.submit(self._one, dot_text)] = dot_key
+        self.waiting[dot_key].append(index)
+
+    def _one(self, job: str) -> bytes | RenderError:
+        try:
+            return render(job, self.fmt, self.timeout)
+        except RenderError as error:
+            return error
+
+    def collect(self, progress) -> None:
+        """As each render ends: its result for every job it answers, and kept in the cache."""
+        cache, fmt = self.cache, self.fmt
+        for done, future in enumerate(as_completed(self.futures), start=1):
+            dot_key = self.futures[future]
+            output = future.result()
+            for index in self.waiting[dot_key]:
+                self.rendered.results[index] = output
+            if cache is not None and isinstance(output, bytes):
+                cache.store(dot_key, fmt, output)
+                for index in self.waiting[dot_key]:
+                    if self.inputs[index]:
+                        cache.remember(cache.input_entry(self.inputs[index], fmt), dot_key, fmt)
+            if progress:
+                progress("diagrams rendered", done, len(self.futures))

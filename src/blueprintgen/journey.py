@@ -60,15 +60,22 @@ class Journey:
 
     def __init__(self, blueprint: Blueprint):
         self.steps = steps = blueprint.steps
-        n = len(steps)
         index: dict[str, int] = {}
         for i, step in enumerate(steps):
             index.setdefault(step.id, i)
         self.index = index
+        self._read_steps(blueprint)
+        self._read_arrows()
+        self.reachable = _search([0] if steps else [], self.succ)
+        self._condense()
+
+    def _read_steps(self, blueprint: Blueprint) -> None:
+        """The per-step lists: lane, owner, actor, end, minutes, the promise each keeps or withdraws."""
+        index = self.index
         lane, owner, actor, end, fulfils, minutes = [], [], [], [], [], []
         promised: list[int] = []
         withdraws: list[int] = []
-        for step in steps:
+        for step in self.steps:
             staff = step.lane != "customer"
             key = step.owner if staff and step.owner else None
             lane.append(step.lane)
@@ -86,13 +93,17 @@ class Journey:
         # Owner keys in declaration order, then any others in step order.
         self.owner_keys = list(dict.fromkeys(
             [o.key for o in blueprint.owners] + [key for key in owner if key is not None]))
+
+    def _read_arrows(self) -> None:
+        """The arrows as parallel lists (src, dst, edge, handoff), and each step's succ and pred."""
+        index, actor = self.index, self.actor
         src: list[int] = []
         dst: list[int] = []
         edges: list[Edge] = []
         handoff: list[bool] = []
         succ: list[list[int]] = []
-        pred: list[list[int]] = [[] for _ in range(n)]
-        for i, step in enumerate(steps):
+        pred: list[list[int]] = [[] for _ in range(len(self.steps))]
+        for i, step in enumerate(self.steps):
             targets = []
             for edge in step.next:
                 j = index.get(edge.to)
@@ -107,9 +118,12 @@ class Journey:
             succ.append(targets)
         self.src, self.dst, self.edge, self.handoff = src, dst, edges, handoff
         self.succ, self.pred = succ, pred
-        self.reachable = _search([0] if n else [], succ)
+
+    def _condense(self) -> None:
+        """The components (loops, and single steps) in topological order, and the arrows between them."""
+        succ = self.succ
         self.members = members = _tarjan(succ)[::-1]   # Tarjan yields sinks first
-        self.comp = comp = [0] * n
+        self.comp = comp = [0] * len(succ)
         for c, group in enumerate(members):
             for i in group:
                 comp[i] = c
@@ -263,18 +277,7 @@ def _tarjan(succ: list[list[int]]) -> list[list[int]]:
                 if low[node] < low[parent]:
                     low[parent] = low[node]
             if low[node] == order[node]:
-                other = stack.pop()
-                on_stack[other] = False
-                if other == node:
-                    components.append([node])
-                    continue
-                component = [other]
-                while other != node:
-                    other = stack.pop()
-                    on_stack[other] = False
-                    component.append(other)
-                component.sort()
-                components.append(component)
+                components.append(_pop_component(stack, on_stack, node))
     return components
 
 
@@ -284,6 +287,21 @@ def _nothing(*args, **kwargs) -> None:
 
 def _none_found() -> list:
     return []
+
+
+def _pop_component(stack: list[int], on_stack: list[bool], root: int) -> list[int]:
+    """The component `root` closes: the steps above it on Tarjan's stack, and itself, sorted."""
+    other = stack.pop()
+    on_stack[other] = False
+    if other == root:
+        return [root]
+    component = [other]
+    while other != root:
+        other = stack.pop()
+        on_stack[other] = False
+        component.append(other)
+    component.sort()
+    return component
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM stop a build alike, except while the new site is being swapped in."""
+"""Ctrl-C and SIGTERM stop a build alike, except while the new site is being swapped in; and a stop flag for signal handlers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import signal
 import threading
 from contextlib import contextmanager
 
-__all__ = ["Stopping", "stop_requested"]
+__all__ = ["Stopping", "StopFlag", "stop_requested"]
 
 # SIGTERM is what `timeout`, `docker stop` and a cancelled CI job send.
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
@@ -62,3 +62,25 @@ class Stopping:
             yield
         finally:
             self._deferring = False
+
+
+class StopFlag:
+    """A stop flag that signal handlers may set: plain assignments, no lock.
+
+    A handler runs in the middle of whatever its thread was doing; with a lock (as
+    threading.Event takes), it could wait for that same thread to let go of it, for ever.
+    """
+
+    __slots__ = ("_set",)
+
+    def __init__(self):
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def clear(self) -> None:
+        self._set = False
+
+    def is_set(self) -> bool:
+        return self._set

@@ -4,15 +4,20 @@ PyYAML's composer is never used: libyaml's recursive composer segfaults on
 deeply nested input, and composed trees lose duplicate keys and the exact
 text of scalars. Walking the event stream ourselves lets us refuse tags,
 anchors, aliases and deep nesting before anything is built.
+
+The nodes it builds are in yamlnodes.py; what it says about YAML the parser cannot read is in
+yamlsyntax.py. The names they define are imported from here too.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 
 import yaml
+
+from .yamlnodes import Mapping, Node, Scalar, Sequence, TreeError, shown
+from .yamlsyntax import MAX_DEPTH, deep_flow_opener, syntax_error, too_deep
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_VALUES", "Scalar", "Mapping", "Sequence", "Node",
@@ -20,76 +25,13 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_DEPTH = 64
 # A blueprint of 40 steps holds about 500 values; this keeps a 1 MiB file of
 # `[x,x,x,…]` from building half a million nodes.
 MAX_VALUES = 100_000
-NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 # MkDocs reads `!ENV NAME` and `!ENV [NAME, OTHER, default]` from the environment.
 ENV_TAG = "!ENV"
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(slots=True)
-class Scalar:
-    """A scalar exactly as typed; `plain` is False for quoted and block scalars."""
-
-    text: str
-    plain: bool
-    line: int
-    column: int
-    env: bool = False   # tagged `!ENV` in a project's config (read with `tolerant`)
-
-    @property
-    def is_null(self) -> bool:
-        return self.plain and self.text in NULL_WORDS
-
-
-@dataclass(slots=True)
-class Mapping:
-    """A mapping with its keys in file order."""
-
-    is_null = False   # so any node can be asked, as a Scalar can
-
-    line: int
-    column: int
-    items: list[tuple[Scalar, "Node"]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Sequence:
-    """A list with its items in file order."""
-
-    is_null = False
-
-    line: int
-    column: int
-    items: list["Node"] = field(default_factory=list)
-    env: bool = False
-
-
-Node = Scalar | Mapping | Sequence
-
-
-@dataclass(frozen=True)
-class TreeError:
-    """A problem found while reading the YAML itself."""
-
-    line: int
-    column: int
-    message: str
-    hint: str | None = None
-
-
-def shown(text: str, limit: int = 60) -> str:
-    """A value as quoted in a message: control characters removed, long values cut.
-
-    Messages name the offending value so it can be found, but never reproduce a
-    file's contents (or terminal escape sequences hidden in them).
-    """
-    visible = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in text)
-    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
 
 
 def decode(data: bytes) -> tuple[str | None, TreeError | None]:
@@ -190,7 +132,7 @@ def read_tree(text: str, tolerant: bool = False,
     except yaml.reader.ReaderError as error:
         return None, errors + [_reader_error(text, error)]
     except yaml.MarkedYAMLError as error:
-        root, errors = None, errors + [_deep_flow_error(text, error) or _syntax_error(text, error)]
+        root, errors = None, errors + [_deep_flow_error(text, error) or syntax_error(text, error)]
     except yaml.YAMLError as error:  # unmarked reader errors
         return None, errors + [TreeError(1, 1, f"YAML error: {error}")]
     finally:
@@ -216,42 +158,6 @@ def _reader_error(text: str, error) -> TreeError:
                      "which YAML does not allow", "delete it; most editors do not show it")
 
 
-# What went wrong, in our words: the parser's own wording differs between libyaml and
-# PyYAML's pure-Python parser and between releases, so it is never shown. Matched on the
-# parser's context first (stable across both), then on a word of its problem.
-_SYNTAX_PROBLEMS = (
-    ("flow sequence", "", "a list in [ ] is not closed, or an item is missing its ','"),
-    ("flow mapping", "", "a mapping in { } is not closed, or an entry is missing its ','"),
-    ("flow node", "", "a value is missing, or a '[' or '{' is not closed"),
-    ("quoted scalar", "escape", "an unknown escape in double-quoted text"),
-    ("quoted scalar", "", "a quoted text is not closed"),
-    ("block mapping", "", "this line does not line up with the keys above it"),
-    ("block collection", "", "this line does not line up with the list items above it"),
-    ("", "mapping values", "a ':' where no key can start"),
-    ("", "document", "more text after the end of the blueprint"),
-)
-
-
-def _syntax_error(text: str, error: yaml.MarkedYAMLError) -> TreeError:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    context, problem = error.context or "", error.problem or ""
-    found = text[mark.index] if mark and mark.index < len(text) else ""
-    if "cannot start any token" in problem:
-        what = ("a tab, which YAML does not allow for indentation" if found == "\t"
-                else f"'{shown(found)}' cannot start a value; put the text in quotes")
-    else:
-        what = next((ours for where, word, ours in _SYNTAX_PROBLEMS
-                     if where in context and word in problem), "the YAML cannot be read here")
-    return TreeError(line, column, f"YAML syntax error: {what}",
-                     "check indentation, colons and quotes around this point")
-
-
-def _too_deep(line: int, column: int) -> TreeError:
-    return TreeError(line, column, f"nesting deeper than {MAX_DEPTH} levels",
-                     "a blueprint needs only a few levels; flatten the structure")
-
-
 def _deep_flow_error(text: str, error: yaml.MarkedYAMLError) -> TreeError | None:
     """Our own nesting error when the parser gave up inside brackets nested past MAX_DEPTH.
 
@@ -260,88 +166,11 @@ def _deep_flow_error(text: str, error: yaml.MarkedYAMLError) -> TreeError | None
     a file nested too deep must get the same message, so on a syntax error we look for that
     nesting ourselves (only then: the normal path never pays for this scan).
     """
-    opener = _deep_flow_opener(text)
+    opener = deep_flow_opener(text)
     mark = error.problem_mark or error.context_mark
     if opener is None or (mark is not None and mark.index < opener):
         return None
-    return _too_deep(*_position(text, opener))
-
-
-def _deep_flow_opener(text: str) -> int | None:
-    """Offset of the first `[` or `{` that opens a level past MAX_DEPTH, or None.
-
-    A small scanner for just what matters here: comments, quoted scalars, block scalars, and
-    that in block context a bracket opens a flow only where a value starts.
-    """
-    if text.count("[") + text.count("{") < MAX_DEPTH:
-        return None
-    # Levels are counted as the event stream does: a block mapping or list at the top is one.
-    first = next((line.lstrip()[:1] for line in text.splitlines()
-                  if line.strip() and not line.lstrip().startswith(("#", "---"))), "")
-    limit = MAX_DEPTH if first in ("[", "{") else MAX_DEPTH - 1
-    depth = 0
-    previous = ""              # last non-blank character on this line ("" at line start)
-    block_indent = -1          # inside a block scalar: lines indented more than this are text
-    i, size = 0, len(text)
-    while i < size:
-        c = text[i]
-        if c == "\n":
-            previous = ""
-            i += 1
-            if block_indent >= 0:
-                end = text.find("\n", i)
-                line = text[i:end if end >= 0 else size]
-                if not line.strip() or len(line) - len(line.lstrip(" ")) > block_indent:
-                    i = end if end >= 0 else size
-                    continue
-                block_indent = -1
-            continue
-        if c in " \t":
-            i += 1
-            continue
-        value_start = previous in ("", "-", ":", "?") if depth == 0 else previous in ("", ",", "[", "{", ":", "?")
-        if c == "#" and (i == 0 or text[i - 1] in " \t\n"):
-            end = text.find("\n", i)
-            i = end if end >= 0 else size
-            continue
-        if c in "[{" and (depth > 0 or value_start):
-            depth += 1
-            if depth > limit:
-                return i
-        elif c in "]}" and depth > 0:
-            depth -= 1
-        elif c in "'\"" and value_start:
-            i = _after_quoted(text, i)
-            previous = c
-            continue
-        elif c in "|>" and depth == 0 and value_start:
-            line_start = text.rfind("\n", 0, i) + 1
-            block_indent = len(text[line_start:i]) - len(text[line_start:i].lstrip(" "))
-        # Remember only what can start a value: an indicator ("- ", ": ", "? ", or a flow
-        # bracket or comma); anything else is the middle of a plain scalar.
-        if c in "-:?" and (depth > 0 and c == ":" or i + 1 == size or text[i + 1] in " \t\n"):
-            previous = c
-        else:
-            previous = c if c in "[{," else "x"
-        i += 1
-    return None
-
-
-def _after_quoted(text: str, start: int) -> int:
-    """Offset just past the quoted scalar that starts at `start` ('' and \\ escapes honoured)."""
-    quote, i = text[start], start + 1
-    while i < len(text):
-        c = text[i]
-        if quote == '"' and c == "\\":
-            i += 2
-            continue
-        if c == quote:
-            if quote == "'" and text[i + 1:i + 2] == "'":
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return i
+    return too_deep(*_position(text, opener))
 
 
 def _refuse_extras(event) -> None:
@@ -367,6 +196,8 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False,
     one call into the parser per event, and each open container as a small list
     [node, key awaiting its value, keys seen] (keys seen is None for a list).
     """
+    # This function stays long: it is the reader's hot loop, and a helper called per event (or
+    # per kind of event) would cost a Python call for each of the file's values.
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
@@ -397,7 +228,7 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False,
                 _refuse_extras(event)
             mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise _Stop(_too_deep(mark.line + 1, mark.column + 1))
+                raise _Stop(too_deep(mark.line + 1, mark.column + 1))
             node = (Mapping if kind is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
             if tolerant and event.tag == ENV_TAG and kind is sequence_start:
                 node.env = True

@@ -14,7 +14,8 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
     """The diff between BASE and HEAD (or the working tree) in `fmt`; fails when it introduces a gated finding."""
     from ..changes import SideSpec, diff_document
     from ..config import ConfigError
-    from ..diff import format_diff, introduces_failure
+    from ..diff import introduces_failure
+    from ..diff_formats import format_diff
     from ..revisions import SideError, commit_of
 
     project, settings = project_settings(config_file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Blueprint, Edge, Step
+from ..durations import span  # noqa: F401 - the rules write time spans as the site does
 
 __all__ = ["ARROW", "MAX_NAMED", "span", "quote", "listing", "and_list", "spell_out", "Words"]
 
@@ -30,16 +31,6 @@ def and_list(names: list[str]) -> str:
     if len(names) > MAX_NAMED:
         return ", ".join(names[:MAX_NAMED]) + f" and {len(names) - MAX_NAMED} more"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def span(minutes: int) -> str:
-    """Minutes as a designer would write them: `4d 2h`, `30m`."""
-    parts = []
-    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
-        if minutes >= size:
-            parts.append(f"{minutes // size}{unit}")
-            minutes %= size
-    return " ".join(parts) or "0m"
 
 
 def spell_out(edge: Edge, key: str) -> str:

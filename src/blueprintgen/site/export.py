@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..loader import Loaded
 from .markup import render
-from .pages import Layout
+from .layout import Layout
 from ..settings import Settings
 from .generate import generate
 from ..stopping import Stopping

@@ -144,12 +144,40 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     key = None if preview or cache is None or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
                                                                           "generate", root, layout)
     if key is not None:
-        kept = _generated_from(load_entry(cache, key[1]), layout, present, prefix, cache)
+        kept = _last_build(cache, key[1], layout, present, prefix, progress)
         if kept is not None:
-            if progress:   # the lines a build shows, though nothing was loaded, analysed or drawn
-                progress("blueprints analysed", kept.count, kept.count)
-                progress(f"diagrams ready (0 drawn, {kept.cached} from cache)", kept.count, kept.count)
             return kept
+    loaded = _blueprints(folder, loaded, preview)
+    # In a live preview, a half-typed file must not stop the server: the valid
+    # blueprints are shown and the problems head the home page until fixed.
+    analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
+    if progress:
+        progress("blueprints analysed", len(analyses), len(analyses))
+    drawing, has_svg = _start_drawing(analyses, inputs, settings, cache, later, progress)
+    generated = _site(analyses, inputs, has_svg, layout, loaded.problems, _PREVIEW_PAGE_KEYS if preview else {},
+                      cache, present, drawing)
+    # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while
+    # the build ran (or since the CLI loaded it) must not get this build's pages.
+    kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, read=loaded.read) \
+        if key is not None and loaded.read and not loaded.problems else None
+    keep = kept_key[1] if kept_key is not None else None
+    generated.drawing = (drawing, [a.blueprint.id for a in analyses], inputs, keep, progress)
+    if not later:
+        generated.finish()
+    return generated
+
+
+def _last_build(cache: str, key: str, layout: Layout, present: set[str], prefix: str, progress) -> Generated | None:
+    """What the last build with the same inputs made (see sitecache); None when there is none to trust."""
+    kept = _generated_from(load_entry(cache, key), layout, present, prefix, cache)
+    if kept is not None and progress:   # the lines a build shows, though nothing was loaded, analysed or drawn
+        progress("blueprints analysed", kept.count, kept.count)
+        progress(f"diagrams ready (0 drawn, {kept.cached} from cache)", kept.count, kept.count)
+    return kept
+
+
+def _blueprints(folder: str, loaded: Loaded | None, preview: bool) -> Loaded:
+    """The blueprints under `folder` (unless the caller loaded them); their problems fail a build, not a preview."""
     if loaded is None and os.path.isdir(folder):
         loaded = load_paths([_relative(folder, os.getcwd())], memo=_PREVIEW_FILES if preview else None)
     if loaded is None:
@@ -160,46 +188,42 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         loaded = Loaded((), (missing,))   # a live preview shows it, and goes on once it is back
     if loaded.problems and not preview:
         raise BlueprintsInvalid(list(loaded.problems))
-    # In a live preview, a half-typed file must not stop the server: the valid
-    # blueprints are shown and the problems head the home page until fixed.
-    # Pages show source files relative to the project, so builds do not depend on where it lives.
-    analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
+    return loaded
+
+
+def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, cache: str | None, later: bool,
+                   progress) -> tuple:
+    """Graphviz draws every diagram, now or (`later`) while the pages are made; and which blueprints have one."""
     ids = [a.blueprint.id for a in analyses]
-    if progress:
-        progress("blueprints analysed", len(analyses), len(analyses))
     draw = partial(render_many, [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
                    timeout=settings.dot_timeout, cache=DiagramCache(cache) if cache else None, inputs=inputs)
     if later:
         # The pages do not need their diagrams (the viewer loads each from its file, and a
         # diagram that fails fails the whole build), so Graphviz draws while pages are made.
-        drawing, has_svg = Drawing(draw), dict.fromkeys(ids, True)
-    else:
-        drawing = draw(progress=progress)
-        has_svg = {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
-    generated = portfolio_pages(analyses, layout, list(loaded.problems))
-    made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS if preview else {},
-                                       cache)
+        return Drawing(draw), dict.fromkeys(ids, True)
+    drawing = draw(progress=progress)
+    return drawing, {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
+
+
+def _site(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout, problems, kept: dict,
+          cache: str | None, present: set[str], drawing) -> Generated:
+    """Every page and asset of the site; PagesCollide (and the drawing stopped) where the project has its own."""
+    generated = portfolio_pages(analyses, layout, list(problems))
+    made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, kept, cache)
     generated.update(made)
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     files.update(assets(layout))
-    clashes = sorted((set(files) | {f"{layout.folder}/diagrams/{blueprint_id}.svg" for blueprint_id in ids}) & present)
+    diagrams = {f"{layout.folder}/diagrams/{a.blueprint.id}.svg" for a in analyses}
+    clashes = sorted((set(files) | diagrams) & present)
     if clashes:
-        if later:
+        if isinstance(drawing, Drawing):
             drawing.stop()
-        raise PagesCollide(clashes, prefix)
+        raise PagesCollide(clashes, layout.folder)
     listed = {path for _, path in index_pages(layout)}
-    generated = Generated(files, analyses, {layout.path(a.blueprint.id) for a in analyses}, [], 0, 0,
-                          list(loaded.problems), {p for p in pages if p not in listed}, layout, pages, page_keys)
-    # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while
-    # the build ran (or since the CLI loaded it) must not get this build's pages.
-    kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, read=loaded.read) \
-        if key is not None and loaded.read and not loaded.problems else None
-    keep = kept_key[1] if kept_key is not None else None
-    generated.drawing = (drawing, ids, inputs, keep, progress)
-    if not later:
-        generated.finish()
-    return generated
+    return Generated(files=files, analyses=analyses, blueprint_pages={layout.path(a.blueprint.id) for a in analyses},
+                     problems=list(problems), unlisted={p for p in pages if p not in listed}, layout=layout,
+                     pages=pages, page_keys=page_keys)
 
 
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
@@ -257,8 +281,8 @@ def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefi
     clashes = sorted(set(files) & present)
     if clashes:
         raise PagesCollide(clashes, prefix)
-    return Generated(files, [], blueprint_pages, [], 0, len(entry["diagrams"]), [], unlisted, layout, pages,
-                     count=count)
+    return Generated(files=files, analyses=[], blueprint_pages=blueprint_pages, cached=len(entry["diagrams"]),
+                     unlisted=unlisted, layout=layout, pages=pages, count=count)
 
 
 def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[list[Analysis], list]:

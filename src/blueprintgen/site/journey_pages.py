@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..analysis import Analysis
-from .markup import Markup, grouped, join, link, render, shown
+from .markup import Markup, grouped, html_value, join, link, render
 from ..model import LEVELS, Blueprint, Step
 
 __all__ = ["persona_box", "lowest_moments", "step_layers", "opportunities_section", "realised_section",
@@ -30,7 +30,7 @@ def _score(score: int) -> str:
 
 
 def _felt(score: int, note: str | None) -> Markup:
-    return shown(f"{_score(score)} — “{note}”" if note else _score(score))
+    return html_value(f"{_score(score)} — “{note}”" if note else _score(score))
 
 
 def persona_box(blueprint: Blueprint) -> str:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..escape import page_html_text
 
-__all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "render", "grouped"]
+__all__ = ["Markup", "Link", "Joined", "html_value", "link", "join", "cell_json", "render", "grouped"]
 
 
 # Markup(text) without Markup's own check for __html__: a page makes hundreds of thousands of
@@ -19,7 +19,7 @@ __all__ = ["Markup", "Link", "Joined", "shown", "link", "join", "cell_json", "re
 _markup = partial(str.__new__, Markup)
 
 
-def shown(value) -> Markup:
+def html_value(value) -> Markup:
     """Any value as page text; markup we built ourselves (Markup, Link, Joined) passes through unchanged."""
     if type(value) is str:   # the common case first
         return _markup(page_html_text(value))
@@ -40,10 +40,10 @@ class Link:
 
     def __html__(self) -> str:
         # Plain string building: pages hold tens of thousands of links, and Markup's % is slow.
-        label = shown(self.text)
+        label = html_value(self.text)
         if self.code:
             label = f"<code>{label}</code>"
-        return f'<a href="{shown(self.href)}">{label}</a>'
+        return f'<a href="{html_value(self.href)}">{label}</a>'
 
     def as_json(self) -> dict:
         return {"href": self.href, "text": str(self.text), "code": self.code}
@@ -57,7 +57,7 @@ class Joined:
     separator: str = ", "
 
     def __html__(self) -> str:
-        return str(shown(self.separator)).join([str(shown(part)) for part in self.parts])
+        return str(html_value(self.separator)).join([str(html_value(part)) for part in self.parts])
 
     def as_json(self) -> dict:
         items: list = []
@@ -87,7 +87,7 @@ def cell_json(value):
 def _environment() -> Environment:
     # `finalize` escapes every {{ value }} with our page escaping (braces, newlines)
     # before autoescape sees it; autoescape stays on as the second line of defence.
-    return Environment(loader=PackageLoader("blueprintgen.site", "templates"), autoescape=True, finalize=shown,
+    return Environment(loader=PackageLoader("blueprintgen.site", "templates"), autoescape=True, finalize=html_value,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 

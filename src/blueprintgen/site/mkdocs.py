@@ -91,9 +91,6 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
     the previous output stays exactly as it was; only folders carrying our marker are ever
     deleted. What a killed build leaves is removed by the next build.
     """
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
     out = output_folder(out_dir)
     check_replaceable(out)
     with Stopping() as stopping:
@@ -111,35 +108,45 @@ def build_site(config_file: str | None, blueprints_dir: str | None, out_dir: str
         try:
             config = _mkdocs_config(config_file, str(empty_docs) if empty_docs else None, str(staging), strict,
                                     blueprints_dir, loaded, progress)
-            try:
-                build(config)
-                if stop_requested():   # stopped, though the interrupt did not come through: no swap
-                    raise KeyboardInterrupt
-                (staging / SITE_MARKER).write_text("built by blueprintgen\n")
-                # A stop now would leave the swap half done: it waits, and the build ends normally.
-                with stopping.deferred():
-                    previous = swap(staging, out)
-                    if previous is not None:
-                        warnings += [w for w in [remove(previous)] if w]
-            except MkDocsException as error:
-                raise SiteError(str(error).strip() or type(error).__name__) from None
-            except OSError as error:   # a full disk or an unwritable folder: the old site stays
-                raise SiteError(f"cannot write the site: {error.strerror or error}"
-                                + (f" ({error.filename})" if error.filename else "")) from None
+            warnings += _build_and_swap(config, staging, out, stopping)
         finally:
-            # Stopped or failed while Graphviz was still drawing: nothing will wait for the diagrams.
-            plugin = config.plugins.get("blueprints") if config is not None else None
-            if plugin is not None:
-                plugin.stop()
-            unlock(staging_lock)
-            unlock(docs_lock)
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-            if empty_docs:
-                shutil.rmtree(empty_docs, ignore_errors=True)
+            _clean_up(config, staging, empty_docs, (staging_lock, docs_lock))
     return warnings
 
 
+def _build_and_swap(config, staging: Path, out: Path, stopping: Stopping) -> list[str]:
+    """MkDocs builds into `staging`, which then takes the place of `out`; the warnings of removing the old site."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        build(config)
+        if stop_requested():   # stopped, though the interrupt did not come through: no swap
+            raise KeyboardInterrupt
+        (staging / SITE_MARKER).write_text("built by blueprintgen\n")
+        # A stop now would leave the swap half done: it waits, and the build ends normally.
+        with stopping.deferred():
+            previous = swap(staging, out)
+            return [w for w in [remove(previous)] if w] if previous is not None else []
+    except MkDocsException as error:
+        raise SiteError(str(error).strip() or type(error).__name__) from None
+    except OSError as error:   # a full disk or an unwritable folder: the old site stays
+        raise SiteError(f"cannot write the site: {error.strerror or error}"
+                        + (f" ({error.filename})" if error.filename else "")) from None
+
+
+def _clean_up(config, staging: Path, empty_docs: Path | None, locks) -> None:
+    """After a build, whether it swapped, failed or was stopped: no drawing goes on, no work folder stays."""
+    # Stopped or failed while Graphviz was still drawing: nothing will wait for the diagrams.
+    plugin = config.plugins.get("blueprints") if config is not None else None
+    if plugin is not None:
+        plugin.stop()
+    for lock in locks:
+        unlock(lock)
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+    if empty_docs:
+        shutil.rmtree(empty_docs, ignore_errors=True)
 
 
 def serve_site(config_file: str | None, blueprints_dir: str | None, address: str) -> None:

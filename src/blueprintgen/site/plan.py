@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .pages import Layout
+from .layout import Layout
 
 __all__ = ["INDEX_PAGES", "index_pages"]
 

@@ -15,7 +15,7 @@ from markupsafe import escape
 from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from ..escape import terminal
 from ..rules import options
-from .pages import Layout, place_blocks
+from .layout import Layout, place_blocks
 from .plan import index_pages
 from .search import Indexing, SearchIndexError
 from .cache.folder import cache_folder

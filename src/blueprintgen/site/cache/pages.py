@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from ...analysis import Analysis
-from ..pages import Layout, Page
+from ..layout import Layout, Page
 from .build import newest_entry
 
 __all__ = ["page_key", "reusable_pages"]
