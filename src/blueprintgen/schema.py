@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import (ENDS, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE, MAX_REPEATS,
-                    RESERVED_IDS, STAFF_LANES, STATUSES, Duration)
+from .model import (ENDS, HIDDEN_LANES, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE,
+                    MAX_REPEATS, RESERVED_IDS, STAFF_LANES, STATUSES, Duration)
 from .rules import RULES, Option, options
 from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, option_docs
 
@@ -146,11 +146,31 @@ _SCALAR = ["string", "number", "boolean"]
 _TEXT = {"type": _SCALAR, "pattern": r"\S"}
 # An id typed as a number (`id: 007`) reads as one; patterns check the ids typed as text.
 _ID = {"type": _SCALAR, "pattern": f"^{ID_PATTERN.pattern}$", "minimum": 0, "multipleOf": 1}
-_SCORE = {"anyOf": [{"type": "integer", "minimum": LOWEST_SCORE, "maximum": HIGHEST_SCORE},
-                    {"type": "string", "pattern": SCORE_PATTERN}]}
+_SCORES = list(range(LOWEST_SCORE, HIGHEST_SCORE + 1))
+
+# What an editor's YAML server (yaml-language-server) shows, beyond what JSON Schema validators read: these
+# keywords are annotations to a validator such as `jsonschema`, which ignores them.
+# - `errorMessage`: the message shown when the schema it is in refuses a value (for a wrong type, a choice
+#   or a pattern; a range such as `maximum` keeps the server's own message, so scores are a choice). When no
+#   alternative of an anyOf fits, the server shows the first one's message; it rewrites one given for a single
+#   `type` ("Expected ...") as it merges the alternatives, so such types are lists: `["string"]`.
+# - `doNotSuggest`: the key is not offered as a completion (it is still checked).
+# - `defaultSnippets`: values offered as completions, with `${1:...}` placeholders.
+_SCORE_SAYS = (f"a whole number from {LOWEST_SCORE} (very negative) through 0 (neutral) to {HIGHEST_SCORE} "
+               "(very positive)")
+_EMOTION_MESSAGE = (f"`emotion` is {_SCORE_SAYS}, or `{{score, note}}` with the customer's words: "
+                    "`emotion: {score: -2, note: I felt ignored}`")
+_SCORE_MESSAGE = f"`score` is {_SCORE_SAYS}"
+_TEXTS_MESSAGE = "`{key}` is a text, or a list of texts: write `{key}: what hurts`, or one `- ` line per point"
 
 
-def _field_schema(spec: Field) -> dict:
+def _score(message: str) -> list[dict]:
+    """A score typed as a number (`-2`), or as a quoted text (`'-2'`); each refusal says what a score is."""
+    return [{"enum": _SCORES, "errorMessage": message},
+            {"type": ["string"], "pattern": SCORE_PATTERN, "errorMessage": message}]
+
+
+def _field_schema(key: str, spec: Field) -> dict:
     kind, _, target = spec.kind.partition(":")
     if kind in ("text", "ref") and target != "step":
         return dict(_TEXT)
@@ -161,11 +181,14 @@ def _field_schema(spec: Field) -> dict:
     if kind == "cost":
         return {"type": ["string", "number"], "pattern": COST_PATTERN, "minimum": 0}
     if kind == "score":
-        return dict(_SCORE)
+        return {"anyOf": _score(_SCORE_MESSAGE)}
     if kind == "count":
         return {"type": ["integer", "string"], "pattern": COUNT_PATTERN, "minimum": 1, "maximum": MAX_REPEATS}
     if kind == "emotion":
-        return {"anyOf": [_SCORE, {"$ref": "#/$defs/emotion"}]}
+        # The score first: when nothing fits, the server shows the first alternative's message.
+        return {"anyOf": [*_score(_EMOTION_MESSAGE), {"$ref": "#/$defs/emotion"}],
+                "defaultSnippets": [{"label": "{score, note}", "description": "A score with the customer's words.",
+                                     "body": {"score": "^${1:-1}", "note": "${2:what they said or felt}"}}]}
     if kind == "enum":
         return {"enum": list(spec.choices)}
     if kind == "rule":
@@ -174,7 +197,16 @@ def _field_schema(spec: Field) -> dict:
         # `- ~` is the text '~'; an empty `- ` is refused, but JSON cannot tell them apart.
         return {"type": "array", "items": {"type": [*_SCALAR, "null"], "pattern": r"\S"}}
     if kind == "text-or-texts":
-        return {"anyOf": [_TEXT, {"type": "array", "items": {"type": [*_SCALAR, "null"], "pattern": r"\S"}}]}
+        # A condition, not an anyOf: an editor offers the values of an anyOf's types (`true`, `false`) as
+        # completions, but not those of a condition's branches; the snippets are offered instead.
+        message = _TEXTS_MESSAGE.format(key=key)
+        return {"if": {"type": "array"},
+                "then": {"items": {"type": [*_SCALAR, "null"], "pattern": r"\S", "errorMessage": message}},
+                "else": {"type": [*_SCALAR, "null"], "pattern": r"\S", "errorMessage": message},
+                "defaultSnippets": [{"label": "what hurts", "description": "One pain point.",
+                                     "body": "${1:what hurts}"},
+                                    {"label": "- what hurts", "description": "A list of pain points.",
+                                     "body": ["${1:what hurts}", "${2:what else hurts}"]}]}
     if kind in ("ids", "refs"):
         return {"type": "array", "items": _ID}
     if kind == "object":
@@ -189,9 +221,9 @@ def _field_schema(spec: Field) -> dict:
     raise ValueError(f"unknown field kind {spec.kind}")
 
 
-def _property(spec: Field) -> dict:
+def _property(key: str, spec: Field) -> dict:
     """A key's schema with its description; an optional key may be left empty (`summary:`), as validate allows."""
-    schema = _field_schema(spec)
+    schema = _field_schema(key, spec)
     if not spec.required:
         if isinstance(schema.get("type"), list):
             schema["type"] = [*schema["type"], "null"]
@@ -199,8 +231,11 @@ def _property(spec: Field) -> dict:
             schema["type"] = [schema["type"], "null"]
         elif "enum" in schema:
             schema["enum"] = [*schema["enum"], None]
-        else:
-            schema = {"anyOf": [{"type": "null"}, schema]}
+        elif "anyOf" in schema:
+            # Last: the server shows the message of the first alternative when none fits, not "expected null".
+            schema["anyOf"] = [*schema["anyOf"], {"type": "null"}]
+        elif "if" not in schema:   # a condition's branches take null themselves
+            schema = {"anyOf": [schema, {"type": "null"}]}
     return {**schema, "description": spec.doc}
 
 
@@ -209,7 +244,7 @@ def _object_schema(fields: dict[str, Field]) -> dict:
         "type": "object",
         "additionalProperties": False,
         "required": [key for key, spec in fields.items() if spec.required],
-        "properties": {key: _property(spec) for key, spec in fields.items()},
+        "properties": {key: _property(key, spec) for key, spec in fields.items()},
     }
 
 
@@ -218,13 +253,40 @@ def _given(key: str) -> dict:
     return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
 
 
+# Keys that belong on some lanes only: the lanes that refuse each, and what the editor says there (as validate).
+_LANE_KEYS = {
+    "owner": (("customer",), lambda lane: "A step in the customer lane has no owner: remove `owner:`, or move the "
+              f"step to a staff lane ({', '.join(STAFF_LANES)})"),
+    "emotion": (STAFF_LANES, lambda lane: f"`emotion` is on a {lane} step, but only the customer's feelings are "
+                "scored: move `emotion:` to the customer step where the customer feels it, or write the staff's "
+                "trouble as `pain:`"),
+    "withdraws": (HIDDEN_LANES, lambda lane: f"A {lane} step is out of the customer's sight, so it cannot tell the "
+                  "customer that a promise no longer holds: put `withdraws:` on the frontstage (or customer) step "
+                  "where the customer is told"),
+}
+
+
+def _lane_rule(key: str) -> dict:
+    """`key` is refused on the lanes that refuse it, with the message of its lane, and offered on the others.
+
+    The step's own schema marks the key `doNotSuggest`, so that an editor offers it only where this rule's
+    `else` names it (a step on another lane, or with no lane yet); an empty key counts as absent, as in validate.
+    """
+    lanes, message = _LANE_KEYS[key]
+    return {"if": {"required": ["lane"], "properties": {"lane": {"enum": list(lanes)}}},
+            "then": {"allOf": [{"if": {"properties": {"lane": {"const": lane}}},
+                                "then": {"properties": {key: {"type": "null", "doNotSuggest": True,
+                                                              "errorMessage": message(lane)}}}}
+                               for lane in lanes]},
+            "else": {"properties": {key: {"description": OBJECTS["step"][key].doc}}}}
+
+
 # What JSON Schema can say of a step beyond its keys: validate's rules between two keys.
 _STEP_RULES = [
-    {"if": _given("end"), "then": {"properties": {"next": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]}}}},
-    {"if": {"required": ["lane"], "properties": {"lane": {"const": "customer"}}},
-     "then": {"properties": {"owner": {"type": "null"}}}},
-    {"if": {"required": ["lane"], "properties": {"lane": {"enum": list(STAFF_LANES)}}},
-     "then": {"properties": {"emotion": {"type": "null"}}}},
+    {"if": _given("end"), "then": {"properties": {"next": {"anyOf": [
+        {"type": ["null"], "errorMessage": "A step that ends the journey has nothing next: remove `next:` or `end:`"},
+        {"type": "array", "maxItems": 0}]}}}},
+    *(_lane_rule(key) for key in _LANE_KEYS),
 ]
 _BLUEPRINT_RULES = [
     {"if": _given("redesigns"), "then": {"required": ["status"], "properties": {"status": {"const": "to-be"}}}},
@@ -240,6 +302,8 @@ def json_schema() -> dict:
     blueprint["properties"]["tags"]["uniqueItems"] = True
     definitions = {name: _object_schema(fields) for name, fields in OBJECTS.items() if name != "blueprint"}
     definitions["step"]["allOf"] = _STEP_RULES
+    for key in _LANE_KEYS:
+        definitions["step"]["properties"][key]["doNotSuggest"] = True
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://blueprintgen.dev/schema/blueprint.schema.json",
