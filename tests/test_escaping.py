@@ -21,6 +21,8 @@ from pathlib import Path
 import cmarkgfm   # GitHub's own Markdown renderer (cmark-gfm); in the test extra
 import pytest
 
+from helpers import run
+
 PHISH = "https://evil.example/phish www.evil.example a@evil.example"
 PHISH_NAME = "www.evil.example a@evil.example"   # a file name cannot hold the `/` of a web address
 FORGED = "::error file=README.md,line=1,title=Security::FORGED"
@@ -247,3 +249,21 @@ def test_workflow_command_data_and_properties_follow_githubs_rules(project):
            "Step 'b' (Desk 50%25%0D%0AX:Y,\\x1b[2J) has no next step" in "\n".join(lines)
     assert any(line.startswith("::notice title=blueprintgen fixed::") and "'gone 5%25%0D%0A::error::FORGED'" in line
                for line in lines)
+
+
+# -- 5. a file name cannot forge a line of output -----------------------------------------------------
+
+def test_a_file_name_cannot_forge_a_line_of_output(tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    name = "x.yaml\nforged.yaml:1:1: error: all is well\x1b[2J"
+    (folder / f"{name}.yaml").write_text("title: T\nsteps: [\n")
+    for command in (["validate"], ["check"], ["check", "--format", "github"]):
+        result = run(*command, folder, cwd=tmp_path)
+        assert result.returncode == 1
+        lines = result.stdout.splitlines()
+        assert not any(line.startswith("forged") for line in lines), lines
+        assert "\x1b" not in result.stdout
+    shown = run("validate", folder, cwd=tmp_path).stdout
+    assert shown.startswith(f"{folder}/x.yaml\\x0aforged.yaml:1:1: error: all is well\\x1b[2J.yaml:3:1: error: ")
+
