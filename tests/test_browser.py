@@ -79,10 +79,9 @@ def serve():
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory, serve):
-    """The bundled example site, built from the repository root: (folder, base URL)."""
-    out = _build(ROOT, tmp_path_factory.mktemp("example") / "site")
-    return out, serve(out)
+def example_site(example_site, serve):
+    """The bundled example site, built once per session (conftest.py), served: (folder, base URL)."""
+    return example_site, serve(example_site)
 
 
 @pytest.fixture(scope="module")

@@ -1,23 +1,128 @@
 """The search index: Pagefind indexes the blueprint pages on another core while MkDocs renders them.
 
-Pagefind failing, exiting 0 with an incomplete index, crashing, taking too long, or left running
-by a build killed outright: the build fails with a clear message (or the next build stops it),
-keeps the site it replaces and caches nothing. A fake Pagefind runs where a fault of Pagefind
+What it holds (step sections and findings, not the diagram, fix hints or heading marks) and its
+cache (unchanged pages are not indexed again; a damaged entry is indexed again, never unpacked).
+Faults: Pagefind failing, exiting 0 with an incomplete index, crashing, taking too long, or left
+running by a build killed outright: the build fails with a clear message (or the next build stops
+it), keeps the site it replaces and caches nothing. A fake Pagefind runs where a fault of Pagefind
 itself is the point.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import alive, needs_graphviz, pids, posix_only, project, run, snapshot, wait_until, work_folders
+from clirun import invoke
+from helpers import (EXAMPLES, alive, needs_graphviz, pids, posix_only, project, run, snapshot, wait_until,
+                     work_folders)
+
+
+# -- what the index holds, and its cache -----------------------------------------------------------
+
+def test_search_is_a_pagefind_index_of_the_blueprint_pages(example_site):
+    entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"], entry
+    page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    assert '<article class="md-content__inner md-typeset" data-pagefind-body>' in page
+    # What search holds: step sections; what it skips: the diagram, figures and tables of numbers.
+    assert re.search(r'<div class="bpg-viewer" data-search-exclude>', page)
+    assert re.search(r'<div class="bpg-cards" data-search-exclude>', page)
+    assert '<h4 id="step-voicemail-box">' in page or re.search(r'<h4 id="step-[a-z0-9-]+">', page)
+    # Material's index keeps the project's own pages only: ours would make it grow with every blueprint.
+    index = json.loads((example_site / "search" / "search_index.json").read_text())["docs"]
+    assert {doc["location"].split("/")[0] for doc in index} and \
+        not [doc["location"] for doc in index if doc["location"].startswith("blueprints/")]
+
+
+def _pagefind_fragment(site: Path, url: str) -> dict:
+    """What Pagefind stored of the page at `url` (fragments are gzipped JSON after a signature)."""
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragment = json.loads(data)
+        if fragment["meta"].get("url") == url:
+            return fragment
+    raise AssertionError(f"no Pagefind fragment for {url}")
+
+
+def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_site):
+    page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    assert "watched_by" in page and "<em>Fix:</em> <span data-search-exclude>" in page   # hints are on the page
+    content = _pagefind_fragment(example_site, "blueprints/ortho-shoes-prescription/")["content"]
+    assert "voicemail" in content and "unwatched-channel" in content   # steps and findings are searchable
+    assert "watched_by" not in content and "¶" not in content          # fix hints and ¶ links are not
+
+
+def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
+    import blueprintgen.site.search as search
+
+    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    runs = []
+    real = search._start_pagefind
+    monkeypatch.setattr(search, "_start_pagefind", lambda *args: runs.append(args) or real(*args))
+    assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+    first = snapshot(tmp_path / "site")
+    cache = tmp_path / ".cache" / "blueprintgen" / "search"
+    [entry] = list(cache.iterdir())   # one archive file, not a folder of Pagefind's many files
+    assert len(runs) == 1 and entry.suffix == ".zip"
+    with zipfile.ZipFile(entry) as archive:
+        assert "pagefind-entry.json" in archive.namelist()
+        assert archive.read("pagefind-entry.json") == (tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_bytes()
+    # Same pages: the bundle is copied from the cache, byte for byte what Pagefind wrote.
+    assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 1 and snapshot(tmp_path / "site") == first
+    # A changed page is indexed again, and only its index stays cached.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 2 and [p.name for p in cache.iterdir()] != [entry.name] and len(list(cache.iterdir())) == 1
+    # A left-over temporary file of a killed build is never taken for an entry.
+    (cache / f".{'a' * 64}.k3_x9q.tmp").write_bytes(b"PK")   # named as _store's mkstemp names them
+    next(p for p in cache.iterdir() if not p.name.startswith(".")).unlink()
+    assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+    current = snapshot(tmp_path / "site")
+    # A damaged entry, or one naming a file outside the bundle, is indexed again, never unpacked.
+    [entry] = list(cache.iterdir())
+    for damage in (b"not a zip", None):
+        if damage is None:
+            with zipfile.ZipFile(entry, "w") as archive:
+                archive.writestr("../../escaped.txt", "x")
+        else:
+            entry.write_bytes(damage)
+        assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+        assert not (tmp_path / ".cache" / "escaped.txt").exists() and not list(tmp_path.rglob("escaped.txt"))
+        assert snapshot(tmp_path / "site") == current
+    assert len(runs) == 5
+
+
+def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
+    from blueprintgen.site.search import page_url, searchable_page
+
+    # MkDocs gives a page's title as HTML, with character references.
+    page = searchable_page("en", "Hearing&#45;aid &amp; <b>co</b>", "<p>x</p>", page_url("blueprints/a/index.html"))
+    assert "<title>Hearing-aid &amp; &lt;b&gt;co&lt;/b&gt;</title>" in page
+    assert 'data-pagefind-meta="url:blueprints/a/"' in page
+    assert (page_url("index.html"), page_url("blueprints/all.html")) == ("./", "blueprints/all.html")
+
+
+def test_pagefind_runs_as_the_binary_its_package_would_choose():
+    from pagefind.service import _must_get_executable
+
+    from blueprintgen.site.search import _pagefind
+
+    assert _pagefind() == [str(_must_get_executable().resolve())]
+
 
 
 # -- Pagefind failing, stopped or killed ---------------------------------------------------------
