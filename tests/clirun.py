@@ -9,8 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from blueprintgen.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
 
 
 def invoke(*args, cwd: Path = ROOT, input: str | None = None, catch_exceptions: bool = False):

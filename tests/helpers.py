@@ -1,6 +1,6 @@
 """What the test modules share that is not a fixture (the fixtures are in conftest.py).
 
-    ROOT, EXAMPLES, CLI, NEATO            the repository, its example blueprints, the command line, Graphviz
+    ROOT, EXAMPLES, BROKEN, CLI, NEATO    the repository, its examples, broken files, the command line, Graphviz
     needs_graphviz, posix_only           marks for tests that need Graphviz, or file modes and signals
     project(folder, *names)              a project folder with (some of) the example blueprints
     blueprintgen(*args, cwd=...)         the real command line in a fresh process (clirun.invoke: in-process)
@@ -25,6 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "blueprints"
+BROKEN = ROOT / "tests" / "broken"   # broken blueprints, one error each
 CLI = [sys.executable, "-m", "blueprintgen"]
 NEATO = shutil.which("neato")
 NOBODY = 65534

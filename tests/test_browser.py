@@ -28,10 +28,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
+from helpers import EXAMPLES
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
 HOSTILE = Path(__file__).resolve().parent / "hostile_site"
 SECRET = "hunter2-do-not-leak"
 VIEWPORT = {"width": 1400, "height": 1000}

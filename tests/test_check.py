@@ -8,9 +8,7 @@ import pytest
 from blueprintgen.analysis import analyse
 from clirun import invoke
 from blueprintgen.loader import load_paths
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
+from helpers import EXAMPLES, ROOT
 
 
 def run(*args, cwd: Path = ROOT):

@@ -8,9 +8,7 @@ from click.testing import CliRunner
 
 from blueprintgen import __version__
 from blueprintgen.cli import main
-
-BROKEN = Path(__file__).parent / "broken"
-EXAMPLES = Path(__file__).parent.parent / "blueprints"
+from helpers import BROKEN, EXAMPLES
 
 
 def run(*args):

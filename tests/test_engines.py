@@ -14,9 +14,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from clirun import invoke
+from helpers import EXAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
 PAIR = ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml")
 MATERIAL = "site_name: Team\ntheme:\n  name: material\n  font: false\n"
 

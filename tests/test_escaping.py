@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import cmarkgfm   # GitHub's own Markdown renderer (cmark-gfm); in the test extra
 import pytest
 
-from helpers import run
+from helpers import needs_graphviz, run
 
 PHISH = "https://evil.example/phish www.evil.example a@evil.example"
 PHISH_NAME = "www.evil.example a@evil.example"   # a file name cannot hold the `/` of a web address
@@ -171,7 +170,7 @@ def test_the_diff_summary_makes_no_link_of_titles_file_names_or_messages(project
         assert f"'{PHISH}' is not one of" in text                               # the message of the invalid one
 
 
-@pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
+@needs_graphviz
 def test_generated_pages_make_no_link_of_blueprint_text(project):
     (project / "blueprints" / "refund.yaml").write_text(
         f"title: {json.dumps('Refund ' + PHISH)}\nstatus: to-be\nsummary: {json.dumps(PHISH)}\n"

@@ -21,13 +21,11 @@ import html
 import os
 import random
 import re
-import shutil
 import time
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 
 import markdown
-import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
@@ -38,6 +36,7 @@ from blueprintgen.loader import RESERVED_IDS, Loaded, load_bytes
 from blueprintgen.model import ID_PATTERN, Blueprint, Channel, Duration, Edge, Owner, Position, Promise, Step
 from blueprintgen.graphviz import render_checked
 from blueprintgen.rules import RULES
+from helpers import needs_graphviz
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 # CI does not shrink a failure (shrinking big blueprints can take minutes): it reports the
@@ -50,8 +49,6 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 # Graphviz runs are the slow part: a few in CI, many more in a long campaign.
 RENDER_EXAMPLES = 15 if PROFILE == "ci" else 500
-
-needs_graphviz = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
 
 FILE = "fuzz.yaml"
 LANES = ("customer", "frontstage", "backstage", "support")

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import EXAMPLES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
 BIN = Path(sys.executable).parent
 TO_BE = "double-charge-refund-to-be"
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from blueprintgen.escape import clean
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.graphviz import RenderError, render
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
+from helpers import needs_graphviz
 
 SECONDS = 5.0
 PEAK_BYTES = 200 * 1024 * 1024
@@ -683,7 +683,7 @@ INVISIBLE_FIELDS = {
 }
 
 
-@pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
+@needs_graphviz
 @pytest.mark.parametrize("field", sorted(INVISIBLE_FIELDS))
 def test_text_of_only_invisible_characters_is_refused_or_drawn(field):
     """Text that is empty once control and bidi characters are removed must not break the diagram.

@@ -1,15 +1,14 @@
 """Journey-map layers on the generated pages: persona, lowest moments, steps, opportunities, portfolio pages."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from blueprintgen.analysis import analyse
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.site.pages import Layout, blueprint_page, portfolio_pages, redesigns
+from helpers import EXAMPLES
 
-EXAMPLES = Path(__file__).parent.parent / "blueprints"
 LAYOUT = Layout(source_links=True)
 
 

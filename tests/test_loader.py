@@ -10,10 +10,7 @@ from blueprintgen.loader import load_bytes, load_file, load_paths
 from blueprintgen import yamltree
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
 from clirun import invoke
-from helpers import posix_only, project, run
-
-BROKEN = Path(__file__).parent / "broken"
-EXAMPLES = Path(__file__).parent.parent / "blueprints"
+from helpers import BROKEN, EXAMPLES, posix_only, project, run
 
 
 def _expected(path: Path) -> str:

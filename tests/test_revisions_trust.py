@@ -16,8 +16,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "scripts" / "action.sh"
 BIN = Path(sys.executable).parent
 

@@ -16,8 +16,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
 # libatomic1 is found on the file system, not on PATH: on this machine it is there or it is not.
 _LIBATOMIC = [] if glob.glob("/usr/lib/*/libatomic.so.1") + glob.glob("/lib/*/libatomic.so.1") else ["libatomic1"]
