@@ -23,15 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from blueprintgen.analysis import analyse
-from blueprintgen.cli import main
 from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import clean
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.graphviz import RenderError, render
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
+from clirun import invoke
 from helpers import needs_graphviz
 
 SECONDS = 5.0
@@ -378,12 +377,12 @@ def _make(row: Row, folder: Path, outside: Path, pwned: Path) -> tuple[Path, Pat
     raise AssertionError(row.kind)
 
 
-def _validate(path: Path):
-    """Run `blueprintgen validate PATH`; return (result, seconds, peak traced bytes)."""
+def _validate(path: Path, cwd: Path):
+    """Run `blueprintgen validate PATH` in `cwd`; return (result, seconds, peak traced bytes)."""
     tracemalloc.start()
     started = time.monotonic()
     try:
-        result = CliRunner().invoke(main, ["validate", str(path)])
+        result = invoke("validate", path, cwd=cwd, catch_exceptions=True)
     finally:
         seconds = time.monotonic() - started
         peak = tracemalloc.get_traced_memory()[1]
@@ -412,7 +411,7 @@ def test_each_hostile_input_gives_its_exact_line(row, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)   # no mkdocs.yml: default settings
     pwned = tmp_path / "pwned"
     path, file = _make(row, tmp_path / "blueprints", tmp_path / "outside", pwned)
-    result, seconds, peak = _validate(path)
+    result, seconds, peak = _validate(path, tmp_path)
     assert not pwned.exists(), "a YAML tag ran code"
     _assert_refused(result, seconds, peak, [f"{file}:{line}" for line in row.expected], row.note)
 
@@ -438,7 +437,7 @@ def test_a_folder_of_every_hostile_file_gives_one_clear_line_each(tmp_path, monk
         for line in row.expected:
             number, column, rest = line.split(":", 2)
             expected.append((str(file), int(number), int(column), rest))
-    result, seconds, peak = _validate(folder)
+    result, seconds, peak = _validate(folder, tmp_path)
     assert not pwned.exists()
     lines = [f"{file}:{number}:{column}:{rest}" for file, number, column, rest in sorted(expected)]
     _assert_refused(result, seconds, peak, lines)
@@ -628,7 +627,7 @@ def test_render_writes_only_inside_the_output_folder(tmp_path, monkeypatch):
     out.mkdir(parents=True)
     (out / "ok.dot").symlink_to(victim)          # a planted link must be replaced, not written through
     before = _tree(tmp_path)
-    result = CliRunner().invoke(main, ["render", str(blueprints), "-o", str(out), "--format", "dot"])
+    result = invoke("render", blueprints, "-o", out, "--format", "dot", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert victim.read_text() == "keep me\n"
     assert not (out / "ok.dot").is_symlink() and (out / "ok.dot").read_text().startswith("digraph")
@@ -643,7 +642,7 @@ def test_render_refuses_ids_that_would_leave_the_output_folder(blueprint_id, tmp
     blueprints.mkdir()
     (blueprints / "ok.yaml").write_text(f"id: '{blueprint_id}'\n{VALID}", encoding="utf-8")
     before = _tree(tmp_path)
-    result = CliRunner().invoke(main, ["render", str(blueprints), "-o", str(tmp_path / "out"), "--format", "dot"])
+    result = invoke("render", blueprints, "-o", tmp_path / "out", "--format", "dot", cwd=tmp_path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"{blueprints / 'ok.yaml'}:1:5: error: ")
     assert _tree(tmp_path) == before
@@ -667,7 +666,7 @@ steps:
 """, encoding="utf-8")
     assert load_paths([str(path)]).problems == ()
     for fmt in ("text", "github"):
-        result = CliRunner().invoke(main, ["check", str(path), "--format", fmt, "--fail-on", "never"])
+        result = invoke("check", path, "--format", fmt, "--fail-on", "never", cwd=tmp_path)
         assert result.exit_code == 0, result.output
         assert "Desk" in result.stdout
         assert clean(result.stdout) == result.stdout, repr([c for c in result.stdout if clean(c) != c])
@@ -738,10 +737,10 @@ def test_texts_longer_than_graphviz_takes_are_drawn_shortened(long, tmp_path):
                        "failure": {"what": long}, "end": "resolved"}]}
     path = tmp_path / "long.yaml"
     path.write_text(json.dumps(data), encoding="utf-8")
-    validated = CliRunner().invoke(main, ["validate", str(path)])
+    validated = invoke("validate", path)
     assert validated.exit_code == 0, validated.output
     blueprint, = load_paths([str(path)]).blueprints
     svg = render(blueprint_dot(analyse(blueprint)), "svg", timeout=60).decode("utf-8")
     assert "\u2026" in svg
-    rendered = CliRunner().invoke(main, ["render", str(path), "-o", str(tmp_path / "out")])
+    rendered = invoke("render", path, "-o", tmp_path / "out")
     assert rendered.exit_code == 0, rendered.output
