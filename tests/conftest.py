@@ -7,13 +7,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from helpers import CLI, ROOT, make_removable, snapshot
+from helpers import ROOT, blueprintgen, make_removable, snapshot
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +24,7 @@ def example_site(tmp_path_factory) -> Path:
     session ends with an error if the shared site was changed.
     """
     out = tmp_path_factory.mktemp("example") / "site"
-    result = subprocess.run([*CLI, "build", "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = blueprintgen("build", "-o", out, cwd=ROOT, timeout=300)
     assert result.returncode == 0, f"blueprintgen build failed in {ROOT}:\n{result.stdout}\n{result.stderr}"
     assert (out / "index.html").is_file(), f"no index.html in {out}"
     built = snapshot(out)

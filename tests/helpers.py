@@ -61,12 +61,13 @@ def work_folders(folder: Path) -> list[str]:
 # -- running the command line and git --------------------------------------------------------------
 
 def blueprintgen(*args, cwd: Path, stdin: str | None = None, env: dict | None = None, home: Path | None = None,
-                 path_first: Path | None = None, nobody: bool = False, timeout: float = 180,
+                 path_first: Path | None = None, nobody: bool = False, timeout: float = 180, errors: str = "strict",
                  **popen) -> subprocess.CompletedProcess:
-    """`python -m blueprintgen ARGS` in a fresh process in folder `cwd`; its output as text.
+    """`python -m blueprintgen ARGS` in a fresh process in folder `cwd`; its output as UTF-8 text.
 
     `home` sets HOME, `path_first` puts a folder first on PATH (a fake program), `nobody` runs it
-    as an unprivileged user when the suite runs as root."""
+    as an unprivileged user when the suite runs as root; output that is not UTF-8 fails the test
+    unless `errors` says how to decode it ("surrogateescape" keeps the bytes)."""
     env = dict(os.environ if env is None else env)
     if home is not None:
         env["HOME"] = str(home)
@@ -74,7 +75,7 @@ def blueprintgen(*args, cwd: Path, stdin: str | None = None, env: dict | None = 
         env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
     prefix = unprivileged() if nobody else []
     return subprocess.run([*prefix, *CLI, *map(str, args)], cwd=cwd, input=stdin, env=env, capture_output=True,
-                          text=True, encoding="utf-8", errors="surrogateescape", timeout=timeout, **popen)
+                          text=True, encoding="utf-8", errors=errors, timeout=timeout, **popen)
 
 
 def run(*args, cwd: Path, timeout: float = 120, **options) -> subprocess.CompletedProcess:

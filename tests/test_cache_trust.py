@@ -8,13 +8,12 @@ one warning, what was published, and that nothing outside the project changed.
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from blueprint_factory import blueprint_yaml
-from helpers import needs_graphviz, run
+from helpers import blueprintgen, needs_graphviz, run
 from helpers import project as example_project
 
 SCRIPT = b"<script>alert(document.domain)</script>"
@@ -28,8 +27,7 @@ def _project(root: Path) -> Path:
 
 
 def _build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-q", "-o", "out"], cwd=project,
-                          capture_output=True, text=True, timeout=300)
+    return blueprintgen("build", "-q", "-o", "out", cwd=project, timeout=300)
 
 
 def _listing(folder: Path) -> dict[str, str]:

@@ -4,7 +4,6 @@ prefix) and `blueprintgen generate` built by Zensical. Real MkDocs, real Zensica
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -14,16 +13,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from clirun import invoke
-from helpers import EXAMPLES
+from helpers import blueprintgen
+from helpers import project as example_project
 
-PAIR = ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml")
+PAIR = ("double-charge-refund", "double-charge-refund-to-be")
 MATERIAL = "site_name: Team\ntheme:\n  name: material\n  font: false\n"
 
 
 def _project(tmp_path: Path, mkdocs_yml: str, docs: dict[str, str]) -> Path:
-    (tmp_path / "blueprints").mkdir()
-    for name in PAIR:
-        shutil.copy(EXAMPLES / name, tmp_path / "blueprints" / name)
+    example_project(tmp_path, *PAIR)
     for path, text in docs.items():
         (tmp_path / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "docs" / path).write_text(text)
@@ -209,8 +207,7 @@ def test_a_prefix_outside_the_docs_folder_is_refused_before_anything_is_written(
         in completed.stderr
     assert not (tmp_path / "escape").exists() and not (project / "site").exists()
     # blueprintgen's own build reads mkdocs.yml first and points at the line and column.
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", "out"], cwd=project,
-                            capture_output=True, text=True, timeout=300)
+    result = blueprintgen("build", "-o", "out", cwd=project, timeout=300)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("mkdocs.yml:") and ":15: error: prefix " in result.stderr.splitlines()[0]
 
@@ -218,8 +215,7 @@ def test_a_prefix_outside_the_docs_folder_is_refused_before_anything_is_written(
 def test_blueprints_dir_must_be_a_folder_path(tmp_path):
     project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints:\n      blueprints_dir: [a]\n",
                        {"index.md": "# Handbook\n"})
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", "out"], cwd=project,
-                            capture_output=True, text=True, timeout=300)
+    result = blueprintgen("build", "-o", "out", cwd=project, timeout=300)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "blueprints_dir must be the path of a folder (hint: e.g. `blueprints_dir: blueprints`)" in result.stderr
     assert ":23: error: " in result.stderr.splitlines()[0]

@@ -13,14 +13,14 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import cmarkgfm   # GitHub's own Markdown renderer (cmark-gfm); in the test extra
 import pytest
 
-from helpers import needs_graphviz, run
+import helpers
+from helpers import git, needs_graphviz, run
 
 PHISH = "https://evil.example/phish www.evil.example a@evil.example"
 PHISH_NAME = "www.evil.example a@evil.example"   # a file name cannot hold the `/` of a web address
@@ -28,16 +28,8 @@ FORGED = "::error file=README.md,line=1,title=Security::FORGED"
 # The commands GitHub's runner knows: a line naming one of these is acted on.
 REGISTERED = {"error", "warning", "notice", "debug", "group", "endgroup", "add-mask", "add-matcher",
               "remove-matcher", "echo", "save-state", "set-output", "set-env", "add-path", "stop-commands"}
-
-
-def blueprintgen(*args, cwd: Path):
-    return subprocess.run([sys.executable, "-m", "blueprintgen", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", errors="surrogateescape", timeout=120)
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=T",
-                    "-c", "commit.gpgsign=false", *args], capture_output=True, check=True)
+# The real command line; output that is not UTF-8 is kept as bytes, for the assertions to show.
+blueprintgen = partial(helpers.blueprintgen, errors="surrogateescape", timeout=120)
 
 
 def runner_commands(output: str) -> list[tuple[str, dict, str]]:

@@ -13,22 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import EXAMPLES, ROOT
+
+from helpers import ROOT, blueprintgen, git
+from helpers import project as example_project
 
 BIN = Path(sys.executable).parent
 TO_BE = "double-charge-refund-to-be"
-
-
-def blueprintgen(*args, cwd: Path, stdin: str | None = None, env: dict | None = None):
-    """The real command line, in a fresh process, from folder `cwd`."""
-    return subprocess.run([sys.executable, "-m", "blueprintgen", *map(str, args)], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, timeout=120, env=env)
-
-
-def git(repo: Path, *args: str) -> str:
-    completed = subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=T",
-                                "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
-    return completed.stdout
 
 
 @pytest.fixture
@@ -36,7 +26,7 @@ def repo(tmp_path) -> Path:
     """A team's repository: the example blueprints and mkdocs.yml, committed once."""
     path = tmp_path / "team-repo"
     path.mkdir()
-    shutil.copytree(EXAMPLES, path / "blueprints")
+    example_project(path)
     shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
@@ -282,7 +272,7 @@ def test_sarif_uris_are_percent_encoded_so_they_name_the_file(repo):
 def test_a_monorepo_subfolder_reports_paths_from_the_repository_root(tmp_path):
     repo = tmp_path / "mono"
     project = repo / "services" / "retail"
-    shutil.copytree(EXAMPLES, project / "blueprints")
+    example_project(project)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     git(repo, "init", "-q")
     for cwd in (repo, project, project / "blueprints"):
@@ -441,9 +431,8 @@ def test_diff_with_a_missing_revision_is_one_line_and_exit_2(repo, args, words):
 
 
 def test_diff_outside_a_git_repository_says_so_and_two_folders_still_compare(tmp_path):
-    old, new = tmp_path / "old", tmp_path / "new"
-    shutil.copytree(EXAMPLES, old)
-    shutil.copytree(EXAMPLES, new)
+    example_project(tmp_path, blueprints="old")
+    new = example_project(tmp_path, blueprints="new")
     line = break_the_resolved_end(new / f"{TO_BE}.yaml")
     result = blueprintgen("diff", "main", cwd=tmp_path)
     assert result.returncode == 2 and "is not a git repository" in result.stderr and "Traceback" not in result.stderr

@@ -31,7 +31,7 @@ from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.graphviz import RenderError, render
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
 from clirun import invoke
-from helpers import needs_graphviz
+from helpers import blueprintgen, needs_graphviz
 
 SECONDS = 5.0
 PEAK_BYTES = 200 * 1024 * 1024
@@ -481,8 +481,7 @@ def test_thirty_thousand_levels_do_not_crash_the_process(text, tmp_path):
     """libyaml's recursive composer would overflow the C stack (exit 139); we never use it."""
     path = tmp_path / "deep.yaml"
     path.write_bytes(text)
-    completed = subprocess.run([sys.executable, "-m", "blueprintgen", "validate", str(path)], cwd=tmp_path,
-                               capture_output=True, text=True, timeout=60)
+    completed = blueprintgen("validate", path, cwd=tmp_path, timeout=60)
     assert completed.returncode == 1, (completed.returncode, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr
     lines = completed.stdout.splitlines()
@@ -715,8 +714,7 @@ def test_a_fifo_named_like_a_blueprint_does_not_hang_validate(tmp_path):
     fifo = folder / "pipe.yaml"
     os.mkfifo(fifo)
     try:
-        completed = subprocess.run([sys.executable, "-m", "blueprintgen", "validate", str(folder)], cwd=tmp_path,
-                                   capture_output=True, text=True, timeout=15)
+        completed = blueprintgen("validate", folder, cwd=tmp_path, timeout=15)
     except subprocess.TimeoutExpired:
         pytest.fail("validate hangs on a FIFO named pipe.yaml")
     assert completed.returncode == 1 and "Traceback" not in completed.stderr

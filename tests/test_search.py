@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 
 from clirun import invoke
-from helpers import (EXAMPLES, alive, needs_graphviz, pids, posix_only, project, run, snapshot, wait_until,
-                     work_folders)
+from helpers import alive, needs_graphviz, pids, posix_only, project, run, snapshot, wait_until, work_folders
 
 
 # -- what the index holds, and its cache -----------------------------------------------------------
@@ -66,7 +65,7 @@ def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_
 def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
     import blueprintgen.site.search as search
 
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     runs = []
     real = search._start_pagefind
     monkeypatch.setattr(search, "_start_pagefind", lambda *args: runs.append(args) or real(*args))

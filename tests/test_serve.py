@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from helpers import CLI, EXAMPLES, needs_graphviz, project, run, wait_until
+from helpers import CLI, blueprintgen, needs_graphviz, project, run, wait_until
 
 
 def _free_port() -> int:
@@ -56,14 +55,12 @@ def test_serve_outside_a_project_is_a_usage_error_like_the_other_commands(tmp_pa
 
 def test_serve_on_an_address_in_use_says_so_in_one_line(tmp_path):
     import socket
-    folder = tmp_path / "blue prints ✓"   # the folder goes into the preview's config as a YAML string
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path, blueprints="blue prints ✓")   # it goes into the preview's config as a YAML string
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         address = f"127.0.0.1:{taken.getsockname()[1]}"
-        result = subprocess.run([sys.executable, "-m", "blueprintgen", "serve", "--blueprints", str(folder),
-                                 "-a", address], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        result = blueprintgen("serve", "--blueprints", folder, "-a", address, cwd=tmp_path, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
     assert f"Error: cannot serve on {address}: Address already in use; choose another address with -a" \
         in result.stderr
@@ -72,18 +69,16 @@ def test_serve_on_an_address_in_use_says_so_in_one_line(tmp_path):
 def test_serve_of_a_folder_whose_name_is_not_utf8_says_so(tmp_path):
     folder = os.fsdecode(bytes(tmp_path) + b"/bp\xff")
     os.mkdir(folder)
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "serve", "--blueprints", folder,
-                             "-a", f"127.0.0.1:{_free_port()}"], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=120)
+    result = blueprintgen("serve", "--blueprints", folder, "-a", f"127.0.0.1:{_free_port()}", cwd=tmp_path,
+                          timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
     assert "is not valid UTF-8; rename the folder" in result.stderr
 
 
 def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "blueprintgen", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([*CLI, "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         home = f"http://127.0.0.1:{port}/"
@@ -139,7 +134,7 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     import blueprintgen.site.generate as site
     from blueprintgen.settings import Settings
 
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     monkeypatch.chdir(tmp_path)
     for kept in ("_PREVIEW_FILES", "_PREVIEW_ANALYSES", "_PREVIEW_PAGE_KEYS"):
         monkeypatch.setattr(site, kept, {})   # module state, kept between a preview's rebuilds

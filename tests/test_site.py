@@ -10,7 +10,7 @@ from pathlib import Path
 
 from blueprint_factory import blueprint_yaml
 from clirun import invoke
-from helpers import EXAMPLES, ROOT, snapshot
+from helpers import EXAMPLES, ROOT, project, snapshot
 
 
 def build(*args, cwd: Path = ROOT):
@@ -53,8 +53,7 @@ def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
 
 
 def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path):
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     out = tmp_path / "site"
     assert build("--blueprints", folder, "-o", out).exit_code == 0
     before = snapshot(out)
@@ -71,8 +70,7 @@ def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path)
 
 def test_strict_fails_on_gated_findings_and_keeps_the_previous_site(tmp_path):
     """--strict follows the gate: the as-is examples' breaks pass, a broken to-be design fails."""
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     out = tmp_path / "site"
     out.mkdir()
     (out / ".blueprintgen-site").write_text("old\n")
@@ -105,7 +103,7 @@ def test_two_builds_are_identical(tmp_path, example_site):
 
 
 def test_embedded_configuration_without_mkdocs_yml(tmp_path):
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     result = build(cwd=tmp_path)
     assert result.exit_code == 0, result.output
     home = (tmp_path / "site" / "index.html").read_text()
@@ -117,9 +115,7 @@ def test_embedded_configuration_without_mkdocs_yml(tmp_path):
 def test_plugin_in_a_plain_mkdocs_project(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Our team site\n\nWelcome to our handbook.\n")
-    (tmp_path / "blueprints").mkdir()
-    for name in ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml"):
-        shutil.copy(EXAMPLES / name, tmp_path / "blueprints" / name)
+    project(tmp_path, "double-charge-refund", "double-charge-refund-to-be")
     (tmp_path / "mkdocs.yml").write_text("site_name: Team\ntheme:\n  name: material\n  font: false\n"
                                          "plugins:\n  - search\n  - blueprints\n")
     completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
@@ -194,7 +190,7 @@ def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_pa
     slow.write_text('#!/bin/sh\n[ "$1" = -V ] && { echo "neato - graphviz version slow" >&2; exit 0; }\nexec sleep 30\n')
     slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setattr(render_module, "PROGRAM", str(slow))
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\n"
                                          "plugins:\n  - blueprints:\n      dot_timeout: 0.2\n")
     out = tmp_path / "site"
@@ -224,7 +220,7 @@ def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
 
 
 def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch):
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     cold = build("-o", "site", cwd=tmp_path)
     assert cold.exit_code == 0, cold.output
     assert "diagrams ready (7 drawn, 0 from cache)" in cold.stderr
@@ -247,7 +243,7 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
 
 
 def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_miss(tmp_path, monkeypatch):
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen"
@@ -306,7 +302,7 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
     import blueprintgen.loader
     import blueprintgen.site.generate
 
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen"
@@ -408,8 +404,7 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
     # show the old text until something else changed).
     import blueprintgen.site.plugin
 
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     path = folder / "double-charge-refund.yaml"
     original = path.read_text()
     path.write_text(original.replace("title: ", "title: Loaded version of ", 1))
@@ -432,8 +427,7 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
 def test_a_to_be_page_follows_a_change_in_the_as_is_blueprint_it_redesigns(tmp_path):
     # The to-be page shows the as-is blueprint's opportunities; its page must be made again when
     # only the as-is file changes (the cached page was reused before).
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     assert build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path).exit_code == 0
     as_is = folder / "double-charge-refund.yaml"
     as_is.write_text(as_is.read_text().replace("Open a ticket or case for the double charge",
