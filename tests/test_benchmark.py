@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from blueprintgen.analysis import analyse
 from blueprintgen.loader import load_paths
 from helpers import ROOT
@@ -40,6 +42,7 @@ def test_generated_blueprints_are_valid_and_like_real_ones(tmp_path):
         assert path.read_bytes() == (tmp_path / path.name).read_bytes()
 
 
+@pytest.mark.slow
 def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     out = tmp_path / "bench.json"
     scratch = tmp_path / "tmp"
@@ -71,6 +74,7 @@ def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     assert not list(scratch.iterdir())   # everything it made is removed
 
 
+@pytest.mark.slow
 def test_benchmark_measures_check_alone(tmp_path):
     out = tmp_path / "check.json"
     scratch = tmp_path / "tmp"

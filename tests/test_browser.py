@@ -31,7 +31,7 @@ import yaml
 from helpers import EXAMPLES, blueprintgen
 from helpers import project as example_project
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOSTILE = Path(__file__).resolve().parent / "hostile_site"
 SECRET = "hunter2-do-not-leak"

@@ -27,6 +27,7 @@ from helpers import (alive, fake_graphviz, make_removable, needs_graphviz, pids,
 
 # -- the swap tells the truth, a symlinked output keeps its link, marked leftovers go ---------------
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_a_site_folder_that_cannot_be_emptied_is_replaced_and_the_message_is_true(shared):
@@ -50,6 +51,7 @@ def test_a_site_folder_that_cannot_be_emptied_is_replaced_and_the_message_is_tru
     assert work_folders(shared) == []                          # the next build removed it
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_a_symlinked_output_keeps_its_link_and_its_target_is_replaced(tmp_path):
     blueprints = project(tmp_path, "ortho-shoes-prescription")
@@ -77,6 +79,7 @@ def test_an_output_link_that_loops_is_refused_and_left_as_it_is(tmp_path):
     assert os.readlink(tmp_path / "site") == str(tmp_path / "site") and work_folders(tmp_path) == []
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_only_marked_or_empty_work_folders_left_by_earlier_runs_are_removed(tmp_path):
     project(tmp_path, "ortho-shoes-prescription")
@@ -143,6 +146,7 @@ def _killed_build(tmp_path: Path, number: int):
     return build.returncode, stderr, before, marks
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_nothing_behind(tmp_path):
@@ -154,6 +158,7 @@ def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_nothing_behind(tmp_path):
     assert not [pid for pid in pids(marks) if alive(pid)]     # no Graphviz left running
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_generate_stopped_or_killed_keeps_its_folder_and_the_next_run_tidies_up(tmp_path):
@@ -191,6 +196,7 @@ def test_generate_stopped_or_killed_keeps_its_folder_and_the_next_run_tidies_up(
         p.read_text() for p in out.glob("*.md"))
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 @pytest.mark.parametrize("command", ["blueprintgen build", "mkdocs build"])
@@ -232,6 +238,7 @@ def test_a_stop_while_the_build_waits_for_its_diagrams_leaves_no_graphviz(tmp_pa
         assert work_folders(tmp_path) == []
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_what_sigkill_leaves_is_removed_by_the_next_build(tmp_path):
@@ -282,6 +289,7 @@ def test_a_stop_lost_in_library_code_still_ends_the_wait_for_diagrams():
         assert not drawing._thread.is_alive()
 
 
+@pytest.mark.slow
 @posix_only
 def test_a_stop_lost_in_library_code_still_keeps_the_previous_site(tmp_path, monkeypatch):
     import mkdocs.commands.build
@@ -326,6 +334,7 @@ print(missing, checks)
 """
 
 
+@pytest.mark.slow
 @posix_only
 def test_the_site_never_disappears_while_a_new_one_is_swapped_in(tmp_path):
     """Another process looks at site/ all the time while 400 new sites are swapped in."""
@@ -346,6 +355,7 @@ def test_the_site_never_disappears_while_a_new_one_is_swapped_in(tmp_path):
     assert missing == 0, f"site/ was missing {missing} times"
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_the_site_gets_the_mode_a_plain_mkdocs_build_gives(tmp_path):

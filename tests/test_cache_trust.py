@@ -16,6 +16,8 @@ from blueprint_factory import blueprint_yaml
 from helpers import blueprintgen, needs_graphviz, run
 from helpers import project as example_project
 
+pytestmark = pytest.mark.slow   # every test builds a site
+
 SCRIPT = b"<script>alert(document.domain)</script>"
 
 

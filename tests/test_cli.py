@@ -70,6 +70,7 @@ def test_render_writes_every_example_in_every_format(tmp_path, fmt, magic):
     assert all((tmp_path / f"{i}.{fmt}").read_bytes().startswith(magic) for i in ids)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["dot", "svg", "png", "pdf"])
 def test_render_is_byte_identical_across_runs(tmp_path, fmt):
     import time

@@ -51,6 +51,7 @@ def _every_rule_off() -> str:
     return "".join(f"        {rule.slug}: off\n" for rule in RULES)
 
 
+@pytest.mark.slow
 @needs_graphviz
 @pytest.mark.parametrize("rules_off", [False, True], ids=["gate-all", "gate-all-rules-off"])
 def test_settings_inherited_through_inherit_count_for_check_and_build_alike(rules_off, tmp_path):
@@ -93,6 +94,7 @@ def test_an_inherit_loop_or_an_unreadable_parent_is_one_line(shared):
                               "(hint: the path is relative to this file)\n")
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_env_tags_in_the_plugin_settings_work_as_in_mkdocs(tmp_path):
     project(tmp_path, "ortho-shoes-prescription")
@@ -123,6 +125,7 @@ SETTINGS_LINES = {
 }
 
 
+@pytest.mark.slow
 @needs_graphviz
 @pytest.mark.parametrize("setting", sorted(SETTINGS_LINES))
 def test_settings_are_checked_once_the_same_way_for_every_command(setting, tmp_path):

@@ -26,6 +26,7 @@ import unicodedata
 import xml.etree.ElementTree as ElementTree
 
 import markdown
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
@@ -210,6 +211,7 @@ def _targets(step: dict, following: str | None) -> list[str]:
 
 # -- loading ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @given(blueprint_data())
 def test_valid_blueprints_load_and_keep_every_text(data):
     loaded = load(dump(data))
@@ -236,6 +238,7 @@ def test_valid_blueprints_load_and_keep_every_text(data):
         assert [list(edge.carries) for edge in step.next if edge.carries] == [c for c in carried if c]
 
 
+@pytest.mark.slow
 @given(blueprint_data())
 def test_analysis_terminates_on_every_valid_blueprint(data):
     b, = load(dump(data)).blueprints
@@ -343,12 +346,14 @@ def _check_outcome(loaded, data: bytes) -> None:
         assert len(text) < 600, f"{len(text)} characters: {text[:300]}…"
 
 
+@pytest.mark.slow
 @given(broken_data())
 def test_broken_blueprints_never_raise(data):
     text = dump(data).encode("utf-8")
     _check_outcome(load(text), text)
 
 
+@pytest.mark.slow
 @given(broken_yaml())
 def test_broken_yaml_never_raises(data):
     _check_outcome(load(data), data)
@@ -356,6 +361,7 @@ def test_broken_yaml_never_raises(data):
 
 # -- diagrams ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @needs_graphviz
 @settings(max_examples=RENDER_EXAMPLES)
 @given(blueprint_data(max_steps=25))

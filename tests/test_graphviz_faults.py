@@ -20,6 +20,7 @@ HUGE_SVG = """\
     """
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_graphviz_output_over_the_cap_fails_and_is_never_cached(tmp_path):
     project(tmp_path, "ortho-shoes-prescription")
@@ -36,6 +37,7 @@ def test_graphviz_output_over_the_cap_fails_and_is_never_cached(tmp_path):
     assert (tmp_path / "site/blueprints/diagrams/ortho-shoes-prescription.svg").stat().st_size < 1_000_000
 
 
+@pytest.mark.slow
 @needs_graphviz
 @pytest.mark.parametrize("body", ['echo "this is not a drawing"\n', '"$REAL" "$@" | head -c 3000\n'])
 def test_graphviz_output_that_is_not_a_whole_drawing_fails_and_is_never_cached(tmp_path, body):
@@ -67,6 +69,7 @@ def test_graphviz_messages_are_shown_only_up_to_a_limit(tmp_path):
     assert len(failed.stderr) < 10_000
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_on_timeout_everything_graphviz_started_is_stopped(tmp_path):

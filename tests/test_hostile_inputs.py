@@ -539,6 +539,7 @@ MEGABYTES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make, first", [m[1:] for m in MEGABYTES], ids=[m[0] for m in MEGABYTES])
 def test_a_megabyte_of_hostile_content_loads_in_bounded_time_and_memory(make, first, tmp_path):
     """Within the 1 MiB limit, nothing may be quadratic or unbounded: < 5 s and < 200 MB traced peak.

@@ -17,7 +17,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from helpers import CLI, ROOT, blueprintgen, git
+
+pytestmark = pytest.mark.slow   # long git scenarios: a pull request's merge commit, the Action's script
 
 ACTION = ROOT / "scripts" / "action.sh"
 BIN = Path(sys.executable).parent

@@ -29,6 +29,7 @@ from helpers import alive, needs_graphviz, pids, posix_only, project, run, snaps
 
 # -- what the index holds, and its cache -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_search_is_a_pagefind_index_of_the_blueprint_pages(example_site):
     entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"], entry
@@ -54,6 +55,7 @@ def _pagefind_fragment(site: Path, url: str) -> dict:
     raise AssertionError(f"no Pagefind fragment for {url}")
 
 
+@pytest.mark.slow
 def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_site):
     page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
     assert "watched_by" in page and "<em>Fix:</em> <span data-search-exclude>" in page   # hints are on the page
@@ -62,6 +64,7 @@ def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_
     assert "watched_by" not in content and "¶" not in content          # fix hints and ¶ links are not
 
 
+@pytest.mark.slow
 def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
     import blueprintgen.site.search as search
 
@@ -154,6 +157,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_a_failing_pagefind_fails_the_build_with_its_message_and_keeps_the_site(tmp_path):
@@ -172,6 +176,7 @@ def test_a_failing_pagefind_fails_the_build_with_its_message_and_keeps_the_site(
     assert work_folders(tmp_path) == []
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_sigterm_while_pagefind_indexes_stops_it_and_keeps_the_site(tmp_path):
@@ -199,6 +204,7 @@ def test_sigterm_while_pagefind_indexes_stops_it_and_keeps_the_site(tmp_path):
     assert work_folders(tmp_path) == []
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_a_pagefind_that_exits_0_with_an_incomplete_index_fails_the_build_and_caches_nothing(tmp_path):
@@ -219,6 +225,7 @@ def test_a_pagefind_that_exits_0_with_an_incomplete_index_fails_the_build_and_ca
     assert not list((tmp_path / ".cache" / "blueprintgen" / "search").glob("*"))   # nothing cached, no temporary
 
 
+@pytest.mark.slow
 @posix_only
 @needs_graphviz
 def test_the_pagefind_of_a_build_killed_outright_is_stopped_by_the_next_build(tmp_path):
@@ -283,6 +290,7 @@ def test_a_pagefind_that_crashes_is_named_with_its_signal_and_what_to_do(tmp_pat
     assert "pip install --force-reinstall 'pagefind[bin]'" in message and ".site.building" not in message
 
 
+@pytest.mark.slow
 def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monkeypatch):
     import blueprintgen.site.search as search
 

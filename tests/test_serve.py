@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from helpers import CLI, blueprintgen, needs_graphviz, project, run, wait_until
 
 
@@ -75,6 +77,7 @@ def test_serve_of_a_folder_whose_name_is_not_utf8_says_so(tmp_path):
     assert "is not valid UTF-8; rename the folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
     folder = project(tmp_path)
     port = _free_port()
@@ -98,6 +101,7 @@ def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
     assert "8 blueprint(s): 1 diagram(s) drawn, 7 from the cache" in output
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_serve_goes_on_rebuilding_after_the_blueprint_folder_is_removed_and_put_back(tmp_path):
     blueprints = project(tmp_path, "ortho-shoes-prescription", "double-charge-refund")

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from blueprint_factory import blueprint_yaml
 from clirun import invoke
 from helpers import EXAMPLES, ROOT, project, snapshot
@@ -29,6 +31,7 @@ def _write_entry(path: Path, data) -> None:
     path.write_text(hashlib.sha256(body.encode()).hexdigest() + "\n" + body)
 
 
+@pytest.mark.slow
 def test_example_site_has_every_page(example_site):
     ids = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
     for page in ["index.html", "blueprints/breaks/index.html", "blueprints/owners/index.html",
@@ -44,6 +47,7 @@ def test_example_site_has_every_page(example_site):
     assert all(f'href="blueprints/{blueprint_id}/"' in home for blueprint_id in ids)
 
 
+@pytest.mark.slow
 def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
     to_be = (example_site / "blueprints" / "double-charge-refund-to-be" / "index.html").read_text()
     as_is = (example_site / "blueprints" / "double-charge-refund" / "index.html").read_text()
@@ -52,6 +56,7 @@ def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
     assert 'href="../double-charge-refund-to-be/"' in as_is
 
 
+@pytest.mark.slow
 def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path):
     folder = project(tmp_path)
     out = tmp_path / "site"
@@ -68,6 +73,7 @@ def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blueprints", "site"]  # no staging left behind
 
 
+@pytest.mark.slow
 def test_strict_fails_on_gated_findings_and_keeps_the_previous_site(tmp_path):
     """--strict follows the gate: the as-is examples' breaks pass, a broken to-be design fails."""
     folder = project(tmp_path)
@@ -96,12 +102,14 @@ def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
     assert (out / "precious.txt").read_text() == "keep me"
 
 
+@pytest.mark.slow
 def test_two_builds_are_identical(tmp_path, example_site):
     again = tmp_path / "again"
     assert build("-o", again).exit_code == 0
     assert snapshot(again) == snapshot(example_site)
 
 
+@pytest.mark.slow
 def test_embedded_configuration_without_mkdocs_yml(tmp_path):
     project(tmp_path)
     result = build(cwd=tmp_path)
@@ -112,6 +120,7 @@ def test_embedded_configuration_without_mkdocs_yml(tmp_path):
     assert "fonts.googleapis.com" not in home   # nothing fetched when viewed
 
 
+@pytest.mark.slow
 def test_plugin_in_a_plain_mkdocs_project(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Our team site\n\nWelcome to our handbook.\n")
@@ -130,6 +139,7 @@ def test_plugin_in_a_plain_mkdocs_project(tmp_path):
     assert "Double charge refund that never arrives" not in (site / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_plugin_reports_invalid_blueprints_as_a_build_error(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "blueprints").mkdir()
@@ -152,12 +162,14 @@ def _site_of(tmp_path: Path, count: int) -> Path:
     return folder / "site"
 
 
+@pytest.mark.slow
 def test_a_blueprint_page_does_not_grow_with_the_number_of_blueprints(tmp_path):
     small, large = _site_of(tmp_path, 3), _site_of(tmp_path, 60)
     page = Path("blueprints/b0000/index.html")
     assert (large / page).stat().st_size <= 1.25 * (small / page).stat().st_size
 
 
+@pytest.mark.slow
 def test_progress_is_plain_lines_without_a_terminal_and_silent_with_quiet(tmp_path):
     result = build("-o", tmp_path / "a")
     assert result.exit_code == 0
@@ -180,6 +192,7 @@ def test_progress_rewrites_one_line_on_a_terminal():
     assert stream.getvalue().endswith("\r\x1b[2Kdiagrams rendered: 3/3\n")
 
 
+@pytest.mark.slow
 def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
     import stat
     import blueprintgen.graphviz as render_module
@@ -204,6 +217,7 @@ def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_pa
     assert snapshot(out) == {".blueprintgen-site": hashlib.sha256(b"previous\n").hexdigest()}
 
 
+@pytest.mark.slow
 def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
     import blueprintgen.site.mkdocs as site
 
@@ -219,6 +233,7 @@ def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []                  # the staging folder is gone too
 
 
+@pytest.mark.slow
 def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch):
     project(tmp_path)
     cold = build("-o", "site", cwd=tmp_path)
@@ -242,6 +257,7 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
     assert "diagrams ready (1 drawn, 6 from cache)" in changed.stderr
 
 
+@pytest.mark.slow
 def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_miss(tmp_path, monkeypatch):
     project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
@@ -297,6 +313,7 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
     assert made == ["ortho-shoes-prescription"]
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monkeypatch):
     import blueprintgen.analysis
     import blueprintgen.loader
@@ -360,6 +377,7 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
     assert 1 <= len(list((cache / "generated").glob("*.json"))) <= 4
 
 
+@pytest.mark.slow
 def test_emoji_titles_and_tags_and_a_tag_named_index_keep_their_pages(tmp_path):
     # An emoji was written as a JSON surrogate pair in the front matter, which YAML refuses:
     # MkDocs then dropped the front matter silently and showed it as page text. A tag named
@@ -398,6 +416,7 @@ def test_a_tag_listed_twice_is_an_error_at_its_position(tmp_path):
         in result.output
 
 
+@pytest.mark.slow
 def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path, monkeypatch):
     # The CLI loads the blueprints, then the site is made from what it loaded. A file saved in
     # between must not have the old pages stored under the new bytes' key (the next build would
@@ -424,6 +443,7 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
     assert "Saved version of" in page.read_text() and "Loaded version of" not in page.read_text()
 
 
+@pytest.mark.slow
 def test_a_to_be_page_follows_a_change_in_the_as_is_blueprint_it_redesigns(tmp_path):
     # The to-be page shows the as-is blueprint's opportunities; its page must be made again when
     # only the as-is file changes (the cached page was reused before).
