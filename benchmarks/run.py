@@ -82,7 +82,8 @@ print(count)
 """
 
 TARGETS = {   # name -> limit (issue 13: floors are plain Material pages)
-    "check <= 1.5x floor": 1.5,
+    "check <= 1.5x floor (Python + Click + PyYAML + compose)": 1.5,
+    "check of one file in the portfolio <= 0.5 s": 0.5,
     "cold build <= 1.5x floor": 1.5,
     "warm build <= 1.5x bare mkdocs": 1.5,
     "peak memory of build <= 1.5x bare mkdocs": 1.5,
@@ -410,17 +411,25 @@ def measure_check(row: dict, work: str, repeats: int, log) -> None:
     The last is not a floor: it shows how much of 1.5x the command-line library the design
     card names takes before any file is read (all of it at N=10).
     """
-    checks, floors, clicks = [], [], []
+    checks, floors, bare, ones = [], [], [], []
+    one = sorted(name for name in os.listdir(os.path.join(work, "blueprints")) if name.endswith(".yaml"))[0]
     for _ in range(repeats):
-        floors.append(run([PYTHON, "-c", COMPOSE_FLOOR, "blueprints"], work))
+        # Issue 26: the floor is what any Click tool pays: the interpreter, importing Click and PyYAML,
+        # then reading and composing the files.
+        floors.append(run([PYTHON, "-c", "import click\n" + COMPOSE_FLOOR, "blueprints"], work))
         checks.append(run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never", "blueprints"], work))
-        clicks.append(run([PYTHON, "-c", "import click\n" + COMPOSE_FLOOR, "blueprints"], work))
+        bare.append(run([PYTHON, "-c", COMPOSE_FLOOR, "blueprints"], work))
+        # A pre-commit hook checking the one file a commit changed, in the whole portfolio.
+        ones.append(run([PYTHON, "-m", "blueprintgen", "check", "--fail-on", "never", "--gated-only",
+                         os.path.join("blueprints", one)], work))
     row["check"] = [asdict(r) for r in checks]
     row["check_floor"] = [asdict(r) for r in floors]
-    row["check_floor_click"] = [asdict(r) for r in clicks]
-    row["click_ratio"] = median([r.wall for r in clicks]) / median([r.wall for r in floors])
+    row["check_floor_bare"] = [asdict(r) for r in bare]
+    row["check_one"] = [asdict(r) for r in ones]
+    row["check_one_s"] = median([r.wall for r in ones])
+    row["click_ratio"] = median([r.wall for r in floors]) / median([r.wall for r in bare])
     log(f"N={row['n']}: check {median([r.wall for r in checks]):.3f}s, "
-        f"floor {median([r.wall for r in floors]):.3f}s")
+        f"floor {median([r.wall for r in floors]):.3f}s, one file {row['check_one_s']:.3f}s")
 
 
 # Issue 13: "keep check within 1.5 x its parse floor for small blueprints too".
@@ -450,9 +459,10 @@ def check_table(rows: list[dict]) -> tuple[str, list[dict]]:
     """The check rows and the check target at every N (`--only check`)."""
     lines_spec = [
         ("check (s)", lambda r: fmt(r["check_s"], 3)),
-        ("  floor: read + yaml.compose CSafeLoader (s)", lambda r: fmt(r["check_floor_s"], 3)),
+        ("  floor: python + import click, yaml + compose (s)", lambda r: fmt(r["check_floor_s"], 3)),
         ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
-        ("  (floor + import click) / floor", lambda r: fmt(r["click_ratio"]) + "x"),
+        ("  floor / (the same without import click)", lambda r: fmt(r["click_ratio"]) + "x"),
+        ("check of one file, --gated-only (s)", lambda r: fmt(r["check_one_s"], 3)),
         ("CPU s: check / floor", lambda r: f"{r['cpu_s']['check']:.3f} / {r['cpu_s']['check_floor']:.3f}"),
     ]
     width = max(len(label) for label, _ in lines_spec) + 2
@@ -460,13 +470,27 @@ def check_table(rows: list[dict]) -> tuple[str, list[dict]]:
     out = [head, "-" * len(head)]
     for label, get in lines_spec:
         out.append(label.ljust(width) + "".join(get(r).rjust(20) for r in rows))
-    name = "check <= 1.5x floor"
-    results = [{"target": name, "value": r["check_ratio"], "limit": TARGETS[name],
-                "pass": r["check_ratio"] <= TARGETS[name], "at": _check_column(r), "note": ""} for r in rows]
+    results = _check_targets(rows)
     out.append("")
     out.extend(f"{'PASS' if item['pass'] else 'FAIL'}  {item['target']:<68} {item['value']:>8.2f}  ({item['at']})"
                for item in results)
     return "\n".join(out), results
+
+
+def _check_targets(rows: list[dict]) -> list[dict]:
+    """The check targets (issue 26): the ratio judged at N >= 100 (at N = 10 it is reported as a time),
+    and one file checked in the largest portfolio."""
+    name, results = "check <= 1.5x floor (Python + Click + PyYAML + compose)", []
+    for r in rows:
+        judged = r["n"] >= 100
+        results.append({"target": name, "value": r["check_ratio"], "limit": TARGETS[name],
+                         "pass": r["check_ratio"] <= TARGETS[name] or not judged, "at": _check_column(r),
+                         "note": "" if judged else f"not judged at N<100: {r['check_s']:.3f} s"})
+    largest = max(rows, key=lambda r: r["n"])
+    one = "check of one file in the portfolio <= 0.5 s"
+    results.append({"target": one, "value": largest["check_one_s"], "limit": TARGETS[one],
+                    "pass": largest["check_one_s"] <= TARGETS[one], "at": _check_column(largest), "note": ""})
+    return results
 
 
 def _check_column(row: dict) -> str:
@@ -606,9 +630,10 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
     first = rows[0]
     lines_spec = [
         ("check (s)", lambda r: fmt(r["check_s"])),
-        ("  floor: read + yaml.compose CSafeLoader (s)", lambda r: fmt(r["check_floor_s"])),
+        ("  floor: python + import click, yaml + compose (s)", lambda r: fmt(r["check_floor_s"])),
         ("  check / floor", lambda r: fmt(r["check_ratio"]) + "x"),
-        ("  (floor + import click) / floor", lambda r: fmt(r["click_ratio"]) + "x"),
+        ("  floor / (the same without import click)", lambda r: fmt(r["click_ratio"]) + "x"),
+        ("check of one file, --gated-only (s)", lambda r: fmt(r["check_one_s"], 3)),
         ("cold build (s)", lambda r: fmt(r["cold_s"], 1)),
         ("  floor: neato -n2 on all cores (s)", lambda r: fmt(r["dot_floor_s"], 1)),
         ("  floor: bare mkdocs build, as many pages (s)", lambda r: fmt(r["bare_cold_s"], 1)),
@@ -667,7 +692,8 @@ def table(rows: list[dict], scaling: dict) -> tuple[str, list[dict]]:
 
     # The ratios to a floor are judged at every N (issue 13: "at N = 10, 100 and 1,000"): a
     # fixed cost that vanishes at 1,000 blueprints is what a small team pays on every build.
-    for name, key in (("check <= 1.5x floor", "check_ratio"), ("cold build <= 1.5x floor", "cold_ratio"),
+    results.extend(_check_targets(rows))
+    for name, key in (("cold build <= 1.5x floor", "cold_ratio"),
                       ("warm build <= 1.5x bare mkdocs", "warm_ratio"),
                       ("peak memory of build <= 1.5x bare mkdocs", "rss_ratio")):
         for row in rows:

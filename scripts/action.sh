@@ -15,7 +15,7 @@ case "${1:-}" in
 install)
   set -e
   python -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet -r "$here/requirements-run.lock"
+  "$venv/bin/python" -m pip install --quiet --require-hashes -r "$here/requirements-run.lock"
   "$venv/bin/python" -m pip install --quiet --no-deps "$here"
   echo "$venv/bin" >> "${GITHUB_PATH:-/dev/null}"
   "$venv/bin/blueprintgen" --version
@@ -66,10 +66,13 @@ check)
     fi
     # Compared with where the branch left the base, not the base's tip: what was merged into the
     # base since is not this change's doing (a shallow history without it falls back to the tip).
-    point="$(git merge-base --end-of-options "$base_commit" HEAD 2>/dev/null || echo "$base_commit")"
+    compared=("$base...HEAD")   # named by branch (and short commit) in the summary
+    if ! point="$(git merge-base --end-of-options "$base_commit" HEAD 2>/dev/null)"; then
+      point="$base_commit" compared=("$base_commit" HEAD)
+    fi
     # What the change does to the customer, for the reviewer; then annotations only where the change is.
     # A commit id and HEAD are always revisions to blueprintgen, whatever files are named so.
-    blueprintgen diff "${config[@]}" "${diffgate[@]}" --format markdown -- "$point" HEAD "${paths[@]}" > "$body"
+    blueprintgen diff "${config[@]}" "${diffgate[@]}" --format markdown -- "${compared[@]}" "${paths[@]}" > "$body"
     diffstatus=$?
     changed="${RUNNER_TEMP:-/tmp}/blueprintgen-changed-files"
     # NUL-separated names as they are (never quoted), so a name with an accent or a newline keeps
@@ -96,6 +99,13 @@ check)
      reason="$reason (see the annotations and the job log)." ;;
   *) reason="blueprintgen could not check the blueprints (exit status $status); see the job log." ;;
   esac
+  if [ "$diffstatus" = 1 ] && [ "$status" = 0 ]; then
+    # The change's own settings pass it, but it introduces what the base's settings fail on (a rule
+    # turned off, a folder moved): the gate stays on until the settings change is merged.
+    blueprintgen diff "${config[@]}" "${diffgate[@]}" --format github -- "${compared[@]}" "${paths[@]}"
+    status=1 verdict="## ❌ blueprintgen: fail"
+    reason="The gate fails: the change introduces a finding its base's settings fail on (see the summary)."
+  fi
   if [ "$diffstatus" -gt 1 ]; then
     reason="$reason What the change does could not be shown (exit status $diffstatus); see the job log."
   fi

@@ -135,7 +135,8 @@ def test_baseline_then_check_passes_and_only_a_new_break_fails(repo):
     assert blueprintgen("baseline", baseline, cwd=repo).returncode == 0 and baseline.read_bytes() == first
     document = json.loads(first)
     assert list(document["findings"]) == sorted(document["findings"])
-    assert all(set(e) == {"blueprint", "rule", "step", "target", "count"} for e in document["findings"].values())
+    # Each entry: the fingerprint's parts, its count, and its blueprint's title (it follows a renamed file).
+    assert all(set(e) == {"blueprint", "rule", "step", "target", "count", "title"} for e in document["findings"].values())
     accepted = blueprintgen("check", "--gate", "all", "--baseline", baseline, cwd=repo)
     assert accepted.returncode == 0, accepted.stdout[-2000:]
     assert " (accepted): " in accepted.stdout
@@ -540,7 +541,7 @@ def test_commands_from_a_subfolder_find_the_project_upward(repo):
 def test_pre_commit_hook_always_runs_so_deletions_are_checked():
     hook, = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["always_run"] is True and hook["pass_filenames"] is False
-    assert hook["entry"] == "blueprintgen check"
+    assert hook["entry"] == "blueprintgen check --gated-only"
 
 
 @pytest.mark.slow

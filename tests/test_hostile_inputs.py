@@ -302,7 +302,8 @@ ROWS = [
     R("unknown-ignore-rule", valid(after="ignore:\n  - {rule: dead-ends, reason: Known.}\n"),
       "17:12: error: ignore[0].rule 'dead-ends' is not one of: dead-end, broken-promise, vague-promise, "
       "late-promise, missing-owner, unwatched-channel, no-deadline, context-lost, silent-backstage, long-silence, "
-      "unrecovered-failure, customer-chases, handoff-chain, unreachable-step (hint: did you mean 'dead-end'?)"),
+      "unrecovered-failure, customer-chases, handoff-chain, unreachable-step, unused-ignore (hint: did you mean "
+      "'dead-end'?)"),
     R("unknown-redesigns", valid(before="status: to-be\nredesigns: no-such-blueprint\n"),
       "2:12: error: redesigns unknown blueprint 'no-such-blueprint' "
       "(hint: check the id of the as-is blueprint, and check it together with this one)"),

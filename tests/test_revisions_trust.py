@@ -168,7 +168,10 @@ def test_a_file_named_HEAD_does_not_change_what_is_compared_nor_hide_the_annotat
     run = run_action(tmp_path, pr)
     assert run.returncode == 1, run.stderr
     assert "**This change introduces 1 break, in 1 blueprint.**" in run.summary
-    assert f"Compared: `{pr.base}` → `HEAD`." in run.summary and "working tree" not in run.summary
+    head = git(pr.repo, "rev-parse", "HEAD").strip()
+    # Each side named as given, with the short commit it stood for (a bare commit id is shown short).
+    assert f"Compared: `origin/main...HEAD ({pr.base[:7]})` → `HEAD ({head[:7]})`." in run.summary
+    assert "working tree" not in run.summary
     assert errors_in(run) == [("blueprints/parcel.yaml", str(DEAD_END_LINE))]
     assert run.headline == "## ❌ blueprintgen: fail"
     # The command line alike: HEAD is the revision, not the empty file.
@@ -284,7 +287,9 @@ def test_three_dots_compare_where_b_left_a_with_b_not_with_the_working_tree(tmp_
         "parcel": "changed"}
     text = blueprintgen("diff", "main...feat", cwd=repo)
     assert text.returncode == 1
-    assert text.stdout.splitlines()[0] == ("blueprintgen diff main...feat → feat: "
+    where = git(repo, "merge-base", "main", "feat").strip()[:7]
+    feat = git(repo, "rev-parse", "feat").strip()[:7]
+    assert text.stdout.splitlines()[0] == (f"blueprintgen diff main...feat ({where}) → feat ({feat}): "
                                            "This change introduces 1 break, in 1 blueprint.")
     # `A...` is A...HEAD, the commit: the uncommitted dead end in counter.yaml is not in it.
     git(repo, "checkout", "-q", "feat")   # the uncommitted change comes along

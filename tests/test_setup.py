@@ -125,7 +125,7 @@ def test_the_lock_pins_every_direct_dependency_within_pyprojects_bounds():
     wanted = project["dependencies"] + project["optional-dependencies"]["test"]
     pins = _lock()
     for requirement in wanted:
-        name, bound = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[.*\])?>=([0-9.]+)", requirement).groups()
+        name, bound = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[.*\])?>=([0-9.]+)(?:,<[0-9.]+)?", requirement).groups()
         pinned = pins[re.sub(r"[-_.]+", "-", name.lower())]
         as_tuple = lambda v: tuple(int(x) for x in re.findall(r"\d+", v)[:3])  # noqa: E731
         assert as_tuple(pinned) >= as_tuple(bound), f"{name}: lock {pinned} below pyproject's >={bound}"
@@ -138,12 +138,36 @@ def test_setup_and_ci_install_from_the_lock():
     assert (ROOT / ".ci" / "run").read_text().count("./scripts/setup.sh") == 1
 
 
+def test_the_actions_lock_has_the_same_versions_with_hashes_and_pip_verifies_them(tmp_path):
+    """The Action installs with --require-hashes: every release it names has its sha256 beside it, and a
+    real `pip download --require-hashes` of the lock accepts them (and refuses a changed hash)."""
+    text = (ROOT / "requirements-run.lock").read_text()
+    entries = re.findall(r"^([a-z0-9][a-z0-9_.-]*)==(\S+)((?: \\\n\s+--hash=sha256:[0-9a-f]{64})+)", text, re.M)
+    pins = _lock()
+    assert entries and len(entries) == len(re.findall(r"^[a-z0-9]", text, re.M)), "a line without hashes"
+    for name, version, _ in entries:
+        assert pins[re.sub(r"[-_.]+", "-", name)] == version, f"{name}: run lock {version}, lock {pins[name]}"
+    assert "--require-hashes -r \"$here/requirements-run.lock\"" in (ROOT / "scripts" / "action.sh").read_text()
+    fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
+                              "-r", str(ROOT / "requirements-run.lock"), "-d", str(tmp_path / "ok")],
+                             capture_output=True, text=True, timeout=600)
+    assert fetched.returncode == 0, fetched.stderr
+    changed = tmp_path / "changed.lock"   # click's hashes replaced by one that no release has
+    only = re.sub(r"(^click==\S+)((?: \\\n\s+--hash=sha256:[0-9a-f]{64})+)",
+                  lambda m: m.group(1) + " \\\n    --hash=sha256:" + "0" * 64, text, flags=re.M)
+    changed.write_text(only)
+    refused = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
+                              "-r", str(changed), "-d", str(tmp_path / "refused")],
+                             capture_output=True, text=True, timeout=600)
+    assert refused.returncode != 0 and "click" in refused.stderr.lower() and "hash" in refused.stderr.lower()
+
+
 def test_the_environment_under_test_is_the_locked_one_unless_asked_for_the_newest():
     if os.environ.get("VIRTUAL_ENV", "").endswith(".venv-latest") or ".venv-latest" in sys.prefix:
         pytest.skip("scripts/test-latest.sh runs the suite against the newest versions on purpose")
     from importlib.metadata import version
     pins = _lock()
-    for name in ("pyyaml", "mkdocs", "mkdocs-material", "click", "graphviz"):
+    for name in ("pyyaml", "mkdocs", "mkdocs-material", "click", "jinja2"):
         assert version(name) == pins[name], f"{name} {version(name)} is installed, the lock says {pins[name]}"
 
 

@@ -192,6 +192,32 @@ def test_progress_rewrites_one_line_on_a_terminal():
     assert stream.getvalue().endswith("\r\x1b[2Kdiagrams rendered: 3/3\n")
 
 
+def test_progress_shows_a_bar_and_the_time_left_on_a_terminal_and_lines_every_few_seconds_in_a_log(monkeypatch):
+    import io
+    from blueprintgen.progress import Progress
+    now = [100.0]
+    terminal = io.StringIO()
+    progress = Progress(terminal, tty=True, clock=lambda: now[0])
+    progress("pages read", 0, 200)
+    now[0] += 10
+    progress("pages read", 50, 200)   # 10 s for 50: 30 s for the 150 left
+    assert terminal.getvalue().endswith("\r\x1b[2Kpages read: 50/200 [#####---------------], about 30 s left")
+    log = io.StringIO()
+    progress = Progress(log, tty=False, clock=lambda: now[0])
+    for done in range(0, 201, 10):   # 21 calls, 1 s apart: a line every 5 s (the last is the end)
+        progress("pages read", done, 200)
+        now[0] += 1
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "pages read: 50/200, about 15 s left" and lines[-1] == "pages read: 200/200"
+    assert len(lines) == 4 and "\x1b" not in log.getvalue() and "\r" not in log.getvalue()
+    monkeypatch.setenv("TERM", "dumb")
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    dumb = Progress(Terminal(), clock=lambda: now[0])
+    assert dumb.tty is False   # no cursor control on a dumb terminal: plain lines
+
+
 @pytest.mark.slow
 def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
     import stat

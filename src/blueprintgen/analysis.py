@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 
 from .gcpause import paused_gc
 from .journey import Context, Journey
-from .model import HIDDEN_LANES, LEVELS, Blueprint, Edge, Position, Step
+from .model import HIDDEN_LANES, LEVELS, Blueprint, Edge, Position, Repeat, Step
 from .rules import RULE_BY_SLUG, RULES
 from .rules.words import Words
 from .settings import Settings
 
-__all__ = ["Finding", "Handoff", "Metrics", "Analysis", "Context", "analyse", "HIDDEN_LANES"]
+__all__ = ["Finding", "Designed", "Handoff", "Metrics", "Analysis", "Context", "analyse", "HIDDEN_LANES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,24 @@ class Finding:
     number: int = 0
     edge: Edge | None = None
     ignored: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Designed:
+    """A loop the blueprint says is part of the design (`repeat:` on one of its arrows), which a rule
+    accepts instead of reporting it: listed and drawn as designed, so a reviewer sees the claim.
+
+    `edge` is the arrow that closes the loop (where the finding would be) and `repeat` the claim
+    written on it.
+    """
+
+    rule: str
+    blueprint: str
+    step: str | None
+    position: Position
+    message: str
+    edge: Edge
+    repeat: Repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +116,7 @@ class Analysis:
     ignored: tuple[Finding, ...]    # silenced, with `ignored` reasons
     handoffs: tuple[Handoff, ...]
     metrics: Metrics
+    designed: tuple[Designed, ...] = ()   # loops the blueprint says repeat by design, in file order
 
 
 _NONE: tuple = ()
@@ -110,6 +129,17 @@ class _Emitter:
         self.on = on
         # (sort key, rule, step id, position, message, hint, edge), made into Findings once numbered.
         self.found: list[tuple] = []
+        # (sort key, rule, step id, position, message, edge, repeat), made into Designed.
+        self.designed: list[tuple] = []
+
+    def seen(self) -> list[tuple[str, str | None]]:
+        """(rule, step id) of every finding so far."""
+        return [(rule, step_id) for _, rule, step_id, *_ in self.found]
+
+    def design(self, rule: str, step: Step | None, position: Position, message: str, edge: Edge,
+               repeat: Repeat) -> None:
+        self.designed.append(((position.line, position.column, rule), rule, step.id if step else None, position,
+                              message, edge, repeat))
 
     def __call__(self, rule: str, step: Step | None, position: Position, message: str, hint: str,
                  edge: Edge | None = None) -> None:
@@ -138,8 +168,9 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
     journey = Journey(blueprint)
     severities = {rule.slug: settings.severity(rule.slug) for rule in RULES}
     emit = _Emitter({slug for slug, severity in severities.items() if severity != "off"})
-    context = Context(blueprint, journey, Words(blueprint), settings, emit)
-    for rule in RULES:
+    context = Context(blueprint, journey, Words(blueprint), settings, emit, emit.design, emit.seen)
+    # Rules that read the others' findings (AFTER_RULES) run last.
+    for rule in [r for r in RULES if not r.after] + [r for r in RULES if r.after]:
         if rule.slug in emit.on:
             rule.check(context)
 
@@ -158,7 +189,10 @@ def _analyse(blueprint: Blueprint, settings: Settings) -> Analysis:
                                    0, edge, reason))
     findings = tuple(active)
     handoffs = _handoffs(journey, findings)
-    return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs, blueprint))
+    designed = tuple(Designed(rule, blueprint.id, step_id, position, message, edge, repeat)
+                     for _, rule, step_id, position, message, edge, repeat
+                     in sorted(emit.designed, key=lambda item: item[0]))
+    return Analysis(blueprint, findings, tuple(ignored), handoffs, _metrics(journey, handoffs, blueprint), designed)
 
 
 # -- handoffs and metrics -------------------------------------------------------------

@@ -27,7 +27,12 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if os.path.isdir(path) and not is_blueprint_name(str(path)):
-            _walk(as_pathlib_writes(path), os.path.realpath(path), files, problems, set())
+            try:
+                root = os.path.realpath(path)
+            except OSError as error:   # /proc/1: a link on the way cannot be read
+                problems.append(_unreadable(str(path), error))
+                continue
+            _walk(as_pathlib_writes(path), root, files, problems, set())
         elif os.path.islink(path) and not os.path.exists(path):
             problems.append(_link_problem(path))
         else:
@@ -59,31 +64,47 @@ def as_pathlib_writes(path: str) -> str:
     return root + "/".join(part for part in path.split("/") if part and part != ".") or "."
 
 
-def _walk(folder: str, root: str, files: list[str], problems: list[Problem], seen: set[str]) -> None:
-    real = os.path.realpath(folder)
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as error:   # e.g. mode 000 or 311: report it, and go on with the other folders
-        problems.append(Problem(str(folder), 1, 1, f"cannot read the folder: {error.strerror or error}",
-                                "make it readable (`chmod a+rx`), or move it out of the blueprint folder"))
-        return
-    for entry in entries:
-        path = entry.name if folder == "." else os.path.join(folder, entry.name)   # as pathlib joins
-        if entry.name.startswith("."):
-            continue
-        if entry.is_symlink():
-            target = os.path.realpath(path)
-            if not os.path.exists(path) or not _inside(target, root):
-                if is_blueprint_name(entry.name) or not os.path.exists(path) or os.path.isdir(path):
-                    problems.append(_link_problem(str(path)))
+def _unreadable(folder: str, error: OSError) -> Problem:
+    return Problem(folder, 1, 1, f"cannot read the folder: {error.strerror or error}",
+                   "make it readable (`chmod a+rx`), or move it out of the blueprint folder")
+
+
+def _walk(top: str, root: str, files: list[str], problems: list[Problem], seen: set[str]) -> None:
+    """Depth first, in name order, with a stack of its own: folders nested thousands deep are no
+    recursion limit."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            real = os.path.realpath(folder)
+            if real in seen:
                 continue
-        if entry.is_dir():
-            _walk(path, root, files, problems, seen)
-        elif is_blueprint_name(entry.name):
-            files.append(str(path))
+            seen.add(real)
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:   # e.g. mode 000 or 311: report it, and go on with the other folders
+            problems.append(_unreadable(str(folder), error))
+            continue
+        below = []
+        for entry in entries:
+            path = entry.name if folder == "." else os.path.join(folder, entry.name)   # as pathlib joins
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(path)
+                    if not os.path.exists(path) or not _inside(target, root):
+                        if is_blueprint_name(entry.name) or not os.path.exists(path) or os.path.isdir(path):
+                            problems.append(_link_problem(str(path)))
+                        continue
+                is_dir = entry.is_dir()
+            except OSError as error:
+                problems.append(_unreadable(str(path), error))
+                continue
+            if is_dir:
+                below.append(path)
+            elif is_blueprint_name(entry.name):
+                files.append(str(path))
+        stack.extend(reversed(below))   # the first folder is searched next, as a recursive walk would
 
 
 def _inside(target: str, root: str) -> bool:

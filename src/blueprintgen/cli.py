@@ -1,31 +1,23 @@
-"""The command line: thin Click commands that parse options, call one function and report."""
+"""The command line: the command group, the options the commands share, and a few lines per command.
+
+Each command parses its options and calls one function (commands/, site/commands.py), imported
+when the command runs, so `--help` and start-up stay light. A command stops by raising
+commands.common's UserError (exit 2) or Failed (exit 1), which Click shows: one error boundary.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
-from dataclasses import replace
 
 import click
 
 from . import __version__
+from .commands.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failed, UserError
 from .escape import terminal
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class UserError(click.ClickException):
-    """A mistake the user can fix: one positioned line on stderr, exit 2, never a traceback."""
-
-    exit_code = EXIT_USAGE
-
-    def show(self, file=None) -> None:
-        _tell(self.format_message())
-
-
-def _tell(message: str) -> None:
-    """One message on stderr, escaped for a terminal or a CI log (see escape.terminal)."""
-    click.echo(terminal(message), err=True)
+__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "UserError", "Failed", "paths_argument",
+           "config_option", "site_options", "gate_options", "format_option", "output_file_option",
+           "output_folder_option", "quiet_option"]
 
 
 class _Commands(click.Group):
@@ -36,64 +28,22 @@ class _Commands(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except click.ClickException as error:
-            error.message = terminal(error.message)
+            _escaped(error)
             raise
 
     def invoke(self, ctx):   # a command's options and arguments, and what the command raises
         try:
             return super().invoke(ctx)
         except click.ClickException as error:
-            error.message = terminal(error.message)
+            _escaped(error)
             raise
 
 
-def _default_paths(paths: tuple[str, ...], folder: str = "blueprints") -> list[str]:
-    if paths:
-        return list(paths)
-    if not os.path.isdir(folder):
-        shown = os.path.relpath(folder) if os.path.isabs(folder) else folder
-        raise click.UsageError(f"there is no {shown}/ folder here; give the blueprint files or folders as PATH")
-    return [folder]
-
-
-def _near(paths: list[str]) -> list[str]:
-    """Absolute paths inside the current folder made relative to it, as a user would type them
-    (for the default blueprint folder, which the project's settings give as an absolute path)."""
-    near = []
-    for path in paths:
-        relative = os.path.relpath(path) if os.path.isabs(path) else path
-        near.append(path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative)
-    return near
-
-
-def _settings(config_file: str | None, project=None):
-    """Project settings; configuration errors print positioned lines and exit 2."""
-    from .config import ConfigError, load_settings, shadowed_pyproject
-
-    try:
-        settings, source = load_settings(config_file, project)
-    except ConfigError as error:
-        from .project import shown_path
-
-        for problem in error.problems:
-            if project is not None and os.path.isabs(problem.file):
-                problem = type(problem)(shown_path(problem.file, project.root), problem.line, problem.column,
-                                        problem.message, problem.hint)
-            _tell(str(problem))
-        sys.exit(EXIT_USAGE)
-    ignored = shadowed_pyproject(project, source)
-    if ignored:
-        _tell(f"warning: [tool.blueprintgen] in {ignored} is ignored: the blueprints entry of "
-              f"{source} wins (keep the settings in one place)")
-    return settings
-
-
-def _project_settings(config_file: str | None, paths=()):
-    """The project found upward from here (or from the paths given, when they lie outside it), and its settings."""
-    from .project import find_project
-
-    project = find_project(paths=paths)
-    return project, _settings(config_file, project)
+def _escaped(error: click.ClickException) -> None:
+    """The error's message as one escaped line, but for the help Click shows when no command was given
+    (our own text, several lines on purpose: `NoArgsIsHelpError`, a usage error since Click 8.2)."""
+    if type(error).__name__ != "NoArgsIsHelpError":
+        error.message = terminal(error.message)
 
 
 def _existing(ctx, param, paths):
@@ -123,11 +73,78 @@ def _rules(ctx, param, value):
     return slugs
 
 
+def _complete_rules(ctx, param, incomplete: str):
+    """Shell completion of --select/--ignore: the rule names, after any already typed (`a,b,<TAB>`)."""
+    from click.shell_completion import CompletionItem
+
+    from .rules import RULE_BY_SLUG
+
+    done, _, part = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [CompletionItem(prefix + slug, help=rule.title) for slug, rule in RULE_BY_SLUG.items()
+            if slug.startswith(part) and slug not in done.split(",")]
+
+
+# Each option is declared once, below; a command gives the help text that says what it means there.
+
+def _bundle(*decorators):
+    """Several options as one decorator, shown in --help in the order given."""
+    def apply(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+    return apply
+
+
+def _config(help: str):
+    """--config: the mkdocs.yml to read (settings, and for the site commands the site)."""
+    return click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help=help)
+
+
 paths_argument = click.argument("paths", nargs=-1, metavar="[PATH]...", callback=_existing,
                                 type=click.Path(file_okay=True, dir_okay=True))
-config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                             help="mkdocs.yml whose `blueprints` plugin entry holds the settings "
-                                  "(default: ./mkdocs.yml when present).")
+config_option = _config("mkdocs.yml whose `blueprints` plugin entry holds the settings "
+                         "(default: ./mkdocs.yml when present).")
+
+
+def output_folder_option(default: str, help: str):
+    """-o/--output: the folder a command writes into."""
+    return click.option("-o", "--output", "out_dir", default=default, show_default=True,
+                        type=click.Path(file_okay=False), help=help)
+
+
+def site_options(config: str, output: tuple[str, str] | None = None,
+                 blueprints: str = "Folder of blueprint files (default: blueprints/, or the configured "
+                                   "blueprints_dir)."):
+    """--blueprints and --config, and -o (its default and help) for the commands that write the site."""
+    return _bundle(click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
+                                help=blueprints),
+                   _config(config),
+                   *([output_folder_option(*output)] if output else []))
+
+
+def gate_options(fail_on: str, gate: str):
+    """--fail-on and --gate: which findings fail, for check and diff."""
+    return _bundle(click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
+                                help=fail_on),
+                   click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None, help=gate))
+
+
+def format_option(choices: list[str], help: str):
+    """--format, the first choice the default."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help=help)
+
+
+def output_file_option(what: str):
+    """--output-file/-o: a report written to a file instead of stdout."""
+    return click.option("--output-file", "-o", type=click.Path(dir_okay=False),
+                        help=f"Write the {what} to this file, not stdout.")
+
+
+def quiet_option(help: str):
+    """-q/--quiet: less on stderr."""
+    return click.option("-q", "--quiet", is_flag=True, help=help)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,12 +156,15 @@ def main() -> None:
     Example:
       blueprintgen validate blueprints/
     """
+    from .commands.common import show_warnings
+
+    show_warnings()
 
 
 @main.command()
 @paths_argument
 @config_option
-def validate(paths: tuple[str, ...], config_file: str | None) -> None:
+def validate(**options) -> None:
     """Check that blueprint files are well formed; print every problem with its position.
 
     PATH is blueprint files or folders (searched recursively); default: blueprints/.
@@ -154,24 +174,15 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     Example:
       blueprintgen validate blueprints/ extra/refund.yaml
     """
-    from .loader import load_paths
+    from .commands import files
 
-    _, settings = _project_settings(config_file, paths)
-    found = _default_paths(paths, settings.blueprints_dir)
-    loaded = load_paths(found if paths else _near(found))
-    for problem in loaded.problems:
-        click.echo(str(problem))   # Problem's text is escaped for a terminal already
-    count = len(loaded.blueprints)
-    if loaded.problems:
-        click.echo(f"{len(loaded.problems)} error(s); {count} blueprint(s) valid", err=True)
-        sys.exit(EXIT_INVALID)
-    click.echo(f"{count} blueprint(s) valid", err=True)
+    files.validate(**options)
 
 
 @main.command()
 @click.option("--settings", "of_settings", is_flag=True,
               help="The schema of the settings (mkdocs.yml's `blueprints` entry, [tool.blueprintgen]) instead.")
-def schema(of_settings: bool) -> None:
+def schema(**options) -> None:
     """Print the JSON Schema of the blueprint format, for editor completion.
 
     \b
@@ -179,30 +190,28 @@ def schema(of_settings: bool) -> None:
       blueprintgen schema > schema/blueprint.schema.json
       blueprintgen schema --settings > schema/settings.schema.json
     """
-    import json
+    from .commands import files
 
-    from .schema import json_schema, settings_schema
-
-    click.echo(json.dumps(settings_schema() if of_settings else json_schema(), indent=2, sort_keys=False))
+    files.schema(**options)
 
 
 @main.command()
 @paths_argument
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="Output format: text for people, json for tools, sarif for code scanning, "
-                                      "github for workflow annotations.")
-@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
-              help="Exit 1 when a gated finding is at or above this severity (default: high, or the configured fail_on).")
-@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
-              help="Which blueprints --fail-on gates: to-be designs (as-is breaks are reported as documentation) "
+@format_option(["text", "json", "sarif", "github"], "Output format: text for people, json for tools, sarif for code "
+               "scanning, github for workflow annotations.")
+@gate_options(fail_on="Exit 1 when a gated finding is at or above this severity (default: high, or the configured "
+                      "fail_on).",
+              gate="Which blueprints --fail-on gates: to-be designs (as-is breaks are reported as documentation) "
                    "or all (default: to-be, or the configured gate).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Accepted findings (made by `blueprintgen baseline`): reported as accepted, never failing; "
                    "only new findings fail. Default: the configured baseline.")
-@click.option("--select", multiple=True, callback=_rules, metavar="RULE,...", help="Only these rules.")
-@click.option("--ignore", "ignore_rules", multiple=True, callback=_rules, metavar="RULE,...", help="Leave these rules out.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file, not stdout.")
+@click.option("--select", multiple=True, callback=_rules, metavar="RULE,...", help="Only these rules.",
+              shell_complete=_complete_rules)
+@click.option("--ignore", "ignore_rules", multiple=True, callback=_rules, metavar="RULE,...",
+              help="Leave these rules out.", shell_complete=_complete_rules)
+@output_file_option("report")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the file name of the blueprint read from stdin.")
 @click.option("--annotate-only", "annotate_file", type=click.Path(exists=True, dir_okay=False),
               help="github format: annotate only findings in the files listed here (paths from the repository "
@@ -211,10 +220,10 @@ def schema(of_settings: bool) -> None:
 @click.option("--diff-base", metavar="REV", help="Mark each finding new or unchanged since git revision (or folder) "
               "REV, as SARIF baselineState; unlike --baseline it accepts nothing. A name git resolves is "
               "always the revision; write ./NAME or NAME/ for a folder.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only what fails (and invalid blueprints); no summary line.")
-def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None, scope: str | None,
-          baseline_file: str | None, select, ignore_rules, output_file: str | None, stdin_filename: str | None,
-          annotate_file: str | None, diff_base: str | None, quiet: bool) -> None:
+@quiet_option("Print only what fails (and invalid blueprints); no summary line.")
+@click.option("--gated-only", is_flag=True, help="Print only the findings the gate judges (not as-is documentation), "
+              "and the summary line: what a pre-commit hook shows.")
+def check(**options) -> None:
     """Find where handoffs break, like a linter: print findings and exit 1 when the gate fails.
 
     The gate: findings in to-be blueprints at or above --fail-on fail; as-is blueprints document
@@ -232,131 +241,9 @@ def check(paths: tuple[str, ...], config_file: str | None, fmt: str, fail_on: st
       blueprintgen check --baseline .blueprintgen-baseline.json
       cat refund.yaml | blueprintgen check - --stdin-filename blueprints/refund.yaml
     """
-    from .checking import check_paths, check_text
-    from .gate import gate_from_settings
-    from .report import fails_records, format_records
+    from .commands import findings
 
-    project, settings = _project_settings(config_file, paths)
-    accepted, fixed_from = _accepted(baseline_file or settings.baseline)
-    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope, select=select,
-                              ignore=ignore_rules or frozenset(), accepted=accepted)
-    if diff_base:
-        gate = replace(gate, base=_fingerprints_at(diff_base, paths, project, settings, gate))
-    if "-" in paths:
-        if len(paths) > 1:
-            raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
-        from .loader import find_files
-        from .project import shown_path
-
-        name = shown_path(stdin_filename, project.root) if stdin_filename else "<stdin>"
-        itself = os.path.realpath(stdin_filename) if stdin_filename else None
-        neighbours = [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) != itself] \
-            if os.path.isdir(settings.blueprints_dir) else []
-        records, problems = check_text(sys.stdin.buffer.read(), name, settings, fmt=fmt, gate=gate,
-                                       neighbours=neighbours, root=project.root)
-    else:
-        records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt=fmt,
-                                        gate=gate, root=project.root, neighbours=_neighbours(paths, settings))
-    fixed = fixed_from(records)
-    only = _listed_files(annotate_file) if annotate_file and fmt == "github" else None
-    report = format_records(records, problems, fmt, fixed, quiet=quiet, only_files=only)
-    _write_report(report, output_file)
-    if fails_records(records, problems):
-        sys.exit(EXIT_INVALID)
-
-
-def _neighbours(paths: tuple[str, ...], settings) -> list[str]:
-    """The project's blueprint files not among `paths`: checking one to-be blueprint (say, the one a
-    pull request changed) still finds the as-is blueprint it redesigns, as `check -` does."""
-    if not paths or not os.path.isdir(settings.blueprints_dir):
-        return []
-    from .loader import find_files
-
-    checked = {os.path.realpath(f) for f in find_files(list(paths))[0]}
-    return [f for f in find_files([settings.blueprints_dir])[0] if os.path.realpath(f) not in checked]
-
-
-def _stopping_quietly() -> None:
-    """The run is stopped and cleaned up: a second Ctrl-C while Python shuts down would only print
-    "Exception ignored in …" noise, so once the exit begins (atexit, before logging's own
-    shutdown) further ones are ignored. A caller that goes on (a test runner) is not affected."""
-    import atexit
-
-    atexit.unregister(_ignore_interrupts)
-    atexit.register(_ignore_interrupts)
-
-
-def _ignore_interrupts() -> None:
-    import signal
-
-    if signal.getsignal(signal.SIGINT) is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _accepted(baseline_file: str | None):
-    """(accepted fingerprint counts or None, a function of the records giving the Fixed report part)."""
-    from .report import Fixed
-
-    if not baseline_file:
-        return None, lambda records: Fixed()
-    from .baseline import BaselineError, absent, read_baseline
-    from collections import Counter
-
-    try:
-        entries = read_baseline(baseline_file)
-    except BaselineError as error:
-        raise UserError(str(error)) from None
-    counts = {key: entry["count"] for key, entry in entries.items()}
-
-    def fixed(records):
-        seen = Counter()
-        for r in records:
-            seen.update(r["seen"])
-        return Fixed(tuple(absent(entries, seen)), baseline_file)
-
-    return counts, fixed
-
-
-def _fingerprints_at(revision: str, paths, project, settings, gate) -> dict[str, int]:
-    """How many findings of each fingerprint the blueprints had at `revision` (shown the same way)."""
-    from .analysis import analyse
-    from .report import record
-    from .revisions import SideError, read_side
-
-    wanted = [p for p in paths if p != "-"] or [settings.blueprints_dir]
-    try:
-        side = read_side(revision, wanted, project)
-    except SideError as error:
-        raise UserError(f"error: {error}") from None
-    seen: dict[str, int] = {}
-    for blueprint in side.loaded.blueprints:
-        for key, count in gate.annotate(record(analyse(blueprint, settings)))["seen"].items():
-            seen[key] = seen.get(key, 0) + count
-    return seen
-
-
-def _listed_files(path: str) -> frozenset[str]:
-    """The paths listed in `path`: NUL-separated and as they are (`git diff --name-only -z`), so a
-    name with a newline or spaces at its ends is kept whole; or, in a file without a NUL, one a line."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    if b"\0" in data:
-        names = [os.fsdecode(name) for name in data.split(b"\0") if name]
-    else:
-        names = [line.strip() for line in os.fsdecode(data).splitlines() if line.strip()]
-    return frozenset(name.replace(os.sep, "/") for name in names)
-
-
-def _write_report(report: str, output_file: str | None) -> None:
-    if output_file is None:
-        click.echo(report, nl=False)
-        return
-    from .baseline import BaselineError, write_baseline
-
-    try:
-        write_baseline(output_file, report)
-    except BaselineError as error:
-        raise UserError(str(error).replace("baseline file", "report file")) from None
+    findings.check(**options)
 
 
 @main.command()
@@ -364,7 +251,7 @@ def _write_report(report: str, output_file: str | None) -> None:
 @paths_argument
 @config_option
 @click.option("--prune", is_flag=True, help="Only remove entries that are no longer found; accept nothing new.")
-def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None, prune: bool) -> None:
+def baseline(**options) -> None:
     """Write every current finding to FILE: the accepted findings `check --baseline FILE` will not fail on.
 
     Each entry is a fingerprint (blueprint id, rule, step, and the arrow's target) with a count, so
@@ -375,48 +262,23 @@ def baseline(baseline_file: str, paths: tuple[str, ...], config_file: str | None
       blueprintgen baseline .blueprintgen-baseline.json
       blueprintgen baseline .blueprintgen-baseline.json --prune
     """
-    from .baseline import BaselineError, baseline_document, read_baseline, write_baseline
-    from .checking import check_paths
+    from .commands import findings
 
-    project, settings = _project_settings(config_file, paths)
-    records, problems = check_paths(_default_paths(paths, settings.blueprints_dir), settings, fmt="json",
-                                    root=project.root)
-    if problems:
-        _print_problems(problems)
-        _tell(f"baseline not written: {len(problems)} error(s) in invalid blueprints")
-        sys.exit(EXIT_INVALID)
-    findings = [f for r in records for f in r["findings"]]
-    try:
-        keep = read_baseline(baseline_file) if prune else None
-        old = read_baseline(baseline_file) if os.path.exists(baseline_file) and not prune else keep
-    except BaselineError as error:
-        raise UserError(str(error)) from None
-    text = baseline_document(findings, keep)
-    try:
-        write_baseline(baseline_file, text)
-    except BaselineError as error:
-        raise UserError(str(error)) from None
-    import json
-
-    now = json.loads(text)["findings"]
-    before = sum(e["count"] for e in (old or {}).values())
-    _tell(f"{baseline_file}: {sum(e['count'] for e in now.values())} accepted finding(s) in {len(now)} "
-          f"fingerprint(s) (was {before})")
+    findings.baseline(**options)
 
 
 @main.command()
 @click.argument("base")
 @click.argument("rest", nargs=-1, metavar="[HEAD] [PATH]...")
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.")
-@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
-              help="Exit 1 when the change introduces a gated finding at or above this (default: the configured fail_on).")
-@click.option("--gate", "scope", type=click.Choice(["to-be", "all"]), default=None,
-              help="Which blueprints are gated (default: the configured gate).")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the diff to this file, not stdout.")
-def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fail_on: str | None,
-         scope: str | None, output_file: str | None) -> None:
+@format_option(["text", "json", "markdown", "github"],
+               "text for people, json for tools, markdown for a pull-request comment or $GITHUB_STEP_SUMMARY, "
+               "github for workflow annotations of what fails and of each setting change.")
+@gate_options(fail_on="Exit 1 when the change introduces a gated finding at or above this (default: the configured "
+                      "fail_on).",
+              gate="Which blueprints are gated (default: the configured gate).")
+@output_file_option("diff")
+def diff(**options) -> None:
     """What a change does to the customer: breaks fixed and introduced, steps, handoffs and metrics.
 
     BASE and HEAD are git revisions or folders; HEAD defaults to the working tree, and BASE
@@ -441,63 +303,17 @@ def diff(base: str, rest: tuple[str, ...], config_file: str | None, fmt: str, fa
       blueprintgen diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
       blueprintgen diff old-blueprints/ blueprints/
     """
-    from .analysis import analyse
-    from .diff import compare, format_diff, introduces_failure
-    from .gate import gate_from_settings
-    from .revisions import SideError, head_of, in_revision, kind, read_side
+    from .commands import compare
 
-    project, settings = _project_settings(config_file)
-    try:
-        # A name git resolves to a commit is a revision, whatever files or folders of that name
-        # exist here: a pull request that adds `HEAD` or `<sha>/` cannot choose what is compared.
-        kinds = {spec: kind(project, spec) for spec in (base, *rest[:1])}
-        # BASE `A...B` compares where B left A with B, as `git diff A...B` does (not the working tree).
-        head = head_of(base) if kinds[base] == "revision" else None
-        paths = list(rest)
-        if rest and (kinds[rest[0]] == "revision" or (kinds[base] == kinds[rest[0]] == "folder" and head is None)):
-            head, paths = rest[0], list(rest[1:])
-        for path in paths:
-            if not os.path.lexists(path) and head is None:
-                raise UserError(f"'{path}' is neither a path here nor a revision (hint: check the name; "
-                                "`git log --oneline` lists revisions)")
-            if not os.path.lexists(path) and not any(side is not None and kind(project, side) == "revision" and
-                                                     in_revision(project, side, path) for side in (base, head)):
-                # A mistyped path would otherwise compare nothing with nothing, and pass.
-                raise UserError(f"'{path}' is not here, nor in {base} or {head} (hint: check the path; "
-                                "`git ls-tree -r --name-only <revision>` lists a revision's files)")
-    except SideError as error:
-        raise UserError(f"error: {error}") from None
-    paths = paths or [settings.blueprints_dir]
-    try:
-        sides = [read_side(spec, paths, project) for spec in (base, head)]
-    except SideError as error:
-        raise UserError(f"error: {error}") from None
-    gate = gate_from_settings(settings, fail_on=fail_on, scope=scope)
-    analysed = [[analyse(b, settings) for b in side.loaded.blueprints] for side in sides]
-    document = compare(analysed[0], list(sides[0].loaded.problems), analysed[1], list(sides[1].loaded.problems),
-                       gate, (sides[0].label, sides[1].label))
-    _write_report(format_diff(document, fmt), output_file)
-    if introduces_failure(document):
-        sys.exit(EXIT_INVALID)
-
-
-def _print_problems(problems) -> None:
-    """Problems, or errors whose message is several lines (made of lines escaped already), one line each."""
-    for problem in problems:
-        for line in str(problem).split("\n"):
-            _tell(line)
+    compare.diff(**options)
 
 
 @main.command()
-@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of blueprint files (default: blueprints/, or the configured blueprints_dir).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).")
-@click.option("-o", "--output", "out_dir", default="site", show_default=True, type=click.Path(file_okay=False),
-              help="Where the site goes; it is replaced only when the whole build succeeds.")
+@site_options(config="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).",
+              output=("site", "Where the site goes; it is replaced only when the whole build succeeds."))
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress display; only warnings and errors.")
-def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool, quiet: bool) -> None:
+@quiet_option("No progress display; only warnings and errors.")
+def build(**options) -> None:
     """Build the blueprint site: validate, analyse, draw diagrams and build it with MkDocs Material.
 
     On any error the previous site is left exactly as it was.
@@ -507,76 +323,15 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
       blueprintgen build
       blueprintgen build --blueprints service/blueprints -o public --strict
     """
-    from .analysis import analyse
-    from .loader import load_paths
-    from .report import fails, format_report
-    from .site.cache.build import inputs_key, known_valid, remember_valid
-    from .site.cache.folder import cache_folder
-    from .site.generate import BlueprintsInvalid
-    from .site.mkdocs import build_site
-    from .site.publish import SiteError
+    from .site import commands as site
 
-    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    settings = _settings(config_file)
-    folder = blueprints_dir or settings.blueprints_dir
-    if not os.path.isdir(folder):
-        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
-    from .progress import Progress
-
-    progress = Progress(quiet=quiet)
-    _log_mkdocs()
-    cache = cache_folder()
-    # Files whose bytes loaded without a problem last time need not be loaded before the build:
-    # when the site's pages are kept too (sitecache), nothing is loaded at all.
-    key = None if strict or cache is None else inputs_key(folder, settings, "valid")
-    count = known_valid(cache, key[1]) if key else None
-    loaded = None
-    if count is None:
-        loaded = load_paths([folder])
-        count = len(loaded.blueprints)
-        progress("blueprints validated", count, count)
-        if loaded.problems:
-            _print_problems(loaded.problems)
-            _tell(f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-            sys.exit(EXIT_INVALID)
-        if key:
-            remember_valid(cache, key[1], count)
-    else:   # the same bytes were valid before
-        progress("blueprints validated", count, count)
-    if strict:
-        from .gate import gate_from_settings
-
-        gate = gate_from_settings(settings)
-        analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-        if fails(analyses, [], settings.fail_on, gate):
-            click.echo(format_report(analyses, [], "text", gate), err=True, nl=False)
-            _tell(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
-                  f"above {settings.fail_on}); {out_dir}/ left as it was")
-            sys.exit(EXIT_INVALID)
-    try:
-        warnings = build_site(config_file, blueprints_dir, out_dir, strict=strict, loaded=loaded, progress=progress)
-    except (BlueprintsInvalid, SiteError) as error:
-        _print_problems(getattr(error, "problems", [error]))
-        _tell("build stopped" + (f"; {out_dir}/ left as it was" if getattr(error, "kept", True) else ""))
-        sys.exit(EXIT_INVALID)
-    except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new site was swapped in
-        _stopping_quietly()
-        _tell(f"build stopped (interrupted); {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
-    for warning in warnings:
-        _tell(f"warning: {warning}")
-    if not quiet:
-        _tell(f"site built in {out_dir}/ from {count} blueprint(s)")
+    site.build(**options)
 
 
 @main.command()
-@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of blueprint files (default: blueprints/, or the configured blueprints_dir).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="The project's mkdocs.yml, for settings (default: ./mkdocs.yml when present).")
-@click.option("-o", "--output", "out_dir", default=os.path.join("docs", "blueprints"), show_default=True,
-              type=click.Path(file_okay=False), help="Folder the pages go in; its name is the pages' URL prefix.")
-def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) -> None:
+@site_options(config="The project's mkdocs.yml, for settings (default: ./mkdocs.yml when present).",
+              output=(os.path.join("docs", "blueprints"), "Folder the pages go in; its name is the pages' URL prefix."))
+def generate(**options) -> None:
     """Write the blueprint pages, diagrams and assets into a docs folder, for any site engine.
 
     Zensical, MkDocs without the plugin, or anything that reads Markdown with HTML can
@@ -587,102 +342,34 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
       blueprintgen generate
       blueprintgen generate --blueprints service/blueprints -o docs/journeys
     """
-    from .site.export import ExportError, export_pages
-    from .loader import load_paths
+    from .site import commands as site
 
-    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    settings = _settings(config_file)
-    folder = blueprints_dir or settings.blueprints_dir
-    if not os.path.isdir(folder):
-        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
-    loaded = load_paths([folder])
-    if loaded.problems:
-        _print_problems(loaded.problems)
-        _tell(f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
-    _log_mkdocs()
-    try:
-        count = export_pages(settings, folder, out_dir, loaded=loaded)
-    except ExportError as error:
-        _print_problems([f"error: {error}"])
-        _tell(f"generate stopped; {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
-    except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
-        _stopping_quietly()
-        _tell(f"generate stopped (interrupted); {out_dir}/ left as it was")
-        sys.exit(EXIT_INVALID)
-    _tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
-
-
-def _log_mkdocs() -> None:
-    """Show MkDocs' warnings (and our plugin's) on stderr, one plain line each."""
-    import logging
-
-    class StderrHandler(logging.Handler):
-        # Finds stderr when it writes, not when it is made: it may have been swapped since.
-        def emit(self, record):
-            _tell(self.format(record))
-
-    handler = StderrHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    for name in ("mkdocs", "blueprintgen"):   # MkDocs' and the plugin's; ours outside the plugin (the cache)
-        logger = logging.getLogger(name)
-        if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
-            handler._blueprintgen = True
-            logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
+    site.generate(**options)
 
 
 @main.command()
-@click.option("--blueprints", "blueprints_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of blueprint files (default: blueprints/).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="The project's mkdocs.yml (default: ./mkdocs.yml when present).")
+@site_options(config="The project's mkdocs.yml (default: ./mkdocs.yml when present).",
+              blueprints="Folder of blueprint files (default: blueprints/).")
 @click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True,
               help="Address to serve the preview on.")
-def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> None:
+def serve(**options) -> None:
     """Live preview: serve the site and rebuild and reload the page when a blueprint is saved.
 
     \b
     Example:
       blueprintgen serve -a 127.0.0.1:8001
     """
-    from .site.mkdocs import serve_site
+    from .site import commands as site
 
-    config_file = config_file or ("mkdocs.yml" if os.path.isfile("mkdocs.yml") else None)
-    folder = blueprints_dir or _settings(config_file).blueprints_dir
-    if not os.path.isdir(folder):   # as build says it, instead of MkDocs' "Aborted with a BuildError!"
-        raise click.UsageError(f"there is no {folder}/ folder; give the blueprint folder with --blueprints")
-    try:   # the preview's config names the folder, and a config is UTF-8 text
-        os.path.abspath(folder).encode("utf-8")
-    except UnicodeEncodeError:
-        raise click.UsageError(f"the folder name {folder!r} is not valid UTF-8; rename the folder") from None
-    _log_mkdocs()
-    import logging
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    import errno
-    import socket
-
-    try:
-        serve_site(config_file, blueprints_dir, address)
-    except OSError as error:
-        # The address, not a fault of ours: in use by another preview, a name that does not resolve.
-        if not isinstance(error, socket.gaierror) and error.errno not in (
-                errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
-            raise
-        reason = error.strerror or str(error)
-        raise click.UsageError(f"cannot serve on {address}: {reason}; choose another address with -a, "
-                               "e.g. -a 127.0.0.1:8001, or stop what is using it") from None
+    site.serve(**options)
 
 
 @main.command()
 @paths_argument
 @config_option
-@click.option("-o", "--output", "out_dir", default="diagrams", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the diagram files, one per blueprint, named by blueprint id.")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), default="svg", show_default=True,
-              help="File format; dot writes the Graphviz source without running Graphviz.")
-def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: str) -> None:
+@output_folder_option("diagrams", "Folder for the diagram files, one per blueprint, named by blueprint id.")
+@format_option(["svg", "png", "pdf", "dot"], "File format; dot writes the Graphviz source without running Graphviz.")
+def render(**options) -> None:
     """Draw each blueprint as a service blueprint diagram with its breaks marked.
 
     \b
@@ -690,28 +377,6 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
       blueprintgen render -o diagrams --format png
       blueprintgen render blueprints/refund.yaml --format dot
     """
-    from .analysis import analyse
-    from .loader import load_paths
-    from .render import render_blueprints
+    from .commands import files
 
-    _, settings = _project_settings(config_file, paths)
-    found = _default_paths(paths, settings.blueprints_dir)
-    loaded = load_paths(found if paths else _near(found))
-    if loaded.problems:
-        _print_problems(loaded.problems)
-        sys.exit(EXIT_INVALID)
-    try:
-        os.makedirs(os.path.realpath(out_dir), exist_ok=True)
-    except OSError as error:
-        raise UserError(f"{out_dir}: error: cannot create the output folder: {error.strerror or error} "
-                        "(hint: give a folder with -o that can be made, not inside a file)") from None
-    analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-    problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
-    from .graphviz import missing_once
-
-    lines = [str(problem) for problem in problems]
-    for line in missing_once(lines):
-        _tell(line if line in lines else f"error: {line}")
-    _tell(f"{len(analyses) - len(problems)} diagram(s) written to {out_dir}/")
-    if problems:
-        sys.exit(EXIT_INVALID)
+    files.render(**options)

@@ -77,12 +77,32 @@ def _config_bytes(path: str) -> bytes:
 def _read_root(path: str) -> Mapping:
     """The file's tree; tags are passed over (never run) and aliases read as empty values."""
     text, error = decode(_config_bytes(path))
-    root, errors = (None, [error]) if error else read_tree(text, tolerant=True)
+    duplicates: list = []
+    root, errors = (None, [error]) if error else read_tree(text, tolerant=True, warnings=duplicates)
+    for duplicate in duplicates:   # MkDocs accepts them (the last wins): so do we, and say so
+        near = os.path.relpath(path)
+        shown = path if near.startswith(os.pardir) else near   # the same file however it was named
+        _warn(f"{shown}:{duplicate.line}:{duplicate.column}: warning: {duplicate.message}; the last one is used, "
+              "as MkDocs does (hint: keep one)")
     if errors or not isinstance(root, Mapping):
         problems = [Problem(path, e.line, e.column, e.message, CONFIG_HINTS.get(e.message, e.hint))
                     for e in errors if e] or [Problem(path, 1, 1, "mkdocs.yml must be a mapping of settings")]
         raise ConfigError(problems)
     return root
+
+
+_warned: set[str] = set()
+# A chain of INHERITs longer than this is no project's settings (and would exhaust the stack).
+MAX_INHERITS = 50
+
+
+def _warn(message: str) -> None:
+    """A configuration warning, once per process (settings are read more than once per command)."""
+    if message not in _warned:
+        _warned.add(message)
+        import logging
+
+        logging.getLogger("blueprintgen.config").warning(message)
 
 
 def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Value]:
@@ -95,6 +115,10 @@ def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Valu
     if not isinstance(parent.value, str):
         raise ConfigError([Problem(path, parent.line, parent.column, "INHERIT must name a file",
                                    "e.g. `INHERIT: ../base.yml`, relative to this file")])
+    if len(inheriting) >= MAX_INHERITS:
+        raise ConfigError([Problem(path, parent.line, parent.column,
+                                   f"INHERIT goes more than {MAX_INHERITS} files deep",
+                                   "inherit from one shared file, not a chain of them")])
     parent_path = os.path.normpath(os.path.join(os.path.dirname(path), parent.value))
     real = os.path.realpath(parent_path)
     if real in inheriting or real == os.path.realpath(path):
@@ -106,6 +130,14 @@ def _read_config(path: str, inheriting: tuple[str, ...] = ()) -> dict[str, _Valu
                                    f"INHERIT: '{shown(parent.value)}' does not exist",
                                    "the path is relative to this file")])
     return _merged(_read_config(parent_path, (*inheriting, os.path.realpath(path))), values)
+
+
+def inherited_file(path: str) -> str | None:
+    """The file `path` names in `INHERIT:` (normalised; it may not exist), or None (ConfigError: unreadable)."""
+    parent = _node_values(_read_root(path), path).get("INHERIT")
+    if parent is None or not isinstance(parent.value, str):
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(path), parent.value))
 
 
 def _merged(parent: dict, child: dict) -> dict:

@@ -10,7 +10,7 @@ from .analysis import Analysis
 from .baseline import fingerprint
 from .escape import markdown, terminal
 from .gate import Gate
-from .loader import Problem
+from .loader import Problem, is_blueprint_name
 from .model import Position
 from .report import record
 from .rules import SEVERITIES
@@ -61,16 +61,31 @@ def _step_changes(before: Analysis, after: Analysis) -> dict:
 
 
 def _unmatched(findings: list[dict], others: list[dict]) -> list[dict]:
-    """The findings of `findings` that `others` has no match for, by fingerprint and count, never by line."""
-    remaining = Counter(fingerprint(f) for f in others)
+    """The findings of `findings` that `others` has no match for, by fingerprint (the blueprint's id
+    left out: the two are the same blueprint) and count, never by line."""
+    remaining = Counter(_without_blueprint(f) for f in others)
     unmatched = []
     for finding in findings:
-        key = fingerprint(finding)
+        key = _without_blueprint(finding)
         if remaining[key] > 0:
             remaining[key] -= 1
         else:
             unmatched.append(finding)
     return unmatched
+
+
+def _matched(findings: list[dict], others: list[dict]) -> list[dict]:
+    """The findings of `findings` that `others` has a match for (see _unmatched)."""
+    unmatched = _unmatched(findings, others)
+    left = Counter(_without_blueprint(f) for f in unmatched)
+    matched = []
+    for finding in reversed(findings):   # _unmatched leaves the last ones unmatched
+        key = _without_blueprint(finding)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            matched.append(finding)
+    return matched[::-1]
 
 
 def _shape(analysis: Analysis) -> tuple:
@@ -97,19 +112,88 @@ def _judged(analysis: Analysis, gate: Gate) -> list[dict]:
     return gate.annotate(record(analysis))["findings"]
 
 
+def _designs(analysis: Analysis | None, gate: Gate) -> list[dict]:
+    """The loops a blueprint says repeat by design (see analysis.Designed), as report records."""
+    return gate.annotate(record(analysis))["designed"] if analysis else []
+
+
 def compare(base: list[Analysis], base_problems: list[Problem], head: list[Analysis], head_problems: list[Problem],
-            gate: Gate, labels: tuple[str, str] = ("base", "head")) -> dict:
-    """The diff document: per blueprint (matched by id, so a renamed file is changed), what changed."""
+            gate: Gate, labels: tuple[str, str] = ("base", "head"), *, rechecked: list[Analysis] | None = None,
+            base_gate: Gate | None = None, settings: list[dict] = (), renames: dict[str, str] | None = None) -> dict:
+    """The diff document: per blueprint (matched by id, then as a rename), what changed.
+
+    Each side is analysed with its own settings. `rechecked` is head's blueprints analysed with
+    base's settings (and found where base's settings look): a finding head's settings no longer
+    report but base's still would is "no longer checked", never fixed, and one base's settings
+    would report that is new fails by base's gate (`base_gate`) too, so a change cannot switch the
+    gate off. `settings` lists the setting changes; `renames` maps a base file to its head file
+    (git's rename detection) for blueprints whose id changed with their file name.
+    """
     before = {a.blueprint.id: a for a in base}
     after = {a.blueprint.id: a for a in head}
+    again = {a.blueprint.id: a for a in rechecked} if rechecked is not None else None
+    moved = _renamed(before, after, renames or {})
+    for old_id, new_id in moved.items():
+        before[new_id] = before.pop(old_id)
     invalid_before = _invalid(base_problems, before, after)
     invalid_after = _invalid(head_problems, after, before)
+    _folder_problems(invalid_before, after, before)
+    _folder_problems(invalid_after, before, after)
     entries = []
     for blueprint_id in sorted(before.keys() | after.keys() | invalid_before.keys() | invalid_after.keys()):
+        rechecked_one = again.get(blueprint_id) if again is not None else after.get(blueprint_id)
         entries.append(_entry(blueprint_id, before.get(blueprint_id), after.get(blueprint_id),
-                              invalid_before.get(blueprint_id), invalid_after.get(blueprint_id), gate))
+                              invalid_before.get(blueprint_id), invalid_after.get(blueprint_id), gate,
+                              rechecked_one, base_gate or gate))
     return {"base": labels[0], "head": labels[1], "gate": {"fail_on": gate.fail_on, "scope": gate.scope},
-            "blueprints": entries}
+            "settings": list(settings), "blueprints": entries}
+
+
+def _renamed(before: dict[str, Analysis], after: dict[str, Analysis], renames: dict[str, str]) -> dict[str, str]:
+    """base id -> head id for blueprints whose id changed with their file: by git's rename detection
+    first, then by content (everything but the id and positions the same)."""
+    gone = {i: a for i, a in before.items() if i not in after}
+    new = {i: a for i, a in after.items() if i not in before}
+    by_file = {a.blueprint.file: i for i, a in new.items()}
+    moved = {}
+    for old_id, analysis in sorted(gone.items()):
+        new_id = by_file.get(renames.get(analysis.blueprint.file, ""))
+        if new_id is not None and new_id not in moved.values():
+            moved[old_id] = new_id
+    shapes: dict[tuple, list[str]] = {}
+    for new_id, analysis in sorted(new.items()):
+        if new_id not in moved.values():
+            shapes.setdefault(_content_without_id(analysis), []).append(new_id)
+    for old_id, analysis in sorted(gone.items()):
+        if old_id in moved:
+            continue
+        same = shapes.get(_content_without_id(analysis))
+        if same:
+            moved[old_id] = same.pop(0)
+    return moved
+
+
+def _content_without_id(analysis: Analysis) -> tuple:
+    return tuple(item for item in _content(analysis.blueprint) if item[0] != "id")
+
+
+def _without_blueprint(finding: dict) -> str:
+    """A finding's fingerprint with its blueprint left out: a renamed blueprint keeps its findings."""
+    return fingerprint({**finding, "blueprint": ""})
+
+
+def _folder_problems(invalid: dict[str, list[dict]], other: dict[str, Analysis], side: dict[str, Analysis]) -> None:
+    """A problem with a whole folder on one side (a link, a submodule) is the problem of every blueprint
+    the other side has in it: they are unknown there, not removed (nor their breaks fixed)."""
+    for key, problems in list(invalid.items()):
+        folder = problems[0]["file"]
+        if key != folder or is_blueprint_name(folder):
+            continue
+        inside = [i for i, a in other.items() if i not in side and a.blueprint.file.startswith(folder + "/")]
+        for blueprint_id in inside:
+            invalid.setdefault(blueprint_id, []).extend(problems)
+        if inside:
+            del invalid[key]
 
 
 def _invalid(problems: list[Problem], side: dict[str, Analysis], other: dict[str, Analysis]) -> dict[str, list[dict]]:
@@ -136,25 +220,43 @@ def _invalid(problems: list[Problem], side: dict[str, Analysis], other: dict[str
 
 
 def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_invalid, new_invalid,
-           gate: Gate) -> dict:
+           gate: Gate, again: Analysis | None = None, base_gate: Gate | None = None) -> dict:
     shown = new or old
     old_findings = _judged(old, gate) if old else []
     new_findings = _judged(new, gate) if new else []
     introduced, fixed = _unmatched(new_findings, old_findings), _unmatched(old_findings, new_findings)
+    unchecked, hidden = [], []
+    if again is not None and again is not new:
+        # Head's blueprint as base's settings see it: what only the settings changed is not the journey's.
+        seen_again = _judged(again, base_gate or gate)
+        unchecked, fixed = _matched(fixed, seen_again), _unmatched(fixed, seen_again)
+        hidden = [{**f, "hidden_by_settings": True}
+                  for f in _unmatched(_unmatched(seen_again, old_findings), new_findings) if f.get("fails")]
+    # A break the change claims as a designed repeat is not fixed: it is listed as now designed.
+    designed_added = _unmatched(_designs(new, gate), _designs(old, gate))
+    designed_removed = _unmatched(_designs(old, gate), _designs(new, gate))
+    fixed = _unmatched(fixed, designed_added)
+    removed_breaks = 0
     if new_invalid or old_invalid:
         change = "invalid"
         # A side that cannot be read has no findings to compare: nothing is fixed by the change. A
         # blueprint the change made valid brings all its findings in, as a new one would (else a
         # failing break in it would pass the gate); one it left invalid fails as invalid instead.
-        introduced, fixed = (new_findings if new is not None and not new_invalid else []), []
+        introduced, fixed, unchecked = (new_findings if new is not None and not new_invalid else []), [], []
+        designed_added, designed_removed = [], []
     elif old is None:
         change = "added"
+    elif new is None and again is not None:
+        change = "unchecked"   # still there, but no longer where head's settings look
     elif new is None:
-        change = "removed"
-    elif old.blueprint.file != new.blueprint.file or _shape(old) != _shape(new) or introduced or fixed:
+        # A removed blueprint fixes nothing: its breaks leave with it, and say so on their own line.
+        change, removed_breaks, fixed = "removed", len(fixed), []
+    elif old.blueprint.file != new.blueprint.file or _shape(old) != _shape(new) or introduced or fixed \
+            or unchecked or hidden:
         change = "changed"
     else:
         change = "unchanged"
+    introduced = introduced + hidden
     entry = {
         "id": blueprint_id,
         "title": shown.blueprint.title if shown else blueprint_id,
@@ -163,12 +265,15 @@ def _entry(blueprint_id: str, old: Analysis | None, new: Analysis | None, old_in
         "change": change,
         "introduced": introduced,
         "fixed": fixed,
+        "no_longer_checked": unchecked,
+        "designed": {"added": designed_added, "removed": designed_removed},
+        "removed_breaks": removed_breaks,
         "metrics": {"before": _metrics(old, old_findings) if old else None,
                     "after": _metrics(new, new_findings) if new else None},
         "steps": {"added": [], "removed": [], "changed": []},
         "handoffs": {"added": [], "removed": []},
     }
-    if change != "invalid":   # an invalid side's steps are unknown, not removed
+    if change not in ("invalid", "unchecked"):   # an invalid or unchecked side's steps are unknown, not removed
         entry["steps"] = _step_changes(old, new) if old and new else {
             "added": [s.id for s in new.blueprint.steps] if new else [],
             "removed": [s.id for s in old.blueprint.steps] if old else [], "changed": []}
@@ -196,12 +301,36 @@ def format_diff(document: dict, fmt: str) -> str:
     """The diff as text, json or markdown, ending with a newline."""
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        return _github(document)
     return _markdown(document) if fmt == "markdown" else _text(document)
+
+
+def _github(document: dict) -> str:
+    """Workflow annotations: each setting change (a warning) and each introduced finding that fails the
+    gate (an error, on its line), so a step that fails on a change says where and why."""
+    from .escape import workflow_data, workflow_property
+
+    lines = [f"::warning title={workflow_property('blueprintgen: setting changed')}::"
+             f"{workflow_data(line)}" for line in _more_headlines(document) if line.startswith("Setting changed")]
+    for b in document["blueprints"]:
+        for f in b["introduced"]:
+            if f.get("fails"):
+                why = " (hidden by the change's settings; the base's settings fail on it)" \
+                    if f.get("hidden_by_settings") else ""
+                title = workflow_property(f"blueprintgen {f['severity']} {f['rule']}{why and ' (settings)'}")
+                lines.append(f"::error file={workflow_property(f['file'])},line={f['line']},col={f['column']},"
+                             f"title={title}::{workflow_data(f['message'] + why)}")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _counts(document: dict) -> tuple[int, int, list[dict]]:
     touched = [b for b in document["blueprints"] if b["change"] != "unchanged"]
     return (sum(len(b["fixed"]) for b in touched), sum(len(b["introduced"]) for b in touched), touched)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _headline(document: dict) -> str:
@@ -210,13 +339,50 @@ def _headline(document: dict) -> str:
         return "This change does not change any blueprint."
     what = []
     if fixed:
-        what.append(f"fixes {fixed} break{'s' if fixed != 1 else ''}")
+        what.append(f"fixes {_plural(fixed, 'break')}")
     if introduced:
-        what.append(f"introduces {introduced}" if fixed else
-                    f"introduces {introduced} break{'s' if introduced != 1 else ''}")
+        what.append(f"introduces {introduced}" if fixed else f"introduces {_plural(introduced, 'break')}")
     if not what:
         what.append("neither fixes nor introduces a break")
-    return f"This change {' and '.join(what)}, in {len(touched)} blueprint{'s' if len(touched) != 1 else ''}."
+    return f"This change {' and '.join(what)}, in {_plural(len(touched), 'blueprint')}."
+
+
+def _more_headlines(document: dict) -> list[str]:
+    """What else the reviewer must see first: each setting change, removed blueprints, what is no
+    longer checked and what the settings change hides. Never counted as fixed."""
+    lines = [f"Setting changed: {c['setting']} {_shown_setting(c['before'])} \u2192 {_shown_setting(c['after'])}."
+             for c in document.get("settings", [])]
+    removed = [b for b in document["blueprints"] if b["change"] == "removed"]
+    if removed:
+        breaks = sum(b["removed_breaks"] for b in removed)
+        lines.append(f"Removed: {_plural(len(removed), 'blueprint')}, with {_plural(breaks, 'documented break')} "
+                     "(removed with them, not fixed).")
+    unchecked = sum(len(b.get("no_longer_checked", [])) for b in document["blueprints"])
+    if unchecked:
+        lines.append(f"No longer checked: {_plural(unchecked, 'finding')} that the settings of the change no "
+                     "longer report (not fixed: the journeys still have them).")
+    designed = sum(len(b.get("designed", {}).get("added", ())) for b in document["blueprints"])
+    if designed:
+        lines.append(f"Designed: {_plural(designed, 'loop')} the change says repeat{'s' if designed == 1 else ''} by "
+                     "design (not fixed: review the claim).")
+    hidden = sum(1 for b in document["blueprints"] for f in b["introduced"] if f.get("hidden_by_settings"))
+    if hidden:
+        lines.append(f"Hidden by the settings change: {_plural(hidden, 'new finding')} that the base's settings "
+                     "fail on; they fail this change too.")
+    return lines
+
+
+def _side(document: dict, which: str) -> str:
+    """A side as the reviewer reads it: the name given, and the short commit it stood for (a bare commit id
+    is shown short)."""
+    name, commit = document[which], document.get(f"{which}_commit")
+    if not commit:
+        return name
+    return commit[:7] if commit.startswith(name) else f"{name} ({commit[:7]})"
+
+
+def _shown_setting(value) -> str:
+    return "(not set)" if value is None else str(value)
 
 
 def _minutes(value) -> str:
@@ -237,7 +403,8 @@ def _where(finding: dict) -> str:
 
 
 def _text(document: dict) -> str:
-    lines = [f"blueprintgen diff {document['base']} \u2192 {document['head']}: {_headline(document)}"]
+    lines = [f"blueprintgen diff {_side(document, 'base')} \u2192 {_side(document, 'head')}: {_headline(document)}",
+             *_more_headlines(document)]
     for b in document["blueprints"]:
         if b["change"] == "unchanged":
             continue
@@ -263,9 +430,15 @@ def _text(document: dict) -> str:
         for name in ("added", "removed"):
             if b["handoffs"][name]:
                 lines.append(f"  handoffs {name}: {', '.join(b['handoffs'][name])}")
-        for label, findings in (("introduced", b["introduced"]), ("fixed", b["fixed"])):
+        for label, findings in (("introduced", b["introduced"]), ("fixed", b["fixed"]),
+                                ("no longer checked", b.get("no_longer_checked", []))):
             for f in findings:
                 lines.append(f"  {label}: {_where(f)}: {f['severity']} {f['rule']}: {f['message']}")
+        for label, key in (("now designed", "added"), ("no longer designed", "removed")):
+            for d in b.get("designed", {}).get(key, ()):
+                lines.append(f"  {label}: {_where(d)}: {d['rule']}: {d['message']}")
+        if b.get("removed_breaks"):
+            lines.append(f"  removed: {_plural(b['removed_breaks'], 'documented break')}")
     unchanged = sum(1 for b in document["blueprints"] if b["change"] == "unchanged")
     if unchanged:
         lines.append(f"{unchanged} blueprint(s) unchanged")
@@ -273,29 +446,59 @@ def _text(document: dict) -> str:
 
 
 
+# The columns of the Markdown table: with the blueprint and the change, 7 fit GitHub's 1,012 px column.
+TABLE_METRICS = ("breaks_high", "breaks_medium", "breaks_low", "longest_time_to_resolution_minutes",
+                 "lowest_emotion")
+TABLE_LABELS = {"breaks_high": "High", "breaks_medium": "Medium", "breaks_low": "Low",
+                "longest_time_to_resolution_minutes": "Time to resolution", "lowest_emotion": "Lowest emotion"}
+
+
+def _cell(key: str, before: dict, after: dict) -> str:
+    old, new = before.get(key), after.get(key)
+    if not before or not after:
+        return _value(key, new if after else old)
+    return _value(key, new) if old == new else f"{_value(key, old)} \u2192 **{_value(key, new)}**"
+
+
+def _edits(b: dict) -> str | None:
+    """A blueprint's step and metric edits in one line of words (the table shows breaks and time)."""
+    parts = [f"steps {name}: " + ", ".join(markdown(step, code=True) for step in b["steps"][name])
+             for name in ("added", "removed") if b["steps"][name]]
+    for step in b["steps"]["changed"]:
+        parts.append(f"step {markdown(step['id'], code=True)}: " + "; ".join(
+            f"{field} {markdown(str(step[field]['before']))} \u2192 {markdown(str(step[field]['after']))}"
+            for field in STEP_FIELDS if field in step))
+    before, after = b["metrics"]["before"], b["metrics"]["after"]
+    if before and after:
+        parts += [f"{label.lower()} {_value(key, before[key])} \u2192 {_value(key, after[key])}"
+                  for key, label in METRICS if key not in TABLE_METRICS and before[key] != after[key]]
+    return "; ".join(parts) or None
+
+
 def _markdown(document: dict) -> str:
     fixed, introduced, touched = _counts(document)
     out = ["### blueprintgen: what this change does to the customer", "",
-           f"**{_headline(document)}** Compared: {markdown(document['base'], code=True)} \u2192 "
-           f"{markdown(document['head'], code=True)}.", ""]
+           f"**{_headline(document)}** Compared: {markdown(_side(document, 'base'), code=True)} \u2192 "
+           f"{markdown(_side(document, 'head'), code=True)}.", ""]
+    more = _more_headlines(document)
+    if more:
+        out += [f"- **{markdown(line)}**" for line in more] + [""]
     if touched:
-        keys = [(key, label) for key, label in METRICS]
-        out.append("| Blueprint | Change | " + " | ".join(label for _, label in keys) + " |")
-        out.append("|---|---|" + "---|" * len(keys))
+        out.append("| Blueprint | Change | " + " | ".join(TABLE_LABELS[key] for key in TABLE_METRICS) + " |")
+        out.append("|---|---|" + "---|" * len(TABLE_METRICS))
         for b in touched[:MARKDOWN_LIST_LIMIT]:
             before, after = b["metrics"]["before"] or {}, b["metrics"]["after"] or {}
-            cells = []
-            for key, _ in keys:
-                old, new = before.get(key), after.get(key)
-                if not before or not after:
-                    cells.append(_value(key, new if after else old))
-                else:
-                    cells.append(_value(key, new) if old == new else f"{_value(key, old)} \u2192 **{_value(key, new)}**")
-            out.append(f"| {markdown(b['title'])} | {b['change']} | " + " | ".join(cells) + " |")
+            cells = [_cell(key, before, after) for key in TABLE_METRICS]
+            change = b["change"] + (f" (from {markdown(b['renamed_from'], code=True)})" if "renamed_from" in b else "")
+            out.append(f"| {markdown(b['title'])} | {change} | " + " | ".join(cells) + " |")
         if len(touched) > MARKDOWN_LIST_LIMIT:
             out.append(f"\n\u2026 and {len(touched) - MARKDOWN_LIST_LIMIT} more changed blueprint(s) "
                        "(`blueprintgen diff --format text` lists them all).")
         out.append("")
+        edits = [(b, _edits(b)) for b in touched[:MARKDOWN_LIST_LIMIT]]
+        edits = [(b, line) for b, line in edits if line]
+        if edits:
+            out += ["#### Edits", ""] + [f"- {markdown(b['title'])}: {line}" for b, line in edits] + [""]
     for title, key in ((f"Introduced ({introduced})", "introduced"), (f"Fixed ({fixed})", "fixed")):
         findings = [(b, f) for b in touched for f in b[key]]
         if not findings:
@@ -307,6 +510,15 @@ def _markdown(document: dict) -> str:
                        f"{markdown(_where(f), code=True)}{gate}: {markdown(f['message'])}")
         if len(findings) > MARKDOWN_LIST_LIMIT:
             out.append(f"- \u2026 and {len(findings) - MARKDOWN_LIST_LIMIT} more")
+        out.append("")
+    designed = [(b, d) for b in touched for d in b.get("designed", {}).get("added", ())]
+    if designed:
+        out += [f"#### Now designed ({len(designed)})", ""]
+        for b, d in designed[:MARKDOWN_LIST_LIMIT]:
+            out.append(f"- **{d['rule']}** in {markdown(b['title'])} at {markdown(_where(d), code=True)}: "
+                       f"{markdown(d['message'])}")
+        if len(designed) > MARKDOWN_LIST_LIMIT:
+            out.append(f"- \u2026 and {len(designed) - MARKDOWN_LIST_LIMIT} more")
         out.append("")
     invalid = [b for b in document["blueprints"] if "invalid_at_head" in b]
     if invalid:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .model import ID_PATTERN, KEY_PATTERN, Cost, Duration, Position
 from .problems import Problem, did_you_mean, listing
-from .schema import COST_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
+from .schema import COST_PATTERN, COUNT_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
 from .yamltree import Mapping, Node, Scalar, Sequence, shown
 
 __all__ = ["Reader", "References", "reference", "kind_name", "at", "MINUTES", "MAX_MINUTES", "DURATION_HINT",
@@ -23,6 +23,7 @@ SCORE_HINT = ("write a whole number from -2 (very negative) through 0 (neutral) 
 _DURATION = re.compile(DURATION_PATTERN)
 _COST = re.compile(COST_PATTERN)
 _SCORE = re.compile(SCORE_PATTERN)
+_COUNT = re.compile(COUNT_PATTERN)
 
 
 def kind_name(node: Node) -> str:
@@ -160,6 +161,15 @@ class Reader:
         value = self.text(node, where, key)
         if value is not None and not _SCORE.fullmatch(value):
             self.problem(node, f"{at(where, key)} '{shown(value)}' is not a score from -2 to 2", SCORE_HINT)
+            return None
+        return None if value is None else int(value)
+
+    def count(self, node: Node | None, where: str, key: str | None = None) -> int | None:
+        """A whole number from 1 to 99 (how many times a designed loop may go round)."""
+        value = self.text(node, where, key)
+        if value is not None and not _COUNT.fullmatch(value):
+            self.problem(node, f"{at(where, key)} '{shown(value)}' is not a whole number from 1 to 99",
+                         "write how many times at most the loop goes round, e.g. `at_most: 2`")
             return None
         return None if value is None else int(value)
 

@@ -29,6 +29,11 @@ class Gate:
     ignore: frozenset[str] = frozenset()
     accepted: dict[str, int] | None = None
     base: dict[str, int] | None = None
+    # A baseline's blueprints by title (title -> the id its entries carry), for a blueprint whose id
+    # changed with its file name (`git mv`): its accepted findings follow it.
+    titles: dict[str, str] | None = None
+    accepted_ids: frozenset[str] = frozenset()   # the blueprint ids the baseline has entries for
+    documentation: bool = True   # False: findings the gate does not judge (as-is documentation) are left out
 
     def gates(self, status: str) -> bool:
         return self.scope == "all" or status == "to-be"
@@ -45,12 +50,14 @@ class Gate:
         """
         gated = self.gates(record["status"])
         compare = self.accepted if self.accepted is not None else self.base
+        # The id the baseline knows this blueprint by, when it has it only under its old file's id.
+        was = self.titles.get(record.get("title")) if self.titles and record["id"] not in self.accepted_ids else None
         used: Counter = Counter()
         findings = []
         for finding in record["findings"]:
             if not self.shows(finding["rule"]):
                 continue
-            key = fingerprint(finding)
+            key = fingerprint({**finding, "blueprint": was} if was else finding)
             used[key] += 1
             judged = {**finding, "fingerprint": key if used[key] == 1 else f"{key}#{used[key]}", "gated": gated}
             if compare is not None:
@@ -62,7 +69,10 @@ class Gate:
                                and SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.fail_on])
             findings.append(judged)
         ignored = [f for f in record["ignored"] if self.shows(f["rule"])]
-        return {**record, "findings": findings, "ignored": ignored, "seen": dict(used)}
+        designed = [d for d in record.get("designed", ()) if self.shows(d["rule"])]
+        if not gated and not self.documentation:   # left out of the report, still seen (a baseline's are not fixed)
+            findings, ignored, designed = [], [], []
+        return {**record, "findings": findings, "ignored": ignored, "designed": designed, "seen": dict(used)}
 
 
 def gate_from_settings(settings, **overrides) -> Gate:

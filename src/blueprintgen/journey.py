@@ -278,6 +278,14 @@ def _tarjan(succ: list[list[int]]) -> list[list[int]]:
     return components
 
 
+def _nothing(*args, **kwargs) -> None:
+    return None
+
+
+def _none_found() -> list:
+    return []
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule's `check` reads, and `emit`, which it calls once per finding.
@@ -286,6 +294,14 @@ class Context:
     rule's ID, `step` the step the finding is on (its id is what `ignore:`
     names), `position` where it is written, `edge` the arrow it concerns, if
     one (it then counts against that handoff for a rule with `HANDOFF = True`).
+
+    `designed(rule, step, position, message, edge, repeat)`: instead of a
+    finding, a loop the blueprint says is part of the design (`repeat:` on the
+    arrow that closes it); it is listed and drawn as designed, so a reviewer
+    sees the claim.
+
+    `found()`: (rule, step id) of every finding emitted so far, silenced or
+    not. A rule with `AFTER_RULES = True` runs after all the others and reads it.
     """
 
     blueprint: Blueprint
@@ -293,6 +309,8 @@ class Context:
     words: Words
     settings: Settings
     emit: Callable[..., None]
+    designed: Callable[..., None] = _nothing
+    found: Callable[[], list] = _none_found
 
     def option(self, name: str):
         """The value of a rule option (e.g. `chain_limit`): as the project set it, else its default."""

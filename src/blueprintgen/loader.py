@@ -20,7 +20,7 @@ from .steps import read_steps
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "is_blueprint_name", "load_bytes", "load_file",
-           "load_paths", "check_across",
+           "load_paths", "check_across", "redesigned_nearby",
            # constants read elsewhere (configuration, tests) under their loader names
            "BLUEPRINT_SUFFIXES", "DURATION_HINT", "MAX_MINUTES", "MINUTES", "RESERVED_IDS"]
 
@@ -41,9 +41,45 @@ def load_paths(paths: list[str], memo: dict | None = None) -> Loaded:
         loaded = load_file(path, memo=memo, read=read)
         blueprints.extend(loaded.blueprints)
         problems.extend(loaded.problems)
-    problems.extend(check_across(blueprints))
+    nearby = redesigned_nearby(blueprints, lambda blueprint: blueprint.file, files, memo=memo)
+    shown_nearby = {blueprint.file for blueprint in nearby}
+    problems.extend(p for p in check_across(nearby + blueprints) if p.file not in shown_nearby)
     invalid = {problem.file for problem in problems}
     return Loaded(tuple(b for b in blueprints if b.file not in invalid), tuple(sorted(problems)), tuple(read))
+
+
+def redesigned_nearby(blueprints: list[Blueprint], path_of, loaded: list[str], shown=None,
+                      memo: dict | None = None) -> list[Blueprint]:
+    """The blueprints next to those whose `redesigns` none of `blueprints` is: a to-be checked on its own
+    finds the as-is blueprint it redesigns in its own folder, when no project folder holds it.
+
+    `path_of(blueprint)` is the file a blueprint was read from; `loaded` the files read already
+    (they are not read again); `shown(path)` the name a file is reported as. Only the blueprint
+    files directly in each folder are read (no subfolders, no symbolic links), and only when a
+    reference is missing, so checking a whole folder reads nothing more.
+    """
+    ids = {blueprint.id for blueprint in blueprints}
+    folders = sorted({os.path.dirname(path_of(blueprint)) or os.curdir for blueprint in blueprints
+                      if blueprint.redesigns and blueprint.redesigns not in ids})
+    if not folders:
+        return []
+    seen = {os.path.realpath(path) for path in loaded}
+    found: list[Blueprint] = []
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or not is_blueprint_name(entry.name) or \
+                    not entry.is_file(follow_symlinks=False):
+                continue
+            path = entry.name if folder == os.curdir else os.path.join(folder, entry.name)
+            if os.path.realpath(path) in seen:
+                continue
+            seen.add(os.path.realpath(path))
+            found.extend(load_file(path, shown(path) if shown else None, memo=memo).blueprints)
+    return found
 
 
 def load_file(path: str, name: str | None = None, memo: dict | None = None, read: list | None = None) -> Loaded:

@@ -12,8 +12,8 @@ if TYPE_CHECKING:   # only named in annotations; the loader imports it when a co
 
 __all__ = [
     "ID_PATTERN", "KEY_PATTERN", "CUSTOMER", "LANES", "STAFF_LANES", "HIDDEN_LANES", "ENDS", "STATUSES",
-    "LEVELS", "RESERVED_IDS", "LOWEST_SCORE", "HIGHEST_SCORE",
-    "Position", "Duration", "Cost", "Emotion", "Measure", "Owner", "Channel", "Promise", "Failure", "Edge",
+    "LEVELS", "RESERVED_IDS", "LOWEST_SCORE", "HIGHEST_SCORE", "MAX_REPEATS",
+    "Position", "Duration", "Cost", "Emotion", "Measure", "Owner", "Channel", "Promise", "Failure", "Repeat", "Edge",
     "Step", "Ignore", "Persona", "Opportunity", "Blueprint",
 ]
 
@@ -32,6 +32,8 @@ LOWEST_SCORE, HIGHEST_SCORE = -2, 2
 # Page names the site uses for itself; a blueprint id must not take them.
 RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404",
                           "opportunities", "personas", "all", "diagrams"})
+# The most times a designed repeat (`repeat: {at_most: …}`) may go round.
+MAX_REPEATS = 99
 # The customer's actor key; parentheses keep it apart from every owner key.
 CUSTOMER = "(customer)"
 
@@ -114,11 +116,15 @@ class Channel:
 
 @dataclass(frozen=True, slots=True)
 class Promise:
-    """A commitment made to the customer at a step."""
+    """A commitment made to the customer at a step.
+
+    `within` bounds it by a duration; `until` by an event: the id of the step it must be kept by.
+    """
 
     what: str
     within: Duration | None
     position: Position
+    until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +137,20 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class Repeat:
+    """A loop the designer says is part of the design: why it goes round, and how many times at most."""
+
+    why: str
+    at_most: int
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
 class Edge:
     """One arrow of the journey: from step `source` to step `to`.
 
-    `implicit` edges come from the flow to the following step in the list.
+    `implicit` edges come from the flow to the following step in the list. `repeat` is set on an
+    arrow of a loop the designer says repeats by design.
     """
 
     source: str
@@ -144,6 +160,7 @@ class Edge:
     carries: tuple[str, ...]
     implicit: bool
     position: Position
+    repeat: Repeat | None = None
 
 
 @dataclass(frozen=True, slots=True)

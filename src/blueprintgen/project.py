@@ -30,14 +30,15 @@ class Project:
 def find_project(start: str | None = None, paths=()) -> Project:
     """The nearest folder at or above `start` (default: the current folder) with a project marker.
 
-    When the `paths` a command was given lie outside that project (run from elsewhere, e.g.
-    `blueprintgen check /srv/repo/blueprints`), the project is looked for upward from the first
-    of them instead, so paths are still reported from its repository's root.
+    When a command is given `paths`, the project is looked for upward from the first of them
+    instead (`cd parent && blueprintgen check repo/blueprints` uses repo's settings), so paths are
+    reported from that project's repository root wherever the command runs from.
     """
     here = os.path.abspath(start or os.getcwd())
-    outside = [p for p in paths if p != "-" and not _within(os.path.abspath(p), _root_of(here))]
-    if outside:
-        first = os.path.abspath(outside[0])
+    given = [p for p in paths if p != "-"]
+    if given:
+        # As ruff does: the settings nearest the files checked, wherever the command runs from.
+        first = os.path.abspath(given[0])
         here = first if os.path.isdir(first) else os.path.dirname(first)
     folder = _upward(here, lambda d: any(os.path.exists(os.path.join(d, m)) for m in PROJECT_MARKERS)) or here
     root = _root_of(here)

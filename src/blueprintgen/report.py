@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import __version__
-from .analysis import Analysis, Finding
+from .analysis import Analysis, Designed, Finding
 from .escape import terminal, workflow_data, workflow_property
 from .gate import SEVERITY_RANK, Gate
 from .loader import Problem
@@ -47,13 +47,22 @@ def _finding_record(finding: Finding) -> dict:
     return data
 
 
+def _designed_record(designed: Designed) -> dict:
+    """A loop the blueprint says repeats by design: where the finding would be, and the claim."""
+    return {"rule": designed.rule, "step": designed.step, "target": designed.edge.to,
+            "file": designed.position.file, "line": designed.position.line, "column": designed.position.column,
+            "message": designed.message, "why": designed.repeat.why, "at_most": designed.repeat.at_most,
+            "blueprint": designed.blueprint}
+
+
 def record(analysis: Analysis) -> dict:
     """One blueprint's analysis as plain data: the `blueprints[]` entry of the JSON report."""
     b = analysis.blueprint
     return {"id": b.id, "file": b.file, "title": b.title, "status": b.status,
             "metrics": dict(analysis.metrics.__dict__),
             "findings": [_finding_record(f) for f in analysis.findings],
-            "ignored": [_finding_record(f) for f in analysis.ignored]}
+            "ignored": [_finding_record(f) for f in analysis.ignored],
+            "designed": [_designed_record(d) for d in analysis.designed]}
 
 
 def report_entry(analysis: Analysis, fmt: str, gate: Gate = DEFAULT_GATE) -> dict:
@@ -61,9 +70,11 @@ def report_entry(analysis: Analysis, fmt: str, gate: Gate = DEFAULT_GATE) -> dic
     data = gate.annotate(record(analysis))
     if fmt not in LINE_FORMATS:
         return data
-    return {"file": data["file"], "id": data["id"], "status": data["status"], "counts": _counts(data),
-            "ignored": len(data["ignored"]), "seen": data["seen"],
-            "lines": sorted(_finding_line(f, fmt) for f in data["findings"])}
+    return {"file": data["file"], "id": data["id"], "title": data["title"], "status": data["status"],
+            "counts": _counts(data), "ignored": len(data["ignored"]), "designed": len(data.get("designed", ())),
+            "seen": data["seen"],
+            "lines": sorted([_finding_line(f, fmt) for f in data["findings"]]
+                            + [_designed_line(d, fmt) for d in data.get("designed", ())])}
 
 
 def _counts(entry: dict) -> dict:
@@ -149,6 +160,10 @@ def summary(records: list[dict], problems: list[Problem], fixed: Fixed = Fixed()
         line += f"; {accepted} accepted by the baseline, {sum(e['count'] for e in fixed.entries)} fixed since it"
     if ignored:
         line += f"; {ignored} ignored"
+    designed = sum(r.get("designed", 0) if isinstance(r.get("designed", 0), int) else len(r["designed"])
+                   for r in records)
+    if designed:
+        line += f"; {designed} designed repeat{'' if designed == 1 else 's'}"
     if problems:
         line += f"; {len(problems)} error(s) in invalid blueprints"
     return line
@@ -169,6 +184,18 @@ def _finding_line(f: dict, fmt: str) -> tuple[str, int, int, str, bool]:
     return f["file"], f["line"], f["column"], text, bool(f.get("fails"))
 
 
+def _designed_line(d: dict, fmt: str) -> tuple[str, int, int, str, bool]:
+    """(file, line, column, the report line, False) of a designed repeat: listed, so a reviewer sees the
+    claim, and never failing."""
+    if fmt == "text":
+        return d["file"], d["line"], d["column"], terminal(
+            f"{d['file']}:{d['line']}:{d['column']}: designed {d['rule']}: {d['message']}")
+    title = workflow_property(f"blueprintgen designed {d['rule']}")
+    return d["file"], d["line"], d["column"], (
+        f"::notice file={workflow_property(d['file'])},line={d['line']},col={d['column']},title={title}::"
+        f"{workflow_data(d['message'])}"), False
+
+
 def _problem_line(p: Problem, fmt: str) -> tuple[str, int, int, str, bool]:
     if fmt == "text":
         return p.file, p.line, p.column, str(p), True
@@ -186,7 +213,8 @@ def _lines(records: list[dict], problems: list[Problem], fmt: str, fixed: Fixed,
     if quiet:
         lines = [line for line in lines if line[4]]
     if only_files is not None:
-        lines = [line for line in lines if line[0] in only_files]
+        # What fails the gate is always shown, wherever it is: a failing step explains itself.
+        lines = [line for line in lines if line[0] in only_files or line[4]]
     lines.sort()
     if not quiet:   # after the findings; notices, in GitHub's count
         lines += [("", 0, 0, _fixed_line(entry, fixed.baseline, fmt), False) for entry in fixed.entries]
@@ -241,7 +269,8 @@ def _json(records: list[dict], problems: list[Problem], fixed: Fixed) -> str:
     document = {
         "version": __version__,
         "blueprints": [{**{k: v for k, v in r.items() if k != "seen"}, "findings": [_public(f) for f in r["findings"]],
-                        "ignored": [_public(f) for f in r["ignored"]]} for r in records],
+                        "ignored": [_public(f) for f in r["ignored"]],
+                        "designed": [_public(d) for d in r.get("designed", ())]} for r in records],
         "errors": [{"file": p.file, "line": p.line, "column": p.column, "message": p.message, "hint": p.hint}
                    for p in problems],
     }
@@ -263,7 +292,9 @@ def _uri(path: str) -> str:
     from pathlib import PurePath
     from urllib.parse import quote
 
-    return PurePath(path).as_uri() if os.path.isabs(path) else quote(PurePath(path).as_posix(), safe="/")
+    # A file name that is not UTF-8 keeps its bytes, percent-encoded (surrogateescape gives them back).
+    return PurePath(path).as_uri() if os.path.isabs(path) else quote(PurePath(path).as_posix(), safe="/",
+                                                                     errors="surrogateescape")
 
 
 def _location(file: str, line: int, column: int) -> dict:

@@ -12,7 +12,8 @@ from .escape import terminal
 from .project import Project, shown_path
 from .yamltree import MAX_FILE_BYTES
 
-__all__ = ["SideError", "Side", "read_side", "is_revision", "is_path_syntax", "head_of", "kind"]
+__all__ = ["SideError", "Side", "read_side", "is_revision", "is_path_syntax", "head_of", "kind", "commit_of",
+           "file_at"]
 
 GIT_TIMEOUT = 60
 
@@ -108,6 +109,30 @@ def _commit(project: Project, spec: str) -> str | None:
     return _verify(project, spec)
 
 
+def commit_of(project: Project, spec: str) -> str | None:
+    """The commit a revision names (`A...B`: their merge base), or None when `spec` is not one."""
+    try:
+        return _commit(project, spec)
+    except GitMissing:
+        return None
+
+
+def file_at(project: Project, commit: str, path: str) -> bytes | None:
+    """The bytes of `path` (relative to the repository root) in `commit`; None when it is not a file
+    there. A file over the blueprint size limit is sized first and never read (SideError)."""
+    listed = _git(project, "ls-tree", "-z", "--full-tree", commit, "--", path)
+    entry = listed.stdout.split(b"\0")[0] if listed.returncode == 0 else b""
+    meta, _, name = entry.partition(b"\t")
+    parts = meta.decode("ascii", "replace").split()
+    if len(parts) != 3 or parts[1] != "blob" or parts[0] not in ("100644", "100755") or not name:
+        return None
+    [size] = _blob_sizes(project, [parts[2]])
+    if size is None or size > MAX_FILE_BYTES:
+        raise SideError(f"the file '{terminal(path)}' of {commit[:12]} is larger than {MAX_FILE_BYTES // 1024} KiB "
+                        "or missing (hint: mkdocs.yml and pyproject.toml hold settings only)")
+    return _read_blobs(project, commit, [(path, parts[2])])[0]
+
+
 def head_of(spec: str) -> str | None:
     """The head side `A...B` implies, as `git diff A...B` compares: B (HEAD when left out); else None."""
     if "..." not in spec or is_path_syntax(spec):
@@ -195,13 +220,16 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
     listed = _git(project, "ls-tree", "-r", "-z", "--full-tree", revision, "--", *specs)
     if listed.returncode != 0:
         raise SideError(f"cannot list the files of '{revision}': {listed.stderr.decode(errors='replace').strip()}")
-    blobs, links = [], []
+    blobs, links = [], _folders_not_read(project, revision, specs)
     for entry in listed.stdout.split(b"\0"):
         if not entry:
             continue
         meta, _, name = entry.partition(b"\t")
         mode, kind, sha = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
+        if kind == "commit" and is_blueprint_name(path):
+            links.append(Problem(path, 1, 1, f"in {revision[:12]} this is a submodule, whose blueprints cannot "
+                                 "be compared", "keep blueprints in the repository itself"))
         hidden = any(part.startswith(".") for part in path.split("/"))
         # Regular files only: a symlink's blob is its target's name, not a blueprint.
         if kind == "blob" and mode in ("100644", "100755") and is_blueprint_name(path) and not hidden:
@@ -229,6 +257,25 @@ def _load_revision(revision: str, paths: list[str], project: Project) -> Loaded:
         blueprints.extend(loaded.blueprints)
         problems.extend(loaded.problems)
     return _checked(blueprints, problems)
+
+
+def _folders_not_read(project: Project, revision: str, specs: list[str]) -> list[Problem]:
+    """The given paths that are, in `revision`, a symbolic link or a submodule: said, never read as
+    empty (an empty folder would read as every blueprint removed, and its breaks as fixed)."""
+    if not specs:
+        return []
+    listed = _git(project, "ls-tree", "-z", "--full-tree", revision, "--", *specs)
+    problems = []
+    for entry in listed.stdout.split(b"\0") if listed.returncode == 0 else []:
+        meta, _, name = entry.partition(b"\t")
+        parts = meta.decode("ascii", "replace").split()
+        path = name.decode("utf-8", "surrogateescape")
+        if len(parts) == 3 and path in specs and (parts[0] == "120000" or parts[1] == "commit"):
+            what = "a symbolic link" if parts[0] == "120000" else "a submodule"
+            problems.append(Problem(path, 1, 1, f"in {revision[:12]} the blueprint folder is {what}, whose "
+                                    "blueprints cannot be compared at a revision",
+                                    "keep the blueprints in a real folder of the repository"))
+    return problems
 
 
 def _blob_sizes(project: Project, shas: list[str]) -> list[int | None]:

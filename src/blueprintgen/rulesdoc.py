@@ -2,8 +2,8 @@
 
 Each part sits between two markers in docs/rules.md, `<!-- rules:NAME ... -->` and
 `<!-- /rules:NAME -->`; the text around them is written by hand. A rule's section shows its
-meaning, its docstring, its fix, its options, and its FAILING and PASSING examples with the
-findings the real analysis gives on the failing one. A test checks that docs/rules.md is what
+meaning, its docstring, its fix, its options, and its FAILING and PASSING examples (then any
+MORE_EXAMPLES pairs) with the findings the real analysis gives on each failing one. A test checks that docs/rules.md is what
 this module makes, so the page cannot drift from the rules. After changing a rule:
 
     python -m blueprintgen.rulesdoc            # rewrites the parts in docs/rules.md
@@ -19,8 +19,8 @@ import textwrap
 from .model import Duration
 from .rules import RULES, Option, Rule
 
-__all__ = ["PARTS", "split_example", "example_findings", "rule_table", "rule_section", "options_table", "render",
-           "main"]
+__all__ = ["PARTS", "split_example", "example_findings", "examples", "rule_table", "rule_section", "options_table",
+           "where_table", "render", "main"]
 
 DOCS = "docs/rules.md"
 _BEGIN = "<!-- rules:{name} (made by `python -m blueprintgen.rulesdoc` from the rule modules: do not edit) -->"
@@ -53,10 +53,13 @@ def rule_table() -> str:
     return "\n".join(["| Rule | Default severity | In short |", "|---|---|---|", *rows])
 
 
+def examples(rule: Rule) -> list[tuple[str, str]]:
+    """(FAILING, PASSING) of a rule, then its MORE_EXAMPLES pairs: each case it documents."""
+    return [(rule.module.FAILING, rule.module.PASSING), *getattr(rule.module, "MORE_EXAMPLES", ())]
+
+
 def rule_section(rule: Rule) -> str:
     """A rule's section: meaning, what to know, fix, options, and the examples that break and keep it."""
-    failing_caption, failing = split_example(rule.module.FAILING)
-    passing_caption, passing = split_example(rule.module.PASSING)
     parts = [f"## {rule.slug}", f"**Default severity: {rule.severity}.**",
              f"**What it means for the customer:** {rule.explanation}", _details(rule),
              f"**Fix:** {rule.hint}."]
@@ -65,9 +68,12 @@ def rule_section(rule: Rule) -> str:
                   _table(["Option", "Default", "Allowed", "What it sets"],
                          [[f"`{name}`", f"`{_default(option)}`", option.allowed(), option.doc]
                           for name, option in rule.options.items()])]
-    parts += [_labelled("Breaks:", failing_caption), f"```yaml\n{failing}```", "What blueprintgen finds in it:",
-              f"```text\n{_findings(example_findings(rule.module.FAILING))}```",
-              _labelled("Fixed:", passing_caption), f"```yaml\n{passing}```"]
+    for number, (failing_text, passing_text) in enumerate(examples(rule)):
+        failing_caption, failing = split_example(failing_text)
+        passing_caption, passing = split_example(passing_text)
+        parts += [_labelled("Breaks:" if number == 0 else "Breaks too:", failing_caption), f"```yaml\n{failing}```",
+                  "What blueprintgen finds in it:", f"```text\n{_findings(example_findings(failing_text))}```",
+                  _labelled("Fixed:", passing_caption), f"```yaml\n{passing}```"]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -78,8 +84,13 @@ def options_table() -> str:
     return _table(["Option", "Rule", "Default", "Allowed", "What it sets"], rows)
 
 
+def where_table() -> str:
+    """Which step each rule's findings are on: what an `ignore:` entry's `step:` names."""
+    return _table(["Rule", "The finding is on"], [[f"[{rule.slug}](#{rule.slug})", rule.on] for rule in RULES])
+
+
 PARTS = {"table": rule_table, "sections": lambda: "\n\n".join(rule_section(rule) for rule in RULES),
-         "options": options_table}
+         "options": options_table, "where": where_table}
 
 
 def render(text: str) -> str:
@@ -110,7 +121,8 @@ def _labelled(label: str, caption: str) -> str:
 def _findings(findings) -> str:
     lines = []
     for finding in findings:
-        lines.append(f"Line {finding.position.line}, column {finding.position.column}, step {finding.step}: "
+        step = f", step {finding.step}" if finding.step else ""
+        lines.append(f"Line {finding.position.line}, column {finding.position.column}{step}: "
                      f"{finding.severity} {finding.rule}")
         for text in (finding.message, f"hint: {finding.hint}"):
             lines += textwrap.wrap(text, _WIDTH, initial_indent="    ", subsequent_indent="    ",

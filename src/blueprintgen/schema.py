@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import (ENDS, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE, RESERVED_IDS,
-                    STAFF_LANES, STATUSES, Duration)
+from .model import (ENDS, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, LANES, LEVELS, LOWEST_SCORE, MAX_REPEATS,
+                    RESERVED_IDS, STAFF_LANES, STATUSES, Duration)
 from .rules import RULES, Option, options
 from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, option_docs
 
-__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "json_schema", "settings_schema"]
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "COUNT_PATTERN", "json_schema",
+           "settings_schema"]
 
 DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
 # An amount with at most four decimals and an optional ISO 4217 currency code: `12.50 EUR`, `3`.
 COST_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?( [A-Z]{3})?$"
 SCORE_PATTERN = r"^[+-]?[0-2]$"
+# How many times a designed repeat may go round: a whole number from 1 to MAX_REPEATS (99).
+COUNT_PATTERN = r"^[1-9][0-9]?$"
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a blueprint object.
 
-    kind is one of: text, id, duration, cost, emotion, enum, texts (list of text),
+    kind is one of: text, id, duration, cost, emotion, count (a whole number from 1), enum, texts (list of text),
     text-or-texts, ids (list of ids), ref:<owner|channel|stage|step>, refs:step (list of step ids),
     object:<name>, map:<name>, list:<name>, next, rule (the slug of a rule the registry holds).
     """
@@ -109,6 +112,8 @@ OBJECTS: dict[str, dict[str, Field]] = {
     "promise": {
         "what": Field("text", "What was promised.", required=True),
         "within": Field("duration", "The deadline of the promise."),
+        "until": Field("ref:step", "The id of the step the promise lasts until: it must be kept no later than that "
+                       "step on every way there."),
     },
     "failure": {
         "what": Field("text", "What goes wrong here.", required=True),
@@ -119,6 +124,13 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "via": Field("ref:channel", "The channel the handoff goes through."),
         "within": Field("duration", "The deadline of the handoff."),
         "carries": Field("texts", "What information travels with the handoff."),
+        "repeat": Field("object:repeat", "This arrow goes round a loop on purpose: why, and how many times at most "
+                        "(to-be blueprints)."),
+    },
+    "repeat": {
+        "why": Field("text", "Why the loop is part of the design.", required=True),
+        "at_most": Field("count", f"How many times at most the loop goes round, from 1 to {MAX_REPEATS}.",
+                         required=True),
     },
     "ignore": {
         "rule": Field("rule", "The rule to silence.", required=True),
@@ -150,6 +162,8 @@ def _field_schema(spec: Field) -> dict:
         return {"type": ["string", "number"], "pattern": COST_PATTERN, "minimum": 0}
     if kind == "score":
         return dict(_SCORE)
+    if kind == "count":
+        return {"type": ["integer", "string"], "pattern": COUNT_PATTERN, "minimum": 1, "maximum": MAX_REPEATS}
     if kind == "emotion":
         return {"anyOf": [_SCORE, {"$ref": "#/$defs/emotion"}]}
     if kind == "enum":

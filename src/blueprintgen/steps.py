@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .fields import Reader, References, reference
-from .model import HIDDEN_LANES, STAFF_LANES, Edge, Emotion, Failure, Measure, Position, Promise, Step
+from .model import HIDDEN_LANES, STAFF_LANES, Edge, Emotion, Failure, Measure, Position, Promise, Repeat, Step
 from .schema import OBJECTS
 from .yamltree import Mapping, Node, Scalar, shown
 
@@ -40,6 +40,7 @@ def read_steps(reader: Reader, nodes: list[Node], refs: References) -> tuple[Ste
             read.append((step, found))
     _check_currencies(reader, read)
     _check_promises(reader, read)
+    _check_repeats(reader, read)
     return tuple(step for step, _ in read)
 
 
@@ -62,7 +63,7 @@ def _read_step(reader: Reader, node: Mapping, found: dict[str, Node], index: int
     evidence = reader.text(get("evidence"), where, "evidence")
     duration = reader.duration(get("duration"), where, "duration")
     wait = reader.duration(get("wait"), where, "wait")
-    promise = _read_promise(reader, get("promise"), where)
+    promise = _read_promise(reader, get("promise"), where, step_ids, step_id)
     fulfils = reference(reader, get("fulfils"), where, step_ids, "step", None, "fulfils")
     withdraws = reference(reader, get("withdraws"), where, step_ids, "step", None, "withdraws")
     if withdraws and lane in HIDDEN_LANES:
@@ -132,7 +133,7 @@ def _check_currencies(reader: Reader, read: list[tuple[Step, dict[str, Node]]]) 
 
 
 def _check_promises(reader: Reader, read: list[tuple[Step, dict[str, Node]]]) -> None:
-    """A step fulfils or withdraws only a promise another step made."""
+    """A step fulfils or withdraws only a promise another step made; a promise lasts until a later step."""
     promised = {step.id for step, _ in read if step.promise}
     for step, found in read:
         if step.fulfils and step.fulfils not in promised:
@@ -145,13 +146,46 @@ def _check_promises(reader: Reader, read: list[tuple[Step, dict[str, Node]]]) ->
                            "or point `withdraws:` at the step that made it")
 
 
-def _read_promise(reader: Reader, node: Node | None, where: str) -> Promise | None:
+def _check_repeats(reader: Reader, read: list[tuple[Step, dict[str, Node]]]) -> None:
+    """A designed repeat is on an arrow of a loop: the arrow's target leads back to its source."""
+    succ: dict[str, list[str]] = {}
+    for step, _ in read:
+        succ.setdefault(step.id, []).extend(edge.to for edge in step.next)
+    for step, _ in read:
+        for edge in step.next:
+            if edge.repeat is not None and not _leads_to(succ, edge.to, edge.source):
+                reader.problem(edge.repeat.position, f"the arrow from '{edge.source}' to '{edge.to}' says it "
+                               f"repeats, but it is on no loop: no way leads from '{edge.to}' back to '{edge.source}'",
+                               "put `repeat:` on the arrow that goes back to an earlier step of the loop, or remove it")
+
+
+def _leads_to(succ: dict[str, list[str]], start: str, goal: str) -> bool:
+    seen, queue = {start}, [start]
+    for here in queue:   # the list grows while we walk it
+        if here == goal:
+            return True
+        for there in succ.get(here, ()):
+            if there not in seen:
+                seen.add(there)
+                queue.append(there)
+    return False
+
+
+def _read_promise(reader: Reader, node: Node | None, where: str, step_ids: set[str],
+                  step_id: str | None) -> Promise | None:
     found = None if node is None else reader.fields(node, "promise", f"{where}.promise")
     if not found:
         return None
     what = reader.text(found.get("what"), f"{where}.promise", "what")
     within = reader.duration(found.get("within"), f"{where}.promise", "within")
-    return Promise(what, within, reader.position(node)) if what else None
+    until = reference(reader, found.get("until"), f"{where}.promise", step_ids, "step", None, "until")
+    if until is not None and until == step_id:
+        reader.problem(found["until"], f"{where}.promise.until is the promising step '{until}' itself, so the "
+                       "promise would end as it is made",
+                       "give `until:` the later step by which the promise must be kept, e.g. the step where the "
+                       "customer gets back what the promise stood in for")
+        until = None
+    return Promise(what, within, reader.position(node), until) if what else None
 
 
 def _read_failure(reader: Reader, node: Node | None, where: str, step_ids: set[str]) -> Failure | None:
@@ -201,4 +235,14 @@ def _read_edge(reader: Reader, entry: Node, where: str, source: str, refs: Refer
     via = reference(reader, found.get("via"), where, refs.channels, "channel", key="via")
     within = reader.duration(found.get("within"), where, "within")
     carries = reader.texts(found.get("carries"), where, "carries")
-    return Edge(source, to, via, within, carries, False, reader.position(entry)) if to else None
+    repeat = _read_repeat(reader, found.get("repeat"), f"{where}.repeat")
+    return Edge(source, to, via, within, carries, False, reader.position(entry), repeat) if to else None
+
+
+def _read_repeat(reader: Reader, node: Node | None, where: str) -> Repeat | None:
+    found = None if node is None else reader.fields(node, "repeat", where)
+    if not found:
+        return None
+    why = reader.text(found.get("why"), where, "why")
+    at_most = reader.count(found.get("at_most"), where, "at_most")
+    return Repeat(why, at_most, reader.position(node)) if why and at_most else None

@@ -167,14 +167,16 @@ def _mark(event) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[TreeError]]:
+def read_tree(text: str, tolerant: bool = False,
+              warnings: list[TreeError] | None = None) -> tuple[Node | None, list[TreeError]]:
     """Parse one YAML document into nodes; errors are collected, not raised.
 
     Refusals that make the rest of the file untrustworthy (syntax errors,
     tags, anchors, aliases, nesting) stop reading at once; duplicate keys are
     collected and reading goes on. `tolerant` reads a project's own config
     (mkdocs.yml uses tags such as `!!python/name:`): tags are ignored and
-    aliases read as empty values, never expanded.
+    aliases read as empty values, never expanded; with `warnings`, a duplicate key
+    goes there instead (the last one wins, as MkDocs reads it).
     """
     errors: list[TreeError] = []
     parser = _Parser(text)
@@ -182,7 +184,7 @@ def read_tree(text: str, tolerant: bool = False) -> tuple[Node | None, list[Tree
     # common file pays one search and nothing per value.
     repositioned = _Repositioned(text) if _ODD_BREAKS.search(text) else None
     try:
-        root = _build(parser.get_event, errors, tolerant)
+        root = _build(parser.get_event, errors, tolerant, warnings if tolerant else None)
     except _Stop as stop:
         root, errors = None, errors + [stop.error]
     except yaml.reader.ReaderError as error:
@@ -357,7 +359,8 @@ def _refuse_extras(event) -> None:
                               "remove the tag; every value is read as plain text"))
 
 
-def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node | None:
+def _build(get_event, errors: list[TreeError], tolerant: bool = False,
+           warnings: list[TreeError] | None = None) -> Node | None:
     """Turn the event stream into nodes with an explicit stack (no recursion).
 
     This loop runs once per YAML event of every file, so it is written for speed:
@@ -419,7 +422,7 @@ def _build(get_event, errors: list[TreeError], tolerant: bool = False) -> Node |
             if seen is None:
                 frame[0].items.append(node)
             elif frame[1] is None:
-                _take_key(node, frame, errors)
+                _take_key(node, frame, errors if warnings is None else warnings)
             else:
                 frame[0].items.append((frame[1], node))
                 frame[1] = None

@@ -2,7 +2,7 @@
 
     # What the case shows, in a line or two.
     # with: chain_limit: 2              a setting, read as mkdocs.yml's plugin entry is read
-    # expect: 15:5 high dead-end answer  a finding: line:column severity rule step
+    # expect: 15:5 high dead-end answer  a finding: line:column severity rule step (`-`: on no step)
     # expect no: unreachable-step        no finding of this rule
     # expect problem: 25:16: error: ...  the file does not load: it gives exactly this problem
     title: T
@@ -59,7 +59,8 @@ def read(path: Path) -> Case:
             found = _EXPECT.fullmatch(line)
             assert found, f"{path}: write `# expect: LINE:COLUMN SEVERITY RULE STEP`, not {line!r}"
             number, column, severity, rule, step = found.groups()
-            case.expected.setdefault(rule, []).append((rule, step, int(number), int(column), severity))
+            case.expected.setdefault(rule, []).append((rule, None if step == "-" else step, int(number), int(column),
+                                                       severity))
         elif line.startswith("# expect no: "):
             found = _EXPECT_NO.fullmatch(line)
             assert found, f"{path}: write `# expect no: RULE`, not {line!r}"

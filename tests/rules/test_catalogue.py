@@ -42,7 +42,7 @@ def test_registry_maps_each_slug_to_its_module_and_names_the_rules_for_an_unknow
 def test_the_catalogue_is_found_in_order_and_handoff_rules_say_so():
     assert SLUGS == ["dead-end", "broken-promise", "vague-promise", "late-promise", "missing-owner",
                      "unwatched-channel", "no-deadline", "context-lost", "silent-backstage", "long-silence",
-                     "unrecovered-failure", "customer-chases", "handoff-chain", "unreachable-step"]
+                     "unrecovered-failure", "customer-chases", "handoff-chain", "unreachable-step", "unused-ignore"]
     assert [rule.slug for rule in RULES if rule.handoff] == ["unwatched-channel", "no-deadline", "context-lost"]
     assert {name: rules.RULE_BY_SLUG[slug] for name, slug in
             [("chain_limit", "handoff-chain"), ("silence_limit", "long-silence")]} == {
@@ -94,25 +94,29 @@ def analysed(text: str) -> Analysis:
 def test_the_rules_page_examples_break_and_fix(rule):
     examples = doc_examples()
     assert rule in examples, f"docs/rules.md has no section `## {rule}`"
-    breaks, fixed = examples[rule]
+    pairs = examples[rule]
+    assert pairs and len(pairs) % 2 == 0, f"docs/rules.md, {rule}: each example that breaks is followed by it fixed"
     default = next(r.severity for r in RULES if r.slug == rule)
     section = RULES_DOC.read_text(encoding="utf-8").split(f"\n## {rule}\n")[1].split("\n## ")[0]
     assert f"**Default severity: {default}.**" in section
-    assert rule in {f.rule for f in analysed(breaks).findings}
-    assert [f"{f.rule} {f.step}" for f in analysed(fixed).findings] == []
+    for breaks, fixed in zip(pairs[::2], pairs[1::2]):
+        assert rule in {f.rule for f in analysed(breaks).findings}
+        assert [f"{f.rule} {f.step}" for f in analysed(fixed).findings] == []
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.slug)
 def test_each_module_s_examples_break_and_keep_the_rule_and_say_what_they_show(rule):
-    for example in (rule.module.FAILING, rule.module.PASSING):
-        caption, blueprint = rulesdoc.split_example(example)
-        assert caption and blueprint.startswith("title: ")
-    assert rule.slug in {f.rule for f in rulesdoc.example_findings(rule.module.FAILING)}
-    assert rulesdoc.example_findings(rule.module.PASSING) == ()
     section = rulesdoc.rule_section(rule)
-    for finding in rulesdoc.example_findings(rule.module.FAILING):
-        assert f"Line {finding.position.line}, column {finding.position.column}, step {finding.step}: " \
-               f"{finding.severity} {finding.rule}\n" in section
+    for failing, passing in rulesdoc.examples(rule):
+        for example in (failing, passing):
+            caption, blueprint = rulesdoc.split_example(example)
+            assert caption and blueprint.startswith("title: ")
+        assert rule.slug in {f.rule for f in rulesdoc.example_findings(failing)}
+        assert rulesdoc.example_findings(passing) == ()
+        for finding in rulesdoc.example_findings(failing):
+            step = f", step {finding.step}" if finding.step else ""
+            assert f"Line {finding.position.line}, column {finding.position.column}{step}: " \
+                   f"{finding.severity} {finding.rule}\n" in section
     for name, option in rule.options.items():
         assert f"| `{name}` |" in section and option.doc in section
 

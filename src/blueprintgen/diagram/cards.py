@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from ..analysis import Finding
-from ..model import ID_PATTERN, Blueprint, Promise, Step
+from ..model import ID_PATTERN, Blueprint, Measure, Promise, Step
+from ..rules import SEVERITIES
 from .canvas import Box, quote, tooltip
-from .look import BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED, RED_TINT
+from .look import (BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED, RED_TINT,
+                   SEVERITY_LOOK)
 from .tables import Table, marker_width
 from .text import shorten
 
 # Pain points and opportunities are cut on the card (in full in the tooltip and on the page).
 PAIN_LIMIT = 70
 
-__all__ = ["actor_name", "via", "badge", "badges", "finding_lines", "card_table", "evidence_table", "arrow_findings",
-           "step_tooltip",
+__all__ = ["actor_name", "via", "badge", "badges", "add_badges", "finding_lines", "measure_text", "promise_bounds",
+           "card_table", "evidence_table", "arrow_findings", "step_tooltip",
            "port_room", "card_height", "card_box", "evidence_box"]
 
 
@@ -31,17 +33,43 @@ def via(blueprint: Blueprint, key: str) -> str:
     return f"via {channel.name if channel and channel.name else key}"
 
 
-def badge(number: int | str) -> str:
-    """A finding's badge text; the no-break space keeps sign and number on one line."""
-    return f"{BADGE}\u00a0{number}"
+def badge(number: int | str, severity: str | None = None) -> str:
+    """A finding's badge text, with its severity in words when given (`⚠ 3 high`): told apart without
+    colour. No-break spaces keep sign, number and severity on one line."""
+    return f"{BADGE}\u00a0{number}" + (f"\u00a0{severity}" if severity else "")
 
 
-def badges(findings: list[Finding]) -> str:
-    return "   ".join(badge(finding.number) for finding in findings)
+def badges(findings: list[Finding], severity: bool = False) -> str:
+    return "   ".join(badge(finding.number, finding.severity if severity else None) for finding in findings)
+
+
+def add_badges(table, findings: list[Finding]) -> None:
+    """One strip of badges per severity, most severe first, each in its severity's shade and saying it."""
+    for severity in reversed(SEVERITIES):
+        found = [finding for finding in findings if finding.severity == severity]
+        if found:
+            fill, ink = SEVERITY_LOOK[severity]
+            table.add_text(badges(found, severity=True), bold=True, color=ink, fill=fill)
+
+
+def measure_text(measure: Measure) -> str:
+    """A measure as the card says it: `handling time: 12 min vs target 5 min`."""
+    unit = f" {measure.unit}" if measure.unit else ""
+    figures = [f"{measure.value}{unit}" if measure.value else None,
+               f"target {measure.target}{unit}" if measure.target else None]
+    shown = [figure for figure in figures if figure]
+    return measure.name + (f": {' vs '.join(shown)}" if shown else "")
+
+
+def promise_bounds(promise: Promise) -> str:
+    """` (within 2d)`, ` (until collects-car)`, both, or nothing."""
+    bounds = [f"within {promise.within.text}" if promise.within else None,
+              f"until {promise.until}" if promise.until else None]
+    return f" ({', '.join(b for b in bounds if b)})" if any(bounds) else ""
 
 
 def finding_lines(findings: list[Finding]) -> list[str]:
-    return [f"Finding {finding.number} ({finding.rule}): {finding.message}" for finding in findings]
+    return [f"Finding {finding.number} ({finding.severity} {finding.rule}): {finding.message}" for finding in findings]
 
 
 def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promised: dict[str, Promise],
@@ -49,8 +77,7 @@ def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promis
     """The card of one step: badges (its own, then those on its arrows), owner, wait, action, where, promise,
     kept promise, failure, end."""
     table = Table(CARD_W - NODE_PAD_X)
-    if findings:
-        table.add_text(badges(findings), bold=True, color="#ffffff", fill=RED)
+    add_badges(table, findings)
     if on_arrows:
         # So a step whose arrows carry findings never looks clean when one scans the cards.
         where = "on an arrow" if len({finding.edge for finding in on_arrows}) == 1 else "on its arrows"
@@ -60,8 +87,9 @@ def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promis
         table.add_text(owner or "(no owner)", bold=True, color=INK if owner else RED)
     opportunities = blueprint.opportunities_by_step.get(step.id, ())
     markers = [m for m, present in (("W", step.wait), ("P", step.promise), ("P\u2713", step.fulfils),
+                                    ("P\u2717", step.withdraws),
                                     ("F", step.failure), ("!", step.pain), ("O", opportunities),
-                                    ("END", step.end)) if present]
+                                    ("M", step.measures), ("\u00a4", step.cost), ("END", step.end)) if present]
     width = marker_width(markers)
     if step.wait:
         table.add_marked("W", f"waits {step.wait.text} before this", width, color=MARKERS["W"][1])
@@ -76,18 +104,26 @@ def card_table(blueprint: Blueprint, step: Step, findings: list[Finding], promis
     if where:
         table.add_text(" \u00b7 ".join(where), color=MUTED, italic=True)
     if step.promise:
-        within = f" (within {step.promise.within.text})" if step.promise.within else ""
-        table.add_marked("P", f"promise: {step.promise.what}{within}", width, color=MARKERS["P"][1])
+        table.add_marked("P", f"promise: {step.promise.what}{promise_bounds(step.promise)}", width,
+                         color=MARKERS["P"][1])
     if step.fulfils:
         kept = promised.get(step.fulfils)
         table.add_marked("P\u2713", f"keeps: {kept.what}" if kept else "keeps a promise", width,
                          color=MARKERS["P"][1])
+    if step.withdraws:
+        withdrawn = promised.get(step.withdraws)
+        table.add_marked("P\u2717", f"withdraws: {withdrawn.what}" if withdrawn else "withdraws a promise", width,
+                         color=MARKERS["P\u2717"][1])
     if step.failure:
         table.add_marked("F", f"fails: {step.failure.what}", width, color=RED)
     for pain in step.pain:
         table.add_marked("!", f"pain: {shorten(pain, PAIN_LIMIT)}", width, color=MARKERS["!"][1])
     for opportunity in opportunities:
         table.add_marked("O", f"opportunity: {shorten(opportunity.what, PAIN_LIMIT)}", width, color=MARKERS["O"][1])
+    for measure in step.measures:
+        table.add_marked("M", shorten(measure_text(measure), PAIN_LIMIT), width, color=MARKERS["M"][1])
+    if step.cost:
+        table.add_marked("\u00a4", f"cost: {step.cost.text}", width, color=MARKERS["\u00a4"][1])
     if step.end:
         table.add_marked("END", f"journey ends: {step.end}", width, color=INK)
     return table
@@ -121,7 +157,7 @@ def step_tooltip(blueprint: Blueprint, step: Step, findings: list[Finding]) -> s
     if step.wait:
         lines.append(f"Wait before: {step.wait.text}")
     if step.promise:
-        lines.append(f"Promise: {step.promise.what}")
+        lines.append(f"Promise: {step.promise.what}{promise_bounds(step.promise)}")
     if step.failure:
         lines.append(f"Failure point: {step.failure.what}")
     if step.emotion:
@@ -129,6 +165,9 @@ def step_tooltip(blueprint: Blueprint, step: Step, findings: list[Finding]) -> s
         lines.append(f"Customer feels: {step.emotion.score:+d}{note}")
     lines.extend(f"Pain point: {pain}" for pain in step.pain)
     lines.extend(f"Opportunity: {o.what}" for o in blueprint.opportunities_by_step.get(step.id, ()))
+    lines.extend(f"Measure: {measure_text(measure)}" for measure in step.measures)
+    if step.cost:
+        lines.append(f"Cost: {step.cost.text}")
     if step.end:
         lines.append(f"Journey ends: {step.end}")
     return "\n".join(lines + finding_lines(findings))

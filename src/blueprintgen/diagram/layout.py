@@ -141,7 +141,7 @@ def place_rows(canvas: Canvas, blueprint: Blueprint, steps: list[Step], columns:
         note = Table(min(content_w, 700))
         note.add_text("Findings on the whole blueprint", bold=True, color=RED)
         for finding in note_findings:
-            note.add_text(f"{badge(finding.number)}  {finding.message}", color=RED)
+            note.add_text(f"{badge(finding.number, finding.severity)}  {finding.message}", color=RED)
         y = _add_table_box(canvas, "note", note, MARGIN + note.width / 2 + NODE_PAD_X / 2, y, "note finding",
                            shape="box", style="filled", fillcolor="#ffffff", color=RED, penwidth="2.5",
                            tooltip="\n".join(finding_lines(note_findings))).bottom + 12

@@ -8,12 +8,14 @@ from functools import lru_cache
 from ..model import Blueprint
 from .canvas import Box, Canvas, quote
 from .cards import badge
-from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, CURVE_COLOR, FLOW_COLOR, HANDOFF_COLOR, HEAD_SIZE, INK,
-                   MARGIN, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, RECOVERY_COLOR, RED)
+from .look import (ARROW, BODY_SIZE, CELL_PAD, CELL_SPACING, CURVE_COLOR, DESIGNED_COLOR, FLOW_COLOR, HANDOFF_COLOR,
+                   HEAD_SIZE, INK, MARGIN, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, RECOVERY_COLOR, RED, REPEAT,
+                   SEVERITY_LOOK)
 from .tables import Cell, Table, marker_width
 from .text import text_width
 
-__all__ = ["LEGEND_ITEMS", "LAYER_ITEMS", "CURVE_ITEM", "legend_items", "draw_legend"]
+__all__ = ["LEGEND_ITEMS", "LAYER_ITEMS", "CURVE_ITEM", "DESIGNED_ITEM", "WITHDRAWS_ITEM", "legend_items",
+           "draw_legend"]
 
 # (symbol kind, what it means): a marker, the badge, an evidence card or an arrow sample.
 LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
@@ -22,7 +24,10 @@ LEGEND_ITEMS: tuple[tuple[str, str], ...] = (
     ("P", "Promise made to the customer"),
     ("P\u2713", "Keeps a promise made at an earlier step"),
     ("END", "The journey ends here: resolved or abandoned"),
-    ("badge", f"{badge('n')}: finding n of the findings list; the card, arrow or note it concerns is drawn in red"),
+    ("badge-high", f"{badge('n', 'high')}: finding n of the findings list, high (dark red); the card, arrow or "
+                   "note it concerns is drawn in red"),
+    ("badge-medium", f"{badge('n', 'medium')}: a medium finding (amber)"),
+    ("badge-low", f"{badge('n', 'low')}: a low finding (grey)"),
     ("evidence", "Physical evidence: what the customer sees or keeps at the step above which it stands"),
     ("flow", "Flow: the same person or team acts next (thin grey arrow, open head)"),
     ("handoff", "Handoff: someone else acts next, the customer or another owner (thick blue arrow, solid head)"),
@@ -35,7 +40,14 @@ CURVE_ITEM = ("curve", "Emotion curve: how the customer feels, +2 (top) to \u221
 LAYER_ITEMS: tuple[tuple[str, str], ...] = (
     ("!", "Pain point: what hurts at this step"),
     ("O", "Opportunity: a change the team has found for this step"),
+    ("M", "Measure: a figure the team tracks at this step, its value today vs its target"),
+    ("\u00a4", "Cost: what the step costs"),
 )
+# Explained when a step of the diagram withdraws a promise.
+WITHDRAWS_ITEM = ("P\u2717", "Withdraws a promise made at an earlier step: the customer is told it no longer holds")
+# Explained when an arrow of the diagram says it repeats by design.
+DESIGNED_ITEM = ("designed", f"Designed repeat ({REPEAT}): a loop the blueprint says is part of the design, why and "
+                             "at most how often; a claim to review (teal arrow), not a break")
 
 
 def legend_items(blueprint: Blueprint | None) -> tuple[tuple[str, str], ...]:
@@ -43,8 +55,12 @@ def legend_items(blueprint: Blueprint | None) -> tuple[tuple[str, str], ...]:
     if blueprint is None:
         return LEGEND_ITEMS
     steps = blueprint.steps
-    layers = ((CURVE_ITEM, any(step.emotion for step in steps)), (LAYER_ITEMS[0], any(step.pain for step in steps)),
-              (LAYER_ITEMS[1], bool(blueprint.opportunities_by_step)))
+    layers = ((WITHDRAWS_ITEM, any(step.withdraws for step in steps)),
+              (DESIGNED_ITEM, any(edge.repeat for step in steps for edge in step.next)),
+              (CURVE_ITEM, any(step.emotion for step in steps)), (LAYER_ITEMS[0], any(step.pain for step in steps)),
+              (LAYER_ITEMS[1], bool(blueprint.opportunities_by_step)),
+              (LAYER_ITEMS[2], any(step.measures for step in steps)),
+              (LAYER_ITEMS[3], any(step.cost for step in steps)))
     return LEGEND_ITEMS + tuple(item for item, drawn in layers if drawn)
 
 
@@ -61,7 +77,7 @@ def draw_legend(canvas: Canvas, top: float, blueprint: Blueprint | None = None) 
                             {"class": quote("legend"), "shape": "plaintext", "label": f"<{heading.render()}>"},
                             "cluster_legend"))
     top += heading.height + NODE_PAD_Y + 4
-    symbol_w, text_w = 64, 250
+    symbol_w, text_w = 116, 236
     item_w = symbol_w + text_w + NODE_PAD_X
     items = legend_items(blueprint)
     columns = max(1, min(len(items), int((canvas.width - 2 * MARGIN - 20) // (item_w + 16))))
@@ -105,12 +121,14 @@ def _symbol(canvas: Canvas, kind: str, number: int, x0: float, y: float, width: 
         return Box(f"legendsymbol{number}", centre, y, table.width + NODE_PAD_X, table.height + NODE_PAD_Y,
                    {"class": quote("legend-symbol"), "shape": "plaintext", "label": f"<{table.render()}>"},
                    "cluster_legend")
-    if kind == "badge":
-        table = Table(text_width(badge("n"), BODY_SIZE, True) + 2 * CELL_PAD + 2 * CELL_SPACING + 2)
-        table.add_text(badge("n"), bold=True, color="#ffffff", fill=RED, align="CENTER")
-        return Box(f"legendsymbol{number}", centre, y, table.width + NODE_PAD_X, table.height + NODE_PAD_Y,
-                   {"class": quote("legend-symbol"), "shape": "box", "style": '"rounded"', "color": quote(RED),
-                    "penwidth": "3", "label": f"<{table.render()}>"}, "cluster_legend")
+    if kind.startswith("badge-"):
+        severity = kind[len("badge-"):]
+        fill, ink = SEVERITY_LOOK[severity]
+        table = Table(text_width(badge("n", severity), BODY_SIZE, True) + 2 * CELL_PAD + 2 * CELL_SPACING + 2)
+        table.add_text(badge("n", severity), bold=True, color=ink, fill=fill, align="CENTER")
+        return Box(f"legendsymbol{number}", centre, y, table.width + 8, table.height + NODE_PAD_Y,
+                   {"class": quote("legend-symbol"), "shape": "plaintext", "label": f"<{table.render()}>"},
+                   "cluster_legend")
     if kind == "curve":
         table = Table(width - 12)
         table.add_text("\u25a0\u2500\u25bc", bold=True, color=CURVE_COLOR, align="CENTER")
@@ -121,7 +139,8 @@ def _symbol(canvas: Canvas, kind: str, number: int, x0: float, y: float, width: 
         return Box(f"legendsymbol{number}", centre, y, width - 12, 24,
                    {"class": quote("legend-symbol"), "shape": "box", "style": '"dashed,filled"',
                     "fillcolor": quote("#fffdf5"), "color": quote(MUTED), "label": '""'}, "cluster_legend")
-    colour = {"flow": FLOW_COLOR, "handoff": HANDOFF_COLOR, "broken": RED, "recovery": RECOVERY_COLOR}[kind]
+    colour = {"flow": FLOW_COLOR, "handoff": HANDOFF_COLOR, "broken": RED, "recovery": RECOVERY_COLOR,
+              "designed": DESIGNED_COLOR}[kind]
     a, b = f"legenda{number}", f"legendb{number}"
     x1, x2 = x0 + 6, x0 + width - 6
     canvas.point(a, x1, y, "cluster_legend")

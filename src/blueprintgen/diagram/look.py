@@ -6,9 +6,11 @@ from ..model import LANES
 
 __all__ = [
     "FONT", "BODY_SIZE", "HEAD_SIZE", "TITLE_SIZE", "BANDS", "BAND_TITLES", "LINES", "BAND_FILL", "INK", "MUTED",
-    "RED", "RED_TINT", "FLOW_COLOR", "HANDOFF_COLOR", "RECOVERY_COLOR", "LINE_COLOR", "STAGE_FILL", "MARKERS", "BADGE",
+    "RED", "RED_TINT", "FLOW_COLOR", "HANDOFF_COLOR", "RECOVERY_COLOR", "DESIGNED_COLOR", "LINE_COLOR", "STAGE_FILL",
+    "MARKERS", "BADGE", "SEVERITY_LOOK", "REPEAT",
     "MARGIN", "LANE_W", "CARD_W", "LABEL_TEXT_W", "PAD", "SLOT", "ARROW", "MIN_GAP", "BASE_MARGIN", "TRACK_OFF",
-    "TRACK", "LINE_CLEAR", "EDGE_CLEAR", "MIN_ROW", "CURVE_COLOR", "CURVE_UNIT", "CURVE_PAD", "PORT_MIN", "PORT_GAP",
+    "TRACK", "LINE_CLEAR", "EDGE_CLEAR", "MIN_ROW", "CURVE_COLOR", "CURVE_UNIT", "CURVE_PAD", "CURVE_LABEL",
+    "PORT_MIN", "PORT_GAP",
     "CELL_PAD", "CELL_SPACING", "NODE_PAD_X", "NODE_PAD_Y", "CORNER",
 ]
 
@@ -41,6 +43,7 @@ RED_TINT = "#ffebee"
 FLOW_COLOR = "#546e7a"
 HANDOFF_COLOR = "#1565c0"
 RECOVERY_COLOR = "#6a1b9a"   # dashed, apart from flow grey, handoff blue and finding red
+DESIGNED_COLOR = "#00695c"   # a designed repeat: teal, with its label; never the red of a finding
 LINE_COLOR = "#37474f"
 STAGE_FILL = "#37474f"
 MARKERS = {  # marker text -> (cell fill, text colour)
@@ -48,12 +51,19 @@ MARKERS = {  # marker text -> (cell fill, text colour)
     "W": ("#fff3e0", "#8a4b00"),
     "P": ("#e8f5e9", "#1b5e20"),
     "P\u2713": ("#e8f5e9", "#1b5e20"),
+    "P\u2717": ("#fff8e1", "#6d4c00"),   # withdraws a promise: the customer is told it no longer holds
     "END": (INK, "#ffffff"),
     "!": ("#fce4ec", "#880e4f"),    # a pain point
     "O": ("#e0f7fa", "#00595e"),    # an opportunity names the step
+    "M": ("#ede7f6", "#4527a0"),    # a measure: a figure the team tracks, value against target
+    "\u00a4": ("#f1f8e9", "#33691e"),   # ¤, the generic currency sign: what the step costs
 }
 CURVE_COLOR = "#6a1b9a"   # the emotion curve; its lowest points are also shaped and labelled, never colour alone
 BADGE = "\u26a0"  # warning sign, before each finding number
+# A finding's badge by its severity: (fill, text colour). The badge also says the severity in words,
+# so high and medium are told apart without colour.
+SEVERITY_LOOK = {"high": ("#b71c1c", "#ffffff"), "medium": ("#ffe0b2", "#6d2c00"), "low": ("#eceff1", "#263238")}
+REPEAT = "\u21bb"   # ↻, before a designed repeat's claim on its arrow
 
 # -- geometry (points) ---------------------------------------------------------------------
 
@@ -81,3 +91,4 @@ CORNER = 8
 # The emotion strip at the top of the customer band: a score unit's height, and room above and below.
 CURVE_UNIT = 14
 CURVE_PAD = 12
+CURVE_LABEL = 20   # more room under the lowest score, for the 'lowest' label below its point

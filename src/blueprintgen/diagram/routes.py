@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from ..analysis import Finding
 from ..model import Blueprint, Edge, Step
 from .canvas import Box, Canvas, quote, tooltip
-from .cards import actor_name, badges, finding_lines, port_room, via
-from .look import (ARROW, BANDS, CELL_PAD, CELL_SPACING, FLOW_COLOR, HANDOFF_COLOR, INK, LABEL_TEXT_W, NODE_PAD_X,
-                   NODE_PAD_Y, PAD, PORT_GAP, PORT_MIN, RECOVERY_COLOR, RED, TRACK, TRACK_OFF)
+from .cards import actor_name, add_badges, finding_lines, port_room, via
+from .look import (ARROW, BANDS, CELL_PAD, CELL_SPACING, DESIGNED_COLOR, FLOW_COLOR, HANDOFF_COLOR, INK, LABEL_TEXT_W,
+                   NODE_PAD_X, NODE_PAD_Y, PAD, PORT_GAP, PORT_MIN, RECOVERY_COLOR, RED, REPEAT, TRACK, TRACK_OFF)
 from .tables import Table
 
-__all__ = ["Route", "Routes", "plan_routes", "edge_label", "recovery_edges", "assign_tracks", "place_ports",
-           "draw_route"]
+__all__ = ["Route", "Routes", "plan_routes", "edge_label", "repeat_text", "recovery_edges", "assign_tracks",
+           "place_ports", "draw_route"]
 
 
 @dataclass(slots=True)   # thousands per build: slots make them smaller and quicker to read
@@ -72,10 +72,19 @@ class Routes:
     in_slots: dict[int, int]    # vertical runs in the gap before each column
 
 
+def repeat_text(edge: Edge) -> str:
+    """A designed repeat's claim as its arrow shows it: `↻ designed repeat, at most 2×: why`."""
+    times = "once" if edge.repeat.at_most == 1 else f"{edge.repeat.at_most}\u00d7"
+    return f"{REPEAT} designed repeat, at most {times}: {edge.repeat.why}"
+
+
 def edge_label(blueprint: Blueprint, route: Route) -> Table | None:
-    """The label on an arrow: its badges, then via, within and carries; None when it has none."""
+    """The label on an arrow: its badges, then a designed repeat's claim, via, within and carries; None when
+    it has none."""
     edge = route.edge
     parts = []
+    if edge.repeat:
+        parts.append(repeat_text(edge))
     if edge.via:
         parts.append(via(blueprint, edge.via))
     if edge.within:
@@ -85,10 +94,9 @@ def edge_label(blueprint: Blueprint, route: Route) -> Table | None:
     if not parts and not route.findings:
         return None
     table = Table(LABEL_TEXT_W + 2 * CELL_PAD + 2 * CELL_SPACING)
-    if route.findings:
-        table.add_text(badges(route.findings), bold=True, color="#ffffff", fill=RED)
+    add_badges(table, route.findings)
     for part in parts:
-        table.add_text(part, color=RED if route.findings else INK)
+        table.add_text(part, color=RED if route.findings else DESIGNED_COLOR if part.startswith(REPEAT) else INK)
     return table.shrink()
 
 
@@ -251,18 +259,28 @@ def draw_route(canvas: Canvas, blueprint: Blueprint, steps: list[Step], cards: l
 
 
 def _journey_color(route: Route) -> str:
-    return RED if route.findings else HANDOFF_COLOR if route.handoff else FLOW_COLOR
+    if route.findings:
+        return RED
+    if route.edge.repeat:
+        return DESIGNED_COLOR
+    return HANDOFF_COLOR if route.handoff else FLOW_COLOR
 
 
 def _journey_look(blueprint: Blueprint, steps: list[Step], route: Route) -> dict[str, str]:
     """A journey arrow: thin grey flow or thick blue handoff, red with a finding; its tooltip says who to whom."""
     color = _journey_color(route)
-    kinds = ["handoff" if route.handoff else "flow"] + (["finding"] if route.findings else [])
+    kinds = (["handoff" if route.handoff else "flow"] + (["finding"] if route.findings else [])
+             + (["designed"] if route.edge.repeat else []))
     source_step, target_step = steps[route.a], steps[route.b]
     who = f"{actor_name(blueprint, source_step) or 'nobody'} \u2192 {actor_name(blueprint, target_step) or 'nobody'}"
     tip = [("Handoff: " if route.handoff else "Flow: ") + who]
     if route.label:
-        tip += [" ".join(cell.lines[0] for cell in row) for row in route.label.rows[1 if route.findings else 0:]]
+        # After the badge strips (one per severity); a designed repeat's claim in full, the rest as before.
+        rows = route.label.rows[len({finding.severity for finding in route.findings}):]
+        if route.edge.repeat:
+            tip.append(repeat_text(route.edge))
+            rows = rows[1:]
+        tip += [" ".join(cell.lines[0] for cell in row) for row in rows]
     tip += finding_lines(route.findings)
     return {
         "class": quote(" ".join(kinds)), "color": quote(color), "penwidth": "2.6" if route.handoff else "1.4",

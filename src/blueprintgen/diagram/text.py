@@ -45,7 +45,7 @@ def _width_table(parts: tuple[str, str]) -> dict[str, int]:
     table = {chr(32 + index): width for index, width in enumerate(ascii_part)}
     table.update({chr(160 + index): width for index, width in enumerate(latin_part)})
     table.update({"\u2014": 1000, "\u2013": 500, "\u2026": 1000, "\u2018": 380, "\u2019": 380,
-                  "\u201c": 657, "\u201d": 657, BADGE: 896, "\u2713": 838, "\u2192": 838})
+                  "\u201c": 657, "\u201d": 657, BADGE: 896, "\u2713": 838, "\u2192": 838, "\u21bb": 838, "\u2717": 838})
     return table
 
 
@@ -120,8 +120,19 @@ TOOLTIP_LIMIT = 1500
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, with an ellipsis when something was left out."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip(" ") + "\u2026"
+    """`text` cut to at most `limit` characters, with an ellipsis when something was left out.
+
+    It is cut after a whole word when one ends in the second half of the room, so no word is left
+    half ("so the move is not\u2026", not "…not hel\u2026"); a single long word is cut where it must.
+    """
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    if text[limit - 1] != " ":   # the cut falls inside a word: go back to the end of the one before
+        space = room.rfind(" ")
+        if space >= limit // 2:
+            room = room[:space]
+    return room.rstrip(" ,;:") + "\u2026"
 
 
 def wrap_text(text: str, width: float, size: float = BODY_SIZE, bold: bool = False) -> list[str]:

@@ -10,9 +10,15 @@ A rule is one module in this folder, named after its slug (`dead_end.py` for `de
 - `FAILING` and `PASSING`: the smallest blueprints that break the rule and that keep it, each
   opening with `# ` comment lines that say what it shows (the docs show them, with the
   findings the real analysis gives on them);
+- optionally `MORE_EXAMPLES`: more (failing, passing) pairs like FAILING and PASSING, one per further
+  case the docs show (a promise withdrawn late, one bound to an event);
 - optionally `OPTIONS`, the project settings it reads: name -> `Option(type, default, doc,
   minimum, maximum)` (see option.py), which `ctx.option(name)` gives to `check`;
 - optionally `HANDOFF = True` when its findings sit on one arrow and break the handoff it carries;
+- optionally `AFTER_RULES = True` when its `check` reads the other rules' findings (`ctx.found()`):
+  it then runs after all of them, whatever its ORDER;
+- optionally `ON`: which step its findings are on, in a sentence (default: the step itself);
+  docs/rules.md lists it under "Which step a finding is on", which `ignore:` names;
 - `check(ctx)`, which reads the journey (`ctx.journey`, a `journey.Journey`) and calls
   `ctx.emit(...)` once per finding (see `journey.Context`).
 
@@ -39,11 +45,14 @@ from typing import Callable
 
 from .option import Option
 
-__all__ = ["SEVERITIES", "Option", "Rule", "RULES", "RULE_BY_SLUG", "BY_ID", "UnknownRule", "get", "options",
+__all__ = ["SEVERITIES", "ON_STEP", "Option", "Rule", "RULES", "RULE_BY_SLUG", "BY_ID", "UnknownRule", "get", "options",
            "register", "unregister"]
 
 # Ordered from least to most severe; `off` is a setting, never a finding's severity.
 SEVERITIES = ("low", "medium", "high")
+
+# Which step a finding is on, unless the rule's module says otherwise (`ON`).
+ON_STEP = "The step itself."
 
 _SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 _OPTION_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
@@ -63,6 +72,8 @@ class Rule:
     options: dict[str, Option] = field(default_factory=dict, compare=False)
     handoff: bool = False
     module: ModuleType | None = field(default=None, repr=False, compare=False)
+    after: bool = False   # runs after every other rule: it reads their findings
+    on: str = ON_STEP     # which step its findings are on, for `ignore:`
 
 
 # In catalogue order. Read them, never change them: register() and unregister() do, in place.
@@ -97,7 +108,8 @@ def register(module: ModuleType) -> Rule:
     if wrong:
         raise ValueError(f"rule module {module.__name__}: {wrong}")
     rule = Rule(module.ID, module.SEVERITY, module.TITLE, module.MEANING, module.FIX, module.check, module.ORDER,
-                dict(getattr(module, "OPTIONS", {})), getattr(module, "HANDOFF", False) is True, module)
+                dict(getattr(module, "OPTIONS", {})), getattr(module, "HANDOFF", False) is True, module,
+                getattr(module, "AFTER_RULES", False) is True, getattr(module, "ON", ON_STEP))
     _arrange([*RULES, rule])
     BY_ID[rule.slug] = module
     return rule
@@ -132,6 +144,13 @@ def _problem(module: ModuleType) -> str | None:
     for name in ("TITLE", "MEANING", "FIX", "FAILING", "PASSING"):
         if not isinstance(getattr(module, name, None), str) or not getattr(module, name).strip():
             return f"{name} must be a text"
+    more = getattr(module, "MORE_EXAMPLES", ())
+    if not isinstance(more, (tuple, list)) or not all(
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(text, str) and text.strip() for text in pair)
+            for pair in more):
+        return "MORE_EXAMPLES must be (failing, passing) pairs of texts"
+    if not isinstance(getattr(module, "ON", ON_STEP), str) or not getattr(module, "ON", ON_STEP).strip():
+        return "ON must be a text: which step its findings are on"
     if not callable(getattr(module, "check", None)):
         return "check(ctx) must be a function"
     declared = getattr(module, "OPTIONS", {})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .words import and_list, quote
 
-__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "ON", "FAILING", "PASSING", "check"]
 
 ID = "broken-promise"
 ORDER = 20
@@ -25,6 +25,7 @@ FIX = ("add the step that keeps the promise with `fulfils: <step id>`, tell the 
        "with `withdraws: <step id>`, or stop making the promise")
 
 
+ON = 'The step that makes the promise.'
 def check(ctx) -> None:
     journey, words = ctx.journey, ctx.words
     steps, kept, withdrawn = journey.steps, journey.kept, journey.withdrawn

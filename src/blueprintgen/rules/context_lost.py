@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .words import and_list, spell_out
 
-__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "HANDOFF", "FAILING", "PASSING", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "ON", "HANDOFF", "FAILING", "PASSING", "check"]
 
 ID = "context-lost"
 ORDER = 80
@@ -25,6 +25,7 @@ TITLE = "Context lost"
 MEANING = ("A handoff carries nothing, though someone else handled the case since the receiver last did, "
            "so the customer has to tell the story again.")
 FIX = "list what travels with the handoff in `carries:` (e.g. a case number, the history so far)"
+ON = 'The step that receives the handoff.'
 HANDOFF = True
 _KEEP = 3   # last owners remembered per step: enough to name two that are not the receiver
 

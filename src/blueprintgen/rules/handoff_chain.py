@@ -1,9 +1,10 @@
-"""handoff-chain: the customer has to deal with too many people on the way to a resolution.
+"""handoff-chain: the customer has to deal with too many people on one way through the journey.
 
 They are passed from person to person, and each one has to pick the case up again.
 
-The rule counts the different *frontstage* owners, the people the customer deals with, on the way
-from the first step to an `end: resolved`. If some way there has more of them than `chain_limit`,
+The rule counts the different *frontstage* owners, the people the customer deals with, on every
+way from the first step, however it ends: resolved, abandoned (five people pass the case on and
+the customer gives up: that chain is the break), or nowhere. If some way has more of them than `chain_limit`,
 the rule fires once per blueprint, on the frontstage step where the limit is first passed: the
 earliest such step in the file (inside a loop, the first step whose owner takes the count over the
 limit). The message lists the owners in the order the customer meets them. If a loop is on the
@@ -16,18 +17,20 @@ from __future__ import annotations
 from .option import Option
 from .words import ARROW, listing
 
-__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "OPTIONS", "FAILING", "PASSING", "MAX_CHAIN_SETS",
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "ON", "OPTIONS", "FAILING", "PASSING", "MORE_EXAMPLES",
+           "MAX_CHAIN_SETS",
            "check"]
 
 ID = "handoff-chain"
 ORDER = 130
 SEVERITY = "medium"
 TITLE = "Handoff chain"
-MEANING = ("On the way to a resolution the customer has to deal with more people (frontstage owners) than the "
-           "limit allows.")
+MEANING = ("On one way through the journey the customer has to deal with more people (frontstage owners) than "
+           "the limit allows.")
 FIX = "give the first person the authority and the information to resolve, or cut the steps in between"
+ON = 'The frontstage step where the limit is first passed.'
 OPTIONS = {
-    "chain_limit": Option(int, 3, "the most frontstage owners a customer may deal with on the way to a resolution",
+    "chain_limit": Option(int, 3, "the most frontstage owners a customer may deal with on one way through the journey",
                           minimum=1, maximum=1000),
 }
 # Above this many owner sets per component, only the largest are kept: a safety valve for
@@ -36,8 +39,8 @@ MAX_CHAIN_SETS = 512
 
 
 def check(ctx) -> None:
-    # Dynamic programming over the components in topological order, restricted to those on some
-    # way from the entry to a resolved end. Each component keeps the distinct sets of owners (of
+    # Dynamic programming over the components in topological order, restricted to those the entry
+    # reaches (every way counts, however it ends). Each component keeps the distinct sets of owners (of
     # at most `limit` owners) met on the ways into it, with the order they were met; a set that
     # grows past the limit is recorded where it does and not carried further. A loop adds all its
     # owners.
@@ -46,8 +49,7 @@ def check(ctx) -> None:
         return
     steps, members = journey.steps, journey.members
     owner = [key if where == "frontstage" else None for key, where in zip(journey.owner, journey.lane)]
-    leads = journey.search([i for i, end in enumerate(journey.end) if end == "resolved"], journey.pred)
-    useful = [journey.reachable[group[0]] and leads[group[0]] for group in members]
+    useful = [journey.reachable[group[0]] for group in members]
     if not any(useful):
         return
     names = journey.owner_keys
@@ -93,7 +95,7 @@ def check(ctx) -> None:
     step = steps[i]
     owners = [words.owner(names[k]) for k in met]
     ctx.emit(ID, step, step.position,
-             f"On the way to a resolution the customer can have to deal with more than {limit} "
+             f"On one way through the journey the customer can have to deal with more than {limit} "
              f"frontstage owner{'s' if limit != 1 else ''}: {listing(owners, ARROW)}; "
              f"{owners[-1]} is number {len(owners)}, at step '{step.id}'.",
              f"give {owners[0]} the authority and the information to resolve, or cut the steps in between "
@@ -165,3 +167,68 @@ steps:
     action: Gets the money back.
     end: resolved
 """
+MORE_EXAMPLES = (
+    ("""\
+# five people pass the case on, and the customer gives up: the chain counts though nothing is resolved.
+title: Lost luggage
+owners:
+  gate: {name: Gate agent}
+  desk: {name: Baggage desk}
+  hotline: {name: Baggage hotline}
+  partner: {name: Partner airline}
+  claims: {name: Claims team}
+steps:
+  - id: reports-bag
+    lane: customer
+    action: Reports that her bag did not arrive.
+  - id: gate-sends-on
+    lane: frontstage
+    owner: gate
+    action: Sends her to the baggage desk.
+    next:
+      - {to: desk-sends-on, carries: [flight number], within: 10m}
+  - id: desk-sends-on
+    lane: frontstage
+    owner: desk
+    action: Gives her the hotline number.
+    next:
+      - {to: hotline-sends-on, carries: [file reference], within: 1d}
+  - id: hotline-sends-on
+    lane: frontstage
+    owner: hotline
+    action: Says the partner airline has the bag.
+    next:
+      - {to: partner-sends-on, carries: [file reference], within: 1d}
+  - id: partner-sends-on
+    lane: frontstage
+    owner: partner
+    action: Says claims must decide.
+    next:
+      - {to: claims-asks, carries: [file reference], within: 1d}
+  - id: claims-asks
+    lane: frontstage
+    owner: claims
+    action: Asks for the receipts again.
+  - id: gives-up
+    lane: customer
+    action: Gives up and buys new clothes.
+    end: abandoned
+""", """\
+# the baggage desk owns the case from the first report to the answer.
+title: Lost luggage
+owners:
+  desk: {name: Baggage desk}
+steps:
+  - id: reports-bag
+    lane: customer
+    action: Reports that her bag did not arrive.
+  - id: desk-traces
+    lane: frontstage
+    owner: desk
+    action: Opens a file, traces the bag and calls her with the answer.
+  - id: gets-answer
+    lane: customer
+    action: Hears that the bag is lost and how she is paid for it.
+    end: resolved
+"""),
+)

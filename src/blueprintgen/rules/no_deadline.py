@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .words import spell_out
 
-__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "HANDOFF", "FAILING", "PASSING", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "ON", "HANDOFF", "FAILING", "PASSING", "check"]
 
 ID = "no-deadline"
 ORDER = 70
@@ -20,6 +20,8 @@ SEVERITY = "medium"
 TITLE = "Handoff without deadline"
 MEANING = "Work passes between two staff owners with no time limit, so it can wait forever unnoticed."
 FIX = "add `within:` to the handoff, or a `response:` time to its `via` channel"
+ON = ("The first step of the arrow: the step whose `next:` holds the handoff (or, for the flow to the step below, "
+      "the step it leaves).")
 HANDOFF = True
 
 

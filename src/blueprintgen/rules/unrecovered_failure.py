@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .words import quote
 
-__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "check"]
+__all__ = ["ID", "ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "ON", "FAILING", "PASSING", "check"]
 
 ID = "unrecovered-failure"
 ORDER = 110
@@ -18,6 +18,7 @@ MEANING = "A known failure point has no recovery: when it happens, nothing puts 
 FIX = "add a step that recovers and point to it with `recovery: <step id>`"
 
 
+ON = 'The step with the `failure:`.'
 def check(ctx) -> None:
     for step in ctx.journey.steps:
         failure = step.failure

@@ -319,7 +319,9 @@ def _step_items(analysis: Analysis, step: Step, numbers: list[int]) -> list[tupl
              ("Takes", step.duration and step.duration.text)]
     items = [(name, value) for name, value in items if value]
     if step.promise:
-        within = f" (within {step.promise.within.text})" if step.promise.within else " (no deadline)"
+        bounds = [f"within {step.promise.within.text}" if step.promise.within else None,
+                  f"until step {step.promise.until}" if step.promise.until else None]
+        within = f" ({' and '.join(filter(None, bounds))})" if any(bounds) else " (no deadline)"
         keepers = [s.id for s in b.steps if s.fulfils == step.id]
         kept = join(_step_link(k) for k in keepers) if keepers else "no step"
         items.append(("Promise", join([step.promise.what, within, "; kept by ", kept], "")))
@@ -387,6 +389,16 @@ def _ignored(analysis: Analysis, page: str, layout: Layout) -> str:
     return _table(["Rule", "Step", "Finding", "Reason given"], rows)
 
 
+def _designed(analysis: Analysis, page: str, layout: Layout) -> str:
+    """The loops this blueprint says repeat by design: each a claim for a reviewer to check, not a finding."""
+    rows = [[join([_step_link(d.edge.source), " \u2192 ", _step_link(d.edge.to)], ""), d.repeat.why,
+             f"{d.repeat.at_most}", link(layout.href(page, layout.rules_page, d.rule), d.rule, code=True)]
+            for d in analysis.designed]
+    return (_text(Markup("Loops the blueprint says are part of the design (<code>repeat:</code> on the arrow back). "
+                         "They are not counted as breaks: check that each claim holds."))
+            + _table(["Arrow back", "Why it repeats", "At most", "Instead of"], rows))
+
+
 def _removed(analysis: Analysis, as_is: Analysis, page: str, layout: Layout) -> str:
     """Which of the as-is blueprint's findings this to-be redesign removes."""
     still = {(f.rule, f.step) for f in analysis.findings}
@@ -412,6 +424,8 @@ def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dic
              "## Measures\n", _metrics(analysis),
              "## Diagram\n", _diagram(b, has_svg, page, layout), journey.lowest_moments(b),
              "## Breaks\n", _findings(analysis, page, layout)]
+    if analysis.designed:
+        parts += ["## Designed repeats\n", _designed(analysis, page, layout)]
     if b.redesigns and b.redesigns in by_id:
         parts += ["## What this redesign removes\n", _removed(analysis, by_id[b.redesigns], page, layout)]
         as_is = by_id[b.redesigns].blueprint

@@ -14,4 +14,6 @@ INDEX_PAGES = (("Dashboard", None), ("All blueprints", "all"), ("Breaks", "break
 
 def index_pages(layout: Layout) -> list[tuple[str, str]]:
     """(nav title, docs path) of every index page, in nav order: what the nav lists; every other page is reached by links."""
-    return [(title, layout.home if name is None else layout.path(name)) for title, name in INDEX_PAGES]
+    # The search page is made only where there is an index to search (a build, not a live preview).
+    return [(title, layout.home if name is None else layout.path(name)) for title, name in INDEX_PAGES
+            if name != "search" or layout.search]

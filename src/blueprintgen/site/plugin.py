@@ -8,7 +8,9 @@ from jinja2 import BytecodeCache
 from mkdocs.config import base, config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
+from markupsafe import escape
 
 from ..config import PREFIX_HINT, ConfigError, prefix_problem, settings_from_options
 from ..escape import terminal
@@ -98,14 +100,30 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         if wrong:
             raise PluginError(terminal(f"{config_file}: {wrong} (hint: {PREFIX_HINT})"))
         self.prefix = str(self.config.prefix).strip("/")
-        config.extra_css.append(f"{self.prefix}/assets/blueprintgen.css")
-        for script in ("svg-pan-zoom.min.js", "blueprintgen.js"):
-            config.extra_javascript.append(f"{self.prefix}/assets/{script}")
+        # The stylesheet and scripts go on our pages only (on_post_page), not on every page of the site.
+        # Material's instant navigation swaps pages without loading their own scripts: then, and only
+        # then, they are the site's extra_css and extra_javascript.
+        self.site_wide = "navigation.instant" in (config.theme.get("features") or [])
+        if self.site_wide:
+            config.extra_css.append(self._assets()[0])
+            config.extra_javascript.extend(self._assets()[1:])
         has_home = os.path.isfile(os.path.join(config.docs_dir, "index.md"))
         self.home = f"{self.prefix}/index.md" if has_home else "index.md"
         if config.nav is not None and self.config.nav_section:
-            config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home)
+            config.nav = add_nav_section(config.nav, str(self.config.nav_section), self.prefix, self.home,
+                                         search=self.config.pagefind and not self.serving)
         return config
+
+    def _inclusion(self, path: str, listed: set[str] | None) -> InclusionLevel:
+        """Pages reached by links (a blueprint's, a tag's), and with an explicit nav the pages it does not
+        name, are 'not in nav': MkDocs' `validation: omitted_files` does not warn about them."""
+        if path in self.generated.unlisted or (listed is not None and path.endswith(".md") and path not in listed):
+            return InclusionLevel.NOT_IN_NAV
+        return InclusionLevel.UNDEFINED
+
+    def _assets(self) -> list[str]:
+        """The stylesheet, then the scripts, as site paths."""
+        return [f"{self.prefix}/assets/{name}" for name in ("blueprintgen.css", "svg-pan-zoom.min.js", "blueprintgen.js")]
 
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
@@ -128,8 +146,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.
             raise PluginError("\n".join(self.generated.render_problems))
+        listed = _named_pages(config.nav) if config.nav is not None else None
         for path, content in sorted(self.generated.files.items()):
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=content, inclusion=self._inclusion(path, listed)))
         self._files = files
         self.indexing = Indexing(config.site_dir, (config.theme.get("language") or "en"),
                                  cache_dir=cache_folder("search")) if self.search else None
@@ -148,7 +167,7 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return env
 
     def on_pre_build(self, config):
-        self._pages_done = 0
+        self._pages_done = self._pages_read = 0
 
     def on_page_markdown(self, markdown, page, config, files):
         if self.search and page.file.src_uri in self.generated.pages:
@@ -156,6 +175,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        if self.progress:   # MkDocs reads every page's Markdown before it renders any: the longer half
+            self._pages_read += 1
+            self.progress("pages read", self._pages_read, self._pages_total)
         # Our HTML skips Markdown: it goes where the page's markers are, before search reads the page.
         generated = self.generated.pages.get(page.file.src_uri)
         if not generated:
@@ -170,6 +192,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         generated = self.generated.pages.get(page.file.src_uri)
         if generated:
             output = place_blocks(output, generated.late)
+            if not self.site_wide:
+                output = _with_assets(output, [get_relative_url(asset, page.url) for asset in self._assets()])
         if generated and self.search:
             output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.progress:
@@ -224,7 +248,26 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             self.watch.close()
 
 
-def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
+def _named_pages(nav) -> set[str]:
+    """Every page file an explicit nav names."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_named_pages(value) for value in nav.values())) if nav else set()
+    if isinstance(nav, list):
+        return set().union(*(_named_pages(item) for item in nav)) if nav else set()
+    return set()
+
+
+def _with_assets(html: str, hrefs: list[str]) -> str:
+    """A page of ours with its stylesheet in the head and its scripts at the end of the body."""
+    css, scripts = hrefs[0], hrefs[1:]
+    html = html.replace("</head>", f'<link rel="stylesheet" href="{escape(css)}">\n</head>', 1)
+    tags = "".join(f'<script src="{escape(src)}"></script>\n' for src in scripts)
+    return html.replace("</body>", tags + "</body>", 1)
+
+
+def add_nav_section(nav: list, title: str, prefix: str, home: str, search: bool = True) -> list:
     """An explicit nav with a section of our index pages, unless it already names one of our pages."""
     def named(item) -> bool:
         if isinstance(item, str):
@@ -237,4 +280,4 @@ def add_nav_section(nav: list, title: str, prefix: str, home: str) -> list:
 
     if named(nav):
         return nav
-    return [*nav, {title: [{name: path} for name, path in index_pages(Layout(home=home, folder=prefix))]}]
+    return [*nav, {title: [{name: path} for name, path in index_pages(Layout(home=home, folder=prefix, search=search))]}]

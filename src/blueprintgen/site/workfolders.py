@@ -20,6 +20,7 @@ __all__ = ["work_name", "work_folder", "lock", "unlock", "remove", "remove_left_
 
 # Without locks, only leftovers this old are surely not a running build's.
 UNLOCKED_AGE_S = 24 * 3600
+MAKING_AGE_S = 3600
 
 
 def work_name(out: Path, kind: str) -> Path:
@@ -32,16 +33,27 @@ def work_folder(out: Path, kind: str, marker: str | None, text: str = "") -> tup
     Made with mkdir's mode, so the output gets what a plain `mkdocs build` gives (0755 under
     umask 022), not mkdtemp's 0700 that a web server running as another user cannot read.
     """
+    # Made under a name no other run removes, locked and marked there, then renamed into place
+    # (the lock is on the folder, so it moves with it): another build tidying up at that moment can
+    # never take a folder that is still being made for a left-over.
     while True:
-        folder = work_name(out, kind)
+        making = out.parent / f".{out.name}.making-{secrets.token_hex(6)}"
         try:
-            folder.mkdir(0o777)
+            making.mkdir(0o777)
             break
         except FileExistsError:
             continue
-    if marker is not None:   # an empty folder counts as ours too
-        (folder / marker).write_text(text)
-    return folder, lock(folder)
+    descriptor = lock(making)
+    try:
+        if marker is not None:   # an empty folder counts as ours too
+            (making / marker).write_text(text)
+        folder = work_name(out, kind)   # 48 random bits: no other folder has this name
+        os.rename(making, folder)
+        return folder, descriptor
+    except BaseException:
+        unlock(descriptor)
+        shutil.rmtree(making, ignore_errors=True)
+        raise
 
 
 def lock(folder: Path, wait: bool = True) -> int | None:
@@ -86,7 +98,7 @@ def remove_left_overs(out: Path, kinds: tuple[str, ...], marker: str, before=Non
     `marker` or empty, and not locked by a run that is still going. `before(folder)` runs first
     (e.g. to stop a process a killed run left working there).
     """
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.({'|'.join(kinds)})-[A-Za-z0-9_]+")
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.({'|'.join(kinds)}|making)-[A-Za-z0-9_]+")
     warnings = []
     try:
         names = sorted(name for name in os.listdir(out.parent) if pattern.fullmatch(name))
@@ -99,6 +111,9 @@ def remove_left_overs(out: Path, kinds: tuple[str, ...], marker: str, before=Non
                     (folder / marker).is_file() or not any(folder.iterdir())):
                 continue
             if fcntl is None and time.time() - os.lstat(folder).st_mtime < UNLOCKED_AGE_S:
+                continue
+            # One being made is locked a moment after it is made: only an old one is a killed run's.
+            if ".making-" in name and time.time() - os.lstat(folder).st_mtime < MAKING_AGE_S:
                 continue
             descriptor = lock(folder, wait=False)
         except OSError:

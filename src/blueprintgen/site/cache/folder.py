@@ -84,4 +84,4 @@ def _tracked_by_git(folder: str) -> bool:
 def _warn(message: str) -> None:
     if message not in _warned:
         _warned.add(message)
-        log.warning(message)
+        log.warning(f"warning: {message}")
