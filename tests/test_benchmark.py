@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
 
 
+@pytest.mark.slow
 def test_generated_blueprints_are_valid_and_like_real_ones(tmp_path):
     generate.write_blueprints(str(tmp_path), 24)
     loaded = load_paths([str(tmp_path)])

@@ -347,6 +347,7 @@ def _slow_program(tmp_path: Path) -> str:
     return str(script)
 
 
+@pytest.mark.slow
 def test_render_times_out_and_kills(monkeypatch, tmp_path):
     monkeypatch.setattr(render_module, "PROGRAM", _slow_program(tmp_path))
     started = time.monotonic()

@@ -409,6 +409,7 @@ def _big_blueprint(steps: int = 500, seed: int = 7) -> Blueprint:
                      steps=tuple(built), position=where)
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_a_500_step_graph_is_analysed_and_drawn():
     blueprint = _big_blueprint()

@@ -55,6 +55,7 @@ def test_serve_outside_a_project_is_a_usage_error_like_the_other_commands(tmp_pa
     assert result.stderr.endswith("Error: there is no blueprints/ folder; give the blueprint folder with --blueprints\n")
 
 
+@pytest.mark.slow
 def test_serve_on_an_address_in_use_says_so_in_one_line(tmp_path):
     import socket
     folder = project(tmp_path, blueprints="blue prints ✓")   # it goes into the preview's config as a YAML string
