@@ -1,16 +1,45 @@
-"""Shared fixtures: paths of the repository's examples and test data."""
+"""Shared fixtures. Helpers that are not fixtures are in helpers.py; the in-process CLI runner is clirun.py.
 
+    example_site   the bundled example site, built once per session by the real command line (read only)
+    shared         a project folder any user may write in, for tests that run as an unprivileged user
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
+from helpers import ROOT, blueprintgen, make_removable, snapshot
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """blueprints/ built with the repository's mkdocs.yml by `python -m blueprintgen build`, once.
+
+    Every test that reads the example site shares this folder, so none may change it: a test
+    that does works on its own copy (`shutil.copytree(example_site, tmp_path / "site")`). The
+    session ends with an error if the shared site was changed.
+    """
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = blueprintgen("build", "-o", out, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, f"blueprintgen build failed in {ROOT}:\n{result.stdout}\n{result.stderr}"
+    assert (out / "index.html").is_file(), f"no index.html in {out}"
+    built = snapshot(out)
+    yield out
+    assert snapshot(out) == built, "a test changed the shared example site: copy it into tmp_path first"
 
 
 @pytest.fixture
-def examples_dir() -> Path:
-    return EXAMPLES
+def shared():
+    """A project folder any user may write in (pytest's own temporary folders are private)."""
+    folder = Path(tempfile.mkdtemp(prefix="bpg-faults-"))
+    folder.chmod(0o777)
+    yield folder
+    make_removable(folder)
+    shutil.rmtree(folder)
 
 
 @pytest.fixture(autouse=True)

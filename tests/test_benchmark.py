@@ -4,17 +4,19 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+
+import pytest
 
 from blueprintgen.analysis import analyse
 from blueprintgen.loader import load_paths
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402
 
 
+@pytest.mark.slow
 def test_generated_blueprints_are_valid_and_like_real_ones(tmp_path):
     generate.write_blueprints(str(tmp_path), 24)
     loaded = load_paths([str(tmp_path)])
@@ -41,6 +43,7 @@ def test_generated_blueprints_are_valid_and_like_real_ones(tmp_path):
         assert path.read_bytes() == (tmp_path / path.name).read_bytes()
 
 
+@pytest.mark.slow
 def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     out = tmp_path / "bench.json"
     scratch = tmp_path / "tmp"
@@ -74,6 +77,7 @@ def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     assert not list(scratch.iterdir())   # everything it made is removed
 
 
+@pytest.mark.slow
 def test_benchmark_measures_check_alone(tmp_path):
     out = tmp_path / "check.json"
     scratch = tmp_path / "tmp"

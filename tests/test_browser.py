@@ -28,10 +28,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-pytestmark = pytest.mark.browser
+from helpers import EXAMPLES, blueprintgen
+from helpers import project as example_project
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 HOSTILE = Path(__file__).resolve().parent / "hostile_site"
 SECRET = "hunter2-do-not-leak"
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -49,8 +50,7 @@ BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _build(cwd: Path, out: Path) -> Path:
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", str(out)],
-                            cwd=cwd, capture_output=True, text=True, timeout=120)
+    result = blueprintgen("build", "-o", out, cwd=cwd, timeout=120)
     assert result.returncode == 0, f"blueprintgen build failed in {cwd}:\n{result.stdout}\n{result.stderr}"
     assert (out / "index.html").is_file(), f"no index.html in {out}"
     return out
@@ -79,10 +79,9 @@ def serve():
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory, serve):
-    """The bundled example site, built from the repository root: (folder, base URL)."""
-    out = _build(ROOT, tmp_path_factory.mktemp("example") / "site")
-    return out, serve(out)
+def example_site(example_site, serve):
+    """The bundled example site, built once per session (conftest.py), served: (folder, base URL)."""
+    return example_site, serve(example_site)
 
 
 @pytest.fixture(scope="module")
@@ -470,9 +469,7 @@ def instant_site(tmp_path_factory, serve):
     server's port is chosen first (the folder is served once the build has written it).
     """
     project = tmp_path_factory.mktemp("instant")
-    (project / "blueprints").mkdir()
-    for name in ("double-charge-refund", "ortho-shoes-prescription"):
-        shutil.copy(EXAMPLES / f"{name}.yaml", project / "blueprints")
+    example_project(project, "double-charge-refund", "ortho-shoes-prescription")
     base = serve(project / "site")
     (project / "mkdocs.yml").write_text(f"site_name: Instant\nsite_url: {base}\ntheme:\n  name: material\n"
                                         f"  font: false\n  features: [navigation.instant]\nplugins:\n  - blueprints\n")
@@ -505,8 +502,7 @@ def test_instant_navigation_loads_the_diagram_of_each_page(page, instant_site):
 def zensical_site(tmp_path_factory, serve):
     """`blueprintgen generate` built by Zensical, which knows nothing of our plugin."""
     project = tmp_path_factory.mktemp("zensical")
-    (project / "blueprints").mkdir()
-    shutil.copy(EXAMPLES / "facial-appointment-cancelled.yaml", project / "blueprints")
+    example_project(project, "facial-appointment-cancelled")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# Handbook\n")
     (project / "mkdocs.yml").write_text("site_name: Zensical team\n")

@@ -8,12 +8,15 @@ one warning, what was published, and that nothing outside the project changed.
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from blueprint_factory import blueprint_yaml
+from helpers import blueprintgen, needs_graphviz, run
+from helpers import project as example_project
+
+pytestmark = pytest.mark.slow   # every test builds a site
 
 SCRIPT = b"<script>alert(document.domain)</script>"
 
@@ -26,8 +29,7 @@ def _project(root: Path) -> Path:
 
 
 def _build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-q", "-o", "out"], cwd=project,
-                          capture_output=True, text=True, timeout=300)
+    return blueprintgen("build", "-q", "-o", "out", cwd=project, timeout=300)
 
 
 def _listing(folder: Path) -> dict[str, str]:
@@ -194,3 +196,20 @@ def test_a_committed_output_link_is_never_written_through(tmp_path):
     assert "out is a symbolic link that the repository commits; a build never writes through it" in result.stderr
     assert "Traceback" not in result.stderr
     assert _listing(elsewhere) == before and (project / "out").is_symlink()
+
+
+# -- a FIFO planted in the diagram cache is passed over, not read -----------------------------------
+
+@needs_graphviz
+def test_a_fifo_in_the_diagram_cache_is_passed_over(tmp_path):
+    example_project(tmp_path, "ortho-shoes-prescription")
+    assert run("build", "-q", cwd=tmp_path).returncode == 0
+    entries = [p for p in (tmp_path / ".cache" / "blueprintgen").iterdir() if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.unlink()
+        os.mkfifo(entry)
+    again = run("build", cwd=tmp_path, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "diagrams ready (1 drawn, 0 from cache)" in again.stderr
+

@@ -8,13 +8,7 @@ import pytest
 from blueprintgen.analysis import analyse
 from clirun import invoke
 from blueprintgen.loader import load_paths
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
-
-
-def run(*args, cwd: Path = ROOT):
-    return invoke(*args, cwd=cwd)
+from helpers import EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +59,13 @@ def test_to_be_redesigns_pass_clean(analyses, blueprint_id):
     analysis = analyses[blueprint_id]
     assert analysis.blueprint.status == "to-be" and analysis.blueprint.redesigns in analyses
     assert [(f.rule, f.step) for f in analysis.findings] == []
-    assert run("check", EXAMPLES / f"{blueprint_id}.yaml", EXAMPLES / f"{analysis.blueprint.redesigns}.yaml",
-               "--fail-on", "high").output.count(" high ") == len(
+    assert invoke("check", EXAMPLES / f"{blueprint_id}.yaml", EXAMPLES / f"{analysis.blueprint.redesigns}.yaml",
+                  "--fail-on", "high").output.count(" high ") == len(
         [f for f in analyses[analysis.blueprint.redesigns].findings if f.severity == "high"])
 
 
 def test_text_format_lines_sorted_by_file_and_line_then_summary():
-    result = run("check", "blueprints")
+    result = invoke("check", "blueprints")
     lines = result.output.splitlines()
     assert result.exit_code == 0     # every finding is in an as-is blueprint: documentation, not gated
     keys = [(line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2])) for line in lines[:-1]]
@@ -84,7 +78,7 @@ def test_text_format_lines_sorted_by_file_and_line_then_summary():
 
 
 def test_json_format_has_the_documented_keys():
-    document = json.loads(run("check", "--format", "json", "--fail-on", "never").output)
+    document = json.loads(invoke("check", "--format", "json", "--fail-on", "never").output)
     blueprint = document["blueprints"][0]
     assert {"id", "file", "title", "metrics", "findings"} <= set(blueprint)
     assert {"rule", "severity", "step", "file", "line", "column", "message", "hint"} <= set(blueprint["findings"][0])
@@ -94,7 +88,7 @@ def test_json_format_has_the_documented_keys():
 
 
 def test_sarif_has_what_code_scanning_requires():
-    sarif = json.loads(run("check", "--format", "sarif", "--fail-on", "never").output)
+    sarif = json.loads(invoke("check", "--format", "sarif", "--fail-on", "never").output)
     assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
     run_ = sarif["runs"][0]
     rule_ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
@@ -111,43 +105,43 @@ def test_sarif_has_what_code_scanning_requires():
 
 
 def test_github_format_prints_annotations():
-    lines = run("check", "--format", "github", "--gate", "all").output.splitlines()
+    lines = invoke("check", "--format", "github", "--gate", "all").output.splitlines()
     assert lines[0].startswith("::error file=blueprints/beauty-store-headset-help.yaml,line=")
     assert any(line.startswith("::warning file=") for line in lines)
 
 
 def test_github_format_shows_as_is_findings_as_notices():
-    lines = run("check", "--format", "github").output.splitlines()
+    lines = invoke("check", "--format", "github").output.splitlines()
     assert lines[0].startswith("::notice file=blueprints/beauty-store-headset-help.yaml,line=")
     assert not any(line.startswith(("::error", "::warning")) for line in lines)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 def test_output_is_byte_identical_across_runs(fmt):
-    assert run("check", "--format", fmt).output == run("check", "--format", fmt).output
+    assert invoke("check", "--format", fmt).output == invoke("check", "--format", fmt).output
 
 
 @pytest.mark.parametrize("fail_on, code", [("high", 1), ("medium", 1), ("low", 1), ("never", 0)])
 def test_fail_on_exit_codes_on_the_as_is_examples_when_everything_is_gated(fail_on, code):
-    assert run("check", "--fail-on", fail_on, "--gate", "all").exit_code == code
+    assert invoke("check", "--fail-on", fail_on, "--gate", "all").exit_code == code
 
 
 @pytest.mark.parametrize("fail_on", ["high", "medium", "low", "never"])
 def test_as_is_examples_never_fail_the_default_gate(fail_on):
-    result = run("check", "--fail-on", fail_on)
+    result = invoke("check", "--fail-on", fail_on)
     assert result.exit_code == 0 and " high dead-end (as-is): " in result.output
 
 
 def test_clean_blueprint_exits_0_at_any_threshold():
-    assert run("check", EXAMPLES / "double-charge-refund-to-be.yaml", EXAMPLES / "double-charge-refund.yaml",
-               "--fail-on", "never").exit_code == 0
-    assert run("check", "--fail-on", "low", "--gate", "all", EXAMPLES / "facial-appointment-cancelled-to-be.yaml",
-               EXAMPLES / "facial-appointment-cancelled.yaml").exit_code == 1  # the as-is one fails
+    assert invoke("check", EXAMPLES / "double-charge-refund-to-be.yaml", EXAMPLES / "double-charge-refund.yaml",
+                  "--fail-on", "never").exit_code == 0
+    assert invoke("check", "--fail-on", "low", "--gate", "all", EXAMPLES / "facial-appointment-cancelled-to-be.yaml",
+                  EXAMPLES / "facial-appointment-cancelled.yaml").exit_code == 1  # the as-is one fails
 
 
 def test_invalid_blueprint_fails_check_with_its_position(tmp_path):
     (tmp_path / "x.yaml").write_text("title: T\nsteps:\n  - {id: a, lane: customer, action: x, end: done}\n")
-    result = run("check", tmp_path, "--fail-on", "never")
+    result = invoke("check", tmp_path, "--fail-on", "never")
     assert result.exit_code == 1
     # Outside any repository, the folder given is the project: paths are relative to it.
     assert "x.yaml:3:45: error: steps[0].end 'done' is not one of: resolved, abandoned" in result.output
@@ -167,20 +161,20 @@ def _project(tmp_path: Path, plugin_entry: str) -> Path:
 def test_configuration_from_mkdocs_yml_sets_folder_severities_and_fail_on(tmp_path):
     project = _project(tmp_path, "      blueprints_dir: flows\n      severities: {dead-end: low}\n"
                                  "      fail_on: medium\n")
-    result = run("check", cwd=project)
+    result = invoke("check", cwd=project)
     assert "flows/a.yaml:5:5: low dead-end (as-is): " in result.output
     assert result.exit_code == 0      # a low finding passes fail_on: medium
 
 
 def test_severity_off_silences_a_rule(tmp_path):
     project = _project(tmp_path, "      blueprints_dir: flows\n      severities:\n        dead-end: off\n")
-    assert "dead-end" not in run("check", cwd=project).output
+    assert "dead-end" not in invoke("check", cwd=project).output
 
 
 def test_configuration_errors_are_positioned_and_exit_2(tmp_path):
     project = _project(tmp_path, "      blueprints_dir: flows\n      severities: {dead-ends: low}\n"
                                  "      chain_limt: 4\n")
-    result = run("check", cwd=project)
+    result = invoke("check", cwd=project)
     assert result.exit_code == 2
     assert result.output == (
         "mkdocs.yml:9:20: error: severities: unknown rule 'dead-ends' (hint: did you mean 'dead-end'?)\n"

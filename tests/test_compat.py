@@ -11,9 +11,10 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
-from clirun import invoke
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from clirun import invoke
+from helpers import ROOT
 
 # uvicorn's docs say `plugins:` twice; MkDocs keeps the last, and so must every command.
 DUPLICATE_PLUGINS = """\
@@ -28,6 +29,7 @@ plugins:
 """
 
 
+@pytest.mark.slow
 def test_a_duplicate_key_in_mkdocs_yml_is_read_as_mkdocs_reads_it_with_one_warning(tmp_path):
     shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
     (tmp_path / "docs").mkdir()
@@ -50,6 +52,7 @@ def test_a_duplicate_key_in_mkdocs_yml_is_read_as_mkdocs_reads_it_with_one_warni
     assert (tmp_path / "plain" / "blueprints" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_licence_and_says_who_made_it_and_where_it_lives(tmp_path):
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "-w",
                             str(tmp_path)], capture_output=True, text=True, timeout=600)
@@ -79,6 +82,7 @@ def test_another_mkdocs_is_one_line_saying_what_to_install(tmp_path, monkeypatch
             "`pip install 'mkdocs>=1.6,<2'`; MkDocs 2 has no plugins)"]
 
 
+@pytest.mark.slow
 def test_file_names_that_are_not_utf8_never_crash_a_report(tmp_path):
     import json
     import os
@@ -151,6 +155,7 @@ def test_blueprintgen_without_a_command_shows_its_help_as_lines():
     assert "Commands:" in (shown.stdout + shown.stderr).splitlines()
 
 
+@pytest.mark.slow
 def test_folders_nested_1200_deep_and_a_long_inherit_chain_are_no_traceback(tmp_path):
     import os
 
@@ -199,6 +204,7 @@ def _remove_deep(folder: Path) -> None:
         os.rmdir(current)
 
 
+@pytest.mark.slow
 def test_the_plugin_puts_its_stylesheet_and_scripts_on_its_own_pages_only(tmp_path):
     shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
     (tmp_path / "docs").mkdir()
@@ -248,6 +254,7 @@ def _strict_project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_strict_site_with_an_explicit_nav_and_omitted_files_warnings_builds(tmp_path):
     project = _strict_project(tmp_path)
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True,
@@ -260,6 +267,7 @@ def test_a_strict_site_with_an_explicit_nav_and_omitted_files_warnings_builds(tm
     assert 'href="blueprints/search/"' in nav   # a build has the search page, and the nav names it
 
 
+@pytest.mark.slow
 def test_a_strict_site_with_an_explicit_nav_serves(tmp_path):
     import socket
     import time
@@ -286,6 +294,7 @@ def test_a_strict_site_with_an_explicit_nav_serves(tmp_path):
         server.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_concurrent_builds_never_take_each_others_work_folders(tmp_path):
     """Issue 27: another build could delete a freshly made work folder before it was locked (4 of 120
     builds failed). Many builds into one output at once, several rounds: every one succeeds."""

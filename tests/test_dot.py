@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import stat
 import sys
 import time
@@ -27,14 +26,11 @@ from blueprintgen.loader import load_paths  # noqa: E402
 from blueprintgen.model import Position  # noqa: E402
 from blueprintgen.graphviz import RenderError, render, render_checked, render_many  # noqa: E402
 from blueprintgen.render import render_blueprints  # noqa: E402
+from helpers import EXAMPLES, NEATO, needs_graphviz  # noqa: E402
 
-ROOT = Path(__file__).parent.parent
-EXAMPLES = ROOT / "blueprints"
 GOLDENS = Path(__file__).parent / "goldens"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-HAS_GRAPHVIZ = shutil.which("neato") is not None
-needs_graphviz = pytest.mark.skipif(not HAS_GRAPHVIZ, reason="Graphviz (neato) is not installed")
 
 
 def finding(blueprint, number, step=None, edge=None, rule="dead-end", message="Something breaks here"):
@@ -202,7 +198,7 @@ def test_empty_blueprint_still_gives_a_diagram():
     blueprint = replace(factory.load(factory.linear_yaml(2, 1)), steps=())
     dot = blueprint_dot(blueprint)
     assert "digraph" in dot
-    if HAS_GRAPHVIZ:
+    if NEATO is not None:
         assert render_checked(dot, "svg", 30)[1] == ""
 
 
@@ -351,6 +347,7 @@ def _slow_program(tmp_path: Path) -> str:
     return str(script)
 
 
+@pytest.mark.slow
 def test_render_times_out_and_kills(monkeypatch, tmp_path):
     monkeypatch.setattr(render_module, "PROGRAM", _slow_program(tmp_path))
     started = time.monotonic()

@@ -91,6 +91,7 @@ def _deaf_at_first(stopped):
     return _until_stopped(stopped)
 
 
+@pytest.mark.slow
 @linux_only
 def test_a_stop_the_drawing_process_missed_is_sent_again():
     drawing = Drawing(_deaf_at_first, process=True)

@@ -4,7 +4,6 @@ prefix) and `blueprintgen generate` built by Zensical. Real MkDocs, real Zensica
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -14,17 +13,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from clirun import invoke
+from helpers import blueprintgen
+from helpers import project as example_project
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
-PAIR = ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml")
+PAIR = ("double-charge-refund", "double-charge-refund-to-be")
 MATERIAL = "site_name: Team\ntheme:\n  name: material\n  font: false\n"
 
 
 def _project(tmp_path: Path, mkdocs_yml: str, docs: dict[str, str]) -> Path:
-    (tmp_path / "blueprints").mkdir()
-    for name in PAIR:
-        shutil.copy(EXAMPLES / name, tmp_path / "blueprints" / name)
+    example_project(tmp_path, *PAIR)
     for path, text in docs.items():
         (tmp_path / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "docs" / path).write_text(text)
@@ -45,6 +42,7 @@ def _nav_links(html: str) -> list[str]:
 # --- existing MkDocs sites -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_explicit_nav_gets_a_blueprints_section(tmp_path):
     project = _project(tmp_path, MATERIAL + "nav:\n  - index.md\n  - Guide: guide.md\nplugins:\n  - search\n  - blueprints\n",
                        {"index.md": "# Handbook\n", "guide.md": "# Guide\n"})
@@ -58,6 +56,7 @@ def test_an_explicit_nav_gets_a_blueprints_section(tmp_path):
     assert not any("double-charge-refund" in link for link in links), "blueprint pages belong on the dashboard"
 
 
+@pytest.mark.slow
 def test_a_nav_without_the_dashboard_fails_strict_with_a_clear_warning(tmp_path):
     project = _project(tmp_path, MATERIAL + "nav:\n  - index.md\nplugins:\n  - blueprints:\n      nav_section: false\n",
                        {"index.md": "# Handbook\n"})
@@ -68,6 +67,7 @@ def test_a_nav_without_the_dashboard_fails_strict_with_a_clear_warning(tmp_path)
     assert "Traceback" not in completed.stderr
 
 
+@pytest.mark.slow
 def test_a_users_page_is_never_replaced(tmp_path):
     mine = "# Our own breaks page\n"
     project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints\n",
@@ -80,6 +80,7 @@ def test_a_users_page_is_never_replaced(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
+@pytest.mark.slow
 def test_a_users_rules_page_stays_theirs_and_our_links_go_to_ours(tmp_path):
     project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints\n",
                        {"index.md": "# Handbook\n", "rules.md": "# House rules\n\nBe kind.\n"})
@@ -91,6 +92,7 @@ def test_a_users_rules_page_stays_theirs_and_our_links_go_to_ours(tmp_path):
     assert 'id="dead-end"' in (project / "site" / "blueprints" / "rules" / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_pages_go_under_a_configured_prefix(tmp_path):
     project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints:\n      prefix: journeys\n",
                        {"index.md": "# Handbook\n"})
@@ -104,6 +106,7 @@ def test_pages_go_under_a_configured_prefix(tmp_path):
         or "journeys/assets/blueprintgen.css" in (site / "journeys" / "double-charge-refund" / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_literate_nav_lists_the_dashboard(tmp_path):
     summary = "* [Handbook](index.md)\n* [Service blueprints](blueprints/index.md)\n"
     project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints\n  - literate-nav\n",
@@ -117,6 +120,7 @@ def test_literate_nav_lists_the_dashboard(tmp_path):
     assert completed.returncode == 1 and "blueprints/index.md is not in the site's nav" in completed.stderr
 
 
+@pytest.mark.slow
 def test_awesome_nav_keeps_blueprint_pages_out_of_the_nav(tmp_path):
     project = _project(tmp_path, MATERIAL + "plugins:\n  - awesome-nav\n  - blueprints\n",
                        {"index.md": "# Handbook\n", ".nav.yml": "nav:\n  - index.md\n  - '*'\n"})
@@ -144,6 +148,7 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
+@pytest.mark.slow
 def test_generated_pages_build_with_zensical(tmp_path):
     project = _project(tmp_path, "site_name: Zensical team\n", {"index.md": "# Handbook\n"})
     result = invoke("generate", cwd=project)
@@ -200,6 +205,7 @@ def test_a_blueprint_named_like_one_of_our_pages_is_an_error(tmp_path):
     assert "Traceback" not in result.output and not (tmp_path / "site").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix", ["../escape", ".hidden", "a/../../b", "'[a, b]'"])
 def test_a_prefix_outside_the_docs_folder_is_refused_before_anything_is_written(tmp_path, prefix):
     project = _project(tmp_path, MATERIAL + f"plugins:\n  - blueprints:\n      prefix: {prefix}\n",
@@ -210,8 +216,7 @@ def test_a_prefix_outside_the_docs_folder_is_refused_before_anything_is_written(
         in completed.stderr
     assert not (tmp_path / "escape").exists() and not (project / "site").exists()
     # blueprintgen's own build reads mkdocs.yml first and points at the line and column.
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", "out"], cwd=project,
-                            capture_output=True, text=True, timeout=300)
+    result = blueprintgen("build", "-o", "out", cwd=project, timeout=300)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("mkdocs.yml:") and ":15: error: prefix " in result.stderr.splitlines()[0]
 
@@ -219,8 +224,7 @@ def test_a_prefix_outside_the_docs_folder_is_refused_before_anything_is_written(
 def test_blueprints_dir_must_be_a_folder_path(tmp_path):
     project = _project(tmp_path, MATERIAL + "plugins:\n  - blueprints:\n      blueprints_dir: [a]\n",
                        {"index.md": "# Handbook\n"})
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "build", "-o", "out"], cwd=project,
-                            capture_output=True, text=True, timeout=300)
+    result = blueprintgen("build", "-o", "out", cwd=project, timeout=300)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "blueprints_dir must be the path of a folder (hint: e.g. `blueprints_dir: blueprints`)" in result.stderr
     assert ":23: error: " in result.stderr.splitlines()[0]

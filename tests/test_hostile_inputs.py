@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -24,15 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from blueprintgen.analysis import analyse
-from blueprintgen.cli import main
 from blueprintgen.diagram import blueprint_dot
 from blueprintgen.escape import clean
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.graphviz import RenderError, render
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
+from clirun import invoke
+from helpers import blueprintgen, needs_graphviz
 
 SECONDS = 5.0
 PEAK_BYTES = 200 * 1024 * 1024
@@ -379,12 +378,12 @@ def _make(row: Row, folder: Path, outside: Path, pwned: Path) -> tuple[Path, Pat
     raise AssertionError(row.kind)
 
 
-def _validate(path: Path):
-    """Run `blueprintgen validate PATH`; return (result, seconds, peak traced bytes)."""
+def _validate(path: Path, cwd: Path):
+    """Run `blueprintgen validate PATH` in `cwd`; return (result, seconds, peak traced bytes)."""
     tracemalloc.start()
     started = time.monotonic()
     try:
-        result = CliRunner().invoke(main, ["validate", str(path)])
+        result = invoke("validate", path, cwd=cwd, catch_exceptions=True)
     finally:
         seconds = time.monotonic() - started
         peak = tracemalloc.get_traced_memory()[1]
@@ -413,7 +412,7 @@ def test_each_hostile_input_gives_its_exact_line(row, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)   # no mkdocs.yml: default settings
     pwned = tmp_path / "pwned"
     path, file = _make(row, tmp_path / "blueprints", tmp_path / "outside", pwned)
-    result, seconds, peak = _validate(path)
+    result, seconds, peak = _validate(path, tmp_path)
     assert not pwned.exists(), "a YAML tag ran code"
     _assert_refused(result, seconds, peak, [f"{file}:{line}" for line in row.expected], row.note)
 
@@ -439,7 +438,7 @@ def test_a_folder_of_every_hostile_file_gives_one_clear_line_each(tmp_path, monk
         for line in row.expected:
             number, column, rest = line.split(":", 2)
             expected.append((str(file), int(number), int(column), rest))
-    result, seconds, peak = _validate(folder)
+    result, seconds, peak = _validate(folder, tmp_path)
     assert not pwned.exists()
     lines = [f"{file}:{number}:{column}:{rest}" for file, number, column, rest in sorted(expected)]
     _assert_refused(result, seconds, peak, lines)
@@ -483,8 +482,7 @@ def test_thirty_thousand_levels_do_not_crash_the_process(text, tmp_path):
     """libyaml's recursive composer would overflow the C stack (exit 139); we never use it."""
     path = tmp_path / "deep.yaml"
     path.write_bytes(text)
-    completed = subprocess.run([sys.executable, "-m", "blueprintgen", "validate", str(path)], cwd=tmp_path,
-                               capture_output=True, text=True, timeout=60)
+    completed = blueprintgen("validate", path, cwd=tmp_path, timeout=60)
     assert completed.returncode == 1, (completed.returncode, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr
     lines = completed.stdout.splitlines()
@@ -542,6 +540,7 @@ MEGABYTES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make, first", [m[1:] for m in MEGABYTES], ids=[m[0] for m in MEGABYTES])
 def test_a_megabyte_of_hostile_content_loads_in_bounded_time_and_memory(make, first, tmp_path):
     """Within the 1 MiB limit, nothing may be quadratic or unbounded: < 5 s and < 200 MB traced peak.
@@ -629,7 +628,7 @@ def test_render_writes_only_inside_the_output_folder(tmp_path, monkeypatch):
     out.mkdir(parents=True)
     (out / "ok.dot").symlink_to(victim)          # a planted link must be replaced, not written through
     before = _tree(tmp_path)
-    result = CliRunner().invoke(main, ["render", str(blueprints), "-o", str(out), "--format", "dot"])
+    result = invoke("render", blueprints, "-o", out, "--format", "dot", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert victim.read_text() == "keep me\n"
     assert not (out / "ok.dot").is_symlink() and (out / "ok.dot").read_text().startswith("digraph")
@@ -644,7 +643,7 @@ def test_render_refuses_ids_that_would_leave_the_output_folder(blueprint_id, tmp
     blueprints.mkdir()
     (blueprints / "ok.yaml").write_text(f"id: '{blueprint_id}'\n{VALID}", encoding="utf-8")
     before = _tree(tmp_path)
-    result = CliRunner().invoke(main, ["render", str(blueprints), "-o", str(tmp_path / "out"), "--format", "dot"])
+    result = invoke("render", blueprints, "-o", tmp_path / "out", "--format", "dot", cwd=tmp_path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"{blueprints / 'ok.yaml'}:1:5: error: ")
     assert _tree(tmp_path) == before
@@ -668,7 +667,7 @@ steps:
 """, encoding="utf-8")
     assert load_paths([str(path)]).problems == ()
     for fmt in ("text", "github"):
-        result = CliRunner().invoke(main, ["check", str(path), "--format", fmt, "--fail-on", "never"])
+        result = invoke("check", path, "--format", fmt, "--fail-on", "never", cwd=tmp_path)
         assert result.exit_code == 0, result.output
         assert "Desk" in result.stdout
         assert clean(result.stdout) == result.stdout, repr([c for c in result.stdout if clean(c) != c])
@@ -684,7 +683,7 @@ INVISIBLE_FIELDS = {
 }
 
 
-@pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
+@needs_graphviz
 @pytest.mark.parametrize("field", sorted(INVISIBLE_FIELDS))
 def test_text_of_only_invisible_characters_is_refused_or_drawn(field):
     """Text that is empty once control and bidi characters are removed must not break the diagram.
@@ -717,8 +716,7 @@ def test_a_fifo_named_like_a_blueprint_does_not_hang_validate(tmp_path):
     fifo = folder / "pipe.yaml"
     os.mkfifo(fifo)
     try:
-        completed = subprocess.run([sys.executable, "-m", "blueprintgen", "validate", str(folder)], cwd=tmp_path,
-                                   capture_output=True, text=True, timeout=15)
+        completed = blueprintgen("validate", folder, cwd=tmp_path, timeout=15)
     except subprocess.TimeoutExpired:
         pytest.fail("validate hangs on a FIFO named pipe.yaml")
     assert completed.returncode == 1 and "Traceback" not in completed.stderr
@@ -739,10 +737,10 @@ def test_texts_longer_than_graphviz_takes_are_drawn_shortened(long, tmp_path):
                        "failure": {"what": long}, "end": "resolved"}]}
     path = tmp_path / "long.yaml"
     path.write_text(json.dumps(data), encoding="utf-8")
-    validated = CliRunner().invoke(main, ["validate", str(path)])
+    validated = invoke("validate", path)
     assert validated.exit_code == 0, validated.output
     blueprint, = load_paths([str(path)]).blueprints
     svg = render(blueprint_dot(analyse(blueprint)), "svg", timeout=60).decode("utf-8")
     assert "\u2026" in svg
-    rendered = CliRunner().invoke(main, ["render", str(path), "-o", str(tmp_path / "out")])
+    rendered = invoke("render", path, "-o", tmp_path / "out")
     assert rendered.exit_code == 0, rendered.output

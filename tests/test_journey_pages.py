@@ -1,15 +1,14 @@
 """Journey-map layers on the generated pages: persona, lowest moments, steps, opportunities, portfolio pages."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from blueprintgen.analysis import analyse
 from blueprintgen.loader import load_bytes, load_paths
 from blueprintgen.site.pages import Layout, blueprint_page, portfolio_pages, redesigns
+from helpers import EXAMPLES
 
-EXAMPLES = Path(__file__).parent.parent / "blueprints"
 LAYOUT = Layout(source_links=True)
 
 
@@ -150,3 +149,23 @@ def test_tags_and_teams_typed_differently_but_shown_the_same_share_one_page():
     for page in (pages[tag_pages[0]], pages[team_pages[0]]):
         assert all(f"{name}.md" in page for name in ("one", "two", "three"))
     assert "Café" in pages[tag_pages[0]] and "Cafe\u0301" not in pages[tag_pages[0]]   # shown composed
+
+
+# -- tags that differ by case or punctuation ---------------------------------------------------
+
+def test_tags_that_differ_by_case_or_punctuation_get_their_own_pages():
+    from blueprintgen.analysis import analyse
+    from blueprintgen.loader import load_bytes
+    from blueprintgen.site.pages import Layout, blueprint_page, tags_pages
+
+    text = ('title: T\ntags: [Retail, retail, "a b", "a-b", "a.b"]\n'
+            "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    blueprint, = load_bytes(text.encode(), "t.yaml", "t").blueprints
+    layout = Layout(source_links=True)
+    pages = tags_pages([analyse(blueprint)], layout)
+    tag_pages = sorted(path for path in pages if path.startswith("blueprints/tags/") and path.endswith(".md"))
+    assert len(tag_pages) == 5                                  # one page each, none shared
+    page = blueprint_page(analyse(blueprint), False, layout, {}, {}).full()
+    links = re.findall(r'href="(tags/[^"]+\.md)"', page)
+    assert sorted(f"blueprints/{link}" for link in links) == tag_pages   # every tag links to its own page
+

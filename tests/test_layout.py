@@ -18,11 +18,12 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 
 import blueprint_factory as factory  # noqa: E402
 import generate as benchmark_blueprints  # noqa: E402
-from test_dot import EXAMPLES, example_files, finding, load_example, needs_graphviz  # noqa: E402
+from test_dot import example_files, finding, load_example  # noqa: E402
 from blueprintgen.analysis import analyse  # noqa: E402
 from blueprintgen.diagram import BANDS, BODY_SIZE, LINES, blueprint_dot, clean_text  # noqa: E402
 from blueprintgen.diagram.look import ARROW, LINE_CLEAR  # noqa: E402
 from blueprintgen.graphviz import render_checked  # noqa: E402
+from helpers import EXAMPLES, needs_graphviz  # noqa: E402
 
 pytestmark = needs_graphviz
 

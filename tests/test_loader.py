@@ -1,5 +1,6 @@
 """The loader: one exact, positioned error per broken file; text kept as typed; examples valid."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,8 @@ import yaml
 from blueprintgen.loader import load_bytes, load_file, load_paths
 from blueprintgen import yamltree
 from blueprintgen.yamltree import MAX_DEPTH, MAX_FILE_BYTES, read_tree
-
-BROKEN = Path(__file__).parent / "broken"
-EXAMPLES = Path(__file__).parent.parent / "blueprints"
+from clirun import invoke
+from helpers import BROKEN, EXAMPLES, posix_only, project, run
 
 
 def _expected(path: Path) -> str:
@@ -263,3 +263,61 @@ def test_found_files_are_named_as_pathlib_names_them(tmp_path, monkeypatch, spel
         assert load_file(files[0]).problems[0].file == files[0]
     monkeypatch.chdir(tmp_path / "work")
     assert find_files(["."])[0] == ["a.yaml", "sub/b.yml"] == [str(Path(".", "a.yaml")), str(Path(".", "sub", "b.yml"))]
+
+
+# -- a folder that cannot be read is one positioned line, whatever the command -------------------
+
+FOLDER_HINT = "(hint: make it readable (`chmod a+rx`), or move it out of the blueprint folder)"
+
+
+# The quick lane tries validate; the other commands, which give the same line, run with the slow tests.
+@posix_only
+@pytest.mark.parametrize("command", ["validate", *[pytest.param(command, marks=pytest.mark.slow)
+                                                   for command in ("check", "render", "build")]])
+@pytest.mark.parametrize("unreadable, mode", [("blueprints/sub", 0o000), ("blueprints", 0o000),
+                                              ("blueprints", 0o311)], ids=["sub-000", "folder-000", "folder-311"])
+def test_an_unreadable_folder_is_one_positioned_line(command, unreadable, mode, shared):
+    project(shared, "ortho-shoes-prescription")
+    (shared / "blueprints" / "sub").mkdir()
+    shutil.copy(EXAMPLES / "double-charge-refund.yaml", shared / "blueprints" / "sub")
+    (shared / unreadable).chmod(mode)
+    completed = run(command, cwd=shared, nobody=True)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"{unreadable}:1:1: error: cannot read the folder: Permission denied {FOLDER_HINT}" in output
+    if unreadable == "blueprints/sub" and command == "validate":   # the other files are still checked
+        assert completed.stderr.endswith("1 error(s); 1 blueprint(s) valid\n")
+
+
+# -- ids Windows keeps for devices, hints that help, titles that only look written -----------------
+
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "prn", "com1", "com9", "lpt1", "lpt9"])
+def test_ids_windows_keeps_for_devices_are_refused(name, tmp_path):
+    (tmp_path / f"{name}.yaml").write_text("title: T\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    (tmp_path / "other.yaml").write_text(f"id: {name}\ntitle: T\n"
+                                         "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    result = invoke("validate", tmp_path)
+    assert result.exit_code == 1
+    hint = "(hint: set another `id:` or rename the file, e.g. `con-support`)"
+    message = f"error: the id '{name}' names a device on Windows, where the site could not be checked out {hint}"
+    assert result.stdout.splitlines() == sorted([f"{tmp_path}/{name}.yaml:1:1: {message}",
+                                                 f"{tmp_path}/other.yaml:1:5: {message}"])
+
+
+def test_the_redesigns_hint_never_suggests_the_blueprint_itself(tmp_path):
+    (tmp_path / "refund-new.yaml").write_text(
+        "title: T\nstatus: to-be\nredesigns: refund-nex\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
+    result = invoke("validate", tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout == (f"{tmp_path}/refund-new.yaml:3:12: error: redesigns unknown blueprint 'refund-nex' "
+                             "(hint: check the id of the as-is blueprint, and check it together with this one)\n")
+
+
+def test_a_title_of_only_zero_width_spaces_is_refused(tmp_path):
+    (tmp_path / "z.yaml").write_text("title: \u200b\u200b\u200d\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n",
+                                     encoding="utf-8")
+    result = invoke("validate", tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout == f"{tmp_path}/z.yaml:1:8: error: title must not be empty (hint: write the text, or remove the key)\n"
+

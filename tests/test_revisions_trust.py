@@ -17,7 +17,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+
+from helpers import CLI, ROOT, blueprintgen, git
+
+pytestmark = pytest.mark.slow   # long git scenarios: a pull request's merge commit, the Action's script
+
 ACTION = ROOT / "scripts" / "action.sh"
 BIN = Path(sys.executable).parent
 
@@ -32,18 +37,6 @@ def blueprint(blueprint_id: str, *, resolved: bool = True, title: str = "Returni
             "    action: Checks the parcel and refunds the customer.\n"
             + ("    end: resolved\n" if resolved else "")
             + "owners:\n  counter:\n    name: Returns counter\n")
-
-
-def git(repo: Path, *args: str) -> str:
-    completed = subprocess.run(["git", "-C", str(repo), "-c", "commit.gpgsign=false", *args],
-                               capture_output=True, text=True, check=True)
-    return completed.stdout
-
-
-def blueprintgen(*args, cwd: Path, env: dict | None = None):
-    """The real command line, in a fresh process."""
-    return subprocess.run([sys.executable, "-m", "blueprintgen", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=180, env=env)
 
 
 def commit(repo: Path, message: str) -> str:
@@ -373,7 +366,7 @@ def test_an_oversized_blob_is_reported_without_being_read(tmp_path):
     assert run.headline == "## ❌ blueprintgen: fail"
     assert all("larger than 1024 KiB" in line for line in run.annotations if line.startswith("::error "))
 
-    command = [sys.executable, "-m", "blueprintgen", "diff", pr.base, "feature", "--format", "json"]
+    command = [*CLI, "diff", pr.base, "feature", "--format", "json"]
     small, diff_small = _peak_rss_kib(command + ["blueprints/big.yaml"], pr.repo)
     huge, diff = _peak_rss_kib(command, pr.repo)
     assert diff.returncode == 1 and "Traceback" not in diff.stderr, diff.stderr

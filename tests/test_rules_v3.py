@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from clirun import invoke
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
 
 LOOP = """\
 title: Line repair

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -16,10 +15,8 @@ from blueprintgen.rules import options
 from blueprintgen.schema import json_schema, settings_schema
 from blueprintgen.settings import option_docs
 from blueprintgen.yamltree import Mapping, Scalar, Sequence, read_tree
+from helpers import BROKEN, EXAMPLES, ROOT
 
-ROOT = Path(__file__).parent.parent
-BROKEN = Path(__file__).parent / "broken"
-EXAMPLES = ROOT / "blueprints"
 
 # Plain scalars as YAML 1.2's core schema reads them: how an editor's YAML server (yaml-language-server)
 # hands a file to the schema. Everything else is a string.

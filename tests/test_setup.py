@@ -16,8 +16,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
 # libatomic1 is found on the file system, not on PATH: on this machine it is there or it is not.
 _LIBATOMIC = [] if glob.glob("/usr/lib/*/libatomic.so.1") + glob.glob("/lib/*/libatomic.so.1") else ["libatomic1"]
@@ -138,6 +138,7 @@ def test_setup_and_ci_install_from_the_lock():
     assert (ROOT / ".ci" / "run").read_text().count("./scripts/setup.sh") == 1
 
 
+@pytest.mark.slow
 def test_the_actions_lock_has_the_same_versions_with_hashes_and_pip_verifies_them(tmp_path):
     """The Action installs with --require-hashes: every release it names has its sha256 beside it, and a
     real `pip download --require-hashes` of the lock accepts them (and refuses a changed hash)."""

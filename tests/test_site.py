@@ -1,12 +1,9 @@
 """The site build: real MkDocs + Material + Graphviz; atomic output, plugin, determinism, nav size."""
 
-import gzip
 import hashlib
 import json
-import os
 import re
 import shutil
-import zipfile
 import subprocess
 import sys
 from pathlib import Path
@@ -15,27 +12,12 @@ import pytest
 
 from blueprint_factory import blueprint_yaml
 from clirun import invoke
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "blueprints"
+from helpers import EXAMPLES, ROOT, project, snapshot
 
 
 def build(*args, cwd: Path = ROOT):
     """Run `blueprintgen build` in `cwd`."""
     return invoke("build", *args, cwd=cwd)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = build("-o", out)
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def _entry_data(path: Path):
@@ -49,6 +31,7 @@ def _write_entry(path: Path, data) -> None:
     path.write_text(hashlib.sha256(body.encode()).hexdigest() + "\n" + body)
 
 
+@pytest.mark.slow
 def test_example_site_has_every_page(example_site):
     ids = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
     for page in ["index.html", "blueprints/breaks/index.html", "blueprints/owners/index.html",
@@ -64,39 +47,7 @@ def test_example_site_has_every_page(example_site):
     assert all(f'href="blueprints/{blueprint_id}/"' in home for blueprint_id in ids)
 
 
-def test_search_is_a_pagefind_index_of_the_blueprint_pages(example_site):
-    entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"], entry
-    page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
-    assert '<article class="md-content__inner md-typeset" data-pagefind-body>' in page
-    # What search holds: step sections; what it skips: the diagram, figures and tables of numbers.
-    assert re.search(r'<div class="bpg-viewer" data-search-exclude>', page)
-    assert re.search(r'<div class="bpg-cards" data-search-exclude>', page)
-    assert '<h4 id="step-voicemail-box">' in page or re.search(r'<h4 id="step-[a-z0-9-]+">', page)
-    # Material's index keeps the project's own pages only: ours would make it grow with every blueprint.
-    index = json.loads((example_site / "search" / "search_index.json").read_text())["docs"]
-    assert {doc["location"].split("/")[0] for doc in index} and \
-        not [doc["location"] for doc in index if doc["location"].startswith("blueprints/")]
-
-
-def _pagefind_fragment(site: Path, url: str) -> dict:
-    """What Pagefind stored of the page at `url` (fragments are gzipped JSON after a signature)."""
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
-        fragment = json.loads(data)
-        if fragment["meta"].get("url") == url:
-            return fragment
-    raise AssertionError(f"no Pagefind fragment for {url}")
-
-
-def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_site):
-    page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
-    assert "watched_by" in page and "<em>Fix:</em> <span data-search-exclude>" in page   # hints are on the page
-    content = _pagefind_fragment(example_site, "blueprints/ortho-shoes-prescription/")["content"]
-    assert "voicemail" in content and "unwatched-channel" in content   # steps and findings are searchable
-    assert "watched_by" not in content and "¶" not in content          # fix hints and ¶ links are not
-
-
+@pytest.mark.slow
 def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
     to_be = (example_site / "blueprints" / "double-charge-refund-to-be" / "index.html").read_text()
     as_is = (example_site / "blueprints" / "double-charge-refund" / "index.html").read_text()
@@ -105,9 +56,9 @@ def test_to_be_and_as_is_link_each_other_and_show_removed_breaks(example_site):
     assert 'href="../double-charge-refund-to-be/"' in as_is
 
 
+@pytest.mark.slow
 def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path):
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     out = tmp_path / "site"
     assert build("--blueprints", folder, "-o", out).exit_code == 0
     before = snapshot(out)
@@ -122,10 +73,10 @@ def test_invalid_blueprint_stops_the_build_and_keeps_the_previous_site(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blueprints", "site"]  # no staging left behind
 
 
+@pytest.mark.slow
 def test_strict_fails_on_gated_findings_and_keeps_the_previous_site(tmp_path):
     """--strict follows the gate: the as-is examples' breaks pass, a broken to-be design fails."""
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     out = tmp_path / "site"
     out.mkdir()
     (out / ".blueprintgen-site").write_text("old\n")
@@ -151,14 +102,16 @@ def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
     assert (out / "precious.txt").read_text() == "keep me"
 
 
+@pytest.mark.slow
 def test_two_builds_are_identical(tmp_path, example_site):
     again = tmp_path / "again"
     assert build("-o", again).exit_code == 0
     assert snapshot(again) == snapshot(example_site)
 
 
+@pytest.mark.slow
 def test_embedded_configuration_without_mkdocs_yml(tmp_path):
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     result = build(cwd=tmp_path)
     assert result.exit_code == 0, result.output
     home = (tmp_path / "site" / "index.html").read_text()
@@ -167,12 +120,11 @@ def test_embedded_configuration_without_mkdocs_yml(tmp_path):
     assert "fonts.googleapis.com" not in home   # nothing fetched when viewed
 
 
+@pytest.mark.slow
 def test_plugin_in_a_plain_mkdocs_project(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Our team site\n\nWelcome to our handbook.\n")
-    (tmp_path / "blueprints").mkdir()
-    for name in ("double-charge-refund.yaml", "double-charge-refund-to-be.yaml"):
-        shutil.copy(EXAMPLES / name, tmp_path / "blueprints" / name)
+    project(tmp_path, "double-charge-refund", "double-charge-refund-to-be")
     (tmp_path / "mkdocs.yml").write_text("site_name: Team\ntheme:\n  name: material\n  font: false\n"
                                          "plugins:\n  - search\n  - blueprints\n")
     completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
@@ -187,6 +139,7 @@ def test_plugin_in_a_plain_mkdocs_project(tmp_path):
     assert "Double charge refund that never arrives" not in (site / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_plugin_reports_invalid_blueprints_as_a_build_error(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "blueprints").mkdir()
@@ -209,85 +162,14 @@ def _site_of(tmp_path: Path, count: int) -> Path:
     return folder / "site"
 
 
+@pytest.mark.slow
 def test_a_blueprint_page_does_not_grow_with_the_number_of_blueprints(tmp_path):
     small, large = _site_of(tmp_path, 3), _site_of(tmp_path, 60)
     page = Path("blueprints/b0000/index.html")
     assert (large / page).stat().st_size <= 1.25 * (small / page).stat().st_size
 
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, predicate, seconds: float = 30.0) -> str:
-    import time
-    import urllib.request
-    deadline = time.monotonic() + seconds
-    body = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                body = response.read().decode("utf-8")
-            if predicate(body):
-                return body
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never satisfied the condition; last body: {body[:300]}")
-
-
-def test_serve_on_an_address_in_use_says_so_in_one_line(tmp_path):
-    import socket
-    folder = tmp_path / "blue prints ✓"   # the folder goes into the preview's config as a YAML string
-    shutil.copytree(EXAMPLES, folder)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        address = f"127.0.0.1:{taken.getsockname()[1]}"
-        result = subprocess.run([sys.executable, "-m", "blueprintgen", "serve", "--blueprints", str(folder),
-                                 "-a", address], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
-    assert f"Error: cannot serve on {address}: Address already in use; choose another address with -a" \
-        in result.stderr
-
-
-def test_serve_of_a_folder_whose_name_is_not_utf8_says_so(tmp_path):
-    folder = os.fsdecode(bytes(tmp_path) + b"/bp\xff")
-    os.mkdir(folder)
-    result = subprocess.run([sys.executable, "-m", "blueprintgen", "serve", "--blueprints", folder,
-                             "-a", f"127.0.0.1:{_free_port()}"], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
-    assert "is not valid UTF-8; rename the folder" in result.stderr
-
-
-def test_serve_survives_a_half_typed_blueprint_and_recovers(tmp_path):
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "blueprintgen", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        home = f"http://127.0.0.1:{port}/"
-        _wait_for(home, lambda body: "bpg-card" in body)
-        (folder / "half.yaml").write_text("title: Half\nsteps: [\n")
-        body = _wait_for(home, lambda body: "problem(s) in the blueprints" in body)
-        assert "half.yaml:3:1: error: YAML syntax error" in body   # the positioned error, as text
-        (folder / "half.yaml").write_text("title: Half\nsteps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
-        _wait_for(home, lambda body: "problem(s) in the blueprints" not in body and "Half" in body)
-        assert server.poll() is None                          # still serving
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
-    assert "half.yaml:3:1: error: YAML syntax error" in output
-    # Only the blueprint that changed is drawn again; the others come from the cache.
-    assert "7 blueprint(s): 7 diagram(s) drawn, 0 from the cache" in output
-    assert "8 blueprint(s): 1 diagram(s) drawn, 7 from the cache" in output
-
-
+@pytest.mark.slow
 def test_progress_is_plain_lines_without_a_terminal_and_silent_with_quiet(tmp_path):
     result = build("-o", tmp_path / "a")
     assert result.exit_code == 0
@@ -336,6 +218,7 @@ def test_progress_shows_a_bar_and_the_time_left_on_a_terminal_and_lines_every_fe
     assert dumb.tty is False   # no cursor control on a dumb terminal: plain lines
 
 
+@pytest.mark.slow
 def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
     import stat
     import blueprintgen.graphviz as render_module
@@ -346,7 +229,7 @@ def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_pa
     slow.write_text('#!/bin/sh\n[ "$1" = -V ] && { echo "neato - graphviz version slow" >&2; exit 0; }\nexec sleep 30\n')
     slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setattr(render_module, "PROGRAM", str(slow))
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\n"
                                          "plugins:\n  - blueprints:\n      dot_timeout: 0.2\n")
     out = tmp_path / "site"
@@ -360,6 +243,7 @@ def test_a_diagram_that_takes_too_long_fails_the_build_and_keeps_the_site(tmp_pa
     assert snapshot(out) == {".blueprintgen-site": hashlib.sha256(b"previous\n").hexdigest()}
 
 
+@pytest.mark.slow
 def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
     import blueprintgen.site.mkdocs as site
 
@@ -375,8 +259,9 @@ def test_disk_errors_become_one_clear_line(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []                  # the staging folder is gone too
 
 
+@pytest.mark.slow
 def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch):
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     cold = build("-o", "site", cwd=tmp_path)
     assert cold.exit_code == 0, cold.output
     assert "diagrams ready (7 drawn, 0 from cache)" in cold.stderr
@@ -398,8 +283,9 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
     assert "diagrams ready (1 drawn, 6 from cache)" in changed.stderr
 
 
+@pytest.mark.slow
 def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_miss(tmp_path, monkeypatch):
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen"
@@ -453,12 +339,13 @@ def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_mis
     assert made == ["ortho-shoes-prescription"]
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monkeypatch):
     import blueprintgen.analysis
     import blueprintgen.loader
     import blueprintgen.site.generate
 
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
+    project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen"
@@ -516,122 +403,7 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
     assert 1 <= len(list((cache / "generated").glob("*.json"))) <= 4
 
 
-def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypatch):
-    import blueprintgen.site.search as search
-
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
-    runs = []
-    real = search._start_pagefind
-    monkeypatch.setattr(search, "_start_pagefind", lambda *args: runs.append(args) or real(*args))
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    first = snapshot(tmp_path / "site")
-    cache = tmp_path / ".cache" / "blueprintgen" / "search"
-    [entry] = list(cache.iterdir())   # one archive file, not a folder of Pagefind's many files
-    assert len(runs) == 1 and entry.suffix == ".zip"
-    with zipfile.ZipFile(entry) as archive:
-        assert "pagefind-entry.json" in archive.namelist()
-        assert archive.read("pagefind-entry.json") == (tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_bytes()
-    # Same pages: the bundle is copied from the cache, byte for byte what Pagefind wrote.
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(runs) == 1 and snapshot(tmp_path / "site") == first
-    # A changed page is indexed again, and only its index stays cached.
-    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
-    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(runs) == 2 and [p.name for p in cache.iterdir()] != [entry.name] and len(list(cache.iterdir())) == 1
-    # A left-over temporary file of a killed build is never taken for an entry.
-    (cache / f".{'a' * 64}.k3_x9q.tmp").write_bytes(b"PK")   # named as _store's mkstemp names them
-    next(p for p in cache.iterdir() if not p.name.startswith(".")).unlink()
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
-    current = snapshot(tmp_path / "site")
-    # A damaged entry, or one naming a file outside the bundle, is indexed again, never unpacked.
-    [entry] = list(cache.iterdir())
-    for damage in (b"not a zip", None):
-        if damage is None:
-            with zipfile.ZipFile(entry, "w") as archive:
-                archive.writestr("../../escaped.txt", "x")
-        else:
-            entry.write_bytes(damage)
-        assert build("-o", "site", cwd=tmp_path).exit_code == 0
-        assert not (tmp_path / ".cache" / "escaped.txt").exists() and not list(tmp_path.rglob("escaped.txt"))
-        assert snapshot(tmp_path / "site") == current
-    assert len(runs) == 5
-
-
-def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_path, monkeypatch):
-    import blueprintgen.loader as loader
-    import blueprintgen.site.generate as site
-    from blueprintgen.settings import Settings
-
-    shutil.copytree(EXAMPLES, tmp_path / "blueprints")
-    monkeypatch.chdir(tmp_path)
-    for kept in ("_PREVIEW_FILES", "_PREVIEW_ANALYSES", "_PREVIEW_PAGE_KEYS"):
-        monkeypatch.setattr(site, kept, {})   # module state, kept between a preview's rebuilds
-    loads, analyses = [], []
-    real_load, real_analyse = loader.load_bytes, site.analyse
-    monkeypatch.setattr(loader, "load_bytes", lambda data, name, *rest: loads.append(name) or real_load(data, name, *rest))
-    monkeypatch.setattr(site, "analyse", lambda b, *rest: analyses.append(b.id) or real_analyse(b, *rest))
-
-    def preview():
-        return site.generate(Settings(), "blueprints", set(), preview=True)
-
-    first = preview()
-    assert len(loads) == 7 and len(analyses) == 7
-    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
-    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
-    loads.clear(), analyses.clear()
-    made, stored_reads = [], []
-    real_page, real_reusable = site.blueprint_page, site.reusable_pages
-    monkeypatch.setattr(site, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real_page(a, *rest))
-    monkeypatch.setattr(site, "reusable_pages", lambda *args: stored_reads.append(1) or real_reusable(*args))
-    second = preview()
-    assert loads == ["blueprints/ortho-shoes-prescription.yaml"] and analyses == ["ortho-shoes-prescription"]
-    # Unchanged pages come from memory; the stored build is not read again on a rebuild.
-    assert made == ["ortho-shoes-prescription"] and stored_reads == []
-    # The same pages as a build that loads and analyses everything.
-    full = site.generate(Settings(), "blueprints", set())
-    assert second.files == full.files and second.files != first.files
-    assert [a.blueprint for a in second.analyses] == [a.blueprint for a in full.analyses]
-
-
-def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():
-    from jinja2 import DictLoader, Environment
-
-    from blueprintgen.site.plugin import KeptTemplates
-
-    kept = KeptTemplates()
-    Environment(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept).get_template("page.html")
-    assert len(kept.compiled) == 1
-
-    class NoCompiling(Environment):
-        def compile(self, *args, **kwargs):
-            raise AssertionError("a kept template was compiled again")
-
-    again = NoCompiling(loader=DictLoader({"page.html": "<p>{{ x }}</p>"}), bytecode_cache=kept)
-    assert again.get_template("page.html").render(x="<b>") == "<p><b></p>"
-    edited = Environment(loader=DictLoader({"page.html": "<i>{{ x }}</i>"}), bytecode_cache=kept)
-    assert edited.get_template("page.html").render(x=1) == "<i>1</i>"
-
-
-def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
-    from blueprintgen.site.search import page_url, searchable_page
-
-    # MkDocs gives a page's title as HTML, with character references.
-    page = searchable_page("en", "Hearing&#45;aid &amp; <b>co</b>", "<p>x</p>", page_url("blueprints/a/index.html"))
-    assert "<title>Hearing-aid &amp; &lt;b&gt;co&lt;/b&gt;</title>" in page
-    assert 'data-pagefind-meta="url:blueprints/a/"' in page
-    assert (page_url("index.html"), page_url("blueprints/all.html")) == ("./", "blueprints/all.html")
-
-
-def test_pagefind_runs_as_the_binary_its_package_would_choose():
-    from pagefind.service import _must_get_executable
-
-    from blueprintgen.site.search import _pagefind
-
-    assert _pagefind() == [str(_must_get_executable().resolve())]
-
-
+@pytest.mark.slow
 def test_emoji_titles_and_tags_and_a_tag_named_index_keep_their_pages(tmp_path):
     # An emoji was written as a JSON surrogate pair in the front matter, which YAML refuses:
     # MkDocs then dropped the front matter silently and showed it as page text. A tag named
@@ -670,14 +442,14 @@ def test_a_tag_listed_twice_is_an_error_at_its_position(tmp_path):
         in result.output
 
 
+@pytest.mark.slow
 def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path, monkeypatch):
     # The CLI loads the blueprints, then the site is made from what it loaded. A file saved in
     # between must not have the old pages stored under the new bytes' key (the next build would
     # show the old text until something else changed).
     import blueprintgen.site.plugin
 
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     path = folder / "double-charge-refund.yaml"
     original = path.read_text()
     path.write_text(original.replace("title: ", "title: Loaded version of ", 1))
@@ -697,11 +469,11 @@ def test_a_blueprint_saved_during_a_build_never_gets_that_builds_pages(tmp_path,
     assert "Saved version of" in page.read_text() and "Loaded version of" not in page.read_text()
 
 
+@pytest.mark.slow
 def test_a_to_be_page_follows_a_change_in_the_as_is_blueprint_it_redesigns(tmp_path):
     # The to-be page shows the as-is blueprint's opportunities; its page must be made again when
     # only the as-is file changes (the cached page was reused before).
-    folder = tmp_path / "blueprints"
-    shutil.copytree(EXAMPLES, folder)
+    folder = project(tmp_path)
     assert build("--blueprints", folder, "-o", tmp_path / "site", cwd=tmp_path).exit_code == 0
     as_is = folder / "double-charge-refund.yaml"
     as_is.write_text(as_is.read_text().replace("Open a ticket or case for the double charge",
