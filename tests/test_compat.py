@@ -331,3 +331,27 @@ def test_handoff_chain_stays_near_linear_on_the_ladder(tmp_path):
     measured = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert measured.returncode == 0, measured.stderr
     assert int(measured.stdout) < 1024 * 1024   # KiB: under 1 GiB (it was 4.3 GB)
+
+
+@pytest.mark.slow
+def test_a_blobless_clone_whose_remote_is_gone_is_one_line_saying_what_to_do(tmp_path):
+    origin = tmp_path / "origin"
+    shutil.copytree(ROOT / "blueprints", origin / "blueprints")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "uploadpack.allowFilter=true"]
+    subprocess.run([*git, "-C", str(origin), "init", "-q", "-b", "main"], check=True)
+    subprocess.run(["git", "-C", str(origin), "config", "uploadpack.allowFilter", "true"], check=True)
+    subprocess.run([*git, "-C", str(origin), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(origin), "commit", "-qm", "one"], check=True)
+    with open(origin / "blueprints" / "double-charge-refund.yaml", "a") as handle:
+        handle.write("# edited\n")
+    subprocess.run([*git, "-C", str(origin), "commit", "-qam", "two"], check=True)
+    subprocess.run(["git", "-c", "uploadpack.allowFilter=true", "clone", "-q", "--filter=blob:none",
+                    f"file://{origin}", str(tmp_path / "clone")], check=True)
+    shutil.rmtree(origin)   # the remote is gone: the older blobs cannot be fetched
+    result = subprocess.run([sys.executable, "-m", "blueprintgen", "diff", "HEAD~1", "HEAD"], cwd=tmp_path / "clone",
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: the files of this revision are not in this partial clone, and its remote cannot "
+                           "be reached to fetch them")
+    assert "clone without --filter" in line

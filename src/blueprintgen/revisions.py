@@ -285,8 +285,12 @@ def _blob_sizes(project: Project, shas: list[str]) -> list[int | None]:
     completed = _git(project, "cat-file", "--batch-check", data=("\n".join(shas) + "\n").encode())
     lines = completed.stdout.decode("ascii", "replace").splitlines()
     if completed.returncode != 0 or len(lines) != len(shas):
-        raise SideError("cannot read the sizes of the files from git: "
-                        f"{completed.stderr.decode(errors='replace').strip() or 'no answer'} (hint: check the "
+        said = completed.stderr.decode(errors="replace").strip()
+        if "promisor remote" in said:   # a partial (blobless) clone whose remote cannot be reached now
+            raise SideError("the files of this revision are not in this partial clone, and its remote cannot be "
+                            f"reached to fetch them: {said.splitlines()[-1]} (hint: fetch them while the remote is "
+                            "reachable, or clone without --filter; in CI, actions/checkout with fetch-depth: 0)")
+        raise SideError(f"cannot read the sizes of the files from git: {said or 'no answer'} (hint: check the "
                         "repository with `git fsck`)")
     sizes = []
     for line in lines:
