@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import os
 import shutil
@@ -74,6 +76,8 @@ def blueprintgen(*args, cwd: Path, stdin: str | None = None, env: dict | None = 
     if path_first:
         env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
     prefix = unprivileged() if nobody else []
+    if prefix and nobody_pythonpath():
+        env["PYTHONPATH"] = nobody_pythonpath()
     return subprocess.run([*prefix, *CLI, *map(str, args)], cwd=cwd, input=stdin, env=env, capture_output=True,
                           text=True, encoding="utf-8", errors=errors, timeout=timeout, **popen)
 
@@ -107,6 +111,48 @@ def unprivileged() -> list[str]:
     if os.geteuid() != 0:
         return []
     return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+# What the unprivileged user's Python does not need, and is large: left out of its copy.
+_NOT_FOR_NOBODY = {"playwright", "zensical", "pip", "setuptools", "hypothesis", "_pytest", "pytest", "__pycache__"}
+
+
+@functools.lru_cache(maxsize=None)
+def nobody_pythonpath() -> str:
+    """"" when the unprivileged user can import blueprintgen and its dependencies where they are; else
+    the PYTHONPATH of a world-readable copy of them, made once per session.
+
+    A clone in a folder only root may enter (mkdtemp's 0700, /root/...) is closed to that user, so the
+    tests that run the tool as that user would fail with `No module named blueprintgen`.
+    """
+    if not unprivileged():
+        return ""
+    probe = subprocess.run([*unprivileged(), *CLI[:1], "-c", "import blueprintgen.cli, mkdocs, material"],
+                           capture_output=True, text=True, timeout=120)
+    if probe.returncode == 0:
+        return ""
+    import site
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="bpg-nobody-"))
+    packages = next(Path(p) for p in site.getsitepackages() if Path(p, "mkdocs").is_dir())
+    for entry in packages.iterdir():
+        if entry.name.split("-")[0] in _NOT_FOR_NOBODY or entry.suffix == ".pth":
+            continue
+        target = copy / "site" / entry.name
+        if entry.is_dir():
+            shutil.copytree(entry, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(entry, target)
+    shutil.copytree(ROOT / "src" / "blueprintgen", copy / "src" / "blueprintgen",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for folder, dirs, files in os.walk(copy):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), os.stat(os.path.join(folder, name)).st_mode | 0o444)
+    atexit.register(shutil.rmtree, copy, True)
+    return f"{copy / 'src'}{os.pathsep}{copy / 'site'}"
 
 
 def make_removable(folder: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -187,3 +188,26 @@ def test_generate_without_arguments_says_what_it_needs():
     completed = subprocess.run([sys.executable, "benchmarks/generate.py"], cwd=ROOT, capture_output=True, text=True)
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert "the following arguments are required: folder, count" in completed.stderr
+
+
+@pytest.mark.slow
+def test_the_suite_runs_from_a_clone_in_a_folder_only_root_may_enter(tmp_path):
+    """Issue 27: in a mode-0700 folder (as mkdtemp or /root makes it), the tests that run the tool as
+    another user get a world-readable copy of what it imports, instead of `No module named blueprintgen`."""
+    if os.geteuid() != 0:
+        pytest.skip("only root can run the tool as another user")
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    clone = private / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    shutil.copy2(ROOT / "tests" / "helpers.py", clone / "tests" / "helpers.py")   # as in the working tree
+    # The clone's own environment, made by setup.sh inside the private folder (as the Quick start does).
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    made = subprocess.run(["./scripts/setup.sh"], cwd=clone, env={**env, "BLUEPRINTGEN_SETUP_ONLY": "1"},
+                          capture_output=True, text=True, timeout=900)
+    assert made.returncode == 0, made.stderr[-2000:]
+    result = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_config.py", "-k", "inherit_loop"], cwd=clone, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
