@@ -269,15 +269,6 @@ def _with_assets(html: str, hrefs: list[str]) -> str:
 
 def add_nav_section(nav: list, title: str, prefix: str, home: str, search: bool = True) -> list:
     """An explicit nav with a section of our index pages, unless it already names one of our pages."""
-    def named(item) -> bool:
-        if isinstance(item, str):
-            return item == home or item.startswith(f"{prefix}/")
-        if isinstance(item, dict):
-            return any(named(value) for value in item.values())
-        if isinstance(item, list):
-            return any(named(value) for value in item)
-        return False
-
-    if named(nav):
+    if any(page == home or page.startswith(f"{prefix}/") for page in _named_pages(nav)):
         return nav
     return [*nav, {title: [{name: path} for name, path in index_pages(Layout(home=home, folder=prefix, search=search))]}]
