@@ -52,6 +52,11 @@ def test_a_duplicate_key_in_mkdocs_yml_is_read_as_mkdocs_reads_it_with_one_warni
     assert (tmp_path / "plain" / "blueprints" / "index.html").is_file()
 
 
+def archive_text(wheel: Path, name: str) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(next(n for n in archive.namelist() if n.endswith(f".dist-info/{name}"))).decode()
+
+
 @pytest.mark.slow
 def test_the_wheel_carries_the_licence_and_says_who_made_it_and_where_it_lives(tmp_path):
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "-w",
@@ -66,20 +71,32 @@ def test_the_wheel_carries_the_licence_and_says_who_made_it_and_where_it_lives(t
     assert metadata["License-Expression"] == "MIT" and metadata["Author"]
     assert any(url.startswith("Homepage, https://") for url in metadata.get_all("Project-URL"))
     assert "mkdocs<2,>=1.6" in metadata.get_all("Requires-Dist")
+    # The plugin, for MkDocs and for ProperDocs (which reads both groups; its own says it is made for it).
+    entry_points = archive_text(wheel, "entry_points.txt")
+    for group in ("[mkdocs.plugins]", "[properdocs.plugins]"):
+        assert f"{group}\nblueprints = blueprintgen.site.plugin:BlueprintsPlugin" in entry_points, entry_points
     assert "MIT License" in (ROOT / "LICENSE").read_text()
 
 
 def test_another_mkdocs_is_one_line_saying_what_to_install(tmp_path, monkeypatch):
-    import blueprintgen.site.commands as commands
+    import blueprintgen.site.engine as engine
 
     shutil.copytree(ROOT / "blueprints", tmp_path / "blueprints")
-    monkeypatch.setattr(commands, "mkdocs_version", lambda: "2.0.dev6")
-    for command in (["build"], ["serve"]):
+    # MkDocs 2 (no plugins) and no ProperDocs: nothing can build the site.
+    monkeypatch.setattr(engine, "installed", {"mkdocs": "2.0.dev6"}.get)
+    for command in (["build"], ["serve"], ["build", "--engine", "mkdocs"]):
         result = invoke(*command, cwd=tmp_path)
-        assert result.exit_code == 2
-        assert result.output.strip().splitlines() == [
-            "blueprintgen builds with MkDocs 1.x, and MkDocs 2.0.dev6 is installed (hint: "
-            "`pip install 'mkdocs>=1.6,<2'`; MkDocs 2 has no plugins)"]
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert invoke("build", cwd=tmp_path).output.strip() == (
+        "blueprintgen builds with MkDocs 1.x or ProperDocs, and MkDocs 2.0.dev6 is installed (hint: `pip install "
+        "properdocs` (the maintained continuation of MkDocs 1.x) or `pip install 'mkdocs>=1.6,<2'`; MkDocs 2 has "
+        "no plugins)")
+    assert invoke("build", "--engine", "mkdocs", cwd=tmp_path).output.strip() == (
+        "--engine mkdocs needs MkDocs 1.x, and MkDocs 2.0.dev6 is installed (hint: `pip install 'mkdocs>=1.6,<2'`, "
+        "or use --engine properdocs)")
+    assert invoke("serve", "--engine", "properdocs", cwd=tmp_path).output.strip() == (
+        "--engine properdocs needs ProperDocs, which is not installed (hint: `pip install properdocs`)")
 
 
 @pytest.mark.slow

@@ -123,6 +123,13 @@ def site_options(config: str, output: tuple[str, str] | None = None,
                    *([output_folder_option(*output)] if output else []))
 
 
+engine_option = click.option(
+    "--engine", type=click.Choice(["auto", "mkdocs", "properdocs"]), default="auto", show_default=True,
+    envvar="BLUEPRINTGEN_ENGINE", show_envvar=True,
+    help="What builds the site: MkDocs 1.x, or ProperDocs, its maintained continuation; auto takes MkDocs 1.x "
+         "when it is installed, else ProperDocs.")
+
+
 def gate_options(fail_on: str, gate: str):
     """--fail-on and --gate: which findings fail, for check and diff."""
     return _bundle(click.option("--fail-on", type=click.Choice(["low", "medium", "high", "never"]), default=None,
@@ -313,6 +320,7 @@ def diff(**options) -> None:
               output=("site", "Where the site goes; it is replaced only when the whole build succeeds."))
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")
 @quiet_option("No progress display; only warnings and errors.")
+@engine_option
 def build(**options) -> None:
     """Build the blueprint site: validate, analyse, draw diagrams and build it with MkDocs Material.
 
@@ -352,6 +360,7 @@ def generate(**options) -> None:
               blueprints="Folder of blueprint files (default: blueprints/).")
 @click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True,
               help="Address to serve the preview on.")
+@engine_option
 def serve(**options) -> None:
     """Live preview: serve the site and rebuild and reload the page when a blueprint is saved.
 

@@ -13,19 +13,20 @@ from ..commands.common import Failed, UserError, no_blueprints, problem_lines, r
 __all__ = ["build", "generate", "serve"]
 
 
-def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool, quiet: bool) -> None:
+def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, strict: bool, quiet: bool,
+          engine: str = "auto") -> None:
     """The site built into `out_dir`, swapped in only when the whole build succeeds; else it stops (exit 1)."""
     from ..progress import Progress
     from .generate import BlueprintsInvalid
     from .mkdocs import build_site
     from .publish import SiteError
 
-    _needs_mkdocs_1()
+    engine = _engine(engine)
     config_file = _mkdocs_yml(config_file)
     settings = read_settings(config_file)
     folder = _blueprint_folder(blueprints_dir or settings.blueprints_dir)
     progress = Progress(quiet=quiet)
-    _log_mkdocs()
+    _log_mkdocs(engine)
     loaded, count = _validated(folder, settings, out_dir, strict, progress)
     if strict:
         _stop_on_gated_findings(loaded, settings, out_dir)
@@ -95,7 +96,7 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
     if loaded.problems:
         raise Failed(*problem_lines(loaded.problems),
                      f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
-    _log_mkdocs()
+    _log_mkdocs("mkdocs")
     try:
         count = export_pages(settings, folder, out_dir, loaded=loaded)
     except ExportError as error:
@@ -106,15 +107,16 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
     tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
 
 
-def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> None:
+def serve(blueprints_dir: str | None, config_file: str | None, address: str, engine: str = "auto") -> None:
     """The live preview on `address`, until stopped; an address that cannot be served on is a usage error."""
     import errno
     import logging
     import socket
 
+    from .engine import logger_names
     from .mkdocs import serve_site
 
-    _needs_mkdocs_1()
+    engine = _engine(engine)
     config_file = _mkdocs_yml(config_file)
     # as build says it, instead of MkDocs' "Aborted with a BuildError!"
     folder = _blueprint_folder(blueprints_dir or read_settings(config_file).blueprints_dir)
@@ -122,8 +124,9 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
         os.path.abspath(folder).encode("utf-8")
     except UnicodeEncodeError:
         raise click.UsageError(f"the folder name {folder!r} is not valid UTF-8; rename the folder") from None
-    _log_mkdocs()
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    _log_mkdocs(engine)
+    for name in logger_names(engine):
+        logging.getLogger(name).setLevel(logging.INFO)
     try:
         serve_site(config_file, blueprints_dir, address)
     except OSError as error:
@@ -136,23 +139,17 @@ def serve(blueprints_dir: str | None, config_file: str | None, address: str) -> 
                                "e.g. -a 127.0.0.1:8001, or stop what is using it") from None
 
 
-def mkdocs_version() -> str | None:
-    """The installed MkDocs' version, or None when it is not installed."""
-    from importlib.metadata import PackageNotFoundError, version
+def _engine(wanted: str) -> str:
+    """The engine this run drives (see engine.choose), made the one `mkdocs.*` imports get; else one line
+    saying what to install (exit 2), instead of a traceback from deep inside another MkDocs."""
+    from .engine import EngineError, activate, choose
 
     try:
-        return version("mkdocs")
-    except PackageNotFoundError:
-        return None
-
-
-def _needs_mkdocs_1() -> None:
-    """MkDocs 2 removes the plugin system the site is built with: say what to install, once, instead of a
-    traceback from deep inside it."""
-    found = mkdocs_version()
-    if found is None or not found.startswith("1."):
-        raise UserError(f"blueprintgen builds with MkDocs 1.x, and {'no MkDocs' if found is None else f'MkDocs {found}'}"
-                        " is installed (hint: `pip install 'mkdocs>=1.6,<2'`; MkDocs 2 has no plugins)")
+        engine = choose(wanted)
+        activate(engine)
+    except EngineError as error:
+        raise UserError(str(error)) from None
+    return engine
 
 
 def _mkdocs_yml(config_file: str | None) -> str | None:
@@ -166,9 +163,11 @@ def _blueprint_folder(folder: str) -> str:
     return folder
 
 
-def _log_mkdocs() -> None:
-    """Show MkDocs' warnings (and our plugin's) on stderr, one plain line each."""
+def _log_mkdocs(engine: str) -> None:
+    """Show the engine's warnings (and our plugin's) on stderr, one plain line each."""
     import logging
+
+    from .engine import logger_names
 
     class StderrHandler(logging.Handler):
         # Finds stderr when it writes, not when it is made: it may have been swapped since.
@@ -177,11 +176,12 @@ def _log_mkdocs() -> None:
 
     handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    logger = logging.getLogger("mkdocs")   # MkDocs' and the plugin's (ours outside it: see commands.common)
-    if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
-        handler._blueprintgen = True
-        logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
+    handler._blueprintgen = True
+    for name in logger_names(engine):   # the engine's and the plugin's (ours outside it: see commands.common)
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_blueprintgen", False) for h in logger.handlers):
+            logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 def _stopping_quietly() -> None:
