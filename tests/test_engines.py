@@ -228,3 +228,80 @@ def test_blueprints_dir_must_be_a_folder_path(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "blueprints_dir must be the path of a folder (hint: e.g. `blueprints_dir: blueprints`)" in result.stderr
     assert ":23: error: " in result.stderr.splitlines()[0]
+
+
+# --- the nav of generate's pages in Zensical ---------------------------------------------------
+
+
+def _nav_pages(site: Path, page: Path) -> set[str]:
+    """The pages a built page's nav links to (site paths; its table of contents' anchors left out)."""
+    url = "http://x/" + page.relative_to(site).as_posix()
+    return {urlsplit(urljoin(url, link)).path.lstrip("/") for link in _nav_links(page.read_text())
+            if not link.startswith("#")}
+
+
+def _zensical(project: Path) -> None:
+    completed = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=project,
+                               capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+INDEX = {"blueprints/", "blueprints/all/", "blueprints/breaks/", "blueprints/owners/", "blueprints/tags/",
+         "blueprints/opportunities/", "blueprints/personas/", "blueprints/rules/"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("count, config", [(7, "mkdocs.yml"), (50, "zensical.toml")])
+def test_generate_says_how_zensical_lists_only_the_index_pages(tmp_path, count, config):
+    from blueprint_factory import blueprint_yaml
+
+    if count == 7:
+        example_project(tmp_path)
+    else:
+        (tmp_path / "blueprints").mkdir()
+        for index in range(count):
+            (tmp_path / "blueprints" / f"b{index:03d}.yaml").write_text(
+                blueprint_yaml(steps=8, seed=index, branching=0.2, blueprint_id=f"b{index:03d}"))
+    (tmp_path / "docs").mkdir()
+    for name, title in (("index.md", "Handbook"), ("guide.md", "Guide")):
+        (tmp_path / "docs" / name).write_text(f"# {title}\n")
+    (tmp_path / config).write_text('[project]\nsite_name = "Team"\n' if config.endswith(".toml") else "site_name: Team\n")
+    first = invoke("generate", cwd=tmp_path)
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("hint: an engine without the blueprints plugin"))
+    assert lines[start].endswith(f"beyond the 8 index pages; to list only those, as the plugin does, add to {config}"
+                                 + (", under [project]:" if config.endswith(".toml") else ":"))
+    snippet = "\n".join(lines[start + 1:]) + "\n"
+    site = tmp_path / "site"
+    _zensical(tmp_path)
+    blueprint_page = site / "blueprints" / ("double-charge-refund" if count == 7 else "b007") / "index.html"
+    assert len(_nav_pages(site, blueprint_page)) > count   # without it: every page in every page's nav
+    # With the lines it printed, as a designer pastes them: the nav of the index pages and their own.
+    (tmp_path / config).write_text((tmp_path / config).read_text() + snippet)
+    again = invoke("generate", cwd=tmp_path)
+    assert again.exit_code == 0 and "hint:" not in again.output, again.output
+    _zensical(tmp_path)
+    for page in (site / "index.html", site / "guide" / "index.html", site / "blueprints" / "index.html",
+                 blueprint_page, site / "blueprints" / "tags" / "index.html"):
+        shown = _nav_pages(site, page) - {"", "guide/"}
+        assert shown == INDEX, f"{page.relative_to(site)}: {sorted(shown)}"
+    assert list((site / "blueprints" / "owners").glob("*/index.html"))   # out of the nav, still built and linked
+
+
+def test_generate_says_what_an_explicit_nav_needs_and_nothing_more(tmp_path):
+    project = _project(tmp_path, "site_name: T\nnav:\n  - index.md\n  - Blueprints: blueprints/index.md\n",
+                       {"index.md": "# Handbook\n"})
+    result = invoke("generate", cwd=project)
+    assert result.exit_code == 0 and "hint:" not in result.output, result.output   # it names the dashboard
+    (project / "mkdocs.yml").write_text("site_name: T\nnav:\n  - index.md\n")
+    result = invoke("generate", cwd=project)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == ("hint: the explicit nav of mkdocs.yml does not name the blueprint "
+                                              "dashboard; add `- Service blueprints: blueprints/index.md` to it")
+    # Lines already in not_in_nav, but not all: the ones to add to it.
+    (project / "mkdocs.yml").write_text("site_name: T\nnot_in_nav: |\n  /blueprints/*.md\n")
+    lines = invoke("generate", cwd=project).output.splitlines()
+    assert lines[1].endswith("add to mkdocs.yml, in its not_in_nav:") and lines[2:5] == [
+        "/blueprints/*/", "/blueprints/*.md", "!/blueprints/index.md"]
+    assert "lists 14 generated pages in its nav beyond the 8 index pages" in lines[1]   # breaks, owners, tags

@@ -17,7 +17,7 @@ from .options import PREFIX_HINT, ConfigError, OptionValue, prefix_problem, sett
 from .settings import Settings
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
-__all__ = ["PLUGIN_NAME", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists",
+__all__ = ["PLUGIN_NAME", "ConfigError", "load_settings", "settings_from_options", "docs_dir_exists", "config_values",
            "shadowed_pyproject", "prefix_problem", "PREFIX_HINT"]
 
 PLUGIN_NAME = "blueprints"
@@ -122,6 +122,17 @@ def _merged(parent: dict, child: dict) -> dict:
                            value.key_column, value.file)
         merged[key] = value
     return merged
+
+
+def config_values(config_file: str) -> dict[str, object]:
+    """mkdocs.yml's top-level settings (with what it inherits) as plain values: text, lists and mappings."""
+    def plain(value):
+        value = value.value if isinstance(value, OptionValue) else value
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return [plain(item) for item in value] if isinstance(value, list) else value
+
+    return plain(_read_config(config_file))
 
 
 def docs_dir_exists(config_file: str) -> bool:

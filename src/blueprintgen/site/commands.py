@@ -89,6 +89,7 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
     """The pages, diagrams and assets written into `out_dir`, replaced only when all were written."""
     from ..loader import load_paths
     from .export import ExportError, export_pages
+    from .othernav import config_for_nav, nav_advice
 
     settings = read_settings(_mkdocs_yml(config_file))
     folder = _blueprint_folder(blueprints_dir or settings.blueprints_dir)
@@ -98,13 +99,15 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
                      f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
     _log_mkdocs("mkdocs")
     try:
-        count = export_pages(settings, folder, out_dir, loaded=loaded)
+        count, pages, index = export_pages(settings, folder, out_dir, loaded=loaded)
     except ExportError as error:
         raise Failed(*problem_lines([f"error: {error}"]), f"generate stopped; {out_dir}/ left as it was") from None
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
         _stopping_quietly()
         raise Failed(f"generate stopped (interrupted); {out_dir}/ left as it was") from None
     tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
+    for line in nav_advice(config_for_nav(config_file), out_dir, pages, index):
+        tell(line)
 
 
 def serve(blueprints_dir: str | None, config_file: str | None, address: str, engine: str = "auto") -> None:

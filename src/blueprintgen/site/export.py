@@ -14,6 +14,7 @@ from pathlib import Path
 from ..loader import Loaded
 from .markup import render
 from .layout import Layout
+from .plan import index_pages
 from ..settings import Settings
 from .generate import generate
 from ..stopping import Stopping
@@ -38,8 +39,10 @@ def _for_any_engine(text: str, page: str, layout: Layout) -> str:
     return f"{head}\n---\n\n{assets}{body}"
 
 
-def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: Loaded | None = None) -> int:
-    """Write every generated file under `out_dir` (its name is the prefix); return the number of files."""
+def export_pages(settings: Settings, blueprints_dir: str, out_dir: str,
+                 loaded: Loaded | None = None) -> tuple[int, list[str], list[str]]:
+    """Write every generated file under `out_dir` (its name is the prefix); return the number of files,
+    the pages and the index pages (paths inside `out_dir`)."""
     out = Path(out_dir).absolute()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / EXPORT_MARKER).exists())):
         raise ExportError(f"{out_dir} exists and was not written by blueprintgen generate; refusing to replace it "
@@ -50,7 +53,8 @@ def export_pages(settings: Settings, blueprints_dir: str, out_dir: str, loaded: 
         return _export(settings, blueprints_dir, out, out_dir, loaded)
 
 
-def _export(settings: Settings, blueprints_dir: str, out: Path, out_dir: str, loaded: Loaded | None) -> int:
+def _export(settings: Settings, blueprints_dir: str, out: Path, out_dir: str,
+            loaded: Loaded | None) -> tuple[int, list[str], list[str]]:
     prefix = out.name
     # The home page goes inside the folder: the docs folder around it is the user's.
     # Links go between source files (`../tags/retail.md`): every engine maps those to its own URLs.
@@ -83,4 +87,6 @@ def _export(settings: Settings, blueprints_dir: str, out: Path, out_dir: str, lo
         unlock(staging_lock)
         if staging.exists():
             remove(staging)
-    return len(generated.files)
+    inside = len(prefix) + 1
+    pages = sorted(path[inside:] for path in generated.pages)
+    return len(generated.files), pages, [path[inside:] for _, path in index_pages(layout)]
