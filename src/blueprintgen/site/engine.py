@@ -64,8 +64,8 @@ def activate(engine: str) -> None:
     """
     if engine == "properdocs":
         if not _properdocs_active() and any(name == "mkdocs" or name.startswith("mkdocs.") for name in sys.modules):
-            raise EngineError("MkDocs is already loaded in this process; run blueprintgen again with "
-                              "--engine properdocs")
+            raise EngineError("ProperDocs cannot build here: MkDocs is already loaded in this process (hint: "
+                              "run blueprintgen in a process of its own)")
         import properdocs.replacement  # noqa: F401  (mkdocs.* → properdocs.*)
 
         # As `properdocs build` does: what a plugin or theme logs under `mkdocs.` counts as ProperDocs' own
@@ -74,7 +74,8 @@ def activate(engine: str) -> None:
         legacy.parent, legacy.propagate = logging.getLogger("properdocs"), True
         legacy.setLevel(logging.NOTSET)
     elif _properdocs_active():
-        raise EngineError("ProperDocs is already loaded in this process; run blueprintgen again with --engine mkdocs")
+        raise EngineError("MkDocs cannot build here: ProperDocs already answers its imports in this process (hint: "
+                          "run blueprintgen in a process of its own)")
 
 
 def logger_names(engine: str) -> tuple[str, ...]:
