@@ -305,3 +305,9 @@ def test_generate_says_what_an_explicit_nav_needs_and_nothing_more(tmp_path):
     assert lines[1].endswith("add to mkdocs.yml, in its not_in_nav:") and lines[2:5] == [
         "/blueprints/*/", "/blueprints/*.md", "!/blueprints/index.md"]
     assert "lists 14 generated pages in its nav beyond the 8 index pages" in lines[1]   # breaks, owners, tags
+    # Settings from pyproject.toml: the engine's config is still the one it reads, here zensical.toml.
+    (project / "mkdocs.yml").unlink()
+    (project / "pyproject.toml").write_text("[tool.blueprintgen]\nfail_on = \"never\"\n")
+    (project / "zensical.toml").write_text('[project]\nsite_name = "T"\n')
+    lines = invoke("generate", "--config", "pyproject.toml", cwd=project).output.splitlines()
+    assert lines[1].endswith("add to zensical.toml, under [project]:") and lines[2] == "not_in_nav = '''"

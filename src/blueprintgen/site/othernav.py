@@ -21,8 +21,10 @@ def not_in_nav_lines(folder: str, index: list[str]) -> list[str]:
 
 
 def config_for_nav(config_file: str | None) -> str | None:
-    """The config the engine reads: the one given, else ./zensical.toml, else ./mkdocs.yml (Zensical's order)."""
-    if config_file:
+    """The config the engine reads: the one given, else ./zensical.toml, else ./mkdocs.yml (Zensical's order).
+
+    A pyproject.toml given for blueprintgen's own settings is no engine's config."""
+    if config_file and os.path.basename(config_file) != "pyproject.toml":
         return config_file
     return next((name for name in ("zensical.toml", "mkdocs.yml") if os.path.isfile(name)), None)
 
@@ -90,5 +92,6 @@ def nav_advice(config_file: str | None, out_dir: str, pages: list[str], index: l
     if isinstance(not_in_nav, str):   # the setting is there: these lines go into it
         return [f"{intro}, in its not_in_nav:", *lines]
     if name.endswith(".toml"):
-        return [f"{intro}, under [project]:", 'not_in_nav = """', *lines, '"""']
+        # A literal string: TOML reads nothing in it as an escape.
+        return [f"{intro}, under [project]:", "not_in_nav = '''", *lines, "'''"]
     return [f"{intro}:", "not_in_nav: |", *(f"  {line}" for line in lines)]
