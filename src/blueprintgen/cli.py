@@ -309,6 +309,34 @@ def diff(**options) -> None:
 
 
 @main.command()
+@paths_argument
+@config_option
+@click.option("--by", type=click.Choice(["month", "tag", "commit"]), default="month", show_default=True,
+              help="One period per month (its last commit), per tag, or per commit of HEAD's first-parent history.")
+@format_option(["text", "json"], "text for people, json for tools.")
+@output_file_option("history")
+@click.option("-v", "--verbose", is_flag=True, help="Say on stderr how many commits and files were analysed or cached.")
+def history(**options) -> None:
+    """Findings over time: by severity, per team and per blueprint, at each month, tag or commit.
+
+    Each commit is read from git (no checkout) with its own settings. The last commit of each
+    month on the first-parent history of HEAD stands for that month. Results are kept in
+    .cache/blueprintgen/, so a second run only analyses new commits. Needs the whole history:
+    in CI, fetch-depth: 0 in actions/checkout.
+
+    Exit status: 0; 2 outside git, in a shallow clone, or for a usage error.
+
+    \b
+    Examples:
+      blueprintgen history
+      blueprintgen history --by tag --format json -o history.json
+    """
+    from .site import history_command
+
+    history_command.history(**options)
+
+
+@main.command()
 @site_options(config="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).",
               output=("site", "Where the site goes; it is replaced only when the whole build succeeds."))
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")

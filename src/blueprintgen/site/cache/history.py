@@ -1,0 +1,55 @@
+"""The history cache: a commit's counts and a blueprint file's judgement, one sealed JSON file each, in the tool's cache folder."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ...wholefiles import read_regular, seal_first_line, unseal_first_line, write_atomically
+from .diagrams import code_digest
+from .folder import cache_folder
+
+__all__ = ["HistoryStore", "history_store"]
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+_KINDS = ("commit", "file")
+# Far above any entry we write (a commit of thousands of blueprints): a larger file is not ours.
+_MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+
+class HistoryStore:
+    """Entries by kind and key in one checked folder. A file cut short or changed is a miss (its seal);
+    a folder that cannot be written only costs time."""
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder)
+
+    def _path(self, kind: str, key: str) -> Path:
+        if kind not in _KINDS or not _KEY.fullmatch(key):
+            raise ValueError(f"not a history cache entry: {kind} {key}")
+        return self.folder / f"{kind}-{key}.json"
+
+    def get(self, kind: str, key: str):
+        body = unseal_first_line(read_regular(self._path(kind, key), _MAX_ENTRY_BYTES))
+        if body is None:
+            return None
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+    def put(self, kind: str, key: str, value: dict) -> None:
+        body = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomically(self._path(kind, key), seal_first_line(body))
+        except OSError:
+            pass
+
+
+def history_store() -> tuple[HistoryStore | None, str | None]:
+    """(the store in `.cache/blueprintgen/history`, our code's digest); no store when the folder is not surely
+    ours (cache_folder says why, once) or our code cannot be identified."""
+    code = code_digest()
+    folder = cache_folder("history") if code else None
+    return (HistoryStore(folder) if folder else None), code
