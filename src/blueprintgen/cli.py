@@ -313,6 +313,8 @@ def diff(**options) -> None:
 @config_option
 @click.option("--by", type=click.Choice(["month", "tag", "commit"]), default="month", show_default=True,
               help="One period per month (its last commit), per tag, or per commit of HEAD's first-parent history.")
+@click.option("--to", "head", default="HEAD", show_default=True, metavar="REVISION",
+              help="The revision whose first-parent history is read.")
 @format_option(["text", "json"], "text for people, json for tools.")
 @output_file_option("history")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr how many commits and files were analysed or cached.")

@@ -59,12 +59,12 @@ class _Run:
 
 
 def history(project: Project, by: str = "month", paths: tuple[str, ...] = (), config_file: str | None = None,
-            store=None, code: str | None = None, counts: Counts | None = None) -> dict:
+            store=None, code: str | None = None, counts: Counts | None = None, head: str = "HEAD") -> dict:
     """The history document: per period, the findings by severity, per team and per blueprint.
 
     `paths` (absolute, or relative to the current folder) say where the blueprints are at every
-    commit; by default each commit's own `blueprints_dir`. NeedsHistory or SideError when there is
-    no history to read.
+    commit; by default each commit's own `blueprints_dir`. `head` is the revision whose history is
+    read. NeedsHistory or SideError when there is no history to read, or `head` is no commit.
     """
     relative = []
     for path in paths:
@@ -74,7 +74,7 @@ def history(project: Project, by: str = "month", paths: tuple[str, ...] = (), co
             raise SideError(f"'{path}' is outside the repository {project.root} (hint: give paths inside it)")
         relative.append("" if inside == "." else inside)
     run = _Run(project, tuple(sorted(set(relative))), config_file, store, code, counts or Counts())
-    commits = first_parent_commits(project)
+    commits = first_parent_commits(project, head)
     chosen = _periods(project, commits, by)
     run.counts.periods = len(chosen)
     summaries = _summaries(run, commits, {index for _, index in chosen})

@@ -63,6 +63,11 @@ def first_parent_commits(project: Project, head: str = "HEAD") -> list[Commit]:
     saw change), so applying the changes in order gives each commit's files without listing its tree.
     """
     _check_history(project)
+    found = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{head}^{{commit}}")
+    if found.returncode != 0 or not found.stdout.strip():
+        raise SideError(f"unknown revision '{head}': no commit, branch or tag of that name in {project.root} "
+                        "(hint: check the name with `git log --oneline`)")
+    head = found.stdout.decode("ascii", "replace").strip()
     listed = _git(project, "log", "--first-parent", "--reverse", "--root", "-m", "--raw", "-z", "--no-renames",
                   "--no-abbrev", "--format=%x01%H %cI", "--end-of-options", head, "--")
     if listed.returncode != 0:

@@ -8,16 +8,16 @@ __all__ = ["history", "portfolio_history"]
 
 
 def portfolio_history(project, by: str = "month", paths: tuple[str, ...] = (), config_file: str | None = None,
-                      counts=None) -> dict:
+                      counts=None, head: str = "HEAD") -> dict:
     """The history document (see blueprintgen.history), with the cache; NeedsHistory or SideError when it cannot be read."""
     from ..history import history as read_history
     from .cache.history import history_store
 
     store, code = history_store()
-    return read_history(project, by, paths, config_file, store, code, counts)
+    return read_history(project, by, paths, config_file, store, code, counts, head)
 
 
-def history(paths: tuple[str, ...], config_file: str | None, by: str, fmt: str, output_file: str | None,
+def history(paths: tuple[str, ...], config_file: str | None, by: str, head: str, fmt: str, output_file: str | None,
             verbose: bool) -> None:
     """Print the history in `fmt`; exit 2 with one line when there is no history to read."""
     from ..config import ConfigError
@@ -28,7 +28,7 @@ def history(paths: tuple[str, ...], config_file: str | None, by: str, fmt: str, 
     project, _ = project_settings(config_file, paths)
     counts = Counts()
     try:
-        document = portfolio_history(project, by, paths, config_file, counts)
+        document = portfolio_history(project, by, paths, config_file, counts, head)
     except SideError as error:
         raise UserError(f"error: {error}") from None
     except ConfigError as error:
