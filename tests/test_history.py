@@ -210,3 +210,77 @@ def test_a_damaged_cache_entry_is_analysed_again(repo):
     again = run("history", "--format", "json", "--verbose", cwd=repo)
     # February has no Stores finding, so its entry is untouched; the three changed ones are analysed again.
     assert again.stdout == first and "3 commits analysed, 1 from the cache" in again.stderr, again.stderr
+
+
+# -- the site --------------------------------------------------------------------------------------------
+
+def _build(repo: Path, out: str = "site") -> Path:
+    done = run("build", "-q", "-o", out, cwd=repo)
+    assert done.returncode == 0, done.stderr
+    return repo / out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_the_trends_page_shows_the_chart_and_its_table_and_the_dashboard_the_trend(repo):
+    site = _build(repo)
+    html = (site / "blueprints" / "trends" / "index.html").read_text(encoding="utf-8")
+    svg = re.search(r"<svg [^>]*role=\"img\"[^>]*>.*?</svg>", html, re.DOTALL)
+    assert svg is not None and "aria-labelledby=\"bpg-trend-title bpg-trend-desc\"" in svg[0]
+    assert "<title id=\"bpg-trend-title\">Findings by severity, January 2026 to April 2026</title>" in svg[0]
+    # One bar per month: January's two high findings, April's two low ones (its own settings).
+    bars = re.findall(r"<title>([A-Z][a-z]+ 2026: [^<]*)</title>", svg[0])
+    assert bars == ["January 2026: 2 high, 0 medium, 0 low", "February 2026: 1 high, 0 medium, 0 low",
+                    "March 2026: 2 high, 0 medium, 0 low", "April 2026: 0 high, 0 medium, 2 low"]
+    assert "<script" not in svg[0] and "http" not in svg[0].replace("http://www.w3.org/2000/svg", "")
+    rows = re.findall(r"<tr><td>([A-Z][a-z]+ 2026)</td><td>([0-9a-f]{12})</td><td>(\d+)</td><td>(\d+)</td>"
+                      r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", html)
+    assert [(r[0], *r[2:]) for r in rows] == [("January 2026", "2", "0", "0", "2", "2"),
+                                             ("February 2026", "1", "0", "0", "1", "2"),
+                                             ("March 2026", "2", "0", "0", "2", "3"),
+                                             ("April 2026", "0", "0", "2", "2", "3")]
+    assert "−100% high breaks since January 2026 (2 → 0)" in html
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"−100% high breaks since January 2026 \(2 → 0\)\. <a href=\"blueprints/trends/\">Trends</a>",
+                     home)
+    # The same repository state gives the same bytes; a second build reads the history from the cache.
+    again = _build(repo, "site2")
+    assert _files(again) == _files(site)
+
+
+@pytest.mark.slow
+def test_a_shallow_clone_builds_a_trends_page_that_says_what_it_needs(repo, tmp_path):
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    site = _build(shallow)
+    html = (site / "blueprints" / "trends" / "index.html").read_text(encoding="utf-8")
+    assert "this is a shallow clone" in html and "fetch-depth: 0" in html and "bpg-trend-chart" not in html
+    assert "high breaks since" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_trends_chart_is_drawn_readable_in_chromium(repo, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    site = _build(repo)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto((site / "blueprints" / "trends" / "index.html").as_uri())
+            chart = page.locator(".bpg-trend-chart svg")
+            box = chart.bounding_box()
+            assert box is not None and box["width"] > 500 and box["height"] > 150
+            # Labels at least 11 px on screen, and the bars drawn (four months, eight non-empty parts).
+            label = page.locator(".bpg-trend-chart svg text").first.bounding_box()
+            assert label is not None and label["height"] >= 11
+            assert page.locator(".bpg-trend-chart svg g rect").count() == 4
+            assert page.get_by_role("img", name="Findings by severity, January 2026 to April 2026").count() == 1
+            page.screenshot(path=str(tmp_path / "trends.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (tmp_path / "trends.png").stat().st_size > 10_000
