@@ -169,6 +169,19 @@ def test_a_second_run_analyses_only_new_commits_and_files(repo):
     assert _counts(_by_period(json.loads(third.stdout))["2026-05"]["totals"]) == (0, 0, 1)
 
 
+def test_many_files_are_judged_in_worker_processes_with_the_same_counts(repo):
+    for number in range(70):   # above the number of files worth starting workers for
+        _write(repo, f"blueprints/many/p{number:02}.yaml", PARCEL.format(end="").replace("id: parcel", f"id: p{number:02}"))
+    _commit(repo, "2026-06-01T10:00:00+00:00", "seventy parcels")
+    done = run("history", "--verbose", "--format", "json", cwd=repo)
+    # The seven files of the months before, and the seventy new ones.
+    assert "77 blueprint files judged, 0 reused" in done.stderr, done.stderr
+    june = _by_period(json.loads(done.stdout))["2026-06"]
+    assert _counts(june["totals"]) == (0, 0, 72)   # April's settings still make dead-end low
+    assert {t["team"]: _counts(t) for t in june["teams"]} == {"Stores": (0, 0, 71), "No owner": (0, 0, 1)}
+    assert [b["id"] for b in june["blueprints"][:3]] == ["gift", "p00", "p01"]
+
+
 def test_history_by_tag_and_to_a_file(repo):
     git(repo, "tag", "v1", "HEAD~3")
     git(repo, "tag", "-a", "-m", "release two", "v2", "HEAD~1")

@@ -29,6 +29,8 @@ NO_OWNER = "No owner"
 # a commit that changes none of them has the settings of the commit before.
 _SETTINGS_ENDINGS = (".yml", ".yaml", ".toml")
 _VERSION = 1   # of what the store keeps
+# Files read from git at once, and the fewest worth starting worker processes for (as `check`).
+BATCH, PARALLEL_FROM = 500, 64
 
 
 @dataclass
@@ -223,14 +225,45 @@ def _judge_all(run: _Run, files: list) -> None:
             run.counts.files_reused += 1
         else:
             unique.append((path, blob, key, settings))
-    # In batches: a thousand commits' files are never all in memory at once.
-    for start in range(0, len(unique), 500):
-        batch = unique[start:start + 500]
-        for (path, blob, key, settings), data in zip(batch, read_blobs(run.project, [(p, b) for p, b, *_ in batch],
-                                                                        MAX_FILE_BYTES)):
-            run.judged[key] = _judgement(data, path, settings)
-            run.counts.files_judged += 1
-            _put(run, "file", key, run.judged[key])
+    pool = _pool() if len(unique) >= PARALLEL_FROM else None
+    try:
+        # In batches: a thousand commits' files are never all in memory at once.
+        for start in range(0, len(unique), BATCH):
+            batch = unique[start:start + BATCH]
+            contents = read_blobs(run.project, [(path, blob) for path, blob, *_ in batch], MAX_FILE_BYTES)
+            items = [(data, path, settings) for (path, _, _, settings), data in zip(batch, contents)]
+            for (_, _, key, _), judged in zip(batch, _judge_items(items, pool)):
+                run.judged[key] = judged
+                run.counts.files_judged += 1
+                _put(run, "file", key, judged)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _pool():
+    """Worker processes for judging many files (forked where the system can: no start-up imports)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = os.cpu_count() or 1
+    if workers == 1:
+        return None
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _judge_items(items: list[tuple], pool) -> list[dict]:
+    """_judgement of each (data, path, settings), in order; in chunks across `pool` when there is one."""
+    if pool is None or len(items) < PARALLEL_FROM:
+        return _judge_chunk(items)
+    size = -(-len(items) // ((os.cpu_count() or 1) * 4))   # a few chunks per worker evens out slow files
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    return [judged for part in pool.map(_judge_chunk, chunks) for judged in part]
+
+
+def _judge_chunk(items: list[tuple]) -> list[dict]:
+    return [_judgement(data, path, settings) for data, path, settings in items]
 
 
 def _judgement(data: bytes | None, path: str, settings: Settings) -> dict:
