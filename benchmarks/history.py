@@ -31,8 +31,9 @@ COMMITS, BLUEPRINTS, TOUCHED = 1000, 100, 3
 START = 1_704_067_200   # 2024-01-01 00:00 UTC
 DAY = 86_400
 # Targets: the whole history of 1,000 commits analysed cold within a minute on the reference
-# machine, and a rebuild that analyses nothing within 3 s (start-up and reading the log included).
-TARGETS = {"by commit, cold": 60.0, "by commit, cached": 3.0, "one new commit": 5.0, "by month, cached": 3.0}
+# machine, a rebuild that analyses nothing within 5 s (start-up, the log and 100,000 rows of output
+# included; 3 s by month) and one new commit within 8 s.
+TARGETS = {"by commit, cold": 60.0, "by commit, cached": 5.0, "one new commit": 8.0, "by month, cached": 3.0}
 
 
 def _edited(text: str, counter: int) -> str:
@@ -91,14 +92,14 @@ def _history(folder: str, *args: str) -> tuple[float, str]:
     return seconds, done.stderr.strip().splitlines()[-1]
 
 
-def measure_history(log) -> tuple[str, list[dict], dict]:
-    """(the table, the targets met or not, the row for the JSON) of the history rows."""
+def measure_history(log, commits: int = COMMITS) -> tuple[str, list[dict], dict]:
+    """(the table, the targets met or not, the row for the JSON) of the history rows on `commits` commits."""
     work = tempfile.mkdtemp(prefix="bpg-bench-history-")
     try:
         started = time.perf_counter()
-        make_repository(work)
+        make_repository(work, commits)
         made = time.perf_counter() - started
-        log(f"history: repository of {COMMITS} commits made in {made:.1f} s")
+        log(f"history: repository of {commits} commits made in {made:.1f} s")
         cache = Path(work, ".cache")
         timings = {}
         timings["by commit, cold"] = _history(work, "--by", "commit")
@@ -115,7 +116,7 @@ def measure_history(log) -> tuple[str, list[dict], dict]:
             log(f"history {label}: {seconds:.2f} s ({said})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lines = [f"history of {COMMITS:,} commits, {BLUEPRINTS} blueprints, {TOUCHED} changed per commit "
+    lines = [f"history of {commits:,} commits, {BLUEPRINTS} blueprints, {TOUCHED} changed per commit "
              f"(repository made in {made:.1f} s)"]
     results = []
     for label, (seconds, said) in timings.items():
@@ -123,9 +124,9 @@ def measure_history(log) -> tuple[str, list[dict], dict]:
         lines.append(f"  {label:<20}{seconds:>8.2f} s   {said.removeprefix('history: ')}"
                      + (f"   (target ≤ {target:g} s)" if target else ""))
         if target:
-            results.append({"target": f"history {label} ≤ {target:g} s", "value": round(seconds, 2),
-                            "pass": seconds <= target})
-    row = {"history": {label: {"seconds": round(seconds, 3), "said": said} for label, (seconds, said) in timings.items()}}
+            results.append({"target": f"history {label} <= {target:g} s", "value": round(seconds, 2), "limit": target,
+                            "pass": seconds <= target, "at": f"{commits:,} commits", "note": ""})
+    row = {"history_commits": commits, "history": {label: {"seconds": round(seconds, 3), "said": said} for label, (seconds, said) in timings.items()}}
     return "\n".join(lines), results, row
 
 
