@@ -312,27 +312,15 @@ def diff(**options) -> None:
 @paths_argument
 @config_option
 @click.option("--by", type=click.Choice(["month", "tag", "commit"]), default="month", show_default=True,
-              help="One period per month (its last commit), per tag, or per commit of HEAD's first-parent history.")
-@click.option("--to", "head", default="HEAD", show_default=True, metavar="REVISION",
-              help="The revision whose first-parent history is read.")
+              help="One period per month (its last commit), tag or commit of HEAD's first-parent history.")
+@click.option("--to", "head", default="HEAD", show_default=True, metavar="REVISION", help="Whose history is read.")
 @format_option(["text", "json"], "text for people, json for tools.")
 @output_file_option("history")
-@click.option("-v", "--verbose", is_flag=True, help="Say on stderr how many commits and files were analysed or cached.")
+@click.option("-v", "--verbose", is_flag=True, help="Say how many commits and files were analysed or cached.")
 def history(**options) -> None:
-    """Findings over time: by severity, per team and per blueprint, at each month, tag or commit.
-
-    Each commit is read from git (no checkout) with its own settings. The last commit of each
-    month on the first-parent history of HEAD stands for that month. Results are kept in
-    .cache/blueprintgen/, so a second run only analyses new commits. Needs the whole history:
-    in CI, fetch-depth: 0 in actions/checkout.
-
-    Exit status: 0; 2 outside git, in a shallow clone, or for a usage error.
-
-    \b
-    Examples:
-      blueprintgen history
-      blueprintgen history --by tag --format json -o history.json
-    """
+    """Findings over time by severity, team and blueprint, from git history (each commit with its own
+    settings; cached in .cache/blueprintgen/). Needs the whole history: in CI, fetch-depth: 0. Exit 2
+    outside git or in a shallow clone. Example: blueprintgen history --by tag --format json"""
     from .site import history_command
 
     history_command.history(**options)
