@@ -61,12 +61,14 @@ class _Run:
 
 
 def history(project: Project, by: str = "month", paths: tuple[str, ...] = (), config_file: str | None = None,
-            store=None, code: str | None = None, counts: Counts | None = None, head: str = "HEAD") -> dict:
+            store=None, code: str | None = None, counts: Counts | None = None, head: str = "HEAD",
+            last: int | None = None) -> dict:
     """The history document: per period, the findings by severity, per team and per blueprint.
 
     `paths` (absolute, or relative to the current folder) say where the blueprints are at every
     commit; by default each commit's own `blueprints_dir`. `head` is the revision whose history is
-    read. NeedsHistory or SideError when there is no history to read, or `head` is no commit.
+    read; `last` keeps only the newest periods (none older is analysed). NeedsHistory or SideError
+    when there is no history to read, or `head` is no commit.
     """
     relative = []
     for path in paths:
@@ -78,6 +80,7 @@ def history(project: Project, by: str = "month", paths: tuple[str, ...] = (), co
     run = _Run(project, tuple(sorted(set(relative))), config_file, store, code, counts or Counts())
     commits = first_parent_commits(project, head)
     chosen = _periods(project, commits, by)
+    chosen = chosen[-last:] if last else chosen
     run.counts.periods = len(chosen)
     summaries = _summaries(run, commits, {index for _, index in chosen})
     return {"version": 1, "by": by, "head": commits[-1].sha,

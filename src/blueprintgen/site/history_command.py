@@ -8,13 +8,13 @@ __all__ = ["history", "portfolio_history"]
 
 
 def portfolio_history(project, by: str = "month", paths: tuple[str, ...] = (), config_file: str | None = None,
-                      counts=None, head: str = "HEAD") -> dict:
+                      counts=None, head: str = "HEAD", last: int | None = None) -> dict:
     """The history document (see blueprintgen.history), with the cache; NeedsHistory or SideError when it cannot be read."""
     from ..history import history as read_history
     from .cache.history import history_store
 
     store, code = history_store()
-    return read_history(project, by, paths, config_file, store, code, counts, head)
+    return read_history(project, by, paths, config_file, store, code, counts, head, last)
 
 
 def history(paths: tuple[str, ...], config_file: str | None, by: str, head: str, fmt: str, output_file: str | None,

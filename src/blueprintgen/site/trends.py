@@ -31,7 +31,8 @@ def site_history(folder: str, settings) -> dict | str:
     # Each commit's own blueprints folder, unless this build reads another one than the settings name.
     same = os.path.abspath(folder) == os.path.abspath(settings.blueprints_dir)
     try:
-        return portfolio_history(project, "month", () if same else (folder,))
+        # Only the months the page shows are analysed: a first build of a long history stays short.
+        return portfolio_history(project, "month", () if same else (folder,), last=SHOWN)
     except SideError as error:
         return str(error)
 
