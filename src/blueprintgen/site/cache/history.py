@@ -40,7 +40,8 @@ class HistoryStore:
             return None
 
     def put(self, kind: str, key: str, value: dict) -> None:
-        body = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        # ASCII: a file name git gave as undecodable bytes (lone surrogates) is kept as its escape.
+        body = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode("ascii")
         try:
             write_atomically(self._path(kind, key), seal_first_line(body))
         except OSError:
