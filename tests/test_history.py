@@ -297,3 +297,15 @@ def test_the_trends_chart_is_drawn_readable_in_chromium(repo, tmp_path):
         finally:
             browser.close()
     assert (tmp_path / "trends.png").stat().st_size > 10_000
+
+
+def test_a_cache_folder_the_repository_tracks_is_not_used(repo):
+    # A cache is read back into the site: one a clone brings with it could forge the trends.
+    _write(repo, ".cache/blueprintgen/history/planted.txt", "from the repository\n")
+    git(repo, "add", "-f", ".cache/blueprintgen/history/planted.txt")
+    _commit(repo, "2026-04-30T23:45:00+00:00", "a planted cache")
+    for _ in range(2):
+        done = run("history", "--verbose", cwd=repo)
+        assert done.returncode == 0
+        assert "the repository tracks files in it" in done.stderr and "0 from the cache" in done.stderr, done.stderr
+    assert sorted(p.name for p in (repo / ".cache" / "blueprintgen" / "history").iterdir()) == ["planted.txt"]
