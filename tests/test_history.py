@@ -216,6 +216,23 @@ def test_an_unknown_revision_is_one_line_and_an_older_one_reads_its_history(repo
     assert list(_by_period(older)) == ["2026-01", "2026-02"]
 
 
+def test_entries_no_run_used_for_thirty_days_are_removed(repo):
+    run("history", "--by", "commit", cwd=repo)
+    folder = repo / ".cache" / "blueprintgen" / "history"
+    by_commit = {p.name for p in folder.iterdir()}
+    for path in folder.iterdir():
+        os.utime(path, (1, 1))   # as if last used in 1970
+    (folder / "notes.txt").write_text("not ours\n")
+    os.utime(folder / "notes.txt", (1, 1))
+    run("history", cwd=repo)   # by month: four of the five commits, all from the cache (no file entry read)
+    left = {p.name for p in folder.iterdir()}
+    assert "notes.txt" in left
+    removed = by_commit - left
+    assert len([name for name in removed if name.startswith("commit-")]) == 1
+    assert {name for name in by_commit if name.startswith("file-")} <= removed
+    assert len([name for name in left if name.startswith("commit-")]) == 4
+
+
 def test_a_damaged_cache_entry_is_analysed_again(repo):
     first = run("history", "--format", "json", cwd=repo).stdout
     for entry in (repo / ".cache" / "blueprintgen" / "history").glob("commit-*.json"):

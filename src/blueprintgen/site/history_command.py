@@ -14,7 +14,10 @@ def portfolio_history(project, by: str = "month", paths: tuple[str, ...] = (), c
     from .cache.history import history_store
 
     store, code = history_store()
-    return read_history(project, by, paths, config_file, store, code, counts, head, last)
+    document = read_history(project, by, paths, config_file, store, code, counts, head, last)
+    if store is not None:
+        store.tidy()
+    return document
 
 
 def history(paths: tuple[str, ...], config_file: str | None, by: str, head: str, fmt: str, output_file: str | None,

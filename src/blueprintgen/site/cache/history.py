@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 from ...wholefiles import read_regular, seal_first_line, unseal_first_line, write_atomically
-from .diagrams import code_digest
+from .diagrams import CACHE_MAX_AGE_S, code_digest
 from .folder import cache_folder
 
 __all__ = ["HistoryStore", "history_store"]
 
 _KEY = re.compile(r"[0-9a-f]{64}")
+_ENTRY = re.compile(r"(commit|file)-[0-9a-f]{64}\.json")
 _KINDS = ("commit", "file")
 # Far above any entry we write (a commit of thousands of blueprints): a larger file is not ours.
 _MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -24,6 +27,7 @@ class HistoryStore:
 
     def __init__(self, folder: str):
         self.folder = Path(folder)
+        self.used: set[str] = set()   # entries this run read or wrote
 
     def _path(self, kind: str, key: str) -> Path:
         if kind not in _KINDS or not _KEY.fullmatch(key):
@@ -31,9 +35,11 @@ class HistoryStore:
         return self.folder / f"{kind}-{key}.json"
 
     def get(self, kind: str, key: str):
-        body = unseal_first_line(read_regular(self._path(kind, key), _MAX_ENTRY_BYTES))
+        path = self._path(kind, key)
+        body = unseal_first_line(read_regular(path, _MAX_ENTRY_BYTES))
         if body is None:
             return None
+        self.used.add(path.name)
         try:
             return json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -44,8 +50,29 @@ class HistoryStore:
         body = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode("ascii")
         try:
             write_atomically(self._path(kind, key), seal_first_line(body))
+            self.used.add(self._path(kind, key).name)
         except OSError:
             pass
+
+    def tidy(self) -> None:
+        """Mark the entries this run used as fresh; remove ours no run has used for CACHE_MAX_AGE_S (the
+        diagram cache's 30 days), so the folder does not grow without end. Nothing else is touched."""
+        now = time.time()
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if not _ENTRY.fullmatch(name):
+                continue
+            path = self.folder / name
+            try:
+                if name in self.used:
+                    os.utime(path, (now, now))
+                elif now - path.stat().st_mtime > CACHE_MAX_AGE_S:
+                    path.unlink()
+            except OSError:
+                pass   # another run may be tidying too
 
 
 def history_store() -> tuple[HistoryStore | None, str | None]:
