@@ -9,7 +9,7 @@ blueprint is judged again with the new settings from there on. Measured, as subp
 
   by commit, cold     `history --by commit` with no cache: all 1,000 commits analysed
   by commit, cached   the same again: nothing analysed
-  one new commit      after one more commit: 1 commit analysed, 3 files judged
+  one new commit      after one more commit (one blueprint edited): 1 commit analysed, 1 file judged
   by month, cold      `history` (33 months) with no cache
   by month, cached    the same again
 """
