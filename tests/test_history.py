@@ -183,6 +183,8 @@ def test_many_files_are_judged_in_worker_processes_with_the_same_counts(repo):
 
 
 def test_history_by_tag_and_to_a_file(repo):
+    untagged = run("history", "--by", "tag", cwd=repo)
+    assert untagged.returncode == 0 and "No tag is on the first-parent history of HEAD." in untagged.stdout
     git(repo, "tag", "v1", "HEAD~3")
     git(repo, "tag", "-a", "-m", "release two", "v2", "HEAD~1")
     git(repo, "tag", "gift-only", "gift")   # not on the first-parent history: left out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .history_git import Commit, first_parent_commits, read_blobs, tags_on
 from .project import Project
+from .revisions import SideError
 from .rules import SEVERITIES
 from .settings import Settings
 from .yamltree import MAX_FILE_BYTES
@@ -74,7 +75,6 @@ def history(project: Project, by: str = "month", paths: tuple[str, ...] = (), co
     for path in paths:
         inside = os.path.relpath(os.path.abspath(path), project.root).replace(os.sep, "/")
         if inside.startswith(".."):
-            from .revisions import SideError
             raise SideError(f"'{path}' is outside the repository {project.root} (hint: give paths inside it)")
         relative.append("" if inside == "." else inside)
     run = _Run(project, tuple(sorted(set(relative))), config_file, store, code, counts or Counts())
