@@ -88,7 +88,8 @@ def _chart(history: dict, periods: list[dict]) -> dict:
                 parts.append({"y": y, "height": size, "colour": COLOURS[severity]})
         name = period_name(p["period"], history["by"])
         bars.append({"x": x, "middle": round(x + bar_width / 2, 1), "parts": parts,
-                     "label": p["period"] if index % every == 0 or index == len(periods) - 1 else "",
+                     # Counted back from the newest, which is always labelled: labels never crowd.
+                     "label": p["period"] if (len(periods) - 1 - index) % every == 0 else "",
                      "title": f"{name}: {p['totals']['high']} high, {p['totals']['medium']} medium, "
                               f"{p['totals']['low']} low"})
     ticks = [{"value": value, "y": round(bottom - value * scale, 1)} for value in sorted({0, most // 2, most})]
