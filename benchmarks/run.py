@@ -31,8 +31,11 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
 
   small check   the check rows again at the largest N, for blueprints of 4-8 steps (issue 13:
                 "for small blueprints too"), where a file's fixed costs weigh more
+  history       `history` on a repository of 1,000 commits of 100 blueprints (benchmarks/history.py):
+                every commit cold and cached, after one new commit, and by month cold and cached
+                (with --sizes, 10 commits per blueprint of the largest N: a trial run stays short)
 
-`--only check` measures the check rows alone (5 repetitions at every N, and small blueprints at
+`--only history` measures the history rows alone. `--only check` measures the check rows alone (5 repetitions at every N, and small blueprints at
 the largest), in seconds, not minutes: for working on `check`'s speed.
 
 Times are wall-clock seconds, the median of the repetitions (3 at N=10, 2 at N=100, 1 at
@@ -781,7 +784,8 @@ def main() -> int:
     parser.add_argument("--json", dest="json_path", help="write the results as JSON here")
     parser.add_argument("--sizes", help="comma-separated N (overrides --quick), e.g. 10,50")
     parser.add_argument("--no-probes", action="store_true", help="skip the browser search and serve measurements")
-    parser.add_argument("--only", choices=["check"], help="measure only these rows (check: 5 runs at every N)")
+    parser.add_argument("--only", choices=["check", "history"],
+                        help="measure only these rows (check: 5 runs at every N; history: 1,000 commits)")
     options = parser.parse_args()
     sizes = [int(n) for n in options.sizes.split(",")] if options.sizes else \
         [10, 100] if options.quick else [10, 100, 1000]
@@ -794,7 +798,13 @@ def main() -> int:
     compile_our_code()
     log(f"measuring {code['commit']} src {code['src_sha256']} ({len(code['dirty'])} file(s) changed since)")
     started = time.time()
-    if options.only == "check":
+    if options.only == "history":
+        from history import measure_history
+
+        scaling = {}
+        text, results, row = measure_history(log)
+        rows = [row]
+    elif options.only == "check":
         scaling = {}
         rows = [measure_check_only(n, 5, log) for n in sizes]
         rows.append(measure_check_only(max(sizes), 5, log, SMALL_STEPS))
@@ -806,15 +816,22 @@ def main() -> int:
         scaling = analysis_scaling()
         log(f"analysis ratio {scaling['ratio']:.1f}x")
         rows = [measure(n, repeats.get(n, 1), log, probes=not options.no_probes) for n in sizes]
-        small = measure_check_only(max(sizes), 3, log, SMALL_STEPS)
         text, results = table(rows, scaling)
+        from history import COMMITS, measure_history
+
+        # 1,000 commits; a run with --sizes (a trial of the benchmark) 10 per blueprint of its largest N.
+        history_text, history_results, history_row = measure_history(
+            log, min(COMMITS, 10 * max(sizes)) if options.sizes else COMMITS)
+        text += "\n\n" + history_text
+        results += history_results
+        small = measure_check_only(max(sizes), 3, log, SMALL_STEPS)
         small_text, small_results = check_table([small])
         text += "\n\ncheck of small blueprints\n" + small_text
         results += small_results
         large_text, large_results = measure_large(3, log)
         text += "\n\nlarge blueprints\n" + large_text
         results += large_results
-        rows.append(small)
+        rows += [history_row, small]
     info["loadavg_end"] = os.getloadavg()
     end_code = code_state()
     header = (f"blueprintgen benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {info['nproc']} cores {info['cpu']}, "

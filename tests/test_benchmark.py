@@ -74,6 +74,10 @@ def test_benchmark_runs_end_to_end_and_counts_graphviz_runs(tmp_path):
     assert "check of small blueprints" in result.stdout
     assert data["rows"][-1]["steps"] == [4, 8] and any(t["at"] == "N=2 of 4-8 steps" for t in data["targets"])
     assert "large blueprints" in result.stdout and data["targets"][-1]["at"] == "1 blueprint"
+    # The history rows on a real repository of 10 commits per blueprint of the largest N.
+    assert data["rows"][-2]["history_commits"] == 20 and "history of 20 commits" in result.stdout
+    assert "1 commits analysed, 20 from the cache; 1 blueprint files judged, 99 reused" in \
+        data["rows"][-2]["history"]["one new commit"]["said"]
     assert not list(scratch.iterdir())   # everything it made is removed
 
 

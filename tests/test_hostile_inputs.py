@@ -47,7 +47,7 @@ ID_HINT = ("(hint: use lowercase letters, digits and '-', starting with a letter
            "at most 64 characters)")
 DURATION_HINT = ("(hint: write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), "
                  "e.g. `30m`, `4h`, `2d`)")
-RESERVED_HINT = "(hint: choose another id; reserved: 404, all, assets, breaks, diagrams, index, opportunities, owners, personas, rules, search, tags)"
+RESERVED_HINT = "(hint: choose another id; reserved: 404, all, assets, breaks, diagrams, index, opportunities, owners, personas, rules, search, tags, trends)"
 LINK_HINT = "(hint: replace the link with the blueprint file itself)"
 STEP_KEYS = ("id, lane, action, owner, stage, touchpoint, channel, evidence, duration, wait, promise, "
              "fulfils, withdraws, failure, end, next, emotion, pain, measures, cost")

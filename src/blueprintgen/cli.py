@@ -316,6 +316,24 @@ def diff(**options) -> None:
 
 
 @main.command()
+@paths_argument
+@config_option
+@click.option("--by", type=click.Choice(["month", "tag", "commit"]), default="month", show_default=True,
+              help="One period per month (its last commit), tag or commit of HEAD's first-parent history.")
+@click.option("--to", "head", default="HEAD", show_default=True, metavar="REVISION", help="Whose history is read.")
+@format_option(["text", "json"], "text for people, json for tools.")
+@output_file_option("history")
+@click.option("-v", "--verbose", is_flag=True, help="Say how many commits and files were analysed or cached.")
+def history(**options) -> None:
+    """Findings over time by severity, team and blueprint, from git history (each commit with its own
+    settings; cached in .cache/blueprintgen/). Needs the whole history: in CI, fetch-depth: 0. Exit 2
+    outside git or in a shallow clone. Example: blueprintgen history --by tag --format json"""
+    from .site import history_command
+
+    history_command.history(**options)
+
+
+@main.command()
 @site_options(config="The project's mkdocs.yml (default: ./mkdocs.yml when present, else a built-in Material site).",
               output=("site", "Where the site goes; it is replaced only when the whole build succeeds."))
 @click.option("--strict", is_flag=True, help="Also fail on findings at or above fail_on, and on MkDocs warnings.")

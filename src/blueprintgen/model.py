@@ -31,7 +31,7 @@ LEVELS = ("low", "medium", "high")
 LOWEST_SCORE, HIGHEST_SCORE = -2, 2
 # Page names the site uses for itself; a blueprint id must not take them.
 RESERVED_IDS = frozenset({"index", "breaks", "owners", "rules", "tags", "assets", "search", "404",
-                          "opportunities", "personas", "all", "diagrams"})
+                          "opportunities", "personas", "all", "diagrams", "trends"})
 # The most times a designed repeat (`repeat: {at_most: …}`) may go round.
 MAX_REPEATS = 99
 # The customer's actor key; parentheses keep it apart from every owner key.

@@ -22,6 +22,7 @@ from .drawing import Drawing
 from ..escape import terminal
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .plan import index_pages
+from .trends import history_identity, site_history
 
 __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets"]
 
@@ -141,8 +142,11 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
                     directory_urls=directory_urls, source_links=source_links, search=search)
     # A live preview keeps what it needs in memory instead (see _PREVIEW_FILES).
     cache = cache_folder()   # None when the folder is not surely ours: then nothing is cached
+    # Read before the stored build is looked for: a new commit changes the trends, not the files.
+    history = site_history(folder, settings)
     key = None if preview or cache is None or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
-                                                                          "generate", root, layout)
+                                                                          "generate", root, layout,
+                                                                          history_identity(history))
     if key is not None:
         kept = _last_build(cache, key[1], layout, present, prefix, progress)
         if kept is not None:
@@ -155,10 +159,11 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
         progress("blueprints analysed", len(analyses), len(analyses))
     drawing, has_svg = _start_drawing(analyses, inputs, settings, cache, later, progress)
     generated = _site(analyses, inputs, has_svg, layout, loaded.problems, _PREVIEW_PAGE_KEYS if preview else {},
-                      cache, present, drawing)
+                      cache, present, drawing, history)
     # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while
     # the build ran (or since the CLI loaded it) must not get this build's pages.
-    kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, read=loaded.read) \
+    kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),
+                          read=loaded.read) \
         if key is not None and loaded.read and not loaded.problems else None
     keep = kept_key[1] if kept_key is not None else None
     generated.drawing = (drawing, [a.blueprint.id for a in analyses], inputs, keep, progress)
@@ -206,9 +211,9 @@ def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, c
 
 
 def _site(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout, problems, kept: dict,
-          cache: str | None, present: set[str], drawing) -> Generated:
+          cache: str | None, present: set[str], drawing, history: dict | str | None = None) -> Generated:
     """Every page and asset of the site; PagesCollide (and the drawing stopped) where the project has its own."""
-    generated = portfolio_pages(analyses, layout, list(problems))
+    generated = portfolio_pages(analyses, layout, list(problems), history)
     made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, kept, cache)
     generated.update(made)
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}

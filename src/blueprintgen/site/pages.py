@@ -21,6 +21,7 @@ from .owners import owners_pages
 from .personas import personas_pages
 from .ranking import all_blueprints_pages
 from .tags import tags_pages
+from .trends import TRENDS, trend_line, trends_page, with_trend
 
 __all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "redesigns", "format_minutes",
            "PAGE_ROWS", "dashboard", "search_page", "all_blueprints_pages", "breaks_pages", "rules_page",
@@ -62,9 +63,13 @@ def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, 
     return by_id, redesigned_by
 
 
-def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=()) -> dict:
-    """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules."""
+def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=(), history: dict | str | None = None) -> dict:
+    """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules; and trends from `history`
+    (see trends.site_history), when given."""
     pages = {layout.home: dashboard(analyses, layout, problems), layout.rules_page: rules_page()}
+    if history is not None:
+        pages[layout.home] = with_trend(pages[layout.home], trend_line(history, layout))
+        pages[layout.path(TRENDS)] = trends_page(history, layout)
     if layout.search:
         pages[layout.path("search")] = search_page(layout)
     for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages, opportunities_pages, personas_pages):

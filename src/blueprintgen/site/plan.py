@@ -8,7 +8,8 @@ __all__ = ["INDEX_PAGES", "index_pages"]
 
 # (nav title, page name); None is the dashboard, which is the site's home unless the project has one.
 INDEX_PAGES = (("Dashboard", None), ("All blueprints", "all"), ("Breaks", "breaks"), ("Owners", "owners"),
-               ("Tags", "tags"), ("Opportunities", "opportunities"), ("Personas", "personas"), ("Rules", "rules"),
+               ("Tags", "tags"), ("Opportunities", "opportunities"), ("Personas", "personas"), ("Trends", "trends"),
+               ("Rules", "rules"),
                ("Search", "search"))
 
 
