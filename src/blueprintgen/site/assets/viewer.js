@@ -185,7 +185,9 @@
       var fitted = Math.min(box.clientWidth / size.width, box.clientHeight / size.height);
       var z = Math.max(readableScale, fitted);
       move.zoomTo(z);
-      move.show(0, firstTop(geo, box.clientHeight / z), 0, 0);
+      // On a narrow screen the pinned lane names, narrower than the diagram's own, leave room for a step card.
+      var left = box.clientWidth < 700 ? Math.max(0, geo.lanesRight + 4 - pins.width() / z) : 0;
+      move.show(left, firstTop(geo, box.clientHeight / z), 0, 0);
     }
     function reveal(step) {
       // Pan (and zoom up to readable) so the whole card is in view, just right of the pinned lane names.
@@ -342,7 +344,7 @@
     return {
       width: function () { return column.offsetWidth; },   // hidden or not: where the view may start
       update: function (view) {
-        var on = view.left * view.z > geo.lanesRight * view.z - 40 && geo.bands.length > 0;
+        var on = view.left > 20 && geo.bands.length > 0;   // the diagram's own lane names are cut
         column.classList.toggle("bpg-lane-pins-on", on);
         geo.bands.forEach(function (band, index) {
           var top = Math.max(0, view.pan.y + band.box.top * view.z);
