@@ -33,7 +33,7 @@ WIDE = ("navigation", "toc")
 
 def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dict[str, Analysis],
                    redesigned_by: dict[str, list[Analysis]]) -> Page:
-    """One blueprint's page: its head, measures, diagram, breaks, what it redesigns, steps and handoffs."""
+    """One blueprint's page: its head and headline, diagram, breaks, measures, what it redesigns, steps and handoffs."""
     b = analysis.blueprint
     page = layout.path(b.id)
     # Above the fold: the headline and the top of the diagram; the measures follow the breaks.
