@@ -95,7 +95,8 @@
   function geometry(svg, size) {
     // Bands (lanes) top to bottom, stages left to right, step cards by their link, from the drawing itself.
     var root = svg.querySelector("g.graph");
-    var geo = {root: root, width: size.width, height: size.height, bands: [], stages: [], steps: [], lanesRight: 0};
+    var geo = {root: root, width: size.width, height: size.height, bands: [], stages: [], steps: [], nodes: [],
+               lanesRight: 0};
     if (!root) return geo;
     each(svg.querySelectorAll("g.band"), function (band) {
       var lane = /band-(\w+)/.exec(band.getAttribute("class") || "");
@@ -116,6 +117,14 @@
     each(svg.querySelectorAll("g.lane-label"), function (label) {
       geo.lanesRight = Math.max(geo.lanesRight, unitBox(label, root).right);
     });
+    // Cards and labels a printed page must keep whole (not the headers, lane names, title or legend).
+    geo.nodes = [];
+    each(svg.querySelectorAll("g.node"), function (node) {
+      if (!/\b(stage|lane-label|title|legend|legend-item|legend-symbol|line-label)\b/.test(node.getAttribute("class"))) {
+        geo.nodes.push(unitBox(node, root));
+      }
+    });
+    geo.nodes.sort(function (a, b) { return a.left - b.left; });
     return geo;
   }
 
@@ -286,10 +295,13 @@
   }
 
   function boxHeight(viewer, box, size, readableScale) {
-    // As much of the window as the tools leave, never taller than the readable diagram.
-    var around = viewer.offsetHeight - box.offsetHeight;
+    // As much of the window as the tools above it leave, never taller than the readable diagram;
+    // in full screen, all of the screen they leave.
     var full = viewer.classList.contains("bpg-viewer-full") || document.fullscreenElement === viewer;
-    var room = window.innerHeight - around - (full ? 0 : 64);
+    var above = box.getBoundingClientRect().top - viewer.getBoundingClientRect().top;
+    var hint = viewer.querySelector(".bpg-touch-hint");
+    var room = window.innerHeight - above - (hint ? hint.offsetHeight : 0) - (full ? 16 : 64);
+    if (full) return Math.round(Math.max(240, room));
     return Math.round(Math.max(240, Math.min(size.height * readableScale + 16, room)));
   }
 
@@ -435,20 +447,21 @@
   // --- print: the whole diagram on landscape pages, stage by stage, lane names on each ---
 
   function columns(geo, from, width) {
-    // Page cuts along x: whole stages while they fit, a wider stage cut between its step cards.
-    var starts = geo.steps.map(function (step) { return step.box.left; });
-    var stageStarts = geo.stages.map(function (stage) { return stage.box.left; });
-    var end = Math.max.apply(null, [geo.width].concat(geo.steps.map(function (step) { return step.box.right + 16; })));
-    end = Math.min(end, geo.width);
+    // Page cuts along x, in the gaps between cards: at a stage's start where the page is at least
+    // half used, else at the last gap that fits (as paper.py cuts `render --paper`).
+    var end = Math.min(geo.width, Math.max.apply(null, [from + 1].concat(geo.nodes.map(function (n) { return n.right + 16; }))));
     var cuts = [from];
     while (end - cuts[cuts.length - 1] > width) {
-      var start = cuts[cuts.length - 1], limit = start + width;
-      var fit = function (x) { return x - 8 > start + 40 && x - 8 <= limit; };
-      var stage = stageStarts.filter(fit), card = starts.filter(fit);
-      // A stage's start, unless that leaves most of the page empty; else the last card that fits.
-      var cut = stage.length && stage[stage.length - 1] - 8 > start + width / 2 ? stage[stage.length - 1] - 8
-        : (card.length ? card[card.length - 1] - 8 : limit);
-      cuts.push(cut);
+      var start = cuts[cuts.length - 1], limit = start + width, reach = start + 1, gaps = [];
+      geo.nodes.forEach(function (node) {
+        var middle = (node.left + reach) / 2;
+        if (node.left > reach && middle > start && middle <= limit) gaps.push(middle);
+        reach = Math.max(reach, node.right);
+      });
+      var stages = gaps.filter(function (x) {
+        return x > start + width / 2 && geo.stages.some(function (stage) { return Math.abs(x - stage.box.left) < 60; });
+      });
+      cuts.push(stages.length ? stages[stages.length - 1] : (gaps.length ? gaps[gaps.length - 1] : limit));
     }
     cuts.push(end);
     return cuts;
