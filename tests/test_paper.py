@@ -71,6 +71,7 @@ def test_paper_gives_landscape_pages_with_every_step_the_lane_names_and_text_of_
         texts.append(text)
         shown = [lane for lane in LANES if lane in text]
         assert shown, f"page {number} names no lane: {text[:200]!r}"
+        assert f"page {number} of {len(reader.pages)}" in text, f"page {number} has no caption: {text[:200]!r}"
         sizes = _text_sizes(page)
         assert min(points for points, _ in sizes) >= 7, f"page {number}: {min(sizes)}"
     everything = "\n".join(texts)

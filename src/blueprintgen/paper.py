@@ -15,7 +15,8 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .graphviz import render_view
+from .diagram import FONT
+from .graphviz import render, render_view
 
 __all__ = ["PAPERS", "SCALE", "paged_pdf", "Geometry", "geometry", "page_cuts"]
 
@@ -23,6 +24,7 @@ PAPERS = {"a4": (842.0, 595.0), "a3": (1191.0, 842.0), "letter": (792.0, 612.0)}
 MARGIN = 28.0    # 10 mm all round
 SCALE = 0.6      # points on paper per diagram unit: 12-unit step text prints at 7.2 pt
 GAP = 4.0        # between the lane names, the stage headers and the drawing
+CAPTION = 14.0   # the line above each page's drawing: its stages, lanes and number
 _SVG = "{http://www.w3.org/2000/svg}"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 # Nodes that are not part of the journey's columns: the page never has to keep them whole.
@@ -119,42 +121,68 @@ def _rows(geo: Geometry, height: float) -> list[tuple[float, float]]:
     return [(top, bottom) for top, bottom in rows]
 
 
-def _layout(geo: Geometry, paper: str) -> list[list[tuple[tuple[float, float, float, float], float, float]]]:
-    """Each page's pieces: (box in diagram units, x and top on the page in points)."""
+def _caption_dot(text: str, width: float) -> str:
+    """A line of text as DOT for `neato -n2`, left-aligned: what a page shows above its drawing."""
+    # Graphviz reads escapes (\N, \l) and entities in a label: the text's own backslashes and ampersands stay text.
+    label = text.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') + "\\l"
+    return (f'digraph caption {{\n  graph [bb="0,0,{width:.1f},{CAPTION:.1f}", margin=0, pad=0];\n'
+            f'  node [shape=plaintext, fontname="{FONT}", fontsize=8, fontcolor="#37474f", fixedsize=true];\n'
+            f'  c [pos="{width / 2:.1f},{CAPTION / 2:.1f}!", width={width / 72:.3f}, height={CAPTION / 72:.3f}, '
+            f'label="{label}"];\n}}\n')
+
+
+def _caption(geo: Geometry, left: float, right: float, top: float, bottom: float) -> str:
+    stages = [name for name, start, end in geo.stages if end > left + 20 and start < right - 20]
+    lanes = [name for name, band_top, band_bottom in geo.bands if band_top <= top + 1 and band_bottom >= bottom - 1]
+    return (f"Stages: {', '.join(stages)} · " if stages else "") + f"lanes: {', '.join(lanes)}"
+
+
+def _layout(geo: Geometry, paper: str) -> list[list[tuple[tuple, float, float]]]:
+    """Each page's pieces: (("view", box in diagram units) or ("caption", text), x and top on the page in points)."""
     paper_width, paper_height = PAPERS[paper]
     lanes_width = geo.lanes[1] - geo.lanes[0]
     header = geo.header[0] - geo.header[1] if geo.header else 0.0
     width = (paper_width - 2 * MARGIN - GAP) / SCALE - lanes_width
-    height = (paper_height - 2 * MARGIN - GAP) / SCALE - header
+    height = (paper_height - 2 * MARGIN - GAP - CAPTION) / SCALE - header
     cuts, pages = page_cuts(geo, width), []
+    rows = _rows(geo, height)
     for left, right in zip(cuts, cuts[1:]):
-        for top, bottom in _rows(geo, height):
-            body_x, body_top = MARGIN + lanes_width * SCALE + GAP, paper_height - MARGIN
-            pieces = []
+        for top, bottom in rows:
+            number = len(pages) + 1
+            caption = f"{_caption(geo, left, right, top, bottom)} · page {number} of {(len(cuts) - 1) * len(rows)}"
+            pieces = [(("caption", caption), MARGIN, paper_height - MARGIN)]
+            body_x, body_top = MARGIN + lanes_width * SCALE + GAP, paper_height - MARGIN - CAPTION
             if geo.header:
-                pieces.append(((left, geo.header[1], right, geo.header[0]), body_x, body_top))
+                pieces.append((("view", (left, geo.header[1], right, geo.header[0])), body_x, body_top))
                 body_top -= header * SCALE + GAP
-            pieces.append(((geo.lanes[0], bottom, geo.lanes[1], top), MARGIN, body_top))
-            pieces.append(((left, bottom, right, top), body_x, body_top))
+            pieces.append((("view", (geo.lanes[0], bottom, geo.lanes[1], top)), MARGIN, body_top))
+            pieces.append((("view", (left, bottom, right, top)), body_x, body_top))
             pages.append(pieces)
     return pages
 
 
 def paged_pdf(dot_text: str, svg: bytes, paper: str, timeout: float = 30.0, workers: int | None = None) -> bytes:
-    """The diagram as a landscape PDF of `paper` pages; each page: the stage headers, the lane names, a slice."""
+    """The diagram as a landscape PDF of `paper` pages; each page: a caption, the stage headers, the lane names, a slice."""
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation
     from pypdf.generic import ContentStream, NameObject
 
     pages = _layout(geometry(svg), paper)
-    boxes = sorted({box for pieces in pages for box, _, _ in pieces})   # the lane names and headers repeat: drawn once
+    text_width = PAPERS[paper][0] - 2 * MARGIN
+
+    def draw(piece: tuple) -> bytes:
+        kind, what = piece
+        return render_view(dot_text, what, SCALE, timeout) if kind == "view" else render(
+            _caption_dot(what, text_width), "pdf", timeout)
+
+    pieces = sorted({piece for page in pages for piece, _, _ in page})   # lane names and headers repeat: drawn once
     with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-        drawn = dict(zip(boxes, pool.map(lambda box: render_view(dot_text, box, SCALE, timeout), boxes)))
+        drawn = dict(zip(pieces, pool.map(draw, pieces)))
     writer = PdfWriter()
-    for pieces in pages:
+    for page_pieces in pages:
         page = PageObject.create_blank_page(width=PAPERS[paper][0], height=PAPERS[paper][1])
-        for box, x, top in pieces:
-            # Graphviz's page of that view, clipped to itself, its top left corner at (x, top).
-            view = PdfReader(io.BytesIO(drawn[box])).pages[0]
+        for piece, x, top in page_pieces:
+            # Graphviz's page of that piece, clipped to itself, its top left corner at (x, top).
+            view = PdfReader(io.BytesIO(drawn[piece])).pages[0]
             w, h = float(view.mediabox.width), float(view.mediabox.height)
             content = ContentStream(view.get_contents(), view.pdf)
             content.set_data(f"0 0 {w:.2f} {h:.2f} re W n\n".encode() + content.get_data())
