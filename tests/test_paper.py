@@ -31,8 +31,8 @@ def thirty(tmp_path_factory) -> Path:
     return project
 
 
-def _render(project: Path, out: str, *options: str) -> Path:
-    result = blueprintgen("render", "thirty.yaml", "-o", out, *options, cwd=project, timeout=300)
+def _render(project: Path, out: str, *options: str, file: str = "thirty.yaml") -> Path:
+    result = blueprintgen("render", file, "-o", out, *options, cwd=project, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / out
 
@@ -97,3 +97,12 @@ def test_paper_without_pdf_is_one_line_and_fails(thirty):
     lines = result.stderr.strip().splitlines()
     assert lines == ["--paper a4: error: pages of paper are for PDF only (hint: add --format pdf)"], result.stderr
     assert "Traceback" not in result.stderr and not (thirty / "svg-paper" / "thirty.svg").exists()
+
+
+def test_a_stage_name_with_markup_and_escapes_is_printed_as_written(tmp_path):
+    name = 'Wait \\N & <b>"chase"</b> &amp;'
+    text = blueprint_yaml(steps=6, seed=2, stages=2, blueprint_id="odd").replace("- Discover", f"- '{name}'", 1)
+    text = text.replace("stage: Discover", f"stage: '{name}'")
+    (tmp_path / "odd.yaml").write_text(text)
+    pdf = PdfReader(_render(tmp_path, "out", "--format", "pdf", "--paper", "a4", file="odd.yaml") / "odd.pdf")
+    assert f"Stages: {name}" in pdf.pages[0].extract_text(), pdf.pages[0].extract_text()[:300]
