@@ -308,7 +308,7 @@ class _Anchors(HTMLParser):
                 self.fragments.add(value[1:])
 
 
-# --- 3b. the diagram viewer (vendored svg-pan-zoom + blueprintgen.js) --------------------
+# --- 3b. the diagram viewer (vendored svg-pan-zoom + viewer.js) --------------------------
 
 _STEP_TEXT_PX = """() => {
     const text = document.querySelector('.bpg-diagram svg g.step text');
@@ -400,18 +400,23 @@ def test_zoom_buttons_fit_and_keyboard(page, example_site):
     assert _inside(state["drawing"], state["box"]), "0 does not fit the diagram"
 
 
-def test_print_shows_the_whole_diagram_and_no_buttons(page, example_site):
+def test_print_shows_the_whole_diagram_on_pages_of_its_own_and_no_buttons(page, example_site):
     _, base = example_site
     _open_viewer(page, base)
     page.click(".bpg-zoom-in")
     page.emulate_media(media="print")
-    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")   # what the browser sends before printing
-    state = _settled(page).evaluate(_DIAGRAM_IN_BOX)
-    assert _inside(state["drawing"], state["box"]), f"the printed diagram is cut: {state}"
-    assert page.locator(".bpg-viewer-tools").is_hidden()
-    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    # The live viewer gives way to the printed pages: slices of the same drawing, lane names on each.
+    assert page.locator(".bpg-viewer").is_hidden() and page.locator(".bpg-viewer-tools").is_hidden()
+    pages = page.locator(".bpg-print-page")
+    assert pages.count() >= 2
+    for index in range(pages.count()):
+        lanes = pages.nth(index).locator("svg.bpg-print-lanes").bounding_box()
+        body = pages.nth(index).locator("svg.bpg-print-body").bounding_box()
+        # Lane names, then the slice: together as wide as a landscape A4 or Letter page prints (975 CSS px).
+        assert lanes["width"] > 50 and body["width"] > 100 and body["x"] + body["width"] - lanes["x"] <= 976, body
     page.emulate_media(media="screen")
-    assert _text_px(page) > 11, "after printing the viewer does not return to where the reader was"
+    assert page.locator(".bpg-print").is_hidden()
+    assert _text_px(page) > 11, "after printing the viewer is not where the reader left it"
 
 
 def test_dragging_pans_and_does_not_follow_a_link(page, example_site):

@@ -396,6 +396,9 @@ def serve(**options) -> None:
 @config_option
 @output_folder_option("diagrams", "Folder for the diagram files, one per blueprint, named by blueprint id.")
 @format_option(["svg", "png", "pdf", "dot"], "File format; dot writes the Graphviz source without running Graphviz.")
+@click.option("--paper", type=click.Choice(["a4", "a3", "letter"]), default=None,
+              help="With --format pdf: landscape pages of this size, stage by stage, the lane names on each page, "
+                   "step text at 7.2 pt. Without it: the whole diagram on one page.")
 def render(**options) -> None:
     """Draw each blueprint as a service blueprint diagram with its breaks marked.
 
@@ -403,6 +406,7 @@ def render(**options) -> None:
     Examples:
       blueprintgen render -o diagrams --format png
       blueprintgen render blueprints/refund.yaml --format dot
+      blueprintgen render --format pdf --paper a4
     """
     from .commands import files
 

@@ -25,7 +25,7 @@ from .stopping import StopFlag
 __all__ = [
     "FORMATS", "PROGRAM", "ARGUMENTS", "RenderError", "Rendered", "graphviz_version", "render", "render_checked",
     "render_many", "check_format", "missing_once", "StopFlag", "Stopped", "stop_running", "ENDINGS",
-    "MAX_OUTPUT_BYTES",
+    "MAX_OUTPUT_BYTES", "render_view",
 ]
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -228,6 +228,17 @@ def render(dot_text: str, fmt: str = "svg", timeout: float = 30.0) -> bytes:
     """
     return render_checked(dot_text, fmt, timeout)[0]
 
+
+
+def render_view(dot_text: str, box: tuple[float, float, float, float], zoom: float, timeout: float = 30.0) -> bytes:
+    """A PDF of one part of a diagram: `box` (left, bottom, right, top, in DOT units) at `zoom` points per unit.
+
+    Graphviz's own `viewport` clips the drawing, with no margin, and leaves out what lies wholly outside.
+    """
+    left, bottom, right, top = box
+    view = (f'  viewport="{(right - left) * zoom:.2f},{(top - bottom) * zoom:.2f},{zoom:g},'
+            f'{(left + right) / 2:.2f},{(bottom + top) / 2:.2f}"; margin=0; pad=0;\n}}\n')
+    return render(dot_text.rstrip().removesuffix("}") + view, "pdf", timeout)
 
 
 # How each format's output ends: a file cut short (a crash mid-write) is not a whole one.

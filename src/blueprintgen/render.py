@@ -20,11 +20,12 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "svg", timeout: float = 30.0,
-                      workers: int | None = None) -> list[str]:
+                      workers: int | None = None, paper: str | None = None) -> list[str]:
     """Write `<out_dir>/<blueprint id>.<fmt>` for each blueprint; return the problems, one line each.
 
     `items` holds `Analysis` objects, `(blueprint, findings)` pairs or bare blueprints.
     A diagram that cannot be rendered is reported and the others are still written.
+    With `paper` (a4, a3, letter; PDF only) each diagram is laid out on landscape pages of that size (paper.py).
     """
     from .diagram import blueprint_dot
 
@@ -55,9 +56,9 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
             continue
         taken.add(path)
         jobs.append((blueprint, path, tuple(findings)))
-    rendered = render_many([partial(blueprint_dot, blueprint, findings) for blueprint, _, findings in jobs], fmt,
-                           timeout, workers)
-    for (blueprint, path, _), result in zip(jobs, rendered.results):
+    dots = [partial(blueprint_dot, blueprint, findings) for blueprint, _, findings in jobs]
+    results = _on_paper(dots, paper, timeout, workers) if paper else render_many(dots, fmt, timeout, workers).results
+    for (blueprint, path, _), result in zip(jobs, results):
         prefix = f"{blueprint.position or blueprint.file}: error:"
         if isinstance(result, RenderError):
             problems.append(terminal(f"{prefix} cannot render the diagram of '{blueprint.id}': {result}"))
@@ -67,3 +68,20 @@ def render_blueprints(items: Iterable, out_dir: str | os.PathLike, fmt: str = "s
         except OSError as error:
             problems.append(terminal(f"{prefix} cannot write {path}: {error.strerror or error}"))
     return problems
+
+
+def _on_paper(jobs: list, paper: str, timeout: float, workers: int | None) -> list:
+    """Each diagram as pages of `paper`: Graphviz's SVG says where things are, then each page is drawn."""
+    from .paper import paged_pdf
+
+    results: list = []
+    dots = [job() for job in jobs]
+    for dot_text, svg in zip(dots, render_many(dots, "svg", timeout, workers).results):
+        if isinstance(svg, RenderError):
+            results.append(svg)
+            continue
+        try:
+            results.append(paged_pdf(dot_text, svg, paper, timeout, workers))
+        except RenderError as error:
+            results.append(error)
+    return results

@@ -22,10 +22,13 @@ def validate(paths: tuple[str, ...], config_file: str | None) -> None:
     tell(f"{count} blueprint(s) valid")
 
 
-def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: str) -> None:
+def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: str, paper: str | None = None) -> None:
     """One diagram file per blueprint in `out_dir`; fails when a blueprint is invalid or a diagram is not drawn."""
     from ..analysis import analyse
     from ..render import render_blueprints
+
+    if paper and fmt != "pdf":
+        raise UserError(f"--paper {paper}: error: pages of paper are for PDF only (hint: add --format pdf)")
 
     loaded, settings = _load(paths, config_file)
     if loaded.problems:
@@ -36,7 +39,8 @@ def render(paths: tuple[str, ...], config_file: str | None, out_dir: str, fmt: s
         raise UserError(f"{out_dir}: error: cannot create the output folder: {error.strerror or error} "
                         "(hint: give a folder with -o that can be made, not inside a file)") from None
     analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
-    problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout)
+    problems = render_blueprints([(a.blueprint, a.findings) for a in analyses], out_dir, fmt, settings.dot_timeout,
+                                 paper=paper)
     from ..graphviz import missing_once
 
     lines = [str(problem) for problem in problems]

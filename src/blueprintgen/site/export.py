@@ -16,7 +16,7 @@ from .markup import render
 from .layout import Layout
 from .plan import index_pages
 from ..settings import Settings
-from .generate import generate
+from .generate import SCRIPTS, STYLESHEETS, generate
 from ..stopping import Stopping
 from .publish import SiteError, swap
 from .workfolders import remove, remove_left_overs, unlock, work_folder
@@ -33,9 +33,9 @@ class ExportError(Exception):
 def _for_any_engine(text: str, page: str, layout: Layout) -> str:
     """A page that needs nothing from the engine: its own stylesheet and scripts."""
     head, _, body = text.partition("\n---\n")
-    assets = render("page_assets.html", css=layout.href(page, f"{layout.folder}/assets/blueprintgen.css"),
-                    scripts=[layout.href(page, f"{layout.folder}/assets/{name}")
-                             for name in ("svg-pan-zoom.min.js", "blueprintgen.js")])
+    assets = render("page_assets.html",
+                    stylesheets=[layout.href(page, f"{layout.folder}/assets/{name}") for name in STYLESHEETS],
+                    scripts=[layout.href(page, f"{layout.folder}/assets/{name}") for name in SCRIPTS])
     return f"{head}\n---\n\n{assets}{body}"
 
 

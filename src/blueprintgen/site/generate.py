@@ -99,7 +99,10 @@ class Generated:
         self.drawing = None
 
 
-ASSETS = ("blueprintgen.css", "blueprintgen.js", "svg-pan-zoom.min.js", "svg-pan-zoom.LICENSE")
+# What our pages load, in order (the viewer after the library it uses), and what is copied with them.
+STYLESHEETS = ("blueprintgen.css", "viewer.css")
+SCRIPTS = ("svg-pan-zoom.min.js", "blueprintgen.js", "viewer.js")
+ASSETS = (*STYLESHEETS, *SCRIPTS, "svg-pan-zoom.LICENSE")
 
 
 def assets(layout: Layout) -> dict[str, bytes]:

@@ -122,13 +122,14 @@ _NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\
                                  "|[\x85\u2028\u2029]")
 
 
-def front_matter(title: str) -> str:
-    """The page's YAML front matter, which gives the page its title."""
+def front_matter(title: str, hide: tuple[str, ...] = ()) -> str:
+    """The page's YAML front matter, which gives the page its title and names the theme's parts it hides."""
     # MkDocs inserts front-matter titles into the page unescaped: give it HTML-escaped
     # text; JSON strings are valid YAML, so no YAML syntax in the title can leak. Not ASCII
     # escapes: YAML refuses JSON's surrogate pairs (an emoji), so every other character is kept.
     quoted = _NOT_YAML_PRINTABLE.sub(_yaml_escape, json.dumps(markdown_text(title), ensure_ascii=False))
-    return f"---\ntitle: {quoted}\n---\n\n"
+    hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
+    return f"---\ntitle: {quoted}\n{hidden}---\n\n"
 
 
 def _yaml_escape(match: re.Match) -> str:
@@ -156,9 +157,9 @@ class Page:
         return text
 
 
-def assemble(title: str, *parts: str) -> Page:
+def assemble(title: str, *parts: str, hide: tuple[str, ...] = ()) -> Page:
     """A page of Markdown parts and HTML blocks (those starting with `<`), in order; empty parts are left out."""
-    markdown, blocks, late = [front_matter(title)], {}, {}
+    markdown, blocks, late = [front_matter(title, hide)], {}, {}
     for number, part in enumerate(parts):
         if not part:
             continue

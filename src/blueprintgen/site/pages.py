@@ -15,6 +15,7 @@ from . import journey_pages as journey
 from . import sections
 from .breaks import breaks_pages, rules_page
 from .dashboard import dashboard, search_page
+from .headline import headline
 from .layout import PAGE_ROWS, Layout, Page, _relpath, assemble, format_minutes, place_blocks  # noqa: F401 - re-exported
 from .opportunities import opportunities_pages
 from .owners import owners_pages
@@ -27,16 +28,20 @@ __all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages"
            "PAGE_ROWS", "dashboard", "search_page", "all_blueprints_pages", "breaks_pages", "rules_page",
            "owners_pages", "tags_pages", "opportunities_pages", "personas_pages"]
 
+# A blueprint page hides the theme's side navigation and table of contents: the diagram takes the page's width.
+WIDE = ("navigation", "toc")
+
 
 def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dict[str, Analysis],
                    redesigned_by: dict[str, list[Analysis]]) -> Page:
-    """One blueprint's page: its head, measures, diagram, breaks, what it redesigns, steps and handoffs."""
+    """One blueprint's page: its head and headline, diagram, breaks, measures, what it redesigns, steps and handoffs."""
     b = analysis.blueprint
     page = layout.path(b.id)
-    parts = [sections.head(analysis, page, layout, by_id, redesigned_by), journey.persona_box(b),
-             "## Measures\n", sections.measures(analysis),
-             "## Diagram\n", sections.diagram(b, has_svg, page, layout), journey.lowest_moments(b),
-             "## Breaks\n", sections.findings(analysis, page, layout)]
+    # Above the fold: the headline and the top of the diagram; the measures follow the breaks.
+    parts = [sections.head(analysis, page, layout, by_id, redesigned_by), headline(analysis),
+             sections.diagram(b, has_svg, page, layout), journey.persona_box(b), journey.lowest_moments(b),
+             "## Breaks\n", sections.findings(analysis, page, layout),
+             "## Measures\n", sections.measures(analysis)]
     if analysis.designed:
         parts += ["## Designed repeats\n", sections.designed(analysis, page, layout)]
     if b.redesigns and b.redesigns in by_id:
@@ -50,7 +55,7 @@ def blueprint_page(analysis: Analysis, has_svg: bool, layout: Layout, by_id: dic
     parts += ["## Steps\n", sections.steps(analysis), "## Handoffs\n", sections.handoffs(analysis)]
     if analysis.ignored:
         parts += ["## Ignored findings\n", sections.ignored(analysis, page, layout)]
-    return assemble(b.title, *parts)
+    return assemble(b.title, *parts, hide=WIDE)
 
 
 def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, list[Analysis]]]:

@@ -19,7 +19,7 @@ from .layout import Layout, place_blocks
 from .plan import index_pages
 from .search import Indexing, SearchIndexError
 from .cache.folder import cache_folder
-from .generate import BlueprintsInvalid, PagesCollide, generate
+from .generate import SCRIPTS, STYLESHEETS, BlueprintsInvalid, PagesCollide, generate
 from .mkdocs import prune_nav
 from .watching import FolderWatch
 
@@ -105,8 +105,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         # then, they are the site's extra_css and extra_javascript.
         self.site_wide = "navigation.instant" in (config.theme.get("features") or [])
         if self.site_wide:
-            config.extra_css.append(self._assets()[0])
-            config.extra_javascript.extend(self._assets()[1:])
+            stylesheets, scripts = self._assets()
+            config.extra_css.extend(stylesheets)
+            config.extra_javascript.extend(scripts)
         has_home = os.path.isfile(os.path.join(config.docs_dir, "index.md"))
         self.home = f"{self.prefix}/index.md" if has_home else "index.md"
         if config.nav is not None and self.config.nav_section:
@@ -121,9 +122,10 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             return InclusionLevel.NOT_IN_NAV
         return InclusionLevel.UNDEFINED
 
-    def _assets(self) -> list[str]:
-        """The stylesheet, then the scripts, as site paths."""
-        return [f"{self.prefix}/assets/{name}" for name in ("blueprintgen.css", "svg-pan-zoom.min.js", "blueprintgen.js")]
+    def _assets(self) -> tuple[list[str], list[str]]:
+        """The stylesheets and the scripts, as site paths."""
+        return ([f"{self.prefix}/assets/{name}" for name in STYLESHEETS],
+                [f"{self.prefix}/assets/{name}" for name in SCRIPTS])
 
     def on_files(self, files: Files, config) -> Files:
         present = {file.src_uri for file in files}
@@ -193,7 +195,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         if generated:
             output = place_blocks(output, generated.late)
             if not self.site_wide:
-                output = _with_assets(output, [get_relative_url(asset, page.url) for asset in self._assets()])
+                stylesheets, scripts = self._assets()
+                output = _with_assets(output, [get_relative_url(asset, page.url) for asset in stylesheets],
+                                      [get_relative_url(asset, page.url) for asset in scripts])
         if generated and self.search:
             output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
         if self.progress:
@@ -259,10 +263,10 @@ def _named_pages(nav) -> set[str]:
     return set()
 
 
-def _with_assets(html: str, hrefs: list[str]) -> str:
-    """A page of ours with its stylesheet in the head and its scripts at the end of the body."""
-    css, scripts = hrefs[0], hrefs[1:]
-    html = html.replace("</head>", f'<link rel="stylesheet" href="{escape(css)}">\n</head>', 1)
+def _with_assets(html: str, stylesheets: list[str], scripts: list[str]) -> str:
+    """A page of ours with its stylesheets in the head and its scripts at the end of the body."""
+    links = "".join(f'<link rel="stylesheet" href="{escape(css)}">\n' for css in stylesheets)
+    html = html.replace("</head>", f"{links}</head>", 1)
     tags = "".join(f'<script src="{escape(src)}"></script>\n' for src in scripts)
     return html.replace("</body>", tags + "</body>", 1)
 

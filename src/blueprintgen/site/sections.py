@@ -11,7 +11,7 @@ from collections import defaultdict
 from ..analysis import Analysis
 from ..model import Blueprint, Step
 from . import journey_pages as journey
-from .layout import LANE_NAMES, Layout, cards, format_minutes, paragraphs, severity_summary, slug, table, with_code
+from .layout import LANE_NAMES, Layout, format_minutes, paragraphs, severity_summary, slug, table, with_code
 from .markup import Markup, grouped, join, link, render
 
 __all__ = ["head", "measures", "diagram", "findings", "steps", "handoffs", "ignored", "removed"]
@@ -57,19 +57,21 @@ def head(analysis: Analysis, page: str, layout: Layout, by_id: dict[str, Analysi
 
 def measures(analysis: Analysis) -> str:
     m = analysis.metrics
-    return cards([("steps", m.steps), ("owners", m.owners), ("handoffs", m.handoffs),
-                   ("across the line of visibility", m.handoffs_across_visibility),
-                   ("customer contacts", m.customer_contacts), ("channel switches", m.channel_switches),
-                   ("promises kept", m.promises_kept), ("promises broken", m.promises_broken),
-                   ("promises withdrawn", m.promises_withdrawn),
-                   ("longest time to resolution", format_minutes(m.longest_time_to_resolution_minutes)),
-                   ("back-office owners on the longest path", m.back_office_owners_on_longest_path
-                    if m.back_office_owners_on_longest_path is not None else "—"),
-                   ("breaks", len(analysis.findings)),
-                   ("lowest customer emotion", f"{m.lowest_emotion:+d}" if m.lowest_emotion else
-                    ("0" if m.lowest_emotion == 0 else "—")),
-                   ("steps below neutral", m.steps_below_neutral), ("pain points", m.pain_points),
-                   ("cost to resolution", m.cost_on_longest_path or "—")])
+    figures = [("steps", m.steps), ("owners", m.owners), ("handoffs", m.handoffs),
+               ("across the line of visibility", m.handoffs_across_visibility),
+               ("customer contacts", m.customer_contacts), ("channel switches", m.channel_switches),
+               ("promises kept", m.promises_kept), ("promises broken", m.promises_broken),
+               ("promises withdrawn", m.promises_withdrawn),
+               ("longest time to resolution", format_minutes(m.longest_time_to_resolution_minutes)),
+               ("back-office owners on the longest path", m.back_office_owners_on_longest_path
+                if m.back_office_owners_on_longest_path is not None else "—"),
+               ("breaks", len(analysis.findings)),
+               ("lowest customer emotion", f"{m.lowest_emotion:+d}" if m.lowest_emotion else
+                ("0" if m.lowest_emotion == 0 else "—")),
+               ("steps below neutral", m.steps_below_neutral), ("pain points", m.pain_points),
+               ("cost to resolution", m.cost_on_longest_path or "—")]
+    # A compact table, two measures to a row, below the diagram: the page leads with the headline and the diagram.
+    return render("measures.html", rows=[figures[index:index + 2] for index in range(0, len(figures), 2)])
 
 
 def findings(analysis: Analysis, page: str, layout: Layout) -> str:
