@@ -87,11 +87,12 @@ def _finding_row(layout: Layout, page: str, r: Ranked, by_id: dict[str, Analysis
     f = r.finding
     b = by_id[f.blueprint].blueprint
     target = layout.path(b.id)
-    return [r.priority, finding_reason(r), link(layout.href(page, target, f"finding-{f.number}"), f"#{f.number}"),
-            link(layout.href(page, target), b.title), f.rule, action(b, f)]
+    return [action(b, f), join([link(layout.href(page, target), b.title),
+                                link(layout.href(page, target, f"finding-{f.number}"), f"break #{f.number} ({f.rule})")]),
+            r.priority, finding_reason(r)]
 
 
-FINDING_HEADER = ["Priority", "Why", "Break", "Blueprint", "Rule", "Fix"]
+FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
 
 
 def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: dict[str, _TeamWork]) -> dict:
