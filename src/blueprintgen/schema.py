@@ -175,6 +175,10 @@ def _score(message: str) -> list[dict]:
             {"type": ["string"], "pattern": SCORE_PATTERN, "errorMessage": message}]
 
 
+# Whole-number kinds: (pattern, minimum, maximum).
+_WHOLE_NUMBERS = {"count": (COUNT_PATTERN, 1, MAX_REPEATS), "volume": (VOLUME_PATTERN, 0, MAX_VOLUME)}
+
+
 def _field_schema(key: str, spec: Field) -> dict:
     kind, _, target = spec.kind.partition(":")
     if kind in ("text", "ref") and target != "step":
@@ -187,10 +191,9 @@ def _field_schema(key: str, spec: Field) -> dict:
         return {"type": ["string", "number"], "pattern": COST_PATTERN, "minimum": 0}
     if kind == "score":
         return {"anyOf": _score(_SCORE_MESSAGE)}
-    if kind == "count":
-        return {"type": ["integer", "string"], "pattern": COUNT_PATTERN, "minimum": 1, "maximum": MAX_REPEATS}
-    if kind == "volume":
-        return {"type": ["integer", "string"], "pattern": VOLUME_PATTERN, "minimum": 0, "maximum": MAX_VOLUME}
+    if kind in _WHOLE_NUMBERS:
+        pattern, low, high = _WHOLE_NUMBERS[kind]
+        return {"type": ["integer", "string"], "pattern": pattern, "minimum": low, "maximum": high}
     if kind == "emotion":
         # The score first: when nothing fits, the server shows the first alternative's message.
         return {"anyOf": [*_score(_EMOTION_MESSAGE), {"$ref": "#/$defs/emotion"}],

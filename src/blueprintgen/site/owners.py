@@ -114,7 +114,10 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
     more = len(by_work) - TEAM_BLUEPRINTS
     intro = [heading(1, "team", team), paragraphs(join([
         f"{counted(len(owned), 'break')} to fix, priority {summary.priority} ({reason(summary)}), in "
-        f"{counted(len(blueprints), 'blueprint')}. ", whose, " ", link(layout.href(first, index), "All teams")], "")),
+        f"{counted(len(blueprints), 'blueprint')}. ", whose, " ",
+        f"{counted(sum(w.steps for w in blueprints.values()), 'step')} owned and "
+        f"{counted(sum(w.broken for w in blueprints.values()), 'broken handoff')} into or out of this team. ",
+        link(layout.href(first, index), "All teams")], "")),
         cards([(severity, count) for severity, count in zip(("high", "medium", "low"), summary.counts)]),
         "## By rule\n", table(["Rule", "What breaks", "Breaks", "Priority"], rule_rows) if rule_rows
         else paragraphs("No breaks."),
