@@ -156,12 +156,15 @@ def summarise(items) -> Summary:
 
 
 def _span(minutes: int) -> str:
-    """The largest whole unit: `3 weeks`, `2 days`, `5 hours`, `40 minutes`."""
+    """The two largest whole units, in words: `2 weeks 3 days`, `1 day`, `5 hours 20 minutes`."""
+    parts = []
     for size, unit in ((WEEK, "week"), (DAY, "day"), (60, "hour"), (1, "minute")):
-        if minutes >= size:
-            count = minutes // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return "no time"
+        if minutes >= size and len(parts) < 2:
+            count, minutes = divmod(minutes, size)
+            parts.append(f"{count} {unit}{'' if count == 1 else 's'}")
+        elif parts:
+            break   # `1 week 3 hours` would skip the days: stop at the first unit that is zero
+    return " ".join(parts) or "no time"
 
 
 def finding_reason(item: Ranked) -> str:
