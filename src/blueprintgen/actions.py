@@ -16,6 +16,7 @@ SHORT = 48   # characters of a step's action quoted in a fix: enough to recognis
 def _short(text: str) -> str:
     """The text on one line, cut after a whole word with an ellipsis when longer than SHORT."""
     text = " ".join(text.split())
+    text = text[:-1] if text.endswith(".") and not text.endswith("..") else text   # a sentence, quoted mid-sentence
     if len(text) <= SHORT:
         return text
     cut = text[:SHORT].rsplit(" ", 1)[0] if " " in text[:SHORT] else text[:SHORT - 1]

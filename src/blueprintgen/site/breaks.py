@@ -86,8 +86,21 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
     return pages
 
 
+# What every "Priority" column on the site means (docs/rules.md works an example through).
+PRIORITY_TEXT = """
+## Priority: what to fix first
+
+Every list on the site is ranked worst first by **priority**: for each break, *severity × felt × reach*.
+Severity is 9 for high, 3 for medium, 1 for low. *Felt* is 1, plus 1 when the customer meets the step
+(customer and frontstage lanes), plus how far below neutral they feel at that moment (1 or 2), plus 1, 2 or 3
+for a wait before the step of under a day, under a week, or longer. *Reach* is the number of digits of the
+customers who pass the step (a measure's `volume`: 1,200 customers give 4), or 1 when the blueprint does not
+say. A blueprint's, a rule's and a team's priority is the sum of its breaks'; ties go by id.
+"""
+
+
 def rules_page() -> Page:
-    parts = [front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n"]
+    parts = [front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n", PRIORITY_TEXT]
     for rule in RULES:
         # Our own words (never a blueprint's), whose `backticks` are code: HTML from with_code.
         parts.append(f"\n## {rule.slug}\n\n**{rule.title}**, default severity **{rule.severity}**.\n\n"
