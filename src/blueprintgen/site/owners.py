@@ -175,10 +175,9 @@ def _teams_index(layout, index, teams, work, weight, matrix, team_link) -> dict:
     heat_map, note = _heat_map(index, teams, work, matrix, team_link)
     total = sum(len(w.owned) for team in teams for w in work[team].values())
     intro = ["# Owners and teams\n",
-             paragraphs(f"Who must fix what: every team, the one whose breaks have the highest priority first, "
-                        f"with the {counted(total, 'break')} it owns (they add up to the portfolio's) and the "
-                        "blueprints where it owns steps. Breaks nobody is accountable for are under \u201cNo "
-                        "owner\u201d."),
+             paragraphs(f"Who must fix what: every team, worst first (the highest priority of the breaks it owns "
+                        f"first). Their breaks add up to the portfolio's {total:,}. Breaks nobody is accountable "
+                        "for are under \u201cNo owner\u201d, never dropped."),
              "## Broken handoffs between teams\n", heat_map, note, "## Teams, worst first\n"]
     rows = Rows(teams, lambda layout, page, team: [
         team_link(page, team, layout), weight[team].priority, reason(weight[team]),
