@@ -11,7 +11,7 @@ from .layout import Layout, Page, Rows, assemble, counted, front_matter, heading
 from .markup import join, link
 from .ranking import portfolio
 
-__all__ = ["breaks_pages", "rules_page", "by_rule", "rules_ranked", "TOP_ENTRIES"]
+__all__ = ["breaks_pages", "rules_page", "by_rule", "rules_ranked", "RULES_HEADER", "TOP_ENTRIES"]
 
 TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 
@@ -35,9 +35,13 @@ def by_rule(analyses: list[Analysis]) -> dict[str, list[_Entry]]:
 
 
 def rules_ranked(found: dict[str, list[_Entry]]) -> list[tuple]:
-    """(rule, breaks, blueprints, priority) of every rule that fires, the highest priority first, ties by slug."""
-    rows = [(r, sum(len(e[1]) for e in found[r.slug]), len(found[r.slug]), sum(e[2].priority for e in found[r.slug]))
-            for r in RULES if found.get(r.slug)]
+    """(rule, breaks, blueprints, priority, why) of every rule that fires, the highest priority first, ties by slug."""
+    rows = []
+    for r in RULES:
+        if found.get(r.slug):
+            summary = summarise([item for entry in found[r.slug] for item in entry[1]])
+            rows.append((r, sum(len(e[1]) for e in found[r.slug]), len(found[r.slug]), summary.priority,
+                         reason(summary)))
     return sorted(rows, key=lambda row: (-row[3], -row[1], row[0].slug))
 
 
@@ -54,6 +58,7 @@ def _rule_row(layout: Layout, page: str, item: _Entry) -> list:
 
 
 RULE_HEADER = ["Blueprint", "Breaks", "Priority", "Why", "Worst first"]
+RULES_HEADER = ["Rule", "What breaks", "Breaks", "Blueprints", "Priority", "Why"]
 
 
 def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
@@ -63,9 +68,9 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
     parts = ["# Breaks\n", paragraphs("Every break across all blueprints, by rule, the rule with the highest priority "
                                       "first; under each, the blueprints where it matters most, then each rule's "
                                       "own pages.")]
-    parts.append(table(["Rule", "What breaks", "Breaks", "Blueprints", "Priority"], [
+    parts.append(table(RULES_HEADER, [
         [link(layout.href(index, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title, count, blueprints,
-         total] for r, count, blueprints, total in order]))
+         total, why] for r, count, blueprints, total, why in order]))
     pages: dict[str, str] = {}
     for rule, *_ in order:
         first = layout.path(f"breaks/{rule.slug}")

@@ -6,7 +6,7 @@ from ..actions import action
 from ..analysis import Analysis
 from ..priority import finding_reason, reason, summarise
 from . import journey_pages as journey
-from .breaks import by_rule, rules_ranked
+from .breaks import RULES_HEADER, by_rule, rules_ranked
 from .layout import Layout, Page, assemble, cards, counted, paragraphs, severity_counts, table, with_code
 from .markup import link, render
 from .ranking import BLUEPRINT_HEADER, blueprint_row, portfolio, ranked, team_name, team_path
@@ -72,7 +72,7 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
     worst = table(BLUEPRINT_HEADER, [blueprint_row(layout, page, item) for item in worst_first[:WORST]])
     every = link(layout.href(page, layout.path("all")), f"All {counted(len(analyses), 'blueprint')}, worst first")
     rule_rows = [[link(layout.href(page, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title,
-                  count, blueprints, total] for r, count, blueprints, total in rules_ranked(by_rule(analyses))]
+                  count, blueprints, total, why] for r, count, blueprints, total, why in rules_ranked(by_rule(analyses))]
     team_rows, team_count = _team_rows(analyses, layout, page)
     all_teams = link(layout.href(page, layout.path("owners")), f"All {counted(team_count, 'team')} and who must fix what")
     see_also = render("links.html", items=[
@@ -100,7 +100,7 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
                     else paragraphs("No breaks."), paragraphs(all_teams) if team_rows else "",
                     heading, worst if analyses else paragraphs("No blueprints yet."), paragraphs(every),
                     "## Breaks by rule\n",
-                    table(["Rule", "What breaks", "Breaks", "Blueprints", "Priority"], rule_rows) if rule_rows
+                    table(RULES_HEADER, rule_rows) if rule_rows
                     else paragraphs("No breaks."),
                     "## Lowest customer emotion\n" if felt else "",
                     table(["Blueprint", "Lowest", "Step", "What the customer said"], felt) if felt else "",

@@ -7,7 +7,8 @@ from collections import defaultdict
 from ..analysis import Analysis
 from .layout import Layout, Rows, heading, paged, paragraphs, slug
 from .markup import grouped, link
-from .ranking import BLUEPRINT_HEADER, blueprint_row, ranked
+from ..priority import reason, summarise
+from .ranking import BLUEPRINT_HEADER, blueprint_row, portfolio, ranked
 
 __all__ = ["tags_pages"]
 
@@ -18,8 +19,10 @@ def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
     for item in ranked(analyses):   # worst first, as every list of blueprints
         for tag in dict.fromkeys(grouped(t) for t in item[0].blueprint.tags):
             by_tag[tag].append(item)
-    weight = {tag: sum(summary.priority for _, summary in items) for tag, items in by_tag.items()}
-    tags = sorted(by_tag, key=lambda t: (-weight[t], t))
+    known = portfolio(analyses)
+    weight = {tag: summarise([r for a, _ in items for r in known.findings[a.blueprint.id]])
+              for tag, items in by_tag.items()}
+    tags = sorted(by_tag, key=lambda t: (-weight[t].priority, t))
     pages: dict[str, str] = {}
     for tag in tags:
         first = layout.path(f"tags/{slug(tag)}")
@@ -27,8 +30,8 @@ def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
                  paragraphs(link(layout.href(first, index), "All tags"))]
         pages.update(paged(layout, first, tag, intro, BLUEPRINT_HEADER, Rows(by_tag[tag], blueprint_row)))
     rows = Rows(tags, lambda layout, page, tag: [link(layout.href(page, layout.path(f"tags/{slug(tag)}")), tag),
-                                                 len(by_tag[tag]), weight[tag]])
+                                                 len(by_tag[tag]), weight[tag].priority, reason(weight[tag])])
     intro = ["# Blueprints by tag\n", paragraphs("Worst first: the tags whose blueprints have the highest priority.")]
-    pages.update(paged(layout, index, "Tags", intro, ["Tag", "Blueprints", "Priority"], rows,
+    pages.update(paged(layout, index, "Tags", intro, ["Tag", "Blueprints", "Priority", "Why"], rows,
                        empty="No blueprint has tags yet: add `tags:` to group blueprints by subject."))
     return pages
