@@ -9,7 +9,7 @@ from . import journey_pages as journey
 from .breaks import RULES_HEADER, by_rule, rules_ranked
 from .layout import Layout, Page, assemble, cards, counted, paragraphs, severity_counts, table, with_code
 from .markup import link, render
-from .ranking import BLUEPRINT_HEADER, blueprint_row, portfolio, ranked, team_name, team_path
+from .ranking import BLUEPRINT_HEADER, NO_OWNER, blueprint_row, portfolio, ranked, team_name, team_path
 
 __all__ = ["dashboard", "search_page", "WORST", "FIX_FIRST", "TEAMS_SHOWN"]
 
@@ -40,7 +40,8 @@ def _fix_first(analyses: list[Analysis], layout: Layout, page: str) -> str:
 
 
 def _team_rows(analyses: list[Analysis], layout: Layout, page: str) -> tuple[list[list], int]:
-    """The TEAMS_SHOWN teams whose breaks have the highest priority (ties by name), and how many teams own breaks."""
+    """The TEAMS_SHOWN teams whose breaks have the highest priority (ties by name; "No owner" among them), and
+    how many teams own breaks."""
     owned: dict[str, list] = {}
     for items in portfolio(analyses).findings.values():
         for r in items:
@@ -48,7 +49,7 @@ def _team_rows(analyses: list[Analysis], layout: Layout, page: str) -> tuple[lis
     weight = {team: summarise(items) for team, items in owned.items()}
     teams = sorted(owned, key=lambda t: (-weight[t].priority, t))
     return [[link(_team_href(layout, page, t), t), weight[t].priority, reason(weight[t]), len(owned[t])]
-            for t in teams[:TEAMS_SHOWN]], len(teams)
+            for t in teams[:TEAMS_SHOWN]], sum(1 for t in teams if t != NO_OWNER)
 
 
 def _problems_banner(problems) -> str:
@@ -74,7 +75,7 @@ def dashboard(analyses: list[Analysis], layout: Layout, problems=()) -> Page:
     rule_rows = [[link(layout.href(page, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title,
                   count, blueprints, total, why] for r, count, blueprints, total, why in rules_ranked(by_rule(analyses))]
     team_rows, team_count = _team_rows(analyses, layout, page)
-    all_teams = link(layout.href(page, layout.path("owners")), f"All {counted(team_count, 'team')} and who must fix what")
+    all_teams = link(layout.href(page, layout.path("owners")), f"All {counted(team_count, 'team')}: who must fix what")
     see_also = render("links.html", items=[
         every,
         link(layout.href(page, layout.path("breaks")), "Every break, by rule"),
