@@ -90,7 +90,7 @@ def test_the_dashboard_fixes_first_the_findings_of_the_highest_priority(portfoli
     assert len(rows) == 10
     for row, r in zip(rows, worst):
         assert f"/#finding-{r.finding.number}" in row and f"{r.finding.blueprint}/" in row
-        assert f"<td>{r.priority}<br>" in row
+        assert f'<td data-label="Priority">{r.priority}<br>' in row
         assert '<details class="bpg-yaml"><summary>In the blueprint</summary>' in row   # the YAML hint, one click away
     # The team table: every team's name in full, ranked by the priority of its breaks.
     teams = home.split('id="teams-who-must-fix-what"', 1)[1].split("</table>", 1)[0]
