@@ -159,3 +159,29 @@ def test_ranking_does_not_depend_on_the_order_blueprints_are_read_in():
     random.Random(3).shuffle(shuffled)
     again = {path: page.full() if hasattr(page, "full") else page for path, page in portfolio_pages(shuffled, layout).items()}
     assert again == first
+
+
+def test_every_rule_says_its_fix_for_people_on_its_example_with_every_name_filled():
+    from blueprintgen.rules import RULES
+    from blueprintgen.rulesdoc import example_findings, split_example
+
+    for rule in RULES:
+        blueprint = _load(split_example(rule.module.FAILING)[1], "example")
+        finding = next(f for f in example_findings(rule.module.FAILING) if f.rule == rule.slug)
+        text = action(blueprint, finding)
+        assert rule.action != rule.hint and "{" not in text and "`" not in text, (rule.slug, text)
+        assert f"*{text}*" in RULES_DOC.replace("\n", " ") or text in " ".join(RULES_DOC.split()), rule.slug
+
+
+def test_a_rule_whose_action_is_not_text_is_refused():
+    import types
+
+    from blueprintgen.rules import register
+    from blueprintgen.rules import unrecovered_failure as model
+
+    module = types.ModuleType("odd_rule", "odd-rule: a rule whose action is a number.")
+    for name in ("ORDER", "SEVERITY", "TITLE", "MEANING", "FIX", "FAILING", "PASSING", "check"):
+        setattr(module, name, getattr(model, name))
+    module.ID, module.ACTION = "odd-rule", 3
+    with pytest.raises(ValueError, match="ACTION must be a text"):
+        register(module)
