@@ -21,6 +21,9 @@ import generate  # noqa: E402
 COUNT = 36
 
 
+pytestmark = pytest.mark.slow   # a real build, as the site's other tests
+
+
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory):
     """A generated portfolio of COUNT blueprints (with feelings and volumes), built by the real command line."""
