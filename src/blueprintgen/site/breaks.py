@@ -22,6 +22,8 @@ def by_rule(analyses: list[Analysis]) -> dict[str, list[_Entry]]:
     """For each rule, the blueprints it fires in with their findings of it (worst first) and their sum:
     the blueprint whose findings of the rule have the highest priority first, ties by id."""
     known = portfolio(analyses)
+    if "by_rule" in known.derived:   # the dashboard and the breaks pages both ask
+        return known.derived["by_rule"]
     found: dict[str, list[_Entry]] = defaultdict(list)
     for a in analyses:
         mine: dict[str, list[Ranked]] = defaultdict(list)
@@ -31,6 +33,7 @@ def by_rule(analyses: list[Analysis]) -> dict[str, list[_Entry]]:
             found[rule].append((a, sorted(items, key=lambda r: r.key), summarise(items)))
     for entries in found.values():
         entries.sort(key=lambda entry: (-entry[2].priority, entry[0].blueprint.id))
+    known.derived["by_rule"] = found
     return found
 
 

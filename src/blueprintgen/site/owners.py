@@ -83,12 +83,14 @@ def team_work(analyses: list[Analysis]) -> tuple[dict[str, dict[str, _TeamWork]]
     return work, matrix
 
 
-def _finding_row(layout: Layout, page: str, r: Ranked, by_id: dict[str, Analysis]) -> list:
+def _finding_row(layout: Layout, page: str, r: Ranked, by_id: dict[str, Analysis], hrefs: dict) -> list:
     f = r.finding
     b = by_id[f.blueprint].blueprint
-    target = layout.path(b.id)
-    return [action(b, f), join([link(layout.href(page, target), b.title),
-                                link(layout.href(page, target, f"finding-{f.number}"), f"break #{f.number} ({f.rule})")]),
+    # A team's list links to a few hundred blueprints thousands of times: each href is made once.
+    href = hrefs.get((layout, page, b.id))
+    if href is None:
+        href = hrefs[(layout, page, b.id)] = layout.href(page, layout.path(b.id))
+    return [action(b, f), join([link(href, b.title), link(f"{href}#finding-{f.number}", f"break #{f.number} ({f.rule})")]),
             r.priority, finding_reason(r)]
 
 
@@ -101,7 +103,9 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
     whose = ("Breaks on customer steps, on steps with no owner, and on no step: nobody is accountable for them yet."
              if team == NO_OWNER else "Every break whose fix this team owns: on the steps it owns, and on the "
              "handoffs it must take on.")
-    by_work = sorted(blueprints.values(), key=lambda w: (-summarise(w.owned).priority, w.analysis.blueprint.id))
+    weight = {blueprint_id: summarise(w.owned) for blueprint_id, w in blueprints.items()}
+    by_work = sorted(blueprints.values(), key=lambda w: (-weight[w.analysis.blueprint.id].priority,
+                                                         w.analysis.blueprint.id))
     rules = Counter(r.finding.rule for r in owned)
     rule_priority = Counter()
     for r in owned:
@@ -110,7 +114,8 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
                   RULE_BY_SLUG[rule].title if rule in RULE_BY_SLUG else rule, rules[rule], rule_priority[rule]]
                  for rule in sorted(rules, key=lambda rule: (-rule_priority[rule], rule))]
     blueprint_rows = [[link(layout.href(first, layout.path(w.analysis.blueprint.id)), w.analysis.blueprint.title),
-                       len(w.owned), summarise(w.owned).priority, w.steps, w.broken] for w in by_work[:TEAM_BLUEPRINTS]]
+                       len(w.owned), weight[w.analysis.blueprint.id].priority, w.steps, w.broken]
+                      for w in by_work[:TEAM_BLUEPRINTS]]
     more = len(by_work) - TEAM_BLUEPRINTS
     intro = [heading(1, "team", team), paragraphs(join([
         f"{counted(len(owned), 'break')} to fix, priority {summary.priority} ({reason(summary)}), in "
@@ -125,8 +130,9 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
         paragraphs(f"… and {counted(more, 'more blueprint')}: their breaks are in the list below.") if more > 0 else "",
         "## Breaks to fix, worst first\n"]
     by_id = {w.analysis.blueprint.id: w.analysis for w in blueprints.values()}
+    hrefs: dict = {}
     return paged(layout, first, str(team), intro, FINDING_HEADER,
-                 Rows(owned, lambda layout, page, r: _finding_row(layout, page, r, by_id)),
+                 Rows(owned, lambda layout, page, r: _finding_row(layout, page, r, by_id, hrefs)),
                  empty="No breaks: every handoff this team takes part in holds.")
 
 

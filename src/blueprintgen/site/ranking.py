@@ -7,7 +7,7 @@ so a build's bytes do not depend on the order the blueprints were read in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..analysis import Analysis
 from ..priority import Ranked, Summary, ranked_findings, reason, summarise
@@ -53,6 +53,8 @@ class Portfolio:
     analyses: list[Analysis]
     findings: dict[str, list[Ranked]]     # blueprint id -> its ranked findings, in number order
     summaries: dict[str, Summary]         # blueprint id -> the sum of its findings
+    # What several page families derive from it (the breaks by rule), made once per build.
+    derived: dict = field(default_factory=dict)
 
     def worst_findings(self) -> list[Ranked]:
         """Every finding of the portfolio, worst first (ties: blueprint id, then number)."""
