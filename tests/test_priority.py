@@ -185,3 +185,13 @@ def test_a_rule_whose_action_is_not_text_is_refused():
     module.ID, module.ACTION = "odd-rule", 3
     with pytest.raises(ValueError, match="ACTION must be a text"):
         register(module)
+
+
+def test_the_diagram_card_and_the_step_list_show_the_volume():
+    from blueprintgen.diagram.cards import measure_text
+    from blueprintgen.site.journey_pages import step_layers
+
+    blueprint = _load(FEELINGS)
+    step = blueprint.step_by_id["c"]
+    assert [measure_text(m) for m in step.measures] == ["left (5 customers)", "all (300 customers)"]
+    assert ("Measure", "all (300 customers)") in step_layers(blueprint, step)
