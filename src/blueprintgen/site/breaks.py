@@ -86,8 +86,9 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
                  paragraphs(join([rule.explanation, " ",
                                   link(layout.href(first, layout.rules_page, rule.slug), "How to fix"),
                                   " · ", link(layout.href(first, index), "All rules")], "")),
-                 paragraphs("The blueprints where it matters most first: the highest priority (see the rules "
-                            "page), ties by id.")]
+                 paragraphs(join(["The blueprints where it matters most first: the highest ",
+                                  link(layout.href(first, layout.rules_page, "priority-what-to-fix-first"), "priority"),
+                                  ", ties by id."], ""))]
         pages.update(paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
                            Rows(found[rule.slug], _rule_row)))
     pages[index] = assemble("Breaks", *parts)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..analysis import Analysis
 from ..priority import Ranked, Summary, ranked_findings, reason, summarise
 from .layout import Layout, Rows, format_minutes, paged, paragraphs, slug
-from .markup import grouped, link
+from .markup import grouped, join, link
 
 __all__ = ["Portfolio", "portfolio", "ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "NO_OWNER",
            "BLUEPRINT_HEADER"]
@@ -95,7 +95,8 @@ BLUEPRINT_HEADER = ["Blueprint", "Priority", "Why", "Status", "Broken handoffs",
 def all_blueprints_pages(analyses: list[Analysis], layout: Layout) -> dict:
     rows = Rows(ranked(analyses), blueprint_row)
     return paged(layout, layout.path("all"), "All blueprints",
-                 ["# All blueprints\n", paragraphs(
-                     "Every blueprint, worst first: the highest priority (the sum of its breaks' priorities, "
-                     "see the rules page) first.")],
+                 ["# All blueprints\n", paragraphs(join([
+                     "Every blueprint, worst first: the highest ",
+                     link(layout.href(layout.path("all"), layout.rules_page, "priority-what-to-fix-first"), "priority"),
+                     " (the sum of its breaks') first, ties by id."], ""))],
                  BLUEPRINT_HEADER, rows)
