@@ -8,7 +8,8 @@ Blueprint number `index` is the same text whatever `count` is, so one page can b
 across sizes of the site. Each blueprint has 20-40 steps in four lanes, 5-8 owners with
 teams, 3-6 channels (some nobody watches, some with a response time), promises (some kept
 by a later step, some with a deadline), failures (some with a recovery step), evidence,
-touchpoints, waits, stages, forks and loops, and arrows with `via`, `within` and `carries`.
+touchpoints, waits, stages, forks and loops, and arrows with `via`, `within` and `carries`; the customer's
+feelings on some customer steps, and how many customers pass (a measure's `volume`).
 About one blueprint in eight is a to-be redesign of an earlier as-is one.
 
 Written for the benchmark alone (it does not import the tests).
@@ -205,11 +206,26 @@ def blueprint_data(index: int, steps: tuple[int, int] = (20, 40)) -> dict:
     count = rng.randint(*steps)
     data["steps"] = _journey(rng, count, owner_keys, list(channels), stages, subject,
                              branching=0.15, looping=0.08)
+    _feelings_and_volumes(random.Random(7_000_009 * (index + 1)), data["steps"])
     if rng.random() < 0.25:
         step = rng.choice(data["steps"])
         data["ignore"] = [{"rule": "no-deadline", "step": step["id"],
                            "reason": "Handled by the service-level agreement of the team."}]
     return data
+
+
+def _feelings_and_volumes(rng: random.Random, steps: list[dict]) -> None:
+    """The customer's feelings (on some customer steps) and how many customers pass (at the first step,
+    fewer later on), so the priority has something to weigh. A random source of their own: the
+    journey's shape is the same as without them."""
+    volume = rng.choice((40, 300, 1200, 8000, 25000))
+    steps[0]["measures"] = [{"name": "customers a month", "volume": volume}]
+    for step in steps[1:]:
+        if step["lane"] == "customer" and rng.random() < 0.45:
+            step["emotion"] = rng.choice((-2, -1, -1, 0, 1))
+        if step["lane"] == "customer" and rng.random() < 0.1:
+            volume = max(1, volume // rng.choice((2, 3, 10)))
+            step["measures"] = [{"name": "customers still here", "volume": volume}]
 
 
 def blueprint_yaml(index: int, steps: tuple[int, int] = (20, 40)) -> str:

@@ -588,6 +588,13 @@ def test_the_team_heat_map_fits_the_content_column_with_one_scroller_at_most(pag
     assert widths[0] <= widths[1], widths                        # nothing cut off at the right
     assert page.locator(".bpg-matrix .md-typeset__scrollwrap").count() == 0   # not Material's scroller too
     assert page.locator('.bpg-matrix th span[title="The customer"]').count() == 2
+    # Team names are never cut: each label shows its whole name, on as many lines as it needs.
+    cut = page.evaluate("""() => [...document.querySelectorAll('.bpg-heat-map th span')]
+        .filter(s => s.scrollWidth > s.clientWidth + 1 || getComputedStyle(s).textOverflow === 'ellipsis')
+        .map(s => s.title)""")
+    assert cut == []
+    assert page.locator('.bpg-heat-map th span[title="Local location of an 800-location chain"] a').first.inner_text() \
+        .split() == "Local location of an 800-location chain".split()
 
 
 def test_show_more_adds_the_next_rows_as_text_with_working_links(page, many_site):

@@ -56,11 +56,22 @@ def test_to_be_page_lists_the_opportunities_it_realises(pages):
 def test_opportunities_page_has_the_matrix_with_links_and_counts_per_team(pages):
     page = pages["blueprints/opportunities.md"]
     matrix = _section(page, "## Impact × effort", "## ")
+    # Effort across the top from low to high, so the caption's "quick wins are top left" holds.
+    assert "<th>low effort</th><th>medium effort</th><th>high effort</th>" in matrix
+    assert "quick wins (high impact, low effort) are top left" in matrix
     high_row = next(row for row in re.findall(r"<tr>.*?</tr>", matrix, re.S) if "<th>high impact</th>" in row)
-    cells = re.findall(r"<td>(.*?)</td>", high_row, re.S)
-    assert cells[0] == "·"                                                       # high effort: nothing
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", high_row, re.S)
+    assert high_row.count('class="bpg-quick-win"') == 1 and '<td class="bpg-quick-win"><strong>Quick wins' in high_row
+    assert "double-charge-refund.md#opportunity-owner-for-rectification" in cells[0]   # low effort: a quick win
     assert "double-charge-refund.md#opportunity-open-a-case" in cells[1]          # medium effort
-    assert "double-charge-refund.md#opportunity-owner-for-rectification" in cells[2]   # low effort
+    assert cells[2] == "·"                                                       # high effort: nothing
+    # Each item names its blueprint.
+    assert "</a> — Double charge refund that never arrives" in cells[0]
+    # The quick wins come first on the page (on a phone, the first thing read), the heaviest first.
+    quick = _section(page, "## Quick wins", "## Impact")
+    assert page.index("## Quick wins") < page.index("## Impact × effort")
+    found = re.findall(r'#opportunity-([a-z0-9-]+)"', quick)
+    assert "owner-for-rectification" in found and "open-a-case" not in found
     teams = page.split("## Opportunities per team", 1)[1]
     assert re.search(r"<td>Store</td><td>3</td>", teams)
 
@@ -124,7 +135,7 @@ steps:
     assert {(h.edge.source, h.edge.to) for h in broken} >= {("calls", "answers"), ("answers", "checks")}
     pages = site_pages([analysis])
     team = next(page for path, page in pages.items() if path.startswith("blueprints/owners/team-customer"))
-    owned = re.search(r"(\d+) steps owned and (\d+) broken handoffs", team)
+    owned = re.search(r"(\d+) steps? owned and (\d+) broken handoffs?", team)
     assert owned and owned.group(1) == "1" and int(owned.group(2)) >= 1
     # In the heat map the team (a link to its page) and the customer's side (plain) are two rows.
     owners = pages["blueprints/owners.md"]

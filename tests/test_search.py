@@ -58,9 +58,11 @@ def _pagefind_fragment(site: Path, url: str) -> dict:
 @pytest.mark.slow
 def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_site):
     page = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
-    assert "watched_by" in page and "<em>Fix:</em> <span data-search-exclude>" in page   # hints are on the page
+    # The YAML hints are on the page, beside each fix for people.
+    assert "watched_by" in page and '<span class="bpg-hint" data-search-exclude><em>In the blueprint:</em>' in page
     content = _pagefind_fragment(example_site, "blueprints/ortho-shoes-prescription/")["content"]
     assert "voicemail" in content and "unwatched-channel" in content   # steps and findings are searchable
+    assert "someone who watches it and answers in a set time" in content   # so are the fixes for people
     assert "watched_by" not in content and "¶" not in content          # fix hints and ¶ links are not
 
 

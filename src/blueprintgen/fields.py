@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .model import ID_PATTERN, KEY_PATTERN, Cost, Duration, Position
 from .problems import Problem, did_you_mean, listing
-from .schema import COST_PATTERN, COUNT_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN
+from .schema import COST_PATTERN, COUNT_PATTERN, DURATION_PATTERN, OBJECTS, SCORE_PATTERN, VOLUME_PATTERN
 from .yamltree import Mapping, Node, Scalar, Sequence, shown
 
 __all__ = ["Reader", "References", "reference", "kind_name", "at", "MINUTES", "MAX_MINUTES", "DURATION_HINT",
@@ -24,6 +24,7 @@ _DURATION = re.compile(DURATION_PATTERN)
 _COST = re.compile(COST_PATTERN)
 _SCORE = re.compile(SCORE_PATTERN)
 _COUNT = re.compile(COUNT_PATTERN)
+_VOLUME = re.compile(VOLUME_PATTERN)
 
 
 def kind_name(node: Node) -> str:
@@ -170,6 +171,15 @@ class Reader:
         if value is not None and not _COUNT.fullmatch(value):
             self.problem(node, f"{at(where, key)} '{shown(value)}' is not a whole number from 1 to 99",
                          "write how many times at most the loop goes round, e.g. `at_most: 2`")
+            return None
+        return None if value is None else int(value)
+
+    def volume(self, node: Node | None, where: str, key: str | None = None) -> int | None:
+        """A whole number of customers, from 0 to 999,999,999 (how many pass a step)."""
+        value = self.text(node, where, key)
+        if value is not None and not _VOLUME.fullmatch(value):
+            self.problem(node, f"{at(where, key)} '{shown(value)}' is not a whole number of customers",
+                         "write how many customers pass this step, as digits only, e.g. `volume: 1200`")
             return None
         return None if value is None else int(value)
 

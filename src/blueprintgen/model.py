@@ -84,12 +84,17 @@ class Emotion:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """A figure the team tracks at a step (a KPI): values are text as typed."""
+    """A figure the team tracks at a step (a KPI): values are text as typed.
+
+    `volume` is how many customers pass the step in the period the team counts, when the designer
+    says so; the priority of the findings there grows with it (see priority.py).
+    """
 
     name: str
     value: str | None
     target: str | None
     unit: str | None
+    volume: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,7 +62,7 @@ def rule_section(rule: Rule) -> str:
     """A rule's section: meaning, what to know, fix, options, and the examples that break and keep it."""
     parts = [f"## {rule.slug}", f"**Default severity: {rule.severity}.**",
              f"**What it means for the customer:** {rule.explanation}", _details(rule),
-             f"**Fix:** {rule.hint}."]
+             f"**Fix:** {rule.hint}.", _for_people(rule)]
     if rule.options:
         parts += ["**Options** (see [Configuring](#configuring-severities-and-the-limits)):",
                   _table(["Option", "Default", "Allowed", "What it sets"],
@@ -75,6 +75,18 @@ def rule_section(rule: Rule) -> str:
                   "What blueprintgen finds in it:", f"```text\n{_findings(example_findings(failing_text))}```",
                   _labelled("Fixed:", passing_caption), f"```yaml\n{passing}```"]
     return "\n\n".join(part for part in parts if part)
+
+
+def _for_people(rule: Rule) -> str:
+    """The fix as the site words it for people (rule.action filled in), on the rule's first example."""
+    from .actions import action
+    from .loader import load_bytes
+
+    blueprint = load_bytes(split_example(rule.module.FAILING)[1].encode(), "example.yaml", "example").blueprints[0]
+    found = [f for f in example_findings(rule.module.FAILING) if f.rule == rule.slug]
+    if not found:
+        return ""
+    return f"**The fix, for people** (as the site says it, on the first example below): *{action(blueprint, found[0])}*."
 
 
 def options_table() -> str:

@@ -9,7 +9,7 @@ from .model import (ENDS, HIDDEN_LANES, HIGHEST_SCORE, ID_PATTERN, KEY_PATTERN, 
 from .rules import RULES, Option, options
 from .settings import FAIL_ON_CHOICES, GATE_CHOICES, MAX_DOT_TIMEOUT, SEVERITY_CHOICES, option_docs
 
-__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "COUNT_PATTERN", "json_schema",
+__all__ = ["Field", "OBJECTS", "DURATION_PATTERN", "COST_PATTERN", "SCORE_PATTERN", "COUNT_PATTERN", "VOLUME_PATTERN", "MAX_VOLUME", "json_schema",
            "settings_schema"]
 
 DURATION_PATTERN = r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$"
@@ -18,13 +18,16 @@ COST_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?( [A-Z]{3})?$"
 SCORE_PATTERN = r"^[+-]?[0-2]$"
 # How many times a designed repeat may go round: a whole number from 1 to MAX_REPEATS (99).
 COUNT_PATTERN = r"^[1-9][0-9]?$"
+# How many customers pass a step: a whole number from 0 to MAX_VOLUME.
+VOLUME_PATTERN = r"^[0-9]{1,9}$"
+MAX_VOLUME = 999_999_999
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a blueprint object.
 
-    kind is one of: text, id, duration, cost, emotion, count (a whole number from 1), enum, texts (list of text),
+    kind is one of: text, id, duration, cost, emotion, count (a whole number from 1), volume (a whole number from 0), enum, texts (list of text),
     text-or-texts, ids (list of ids), ref:<owner|channel|stage|step>, refs:step (list of step ids),
     object:<name>, map:<name>, list:<name>, next, rule (the slug of a rule the registry holds).
     """
@@ -95,6 +98,8 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "value": Field("text", "The figure today."),
         "target": Field("text", "The figure the team aims for."),
         "unit": Field("text", "The unit of value and target (e.g. 'min', '%')."),
+        "volume": Field("volume", "How many customers pass this step in the period you count (e.g. `1200` a month): "
+                        "findings here rank higher the more customers they reach."),
     },
     "persona": {
         "name": Field("text", "The persona's name.", required=True),
@@ -170,6 +175,10 @@ def _score(message: str) -> list[dict]:
             {"type": ["string"], "pattern": SCORE_PATTERN, "errorMessage": message}]
 
 
+# Whole-number kinds: (pattern, minimum, maximum).
+_WHOLE_NUMBERS = {"count": (COUNT_PATTERN, 1, MAX_REPEATS), "volume": (VOLUME_PATTERN, 0, MAX_VOLUME)}
+
+
 def _field_schema(key: str, spec: Field) -> dict:
     kind, _, target = spec.kind.partition(":")
     if kind in ("text", "ref") and target != "step":
@@ -182,8 +191,9 @@ def _field_schema(key: str, spec: Field) -> dict:
         return {"type": ["string", "number"], "pattern": COST_PATTERN, "minimum": 0}
     if kind == "score":
         return {"anyOf": _score(_SCORE_MESSAGE)}
-    if kind == "count":
-        return {"type": ["integer", "string"], "pattern": COUNT_PATTERN, "minimum": 1, "maximum": MAX_REPEATS}
+    if kind in _WHOLE_NUMBERS:
+        pattern, low, high = _WHOLE_NUMBERS[kind]
+        return {"type": ["integer", "string"], "pattern": pattern, "minimum": low, "maximum": high}
     if kind == "emotion":
         # The score first: when nothing fits, the server shows the first alternative's message.
         return {"anyOf": [*_score(_EMOTION_MESSAGE), {"$ref": "#/$defs/emotion"}],

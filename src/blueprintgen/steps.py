@@ -113,8 +113,9 @@ def _read_measures(reader: Reader, node: Node | None, where: str) -> tuple[Measu
             continue
         name = reader.text(found.get("name"), at, "name")
         value, target, unit = (reader.text(found.get(key), at, key) for key in ("value", "target", "unit"))
+        volume = reader.volume(found.get("volume"), at, "volume")
         if name:
-            measures.append(Measure(name, value, target, unit))
+            measures.append(Measure(name, value, target, unit, volume))
     return tuple(measures)
 
 

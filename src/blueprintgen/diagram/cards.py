@@ -53,12 +53,13 @@ def add_badges(table, findings: list[Finding]) -> None:
 
 
 def measure_text(measure: Measure) -> str:
-    """A measure as the card says it: `handling time: 12 min vs target 5 min`."""
+    """A measure as the card says it: `handling time: 12 min vs target 5 min`, `requests (1,200 customers)`."""
     unit = f" {measure.unit}" if measure.unit else ""
     figures = [f"{measure.value}{unit}" if measure.value else None,
                f"target {measure.target}{unit}" if measure.target else None]
     shown = [figure for figure in figures if figure]
-    return measure.name + (f": {' vs '.join(shown)}" if shown else "")
+    text = measure.name + (f": {' vs '.join(shown)}" if shown else "")
+    return text + (f" ({measure.volume:,} customers)" if measure.volume is not None else "")
 
 
 def promise_bounds(promise: Promise) -> str:

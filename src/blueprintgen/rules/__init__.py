@@ -6,7 +6,9 @@ A rule is one module in this folder, named after its slug (`dead_end.py` for `de
   in Markdown (docs/rules.md shows it);
 - `ID` (its slug), `ORDER` (its place in the catalogue: the rules are listed by it, lowest
   first, in the docs, the site and SARIF), `SEVERITY` (the default: low, medium or high),
-  `TITLE`, `MEANING` (what it means for the customer) and `FIX` (the general fix);
+  `TITLE`, `MEANING` (what it means for the customer) and `FIX` (the general fix, in the format's terms);
+- optionally `ACTION`: the fix as an action for people, a template filled from the finding's
+  `{step}`, `{promise}`, `{failure}`, `{channel}` and `{receiver}` (see actions.py); default: FIX;
 - `FAILING` and `PASSING`: the smallest blueprints that break the rule and that keep it, each
   opening with `# ` comment lines that say what it shows (the docs show them, with the
   findings the real analysis gives on them);
@@ -74,6 +76,7 @@ class Rule:
     module: ModuleType | None = field(default=None, repr=False, compare=False)
     after: bool = False   # runs after every other rule: it reads their findings
     on: str = ON_STEP     # which step its findings are on, for `ignore:`
+    action: str = ""      # the fix as an action for people: a template actions.py fills in
 
 
 # In catalogue order. Read them, never change them: register() and unregister() do, in place.
@@ -109,7 +112,8 @@ def register(module: ModuleType) -> Rule:
         raise ValueError(f"rule module {module.__name__}: {wrong}")
     rule = Rule(module.ID, module.SEVERITY, module.TITLE, module.MEANING, module.FIX, module.check, module.ORDER,
                 dict(getattr(module, "OPTIONS", {})), getattr(module, "HANDOFF", False) is True, module,
-                getattr(module, "AFTER_RULES", False) is True, getattr(module, "ON", ON_STEP))
+                getattr(module, "AFTER_RULES", False) is True, getattr(module, "ON", ON_STEP),
+                getattr(module, "ACTION", "") or module.FIX)
     _arrange([*RULES, rule])
     BY_ID[rule.slug] = module
     return rule
@@ -151,6 +155,8 @@ def _problem(module: ModuleType) -> str | None:
         return "MORE_EXAMPLES must be (failing, passing) pairs of texts"
     if not isinstance(getattr(module, "ON", ON_STEP), str) or not getattr(module, "ON", ON_STEP).strip():
         return "ON must be a text: which step its findings are on"
+    if not isinstance(getattr(module, "ACTION", ""), str):
+        return "ACTION must be a text: the fix as an action for people"
     if not callable(getattr(module, "check", None)):
         return "check(ctx) must be a function"
     declared = getattr(module, "OPTIONS", {})

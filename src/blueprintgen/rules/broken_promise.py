@@ -23,6 +23,7 @@ TITLE = "Broken promise"
 MEANING = "A promise is made to the customer, but no later step keeps it."
 FIX = ("add the step that keeps the promise with `fulfils: <step id>`, tell the customer it no longer holds "
        "with `withdraws: <step id>`, or stop making the promise")
+ACTION = "Make sure someone keeps the promise “{promise}” made at “{step}”, or tells the customer it no longer holds"
 
 
 ON = 'The step that makes the promise.'

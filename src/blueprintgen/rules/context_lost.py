@@ -25,6 +25,8 @@ TITLE = "Context lost"
 MEANING = ("A handoff carries nothing, though someone else handled the case since the receiver last did, "
            "so the customer has to tell the story again.")
 FIX = "list what travels with the handoff in `carries:` (e.g. a case number, the history so far)"
+ACTION = ("Pass the case and its history on when the work reaches “{step}”, so the customer need not "
+          "tell the story again")
 ON = 'The step that receives the handoff.'
 HANDOFF = True
 _KEEP = 3   # last owners remembered per step: enough to name two that are not the receiver

@@ -31,6 +31,7 @@ TITLE = "Customer chases"
 MEANING = "The journey loops back through the customer: they have to come back and chase."
 FIX = ("make the staff side follow up with a promise and a deadline instead of waiting to be chased; in a to-be "
        "design where the loop is meant, say so with `repeat:` on its arrow back")
+ACTION = "Follow up with the customer after “{step}”, with a promise and a date, before they have to chase"
 ON = ("The step the arrow that closes the loop leaves: the step whose `next:` holds the arrow back "
       "(not the loop's first step in the file).")
 

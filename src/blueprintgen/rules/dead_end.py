@@ -19,6 +19,7 @@ SEVERITY = "high"
 TITLE = "Dead end"
 MEANING = "The journey stops at a step that is not an end: nobody acts next and the customer is left waiting."
 FIX = "add `next:` to the step that should follow, or mark the step `end: resolved` or `end: abandoned`"
+ACTION = "Decide who acts next after “{step}”, or close the case there on purpose"
 
 
 def check(ctx) -> None:

@@ -28,6 +28,7 @@ TITLE = "Handoff chain"
 MEANING = ("On one way through the journey the customer has to deal with more people (frontstage owners) than "
            "the limit allows.")
 FIX = "give the first person the authority and the information to resolve, or cut the steps in between"
+ACTION = "Let the first person the customer meets resolve the case, instead of passing them on at “{step}”"
 ON = 'The frontstage step where the limit is first passed.'
 OPTIONS = {
     "chain_limit": Option(int, 3, "the most frontstage owners a customer may deal with on one way through the journey",

@@ -33,6 +33,7 @@ MEANING = ("A promise is kept or withdrawn, but later than it said: the waits an
            "more than was promised, or the journey reaches the step it lasts until first.")
 FIX = ("shorten the waits before the step that keeps (or withdraws) the promise, keep it before the step it lasts "
        "until, or promise a time you can keep")
+ACTION = "Keep the promise “{promise}” on time: cut the waits before it is kept, or promise a time you can keep"
 
 
 ON = 'The step that makes the promise.'

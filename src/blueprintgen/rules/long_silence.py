@@ -29,6 +29,7 @@ TITLE = "Long silence"
 MEANING = ("The customer hears nothing for longer than the silence limit while work goes on out of their sight, "
            "so they start to chase or give up.")
 FIX = "add a frontstage step that tells the customer how things stand, or shorten the waits behind the scenes"
+ACTION = "Tell the customer how things stand before “{step}”: they hear nothing for too long"
 ON = 'The step where the customer hears again, or the backstage step where a silent journey ends.'
 OPTIONS = {
     "silence_limit": Option(Duration, Duration("1w", 7 * 24 * 60),

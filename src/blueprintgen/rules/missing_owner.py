@@ -16,6 +16,7 @@ SEVERITY = "high"
 TITLE = "Missing owner"
 MEANING = "A staff step has no owner: nobody is accountable for doing it."
 FIX = "name who does this step with `owner: <owner key>`"
+ACTION = "Give “{step}” an owner who is accountable for doing it"
 
 
 def check(ctx) -> None:

@@ -20,6 +20,7 @@ SEVERITY = "medium"
 TITLE = "Handoff without deadline"
 MEANING = "Work passes between two staff owners with no time limit, so it can wait forever unnoticed."
 FIX = "add `within:` to the handoff, or a `response:` time to its `via` channel"
+ACTION = "Agree how fast {receiver} picks up the work handed over after “{step}”, and keep to it"
 ON = ("The first step of the arrow: the step whose `next:` holds the handoff (or, for the flow to the step below, "
       "the step it leaves).")
 HANDOFF = True

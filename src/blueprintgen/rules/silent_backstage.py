@@ -21,6 +21,7 @@ SEVERITY = "medium"
 TITLE = "Silent backstage"
 MEANING = "Work happens behind the line of visibility and nobody tells the customer what happened."
 FIX = "add a frontstage step that tells the customer the outcome before the journey goes on"
+ACTION = "Tell the customer the outcome of “{step}” before the journey goes on"
 
 
 def check(ctx) -> None:

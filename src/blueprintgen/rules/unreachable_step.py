@@ -15,6 +15,7 @@ SEVERITY = "low"
 TITLE = "Unreachable step"
 MEANING = "No path from the first step reaches this step, so it never happens."
 FIX = "connect the step with `next:` from an earlier step, or remove it"
+ACTION = "Connect “{step}” to the journey, or drop it"
 
 
 def check(ctx) -> None:

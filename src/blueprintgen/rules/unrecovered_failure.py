@@ -16,6 +16,7 @@ SEVERITY = "high"
 TITLE = "Unrecovered failure"
 MEANING = "A known failure point has no recovery: when it happens, nothing puts it right."
 FIX = "add a step that recovers and point to it with `recovery: <step id>`"
+ACTION = "Plan who puts it right, and how, when “{failure}” happens"
 
 
 ON = 'The step with the `failure:`.'

@@ -27,6 +27,7 @@ TITLE = "Unused ignore"
 MEANING = ("An ignore entry matches no finding: it silences nothing now, and would silence a new finding "
            "there unseen.")
 FIX = "remove the entry, or point its `rule:` and `step:` at the finding it is meant for"
+ACTION = "Remove the ignore entry that silences nothing, so a new break there is not hidden"
 ON = "The `ignore:` entry itself: it is on no step (`ignore: - rule: unused-ignore` without a step silences it)."
 AFTER_RULES = True   # it reads the findings of every other rule
 

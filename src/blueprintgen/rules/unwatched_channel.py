@@ -20,6 +20,7 @@ TITLE = "Unwatched channel"
 MEANING = ("The customer or a colleague reaches out through a channel nobody watches (a voicemail box, an "
            "auto-sorted inbox).")
 FIX = "give the channel an owner with `watched_by:` and a `response:` time, or route through a watched channel"
+ACTION = "Give “{channel}” someone who watches it and answers in a set time"
 ON = "The step itself for its `channel:`; for a handoff's `via:`, the step the arrow leaves (whose `next:` holds it)."
 HANDOFF = True   # a finding on an arrow's `via` breaks the handoff
 

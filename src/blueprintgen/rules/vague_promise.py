@@ -21,6 +21,7 @@ TITLE = "Vague promise"
 MEANING = "A promise has no deadline, so nobody can tell when it is broken."
 FIX = ("give the promise a deadline with `within:` (e.g. `within: 2d`), or the step it lasts until with "
        "`until: <step id>`")
+ACTION = "Say by when the promise “{promise}” made at “{step}” will be kept"
 
 
 ON = 'The step that makes the promise.'

@@ -4,54 +4,78 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..analysis import Analysis, Finding
+from ..analysis import Analysis
+from ..priority import Ranked, Summary, reason, summarise
 from ..rules import RULES
-from .layout import (Layout, Page, Rows, assemble, counted, front_matter, heading, paged, paragraphs,
-                     severity_summary, table, with_code)
+from .layout import Layout, Page, Rows, assemble, counted, front_matter, heading, paged, paragraphs, table, with_code
 from .markup import join, link
+from .ranking import portfolio
 
-__all__ = ["breaks_pages", "rules_page", "TOP_ENTRIES"]
+__all__ = ["breaks_pages", "rules_page", "by_rule", "rules_ranked", "RULES_HEADER", "TOP_ENTRIES"]
 
 TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 
+_Entry = tuple[Analysis, list[Ranked], Summary]
 
-def _by_rule(analyses: list[Analysis]) -> dict[str, list[tuple[Analysis, list[Finding]]]]:
-    """For each rule, the blueprints it fires in (by id) with their findings of it."""
-    found: dict[str, list[tuple[Analysis, list[Finding]]]] = defaultdict(list)
-    for a in sorted(analyses, key=lambda a: a.blueprint.id):
-        mine: dict[str, list[Finding]] = defaultdict(list)
-        for f in a.findings:
-            mine[f.rule].append(f)
-        for rule, findings in mine.items():
-            found[rule].append((a, findings))
+
+def by_rule(analyses: list[Analysis]) -> dict[str, list[_Entry]]:
+    """For each rule, the blueprints it fires in with their findings of it (worst first) and their sum:
+    the blueprint whose findings of the rule have the highest priority first, ties by id."""
+    known = portfolio(analyses)
+    if "by_rule" in known.derived:   # the dashboard and the breaks pages both ask
+        return known.derived["by_rule"]
+    found: dict[str, list[_Entry]] = defaultdict(list)
+    for a in analyses:
+        mine: dict[str, list[Ranked]] = defaultdict(list)
+        for r in known.findings[a.blueprint.id]:
+            mine[r.finding.rule].append(r)
+        for rule, items in mine.items():
+            found[rule].append((a, sorted(items, key=lambda r: r.key), summarise(items)))
+    for entries in found.values():
+        entries.sort(key=lambda entry: (-entry[2].priority, entry[0].blueprint.id))
+    known.derived["by_rule"] = found
     return found
 
 
-def _rule_row(layout: Layout, page: str, item: tuple[Analysis, list[Finding]]) -> list:
-    a, findings = item
+def rules_ranked(found: dict[str, list[_Entry]]) -> list[tuple]:
+    """(rule, breaks, blueprints, priority, why) of every rule that fires, the highest priority first, ties by slug."""
+    rows = []
+    for r in RULES:
+        if found.get(r.slug):
+            summary = summarise([item for entry in found[r.slug] for item in entry[1]])
+            rows.append((r, sum(len(e[1]) for e in found[r.slug]), len(found[r.slug]), summary.priority,
+                         reason(summary)))
+    return sorted(rows, key=lambda row: (-row[3], -row[1], row[0].slug))
+
+
+def _rule_row(layout: Layout, page: str, item: _Entry) -> list:
+    a, findings, summary = item
     target = layout.path(a.blueprint.id)
-    # A blueprint per row, its first findings of the rule as links: a row stays short however many there are.
-    where = join(link(layout.href(page, target, f"finding-{f.number}"), f"#{f.number}") for f in findings[:3])
+    # A blueprint per row, its worst findings of the rule as links: a row stays short however many there are.
+    where = join(link(layout.href(page, target, f"finding-{r.finding.number}"), f"#{r.finding.number}")
+                 for r in findings[:3])
     if len(findings) > 3:
         where = join([where, f" and {len(findings) - 3} more"], "")
-    return [link(layout.href(page, target), a.blueprint.title), len(findings), severity_summary(findings), where]
+    return [link(layout.href(page, target), a.blueprint.title), len(findings), summary.priority, reason(summary),
+            where]
 
 
-RULE_HEADER = ["Blueprint", "Breaks", "Severity", "Where"]
+RULE_HEADER = ["Blueprint", "Breaks", "Priority", "Why", "Worst first"]
+RULES_HEADER = ["Rule", "What breaks", "Breaks", "Blueprints", "Priority", "Why"]
 
 
 def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
     index = layout.path("breaks")
-    found = _by_rule(analyses)
-    parts = ["# Breaks\n", paragraphs("Every break across all blueprints, by rule: the blueprints it fires in first, "
-                                      "then each rule's own pages.")]
-    parts.append(table(["Rule", "What breaks", "Breaks", "Blueprints"], [
-        [link(layout.href(index, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title,
-         sum(len(fs) for _, fs in found[r.slug]), len(found[r.slug])] for r in RULES if found[r.slug]]))
+    found = by_rule(analyses)
+    order = rules_ranked(found)
+    parts = ["# Breaks\n", paragraphs("Every break across all blueprints, by rule, the rule with the highest priority "
+                                      "first; under each, the blueprints where it matters most, then each rule's "
+                                      "own pages.")]
+    parts.append(table(RULES_HEADER, [
+        [link(layout.href(index, layout.path(f"breaks/{r.slug}")), r.slug, code=True), r.title, count, blueprints,
+         total, why] for r, count, blueprints, total, why in order]))
     pages: dict[str, str] = {}
-    for rule in RULES:
-        if not found[rule.slug]:
-            continue
+    for rule, *_ in order:
         first = layout.path(f"breaks/{rule.slug}")
         how = link(layout.href(index, layout.rules_page, rule.slug), "How to fix")
         everything = link(layout.href(index, first), f"All {counted(len(found[rule.slug]), 'blueprint')} with {rule.slug}")
@@ -61,15 +85,31 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
         intro = [heading(1, f"rule-{rule.slug}", f"Breaks: {rule.slug}"),
                  paragraphs(join([rule.explanation, " ",
                                   link(layout.href(first, layout.rules_page, rule.slug), "How to fix"),
-                                  " · ", link(layout.href(first, index), "All rules")], ""))]
+                                  " · ", link(layout.href(first, index), "All rules")], "")),
+                 paragraphs(join(["The blueprints where it matters most first: the highest ",
+                                  link(layout.href(first, layout.rules_page, "priority-what-to-fix-first"), "priority"),
+                                  ", ties by id."], ""))]
         pages.update(paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
                            Rows(found[rule.slug], _rule_row)))
     pages[index] = assemble("Breaks", *parts)
     return pages
 
 
+# What every "Priority" column on the site means (docs/rules.md works an example through).
+PRIORITY_TEXT = """
+## Priority: what to fix first
+
+Every list on the site is ranked worst first by **priority**: for each break, *severity × felt × reach*.
+Severity is 9 for high, 3 for medium, 1 for low. *Felt* is 1, plus 1 when the customer meets the step
+(customer and frontstage lanes), plus how far below neutral they feel at that moment (1 or 2), plus 1, 2 or 3
+for a wait before the step of under a day, under a week, or longer. *Reach* is the number of digits of the
+customers who pass the step (a measure's `volume`: 1,200 customers give 4), or 1 when the blueprint does not
+say. A blueprint's, a rule's and a team's priority is the sum of its breaks'; ties go by id.
+"""
+
+
 def rules_page() -> Page:
-    parts = [front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n"]
+    parts = [front_matter("Rules"), "# Rules\n\nThe handoff rules blueprintgen checks.\n", PRIORITY_TEXT]
     for rule in RULES:
         # Our own words (never a blueprint's), whose `backticks` are code: HTML from with_code.
         parts.append(f"\n## {rule.slug}\n\n**{rule.title}**, default severity **{rule.severity}**.\n\n"

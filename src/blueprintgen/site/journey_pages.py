@@ -7,21 +7,17 @@ so a search hit on a persona or an opportunity lands on its section.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-
 from ..analysis import Analysis
-from .markup import Markup, grouped, html_value, join, link, render
-from ..model import LEVELS, Blueprint, Step
+from .markup import Markup, html_value, join, link, render
+from ..model import Blueprint, Step
 
 __all__ = ["persona_box", "lowest_moments", "step_layers", "opportunities_section", "realised_section",
-           "opportunity_cells", "persona_journeys", "lowest_emotion_rows", "OPPORTUNITIES", "PERSONAS", "UNRATED"]
+           "lowest_emotion_rows", "OPPORTUNITIES", "PERSONAS", "UNRATED"]
 
 OPPORTUNITIES, PERSONAS = "opportunities", "personas"   # page names, reserved as blueprint ids
 # The lowest moments listed on a blueprint page, and blueprints on the dashboard: enough to read at a glance.
 MOMENTS_SHOWN = 5
 DASHBOARD_SHOWN = 5
-# Opportunities listed in one matrix cell before the rest are counted: the page stays the same size.
-CELL_SHOWN = 8
 UNRATED = "not rated"
 
 
@@ -63,6 +59,8 @@ def step_layers(blueprint: Blueprint, step: Step) -> list[tuple[str, object]]:
         unit = f" {measure.unit}" if measure.unit else ""
         figures = [f"{label} {value}{unit}" for label, value in (("now", measure.value), ("target", measure.target))
                    if value]
+        if measure.volume is not None:
+            figures.append(f"{measure.volume:,} customers")
         items.append(("Measure", measure.name + (f" ({', '.join(figures)})" if figures else "")))
     if step.cost:
         items.append(("Cost", step.cost.text))
@@ -97,40 +95,6 @@ def realised_section(blueprint: Blueprint, redesigned: Blueprint | None, href) -
                    f" (impact {by_id[o].impact or UNRATED}, effort {by_id[o].effort or UNRATED})"], "")
              for o, _ in blueprint.realises if o in by_id]
     return render("links.html", items=items) if items else ""
-
-
-def _team(blueprint: Blueprint, key: str | None) -> str:
-    owner = blueprint.owner_by_key.get(key) if key else None
-    return grouped(owner.team or owner.name) if owner else "No owner"
-
-
-def opportunity_cells(analyses: list[Analysis], href) -> tuple[list, list, Counter]:
-    """The impact × effort matrix (rows of cells, at most CELL_SHOWN links each, then a count) and the
-    opportunities per team. `href(blueprint_id, anchor)` links to an opportunity's section."""
-    cells: dict[tuple, list] = defaultdict(list)
-    teams: Counter = Counter()
-    for a in sorted(analyses, key=lambda a: a.blueprint.id):
-        for o in a.blueprint.opportunities:
-            cells[(o.impact, o.effort)].append(link(href(a.blueprint.id, f"opportunity-{o.id}"), o.what))
-            teams[_team(a.blueprint, o.owner)] += 1
-    levels = (*reversed(LEVELS), None)
-    efforts = [e for e in levels if e is not None or any(k[1] is None for k in cells)]
-    impacts = [i for i in levels if i is not None or any(k[0] is None for k in cells)]
-    rows = []
-    for impact in impacts:
-        row = []
-        for effort in efforts:
-            links = cells[(impact, effort)]
-            more = f"… {len(links) - CELL_SHOWN} more" if len(links) > CELL_SHOWN else ""
-            row.append(join([*links[:CELL_SHOWN], *([more] if more else [])], Markup("<br>")) if links else "·")
-        rows.append((f"{impact or UNRATED} impact", row))
-    return [f"{e or UNRATED} effort" for e in efforts], rows, teams
-
-
-def persona_journeys(analyses: list[Analysis]) -> list[tuple[str, Blueprint]]:
-    """(persona name, blueprint) for every blueprint that names a persona, by persona then title."""
-    return sorted(((a.blueprint.persona.name, a.blueprint) for a in analyses if a.blueprint.persona),
-                  key=lambda item: (item[0].lower(), item[1].title, item[1].id))
 
 
 def lowest_emotion_rows(analyses: list[Analysis], href) -> list[list]:

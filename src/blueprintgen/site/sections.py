@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..analysis import Analysis
+from ..actions import action
 from ..model import Blueprint, Step
 from . import journey_pages as journey
 from .layout import LANE_NAMES, Layout, format_minutes, paragraphs, severity_summary, slug, table, with_code
@@ -77,6 +78,7 @@ def measures(analysis: Analysis) -> str:
 def findings(analysis: Analysis, page: str, layout: Layout) -> str:
     # The rule's explanation is on the rules page, one link away: not repeated per finding.
     items = [{"number": f.number, "severity": f.severity, "message": f.message, "hint": with_code(f.hint),
+              "action": action(analysis.blueprint, f),
               "rule": link(layout.href(page, layout.rules_page, f.rule), f.rule, code=True),
               "step": _step_link(f.step) if f.step else None} for f in analysis.findings]
     return render("findings.html", findings=items, summary=severity_summary(analysis.findings).replace(" · ", ", "))

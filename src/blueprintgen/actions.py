@@ -1,0 +1,63 @@
+"""A finding's fix as an action for people, filled from its step, promise, failure and channel. Pure."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+from .analysis import Finding
+from .model import Blueprint, Step
+from .rules import RULE_BY_SLUG
+
+__all__ = ["action", "SHORT"]
+
+SHORT = 48   # characters of a step's action quoted in a fix: enough to recognise the step
+
+
+def _short(text: str) -> str:
+    """The text on one line, cut after a whole word with an ellipsis when longer than SHORT."""
+    text = " ".join(text.split())
+    text = text[:-1] if text.endswith(".") and not text.endswith("..") else text   # a sentence, quoted mid-sentence
+    if len(text) <= SHORT:
+        return text
+    cut = text[:SHORT].rsplit(" ", 1)[0] if " " in text[:SHORT] else text[:SHORT - 1]
+    return cut.rstrip(",;:.") + "…"
+
+
+class _Filled(dict):
+    """The template's names; a name the finding has nothing for reads as a plain phrase."""
+
+    def __missing__(self, key: str) -> str:
+        return f"the {key}"
+
+
+def _values(blueprint: Blueprint, finding: Finding) -> _Filled:
+    step: Step | None = blueprint.step_by_id.get(finding.step) if finding.step else None
+    values = _Filled()
+    values["step"] = _short(step.action) if step else "the journey"
+    if step and step.promise:
+        values["promise"] = _short(step.promise.what)
+    if step and step.failure:
+        values["failure"] = _short(step.failure.what)
+    via = finding.edge.via if finding.edge is not None else None
+    channel = blueprint.channel_by_key.get(via or (step.channel if step else None) or "")
+    if channel:
+        values["channel"] = _short(channel.name)
+    target = blueprint.step_by_id.get(finding.edge.to) if finding.edge is not None else None
+    owner = blueprint.owner_by_key.get(target.owner) if target and target.is_staff and target.owner else None
+    values["receiver"] = _short(owner.name) if owner else "the next team"
+    return values
+
+
+def action(blueprint: Blueprint, finding: Finding) -> str:
+    """The rule's ACTION for this finding, as plain text (the site escapes it like any YAML text).
+
+    Only plain `{name}` fields are filled: a template with anything else in braces is shown as written.
+    """
+    rule = RULE_BY_SLUG.get(finding.rule)
+    template = (rule.action or rule.hint) if rule else finding.hint
+    try:
+        if any(spec or conversion for _, _, spec, conversion in Formatter().parse(template)):
+            return template
+        return template.format_map(_values(blueprint, finding))
+    except (ValueError, KeyError, IndexError, AttributeError):
+        return template
