@@ -247,7 +247,7 @@ def _zensical(project: Path) -> None:
 
 
 INDEX = {"blueprints/", "blueprints/all/", "blueprints/breaks/", "blueprints/owners/", "blueprints/tags/",
-         "blueprints/opportunities/", "blueprints/personas/", "blueprints/rules/"}
+         "blueprints/opportunities/", "blueprints/personas/", "blueprints/trends/", "blueprints/rules/"}
 
 
 @pytest.mark.slow
@@ -270,7 +270,7 @@ def test_generate_says_how_zensical_lists_only_the_index_pages(tmp_path, count, 
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("hint: an engine without the blueprints plugin"))
-    assert lines[start].endswith(f"beyond the 8 index pages; to list only those, as the plugin does, add to {config}"
+    assert lines[start].endswith(f"beyond the {len(INDEX)} index pages; to list only those, as the plugin does, add to {config}"
                                  + (", under [project]:" if config.endswith(".toml") else ":"))
     snippet = "\n".join(lines[start + 1:]) + "\n"
     site = tmp_path / "site"
@@ -304,7 +304,7 @@ def test_generate_says_what_an_explicit_nav_needs_and_nothing_more(tmp_path):
     lines = invoke("generate", cwd=project).output.splitlines()
     assert lines[1].endswith("add to mkdocs.yml, in its not_in_nav:") and lines[2:5] == [
         "/blueprints/*/", "/blueprints/*.md", "!/blueprints/index.md"]
-    assert "lists 14 generated pages in its nav beyond the 8 index pages" in lines[1]   # breaks, owners, tags
+    assert f"lists 15 generated pages in its nav beyond the {len(INDEX)} index pages" in lines[1]   # breaks, owners (and No owner), tags
     # Settings from pyproject.toml: the engine's config is still the one it reads, here zensical.toml.
     (project / "mkdocs.yml").unlink()
     (project / "pyproject.toml").write_text("[tool.blueprintgen]\nfail_on = \"never\"\n")
