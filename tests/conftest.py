@@ -1,6 +1,7 @@
 """Shared fixtures. Helpers that are not fixtures are in helpers.py; the in-process CLI runner is clirun.py.
 
     example_site   the bundled example site, built once per session by the real command line (read only)
+    portfolio_site 1,000 generated blueprints (benchmarks/generate.py), built once per session the same way (read only)
     shared         a project folder any user may write in, for tests that run as an unprivileged user
 """
 
@@ -30,6 +31,28 @@ def example_site(tmp_path_factory) -> Path:
     built = snapshot(out)
     yield out
     assert snapshot(out) == built, "a test changed the shared example site: copy it into tmp_path first"
+
+
+@pytest.fixture(scope="session")
+def portfolio_site(tmp_path_factory) -> Path:
+    """The site of 1,000 generated blueprints (the benchmark's), built by `python -m blueprintgen build`, once.
+
+    A cold build takes a minute or two: every test that needs a large site shares this one, and
+    none may change it (as example_site).
+    """
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    project = tmp_path_factory.mktemp("portfolio")
+    generate.write_blueprints(str(project / "blueprints"), 1000)
+    out = project / "site"
+    result = blueprintgen("build", "-o", out, cwd=project, timeout=1800)
+    assert result.returncode == 0, f"blueprintgen build failed in {project}:\n{result.stdout}\n{result.stderr}"
+    built = snapshot(out)
+    yield out
+    assert snapshot(out) == built, "a test changed the shared portfolio site: copy it into tmp_path first"
 
 
 @pytest.fixture

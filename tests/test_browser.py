@@ -266,6 +266,79 @@ def test_search_hit_on_an_opportunity_opens_its_section(page, example_site):
     assert "discretionary levers" in page.locator("#opportunity-discretionary-levers").inner_text()
 
 
+# A team's name finds the team's page first (issue 25: "Unit 0" matched every page of 1,001).
+
+
+def _team_page(name: str) -> str:
+    from blueprintgen.site.layout import slug
+
+    return r"/blueprints/owners/team-%s/$" % re.escape(slug(name))
+
+
+def _benchmark_blueprints():
+    sys.path.insert(0, str(EXAMPLES.parent / "benchmarks"))
+    import generate
+
+    return generate
+
+
+@pytest.fixture(scope="module")
+def units_site(tmp_path_factory, serve):
+    """60 of the benchmark's blueprints, their teams renamed "Unit 0" … "Unit 8": every page has
+    digits (step ids, counts, numbers) and many a "unit" (a staff step reserves one)."""
+    generate = _benchmark_blueprints()
+    renamed = {team: f"Unit {k}" for k, team in enumerate(dict.fromkeys(team for _, team in generate.OWNER_POOL))}
+    project = tmp_path_factory.mktemp("units")
+    (project / "blueprints").mkdir()
+    for index in range(60):
+        data = generate.blueprint_data(index)
+        for owner in data["owners"].values():
+            owner["team"] = renamed[owner["team"]]
+        (project / "blueprints" / f"{data['id']}.yaml").write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = _build(project, project / "site")
+    return out, serve(out), sorted(renamed.values())
+
+
+def _first_result(page, base: str, query: str) -> str:
+    links = _search(page, base, query)
+    assert links, f"search {query!r} found nothing"
+    return links[0]
+
+
+def test_a_teams_name_finds_its_page_first(page, units_site):
+    _, base, teams = units_site
+    for team in teams:
+        first = _first_result(page, base, team)
+        assert re.search(_team_page(team), first), f"search {team!r} first finds {first}, not its team page"
+
+
+@pytest.mark.parametrize("team", ["Wellness provider", "Store back office", "New manager", "Doctor's office"])
+def test_a_teams_name_finds_its_page_first_in_the_examples(page, example_site, team):
+    _, base = example_site
+    first = _first_result(page, base, team)
+    assert re.search(_team_page(team), first), f"search {team!r} first finds {first}, not its team page"
+
+
+@pytest.fixture(scope="module")
+def portfolio(portfolio_site, serve):
+    """The site of 1,000 generated blueprints (conftest.py), served: (folder, base URL)."""
+    return portfolio_site, serve(portfolio_site)
+
+
+def test_a_teams_name_finds_its_page_first_among_1000_blueprints(page, portfolio):
+    _, base = portfolio
+    generate = _benchmark_blueprints()
+    for team in sorted({team for _, team in generate.OWNER_POOL}):
+        pages = list(dict.fromkeys(link.split("#")[0] for link in _search(page, base, team)))   # not sections
+        assert pages, f"search {team!r} found nothing"
+        if team.lower().replace(" ", "-") in generate.TAG_POOL:
+            # A tag of that name too ("field-service"): its page and the team's come first, both about it.
+            assert any(re.search(_team_page(team), url) for url in pages[:2]), (team, pages[:3])
+        else:
+            assert re.search(_team_page(team), pages[0]), f"search {team!r} first finds {pages[:3]}"
+
+
 # --- 3. diagram nodes link to their step -------------------------------------------------
 
 

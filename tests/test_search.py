@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from clirun import invoke
-from helpers import alive, needs_graphviz, pids, posix_only, project, run, snapshot, wait_until, work_folders
+from helpers import EXAMPLES, alive, needs_graphviz, pids, posix_only, project, run, snapshot, wait_until, work_folders
 
 
 # -- what the index holds, and its cache -----------------------------------------------------------
@@ -64,6 +64,31 @@ def test_search_holds_findings_but_not_their_fix_hints_or_heading_marks(example_
     assert "voicemail" in content and "unwatched-channel" in content   # steps and findings are searchable
     assert "someone who watches it and answers in a set time" in content   # so are the fixes for people
     assert "watched_by" not in content and "¶" not in content          # fix hints and ¶ links are not
+
+
+@pytest.mark.slow
+def test_search_holds_each_pages_own_content_not_its_navigation(example_site):
+    """Issue 25: a team's name matched every page. Links and tables that lead to other pages are
+    navigation: their words are searched on the page they lead to."""
+    import yaml
+
+    from blueprintgen.site.sections import NAVIGATION
+
+    titles = [yaml.safe_load(path.read_text(encoding="utf-8"))["title"] for path in EXAMPLES.glob("*.yaml")]
+    dashboard = _pagefind_fragment(example_site, "./")["content"]
+    assert len(titles) == 7 and "Service blueprints" in dashboard   # its own heading and text stay
+    assert not [title for title in titles if title in dashboard], dashboard   # the blueprints it lists go
+    rule = _pagefind_fragment(example_site, "blueprints/breaks/context-lost/")
+    assert "context-lost" in rule["content"] and not [title for title in titles if title in rule["content"]]
+    team = _pagefind_fragment(example_site, "blueprints/owners/team-wellness-provider-10d614/")
+    assert team["content"].startswith("Wellness provider.") and team["word_count"] < 60, team   # not its list
+    # A blueprint page: its steps, findings and tags are its own; a step's "Next" and "Breaks here"
+    # (links to other steps and to its findings) are not.
+    shoes = (example_site / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    content = _pagefind_fragment(example_site, "blueprints/ortho-shoes-prescription/")["content"]
+    for name in NAVIGATION:
+        assert f"{name}: <a href=\"#" in shoes and f"{name}:" not in content, name
+    assert "Who: Doctor's office." in content and "unwatched-channel" in content and "healthcare" in content
 
 
 @pytest.mark.slow
@@ -118,6 +143,9 @@ def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
     assert "<title>Hearing-aid &amp; &lt;b&gt;co&lt;/b&gt;</title>" in page
     assert 'data-pagefind-meta="url:blueprints/a/"' in page
     assert (page_url("index.html"), page_url("blueprints/all.html")) == ("./", "blueprints/all.html")
+    # A page across blueprints is marked: Pagefind skips its tables and its links to other pages.
+    assert "data-bpg-overview" in searchable_page("en", "Owners", "<p>x</p>", "blueprints/owners/", overview=True)
+    assert "data-bpg-overview" not in page
 
 
 def test_pagefind_runs_as_the_binary_its_package_would_choose():

@@ -27,6 +27,8 @@ log = get_plugin_logger(__name__)
 PLUGIN_ONLY = ("prefix", "nav_section", "pagefind")
 # Where Material puts a page's content; Pagefind indexes our pages from there.
 ARTICLE = '<article class="md-content__inner md-typeset">'
+# Material's search box is a dialog without a name (axe-core: aria-dialog-name): ours get one.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
 class KeptTemplates(BytecodeCache):
@@ -186,7 +188,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
             return html
         html = place_blocks(html, generated.blocks)
         if self.indexing is not None:
-            self.indexing.add(page.file.dest_uri, page.title or "", html)
+            self.indexing.add(page.file.dest_uri, page.title or "", html,
+                              overview=page.file.src_uri not in self.generated.blueprint_pages)
         return html
 
     def on_post_page(self, output, page, config):
@@ -200,6 +203,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
                                       [get_relative_url(asset, page.url) for asset in scripts])
         if generated and self.search:
             output = output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
+        if generated:
+            output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
         if self.progress:
             self._pages_done += 1
             self.progress("pages built", self._pages_done, self._pages_total)

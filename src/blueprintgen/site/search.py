@@ -34,7 +34,12 @@ SOURCE = ".pagefind-pages"   # the pages as Pagefind reads them, inside the site
 PID_FILE = "pagefind.pid"    # in SOURCE: a build killed outright leaves it for the next build (stop_left_over)
 # What Pagefind skips: figures, tables of numbers, the diagram, and the ¶ links the toc
 # extension puts in headings (a section's title would otherwise end in "¶" in the results).
-EXCLUDE = "[data-search-exclude], a.headerlink"
+# And navigation, whose words belong to the page it leads to: on a page across blueprints
+# (OVERVIEW: the dashboard, rule, team and tag pages), its tables and its links to other pages
+# (a blueprint page marks its own: a step's "Next" and "Breaks here"). So a name is found on the
+# page about it, not on every page that links there.
+OVERVIEW = "data-bpg-overview"
+EXCLUDE = f"[data-search-exclude], a.headerlink, [{OVERVIEW}] table, [{OVERVIEW}] a[href]:not([href^='#'])"
 
 
 class SearchIndexError(Exception):
@@ -87,9 +92,10 @@ class Indexing:
         self._cancelled = False
         self._error: SearchIndexError | None = None
 
-    def add(self, path: str, title: str, content: str) -> None:
-        """The searchable HTML of the page written to `path` (relative to the site)."""
-        self._pages[path] = searchable_page(self.language, title, content, page_url(path))
+    def add(self, path: str, title: str, content: str, overview: bool = False) -> None:
+        """The searchable HTML of the page written to `path` (relative to the site); `overview`: a page
+        across blueprints (dashboard, rule, team, tag pages), whose tables and links lead to other pages."""
+        self._pages[path] = searchable_page(self.language, title, content, page_url(path), overview)
 
     def start(self) -> None:
         """Every page is added: index them (or take the bundle from the cache)."""
@@ -227,7 +233,7 @@ def page_url(path: str) -> str:
     return path
 
 
-def searchable_page(language: str, title: str, content: str, url: str) -> str:
+def searchable_page(language: str, title: str, content: str, url: str, overview: bool = False) -> str:
     """The page as Pagefind reads it: the language for its word stemming, the title, the article, and its URL.
 
     The URL is metadata (`url`, which Pagefind's interface links to instead of the file's
@@ -238,7 +244,8 @@ def searchable_page(language: str, title: str, content: str, url: str) -> str:
     # as text first, so the title is escaped once.
     return (f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
             f"<title>{html.escape(html.unescape(title))}</title></head>\n"
-            f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}">\n'
+            f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}"'
+            f'{" " + OVERVIEW if overview else ""}>\n'
             f"{content}\n</article></body></html>\n")
 
 

@@ -34,6 +34,11 @@ def _actor_name(blueprint: Blueprint, step: Step) -> str:
     return _owner_name(blueprint, step.owner) or "nobody (no owner)"
 
 
+# A step's links to the next steps and to its findings lead elsewhere on the page: search skips
+# them (a step is found by what it says, not by the ids of its neighbours).
+NAVIGATION = ("Next", "Breaks here")
+
+
 def _step_link(step: str) -> Markup:
     return link(f"#step-{step}", step)
 
@@ -135,7 +140,7 @@ def steps(analysis: Analysis) -> str:
         shown_groups.append({"index": index, "name": name, "steps": [
             {"id": s.id, "lane": LANE_NAMES[s.lane], "action": s.action, "details": _step_items(analysis, s, numbers[s.id])}
             for s in members]})
-    return render("steps.html", groups=shown_groups)
+    return render("steps.html", groups=shown_groups, navigation=NAVIGATION)
 
 
 def handoffs(analysis: Analysis) -> str:

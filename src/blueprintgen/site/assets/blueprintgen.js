@@ -32,6 +32,7 @@
       var chunk = chunks[next++];
       button.disabled = true;
       window.fetch(chunk.href).then(function (response) { return response.json(); }).then(function (data) {
+        var first = body.rows.length;
         data.rows.forEach(function (row) {
           var tr = body.appendChild(document.createElement("tr"));
           row.forEach(function (cell) { fill(tr.appendChild(document.createElement("td")), cell); });
@@ -40,6 +41,13 @@
         if (count) count.textContent = String(body.rows.length);
         button.disabled = false;
         button.hidden = next >= chunks.length;
+        // Focus goes to the first new row (it would fall to the page when the button hides):
+        // a keyboard or screen-reader user reads on from there.
+        var added = body.rows[first];
+        if (added) {
+          added.tabIndex = -1;
+          added.focus();
+        }
       });
     });
   }
@@ -55,6 +63,7 @@
 /* Blueprint search: Pagefind's interface, where a page has a search box (the dashboard, the search page). */
 (function () {
   "use strict";
+  var RANKING = {termSimilarity: 4, pageLength: 1};   // Pagefind's defaults are 1 and 0.75
   function start() {
     var box = document.getElementById("bpg-search");
     if (!box || box.getAttribute("data-ready") || typeof window.PagefindUI !== "function") return;
@@ -80,9 +89,15 @@
       (result.sub_results || []).forEach(function (sub) { sub.url = moved(sub.url); });
       return result;
     }
+    // Ranking: a word as typed counts far more than a longer word it starts (the last word typed
+    // matches both: "Unit 0" must not rank "s003" with "0"), and a short page far more than a long
+    // one that mentions the word in passing: the page about a team, a tag or a rule comes first.
     new window.PagefindUI({element: "#bpg-search", showSubResults: true, showImages: false,
-                           bundlePath: bundle, processResult: located,
+                           bundlePath: bundle, processResult: located, ranking: RANKING,
                            resetStyles: false});
+    // Pagefind's input has a title and no label: the page's visible label names it.
+    var input = box.querySelector("input");
+    if (input && !input.id) input.id = "bpg-search-input";
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
