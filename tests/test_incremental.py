@@ -127,6 +127,59 @@ def test_a_new_version_of_the_tool_reuses_nothing_the_old_one_made(tmp_path):
     assert after == before == _cold(folder, env)
 
 
+def _preview_build(config_file: Path, site: Path, dirty: bool = True, start: bool = False) -> None:
+    """One rebuild of a live preview, in this process, as `blueprintgen serve` makes it (MkDocs' own build;
+    `start`: the server's first, which MkDocs starts the plugin for)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file), site_dir=str(site))
+    config.site_url = "http://127.0.0.1:8000/"
+    if start:
+        config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, serve_url=config.site_url, dirty=dirty)
+
+
+def _times(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def test_a_preview_rebuild_writes_only_what_changed_and_equals_a_clean_one(tmp_path, monkeypatch):
+    from blueprintgen.site.mkdocs import DEFAULT_CONFIG
+
+    blueprints = project(tmp_path / "project")
+    (tmp_path / "project" / "docs").mkdir()
+    overrides = tmp_path / "project" / "overrides"
+    overrides.mkdir()
+    config = tmp_path / "project" / "mkdocs.yml"
+    config.write_text(DEFAULT_CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    monkeypatch.chdir(tmp_path / "project")
+    site, clean = tmp_path / "served", tmp_path / "clean"
+    try:
+        _preview_build(config, site, start=True)
+        before = _times(site)
+        _edit(blueprints / "ortho-shoes-prescription.yaml", "action: ", "action: Previewed. ")
+        (blueprints / "beauty-store-headset-help.yaml").unlink()
+        _preview_build(config, site)
+        after = _times(site)
+        rewritten = {path for path in after if after[path] != before.get(path)}
+        assert "blueprints/ortho-shoes-prescription/index.html" in rewritten
+        assert "blueprints/double-charge-refund/index.html" not in rewritten   # untouched: not made again
+        assert "blueprints/beauty-store-headset-help/index.html" not in after     # deleted: removed
+        _preview_build(config, site)   # the rebuild that follows (serve asks for it): the portfolio pages
+        (overrides / "main.html").write_text('{% extends "base.html" %}\n{% block content %}<p>overridden</p>'
+                                             "{{ super() }}{% endblock %}\n")
+        _preview_build(config, site)
+        # A theme override changes every page: the untouched ones are made again too.
+        assert "overridden" in (site / "blueprints" / "double-charge-refund" / "index.html").read_text()
+        _preview_build(config, clean, dirty=False, start=True)
+        assert snapshot(site) == snapshot(clean)   # the same site as a rebuild that makes everything
+    finally:   # MkDocs keeps a plugin instance per process: the next test's build is not a preview
+        from mkdocs.config import load_config
+
+        load_config(config_file=str(config), site_dir=str(site)).plugins.on_startup(command="build", dirty=False)
+
+
 def _free_port() -> int:
     import socket
 

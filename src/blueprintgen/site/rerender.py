@@ -51,7 +51,7 @@ class Rerendering:
     def begin(self, config) -> None:
         self._now, self._kept = {}, set()
         self._everything = self._site is None
-        self._config = _digest(_read(config.config_file_path), _tree(config.theme.custom_dir))
+        self._config = _digest(_read(config.config_file_path), _tree(getattr(config.theme, "custom_dir", None)))
 
     def keep_if_unchanged(self, file, made_from) -> None:
         """A generated file (a page not in the nav, a diagram): MkDocs skips it while what it is made from is unchanged."""
