@@ -180,6 +180,29 @@ def test_a_preview_rebuild_writes_only_what_changed_and_equals_a_clean_one(tmp_p
         load_config(config_file=str(config), site_dir=str(site)).plugins.on_startup(command="build", dirty=False)
 
 
+def test_a_preview_with_a_search_plugin_renders_every_page_so_its_index_holds_them_all(tmp_path, monkeypatch):
+    from blueprintgen.site.mkdocs import DEFAULT_CONFIG
+
+    blueprints = project(tmp_path / "project", "ortho-shoes-prescription", "double-charge-refund")
+    (tmp_path / "project" / "docs").mkdir()
+    config = tmp_path / "project" / "mkdocs.yml"
+    config.write_text(DEFAULT_CONFIG.replace("  - blueprints\n", "  - search\n  - blueprints\n"))
+    monkeypatch.chdir(tmp_path / "project")
+    site = tmp_path / "served"
+    try:
+        _preview_build(config, site, start=True)
+        before = _times(site)
+        _edit(blueprints / "ortho-shoes-prescription.yaml", "action: ", "action: Previewed. ")
+        _preview_build(config, site)
+        # Material's search indexes the pages it renders: an untouched page is rendered too.
+        assert _times(site)["blueprints/double-charge-refund/index.html"] != before["blueprints/double-charge-refund/index.html"]
+        assert "blueprints/double-charge-refund/" in (site / "search" / "search_index.json").read_text()
+    finally:
+        from mkdocs.config import load_config
+
+        load_config(config_file=str(config), site_dir=str(site)).plugins.on_startup(command="build", dirty=False)
+
+
 def _free_port() -> int:
     import socket
 

@@ -35,9 +35,10 @@ def _digest(*parts) -> str:
 class Rerendering:
     """One preview's record of what its last rebuild wrote, kept between rebuilds (on the plugin).
 
-    `changed` is asked by MkDocs (through each file's is_modified) before it reads and renders a
-    page or copies a file. Every rebuild starts with `begin`, and `settle` checks the nav once all
-    pages in it are read; only a rebuild that finished is remembered (`done`).
+    MkDocs asks each file whether it changed (its is_modified, set by `keep_if_unchanged`) before it
+    reads and renders a page or copies a file. Every rebuild starts with `begin`, and `settle` checks
+    the nav once all pages in it are read; only a rebuild that finished is remembered (`done`).
+    A site with a search plugin makes everything: its index holds only the pages rendered.
     """
 
     def __init__(self):
@@ -50,7 +51,8 @@ class Rerendering:
 
     def begin(self, config) -> None:
         self._now, self._kept = {}, set()
-        self._everything = self._site is None
+        searched = any(name == "search" or name.endswith("/search") for name in config.plugins)
+        self._everything = self._site is None or searched
         self._config = _digest(_read(config.config_file_path), _tree(getattr(config.theme, "custom_dir", None)))
 
     def keep_if_unchanged(self, file, made_from) -> None:
