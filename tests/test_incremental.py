@@ -227,7 +227,7 @@ def _article(html: str) -> str:
 
 
 @pytest.mark.browser
-def test_a_save_under_serve_shows_on_the_open_page_and_then_on_the_dashboard(tmp_path):
+def test_a_save_under_serve_shows_on_the_open_page_then_on_the_dashboard_and_a_bad_save_keeps_it(tmp_path):
     from playwright.sync_api import sync_playwright
 
     from test_browser import CHROMIUM_ARGS, _chromium_path
@@ -255,6 +255,7 @@ def test_a_save_under_serve_shows_on_the_open_page_and_then_on_the_dashboard(tmp
         (blueprints / "ortho-shoes-prescription.yaml").write_text("title: Half\nsteps: [\n", encoding="utf-8")
         wait_until(lambda: "ortho-shoes-prescription.yaml:3:1: error" in _body(home), seconds=60,
                    what="the positioned error on the dashboard")
+        assert "Saved under serve" in _body(url)   # the half-typed blueprint's page stays as it last was
         assert server.poll() is None
     finally:
         server.terminate()

@@ -146,6 +146,7 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     for kept in ("_PREVIEW_FILES", "_PREVIEW_ANALYSES", "_PREVIEW_PAGE_KEYS"):
         monkeypatch.setattr(site, kept, {})   # module state, kept between a preview's rebuilds
     monkeypatch.setattr(kept_in_memory, "_DIAGRAMS", {})
+    monkeypatch.setattr(kept_in_memory, "_GOOD", {})
     monkeypatch.setattr(kept_in_memory, "_PORTFOLIO", {"made_from": None, "pages": None, "deferred": False})
     loads, analyses = [], []
     real_load, real_analyse = loader.load_bytes, site.analyse

@@ -191,7 +191,7 @@ def _blueprints(folder: str, loaded: Loaded | None, preview: bool) -> Loaded:
         loaded = Loaded((), (missing,))   # a live preview shows it, and goes on once it is back
     if loaded.problems and not preview:
         raise BlueprintsInvalid(list(loaded.problems))
-    return loaded
+    return kept_in_memory.last_good(loaded) if preview else loaded
 
 
 def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, cache: str | None, later: bool,

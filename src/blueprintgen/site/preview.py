@@ -4,17 +4,40 @@ After a save, the saved blueprint's own page is what the designer looks at: its 
 that page and diagram, and shows the portfolio pages (dashboard, breaks, owners, tags, ...) of
 the rebuild before; those are made again, whichever kinds of pages there are, in the rebuild that
 follows at once (see `deferred`). A save that changes the blueprints' problems makes them at once:
-an invalid save shows its error on the dashboard in its own rebuild.
+an invalid save shows its error on the dashboard in its own rebuild, and the blueprint's page stays
+as it last was (see `last_good`).
 """
 
 from __future__ import annotations
 
-from ..graphviz import Rendered
+import os
 
-__all__ = ["remembered_drawing", "kept_portfolio", "deferred"]
+from ..graphviz import Rendered
+from ..loader import Loaded
+
+__all__ = ["remembered_drawing", "kept_portfolio", "deferred", "last_good"]
 
 _DIAGRAMS: dict[str, bytes] = {}   # diagram input key (see cache.diagrams.diagram_input) -> SVG
 _PORTFOLIO: dict = {"made_from": None, "pages": None, "deferred": False}
+_GOOD: dict = {}   # blueprint file -> the blueprint it last loaded to without a problem
+
+
+def last_good(loaded: Loaded) -> Loaded:
+    """The blueprints a preview shows: a file that has a problem now keeps the blueprint it last gave.
+
+    A half-typed save (an editor saving as the designer types) then leaves the open page as it was,
+    and the problem heads the dashboard until it is fixed. A file that is gone is gone.
+    """
+    invalid = {problem.file for problem in loaded.problems}
+    ids = {blueprint.id for blueprint in loaded.blueprints}
+    kept = [blueprint for file, blueprint in sorted(_GOOD.items())
+            if file in invalid and blueprint.id not in ids and os.path.isfile(file)]
+    _GOOD.clear()
+    _GOOD.update((blueprint.file, blueprint) for blueprint in kept + list(loaded.blueprints))
+    if not kept:
+        return loaded
+    return Loaded(tuple(sorted(list(loaded.blueprints) + kept, key=lambda blueprint: blueprint.file)),
+                  loaded.problems, loaded.read)
 
 
 def remembered_drawing(jobs: list, inputs: list, render) -> Rendered:
