@@ -111,8 +111,9 @@ def measure_loop(count: int, repeats: int, log, run, bare_site, build_command, m
             log(f"N={count}: bare {row['bare'][-1]['wall']:.1f}s, warm {row['warm'][-1]['wall']:.1f}s, "
                 f"1-change {row['change'][-1]['wall']:.1f}s")
         # The title: the blueprint's page shows it, and so does the breaks page (a portfolio page) it has breaks on.
-        edits = [(Path(work, "blueprints", f"{generate.blueprint_id(2 + k)}.yaml"), "title: '", f"Served {k}.",
-                  f"blueprints/{generate.blueprint_id(2 + k)}/") for k in range(repeats)]
+        served = [generate.blueprint_id((2 + k) % count) for k in range(repeats)]
+        edits = [(Path(work, "blueprints", f"{blueprint_id}.yaml"), "title: '", f"Served {k}.",
+                  f"blueprints/{blueprint_id}/") for k, blueprint_id in enumerate(served)]
         row["serve"] = save_to_page([sys.executable, "-m", "blueprintgen", "serve"], work, edits,
                                     follow="blueprints/breaks/")
         plain = [(Path(bare, "docs", f"p{k:04d}.md"), f"# Page {k}", f" Served {k}.", f"p{k:04d}/")
