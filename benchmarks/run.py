@@ -26,6 +26,8 @@ Generates N seeded blueprints (benchmarks/generate.py) into a temporary folder f
   search        headless Chromium types "refund" into the blueprint search box: bytes Pagefind
                 fetched and seconds to the first result (--no-probes skips this and serve)
   serve         at N=100, seconds from saving a blueprint to its changed page from `serve`
+  loop          (--only loop, benchmarks/loop.py) the 1-change build vs the warm build and `serve`'s
+                save -> page at every N, with their floors (bare mkdocs build and serve of plain pages)
   analysis      median of 7 runs of blueprintgen.analysis.analyse on a generated 2,000-step
                 branching blueprint vs a 200-step one (in-process)
 
@@ -784,8 +786,9 @@ def main() -> int:
     parser.add_argument("--json", dest="json_path", help="write the results as JSON here")
     parser.add_argument("--sizes", help="comma-separated N (overrides --quick), e.g. 10,50")
     parser.add_argument("--no-probes", action="store_true", help="skip the browser search and serve measurements")
-    parser.add_argument("--only", choices=["check", "history"],
-                        help="measure only these rows (check: 5 runs at every N; history: 1,000 commits)")
+    parser.add_argument("--only", choices=["check", "history", "loop"],
+                        help="measure only these rows (check: 5 runs at every N; history: 1,000 commits; "
+                             "loop: a change in build and serve, see benchmarks/loop.py)")
     options = parser.parse_args()
     sizes = [int(n) for n in options.sizes.split(",")] if options.sizes else \
         [10, 100] if options.quick else [10, 100, 1000]
@@ -804,6 +807,14 @@ def main() -> int:
         scaling = {}
         text, results, row = measure_history(log)
         rows = [row]
+    elif options.only == "loop":
+        import loop
+
+        scaling = {}
+        rows = [loop.measure_loop(n, 2, log, run, bare_site, build_command, mkdocs_command) for n in sizes]
+        plugin = loop.measure_plugin(2, log, bare_site)
+        text, results = loop.loop_table(rows, plugin)
+        rows.append(plugin)
     elif options.only == "check":
         scaling = {}
         rows = [measure_check_only(n, 5, log) for n in sizes]

@@ -112,3 +112,25 @@ def test_benchmark_measures_check_alone(tmp_path):
     assert all(t["pass"] and t["note"].startswith("not judged at N<100") for t in data["targets"][:3])
     assert data["rows"][2]["input_bytes"] < data["rows"][1]["input_bytes"]   # the small ones are smaller
     assert "check / floor" in result.stdout and "warm" not in result.stdout
+
+
+@pytest.mark.slow
+def test_benchmark_measures_the_designers_loop(tmp_path):
+    out = tmp_path / "loop.json"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "3", "--only", "loop",
+                             "--json", str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    row, plugin = data["rows"]
+    assert row["n"] == 3 and len(row["warm"]) == len(row["change"]) == len(row["bare"]) == 2
+    # Every save was seen on its page (a save never seen would be timed at the 300 s limit).
+    assert all(0 < shown < 300 and shown <= followed < 300 for shown, followed in row["serve"])
+    assert all(0 < shown < 300 for shown, _ in row["bare_serve"])
+    assert all(0 < shown < 300 for shown, _ in plugin["blueprint_save"] + plugin["plain_save"])
+    assert [t["target"] for t in data["targets"]] == [
+        "1-change build <= 1.3x warm build", "serve: a saved change shows <= 2 s",
+        "plugin under mkdocs serve: blueprint save <= 1.5x plain-page save"]
+    assert "1-change / warm" in result.stdout and "floor: bare mkdocs serve" in result.stdout

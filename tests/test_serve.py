@@ -141,8 +141,13 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
 
     project(tmp_path)
     monkeypatch.chdir(tmp_path)
+    import blueprintgen.site.preview as kept_in_memory
+
     for kept in ("_PREVIEW_FILES", "_PREVIEW_ANALYSES", "_PREVIEW_PAGE_KEYS"):
         monkeypatch.setattr(site, kept, {})   # module state, kept between a preview's rebuilds
+    monkeypatch.setattr(kept_in_memory, "_DIAGRAMS", {})
+    monkeypatch.setattr(kept_in_memory, "_GOOD", {})
+    monkeypatch.setattr(kept_in_memory, "_PORTFOLIO", {"made_from": None, "pages": None, "deferred": False})
     loads, analyses = [], []
     real_load, real_analyse = loader.load_bytes, site.analyse
     monkeypatch.setattr(loader, "load_bytes", lambda data, name, *rest: loads.append(name) or real_load(data, name, *rest))
@@ -164,10 +169,18 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     assert loads == ["blueprints/ortho-shoes-prescription.yaml"] and analyses == ["ortho-shoes-prescription"]
     # Unchanged pages come from memory; the stored build is not read again on a rebuild.
     assert made == ["ortho-shoes-prescription"] and stored_reads == []
-    # The same pages as a build that loads and analyses everything.
+    # The saved blueprint's page at once; the portfolio pages are the last rebuild's, made in the next.
     full = site.generate(Settings(), "blueprints", set())
-    assert second.files == full.files and second.files != first.files
-    assert [a.blueprint for a in second.analyses] == [a.blueprint for a in full.analyses]
+    page = "blueprints/ortho-shoes-prescription.md"
+    assert second.deferred and second.files[page] == full.files[page] != first.files[page]
+    portfolio = [path for path in full.pages if path not in full.blueprint_pages and full.pages[path] != first.pages[path]]
+    assert portfolio and all(second.pages[path] == first.pages[path] for path in portfolio)
+    loads.clear()
+    third = preview()   # the rebuild that follows: nothing loaded again, the portfolio pages made
+    assert not third.deferred and loads == []
+    # The same pages as a build that loads and analyses everything.
+    assert third.files == full.files and third.pages == full.pages
+    assert [a.blueprint for a in third.analyses] == [a.blueprint for a in full.analyses]
 
 
 def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():

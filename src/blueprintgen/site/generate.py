@@ -22,6 +22,7 @@ from .drawing import Drawing
 from ..escape import terminal
 from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
 from .plan import index_pages
+from . import preview as kept_in_memory
 from .trends import history_identity, site_history
 
 __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets"]
@@ -59,6 +60,8 @@ class Generated:
     page_keys: dict[str, str] = field(default_factory=dict)   # blueprint page -> what it is made from (pagecache)
     # How many blueprints: `analyses` is empty when everything came from the cache (see sitecache).
     count: int | None = None
+    # A live preview showed the portfolio pages of its last rebuild: the next rebuild makes them (see preview).
+    deferred: bool = False
 
     # Diagrams still being drawn: (a Drawing or what render_many gave, ids, diagram inputs, the
     # whole-build cache key to store under, progress); see finish().
@@ -160,9 +163,9 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
     if progress:
         progress("blueprints analysed", len(analyses), len(analyses))
-    drawing, has_svg = _start_drawing(analyses, inputs, settings, cache, later, progress)
+    drawing, has_svg = _start_drawing(analyses, inputs, settings, cache, later, progress, preview)
     generated = _site(analyses, inputs, has_svg, layout, loaded.problems, _PREVIEW_PAGE_KEYS if preview else {},
-                      cache, present, drawing, history)
+                      cache, present, drawing, history, preview)
     # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while
     # the build ran (or since the CLI loaded it) must not get this build's pages.
     kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),
@@ -196,15 +199,25 @@ def _blueprints(folder: str, loaded: Loaded | None, preview: bool) -> Loaded:
         loaded = Loaded((), (missing,))   # a live preview shows it, and goes on once it is back
     if loaded.problems and not preview:
         raise BlueprintsInvalid(list(loaded.problems))
-    return loaded
+    return kept_in_memory.last_good(loaded) if preview else loaded
 
 
 def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, cache: str | None, later: bool,
-                   progress) -> tuple:
-    """Graphviz draws every diagram, now or (`later`) while the pages are made; and which blueprints have one."""
+                   progress, preview: bool = False) -> tuple:
+    """Graphviz draws every diagram, now or (`later`) while the pages are made; and which blueprints have one.
+
+    A live preview draws only what its last rebuild did not (see preview.remembered_drawing)."""
     ids = [a.blueprint.id for a in analyses]
-    draw = partial(render_many, [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses], "svg",
-                   timeout=settings.dot_timeout, cache=DiagramCache(cache) if cache else None, inputs=inputs)
+    jobs = [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses]
+    draw = partial(render_many, jobs, "svg", timeout=settings.dot_timeout,
+                   cache=DiagramCache(cache) if cache else None, inputs=inputs)
+    if preview and not later:
+        def render(some_jobs, some_inputs):
+            return render_many(some_jobs, "svg", timeout=settings.dot_timeout,
+                               cache=DiagramCache(cache) if cache else None, inputs=some_inputs, progress=progress)
+        draw = partial(kept_in_memory.remembered_drawing, jobs, inputs, render)
+        drawing = draw()
+        return drawing, {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
     if later:
         # The pages do not need their diagrams (the viewer loads each from its file, and a
         # diagram that fails fails the whole build), so Graphviz draws while pages are made.
@@ -214,9 +227,13 @@ def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, c
 
 
 def _site(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout, problems, kept: dict,
-          cache: str | None, present: set[str], drawing, history: dict | str | None = None) -> Generated:
+          cache: str | None, present: set[str], drawing, history: dict | str | None = None,
+          preview: bool = False) -> Generated:
     """Every page and asset of the site; PagesCollide (and the drawing stopped) where the project has its own."""
-    generated = portfolio_pages(analyses, layout, list(problems), history)
+    def make(analyses, layout, problems):
+        return portfolio_pages(analyses, layout, problems, history)
+    generated = kept_in_memory.kept_portfolio(analyses, layout, list(problems), make) if preview else \
+        make(analyses, layout, list(problems))
     made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, kept, cache)
     generated.update(made)
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
@@ -231,7 +248,7 @@ def _site(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
     listed = {path for _, path in index_pages(layout)}
     return Generated(files=files, analyses=analyses, blueprint_pages={layout.path(a.blueprint.id) for a in analyses},
                      problems=list(problems), unlisted={p for p in pages if p not in listed}, layout=layout,
-                     pages=pages, page_keys=page_keys)
+                     pages=pages, page_keys=page_keys, deferred=preview and kept_in_memory.deferred())
 
 
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:

@@ -164,8 +164,19 @@ def serve_site(config_file: str | None, blueprints_dir: str | None, address: str
             quoted = json.dumps(folder, ensure_ascii=False)
             text = DEFAULT_CONFIG.replace("  - blueprints\n", f"  - blueprints:\n      blueprints_dir: {quoted}\n")
             Path(config_file).write_text(text, encoding="utf-8")
-        with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
-            serve(config_file=config_file, dev_addr=address, livereload=True)
+        # Dirty: a rebuild renders again only the pages whose bytes changed (see rerender), and the
+        # project's own pages, as a clean one would; MkDocs' warning about dirty builds is not ours to show.
+        from logging import getLogger
+
+        from .rerender import DirtyWarningFilter
+
+        quiet = DirtyWarningFilter()
+        getLogger("mkdocs.commands.build").addFilter(quiet)
+        try:
+            with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
+                serve(config_file=config_file, dev_addr=address, livereload=True, build_type="dirty")
+        finally:
+            getLogger("mkdocs.commands.build").removeFilter(quiet)
     finally:   # also when the config could not be written: no folder is left in the temporary folder
         if work:
             shutil.rmtree(work, ignore_errors=True)

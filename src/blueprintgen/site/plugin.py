@@ -21,6 +21,7 @@ from .search import Indexing, SearchIndexError
 from .cache.folder import cache_folder
 from .generate import SCRIPTS, STYLESHEETS, BlueprintsInvalid, PagesCollide, generate
 from .mkdocs import prune_nav
+from .rerender import Rerendering
 from .watching import FolderWatch
 
 log = get_plugin_logger(__name__)
@@ -84,6 +85,9 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        # A dirty preview (`blueprintgen serve`, `mkdocs serve --dirty`) renders again only what changed;
+        # this plugin instance lives as long as the server, so it remembers the last rebuild.
+        self.rerendering = Rerendering() if self.serving and dirty else None
 
     def on_config(self, config):
         # Options only the plugin reads; the rest are the project's settings, shared with the CLI.
@@ -150,15 +154,33 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
         if self.generated.render_problems:
             # Every diagram was tried; one that failed fails the build as a whole.
             raise PluginError("\n".join(self.generated.render_problems))
-        listed = _named_pages(config.nav) if config.nav is not None else None
-        for path, content in sorted(self.generated.files.items()):
-            files.append(File.generated(config, path, content=content, inclusion=self._inclusion(path, listed)))
-        self._files = files
+        self._add_files(files, config)
         self.indexing = Indexing(config.site_dir, (config.theme.get("language") or "en"),
                                  cache_dir=cache_folder("search")) if self.search else None
         return files
 
+    def _add_files(self, files: Files, config) -> None:
+        """The generated files into MkDocs' list; in a dirty preview, each says whether it must be made again."""
+        listed = _named_pages(config.nav) if config.nav is not None else None
+        rerendering = getattr(self, "rerendering", None)
+        if rerendering is not None:
+            rerendering.begin(config)
+            for file in files.documentation_pages():
+                file.is_modified = lambda: True   # the project's own pages are always made again, as without --dirty
+        for path, content in sorted(self.generated.files.items()):
+            inclusion = self._inclusion(path, listed)
+            file = File.generated(config, path, content=content, inclusion=inclusion)
+            files.append(file)
+            page = self.generated.pages.get(path)
+            if rerendering is not None and (page is None or inclusion == InclusionLevel.NOT_IN_NAV):
+                # What the file is made from: its bytes, and for a page its HTML blocks and its place in the site.
+                made_from = (content, page.blocks, page.late, self.site_wide) if page is not None else (content,)
+                rerendering.keep_if_unchanged(file, made_from)
+        self._files = files
+
     def on_env(self, env, config, files):
+        if getattr(self, "rerendering", None) is not None:
+            self.rerendering.settle(self._nav, config, files)
         # Every page's content is made (MkDocs renders all Markdown before any template):
         # Pagefind indexes it on another core while the templates are rendered.
         if self.indexing is not None:
@@ -218,7 +240,8 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
                                  "the blueprint pages: add it to `nav:`, or remove `nav_section: false` from the "
                                  "blueprints plugin"))
         self._pages_total = len(files.documentation_pages())
-        return prune_nav(nav, self.generated.unlisted)
+        self._nav = prune_nav(nav, self.generated.unlisted)
+        return self._nav
 
     def on_post_build(self, config):
         if self.indexing is not None:   # while Graphviz may still be drawing: search does not hold the diagrams
@@ -237,9 +260,15 @@ class BlueprintsPlugin(BasePlugin[BlueprintsConfig]):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "wb") as handle:
                     handle.write(self.generated.files[path])
+        if getattr(self, "rerendering", None) is not None:
+            self.rerendering.done()
+        if self.generated.deferred and getattr(self, "watch", None) is not None:
+            self.watch.rebuild()   # the portfolio pages shown were the last rebuild's: the next one makes them
 
     def on_build_error(self, error):
         self.stop()
+        if getattr(self, "rerendering", None) is not None:
+            self.rerendering.forget()
 
     def stop(self) -> None:
         """The build failed or was stopped: stop drawing and indexing (nothing will wait for them)."""

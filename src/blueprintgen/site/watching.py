@@ -61,7 +61,14 @@ class FolderWatch:
         else:
             self._log.warning(terminal(f"the blueprint folder {self._folder} is gone; the preview shows no "
                                        "blueprints until it is back"))
-        (self._poke / "changed").write_text(str(time.monotonic_ns()))
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Ask the server for another rebuild (after this one, when one is running)."""
+        try:
+            (self._poke / "changed").write_text(str(time.monotonic_ns()))
+        except OSError:
+            pass   # the server is shutting down: nothing to rebuild for
 
     def close(self) -> None:
         self._stop.set()
