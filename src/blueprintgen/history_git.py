@@ -10,18 +10,23 @@ from .project import Project
 # The same git runner, version check and blob reading as `diff` (one `git cat-file` run per batch).
 from .revisions import SideError, _blob_sizes, _check_git_version, _git, _read_blobs
 
-__all__ = ["NeedsHistory", "Commit", "first_parent_commits", "tags_on", "read_blobs", "SETTINGS_SUFFIXES"]
+__all__ = ["NeedsHistory", "NOT_GIT", "SHALLOW", "NO_COMMIT", "UNREADABLE", "Commit", "first_parent_commits", "tags_on", "read_blobs", "SETTINGS_SUFFIXES"]
 
 # The files a revision's settings are read from (mkdocs.yml and what it INHERITs, pyproject.toml).
 SETTINGS_SUFFIXES = (".toml",)
 # A regular file's modes in a tree; a link or a submodule is never a blueprint.
 REGULAR = ("100644", "100755")
-WHAT_IT_NEEDS = ("the whole git history (in CI: fetch-depth: 0 in actions/checkout; here: "
-                 "`git fetch --unshallow`)")
+# Why there is no history, as NeedsHistory.reason: the site says what to do without naming local paths.
+NOT_GIT, SHALLOW, NO_COMMIT, UNREADABLE = "not-git", "shallow", "no-commit", "unreadable"
 
 
 class NeedsHistory(SideError):
-    """No history to read: not a git repository, a shallow clone or no commit yet. One line saying what is needed."""
+    """No history to read: not a git repository, a shallow clone or no commit yet. One line saying what is
+    needed (for the terminal), and the reason, one of the four above (for the site)."""
+
+    def __init__(self, message: str, reason: str = "unreadable"):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -43,17 +48,20 @@ def _kept(path: str) -> bool:
 def _check_history(project: Project) -> None:
     """NeedsHistory unless `project` is in a git work tree with the whole history of HEAD."""
     if not os.path.exists(os.path.join(project.root, ".git")):
-        raise NeedsHistory(f"{project.root} is not a git repository, so it has no history to read (hint: run "
-                           f"inside a clone with {WHAT_IT_NEEDS})")
+        raise NeedsHistory(f"{project.root} is not a git repository, so it has no history to read (hint: trends "
+                           "need the blueprints in a git repository: run inside a clone of the one that has them, or "
+                           "`git init` and commit them)", NOT_GIT)
     _check_git_version(project)
     shallow = _git(project, "rev-parse", "--is-shallow-repository")
     if shallow.returncode != 0:
         raise NeedsHistory(f"git cannot read the repository at {project.root}: "
-                           f"{shallow.stderr.decode(errors='replace').strip() or 'no answer'}")
+                           f"{shallow.stderr.decode(errors='replace').strip() or 'no answer'}", UNREADABLE)
     if shallow.stdout.strip() == b"true":
-        raise NeedsHistory(f"this is a shallow clone: trends need {WHAT_IT_NEEDS}")
+        raise NeedsHistory("this is a shallow clone, without the history trends are read from (hint: "
+                           "`git fetch --unshallow`; in CI, actions/checkout with fetch-depth: 0)", SHALLOW)
     if _git(project, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").returncode != 0:
-        raise NeedsHistory(f"the repository at {project.root} has no commit yet: trends start with the first commit")
+        raise NeedsHistory(f"the repository at {project.root} has no commit yet: trends start with the first commit",
+                           NO_COMMIT)
 
 
 def first_parent_commits(project: Project, head: str = "HEAD") -> list[Commit]:

@@ -15,6 +15,7 @@ __all__ = ["TRENDS", "site_history", "history_identity", "trends_page", "trend_l
 
 TRENDS = "trends"
 SHOWN = 24   # periods in the chart and its table: two years of months
+NARROW = 6   # periods in the chart a phone shows instead: its labels stay readable, the newest in view
 COLOURS = {"high": "#b71c1c", "medium": "#e65100", "low": "#f9a825"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -22,7 +23,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def site_history(folder: str, settings) -> dict | str:
     """The history of the project the blueprints are in, by month, from the cache where it can be;
-    or one line saying what is missing (outside git, a shallow clone), which the page shows."""
+    or why there is none (NeedsHistory's reason: outside git, a shallow clone...), which the page explains."""
+    from ..history_git import NeedsHistory
     from ..project import find_project
     from ..revisions import SideError
     from .history_command import portfolio_history
@@ -33,8 +35,10 @@ def site_history(folder: str, settings) -> dict | str:
     try:
         # Only the months the page shows are analysed: a first build of a long history stays short.
         return portfolio_history(project, "month", () if same else (folder,), last=SHOWN)
-    except SideError as error:
-        return str(error)
+    except NeedsHistory as error:
+        return error.reason   # not its message: that names local folders, which a published page never does
+    except SideError:
+        return "unreadable"
 
 
 def history_identity(history: dict | str) -> str:
@@ -70,9 +74,13 @@ def trend_sentence(history: dict | str) -> str | None:
     return f"{sign}{abs(change)}% high breaks since {since} ({first} → {last})"
 
 
-def _chart(history: dict, periods: list[dict]) -> dict:
-    """The geometry of the stacked bars (high at the bottom, where the eye compares them)."""
-    width, height, left, right, top, bottom = 640, 250, 44, 628, 12, 206
+def _chart(history: dict, periods: list[dict], kind: str = "wide") -> dict:
+    """The geometry of the stacked bars (high at the bottom, where the eye compares them): "wide" for
+    every period shown, "narrow" (a phone) for the newest NARROW, drawn narrower so its text stays readable."""
+    periods = periods if kind == "wide" else periods[-NARROW:]
+    # The narrow one's larger text is still 11 px on a 390 px phone; its six labels do not touch.
+    (width, font), height, left, top, bottom = ((640, 12) if kind == "wide" else (420, 13)), 250, 44, 12, 206
+    right = width - 12
     most = max([1, *(p["totals"]["findings"] for p in periods)])
     scale = (bottom - top) / most
     slot = (right - left) / len(periods)
@@ -95,10 +103,11 @@ def _chart(history: dict, periods: list[dict]) -> dict:
     ticks = [{"value": value, "y": round(bottom - value * scale, 1)} for value in sorted({0, most // 2, most})]
     legend = [{"x": left + 90 * at, "colour": COLOURS[s], "label": s} for at, s in enumerate(("high", "medium", "low"))]
     names = [period_name(p["period"], history["by"]) for p in (periods[0], periods[-1])]
-    return {"width": width, "height": height, "left": left, "right": right, "bottom": bottom, "bar_width": bar_width,
+    return {"kind": kind, "font": font, "width": width, "height": height, "left": left, "right": right, "bottom": bottom, "bar_width": bar_width,
             "bars": bars, "ticks": ticks, "legend": legend,
             "title": f"Findings by severity, {names[0]} to {names[1]}",
-            "description": f"Stacked bars, one per {history['by']}: high at the bottom, then medium, then low. "
+            "description": f"Stacked bars, one per {history['by']}{'' if kind == 'wide' else ', the newest'}: high "
+                           "at the bottom, then medium, then low. "
                            f"{trend_sentence(history)}. The table below gives every figure.",
             "caption": f"Findings by severity per {history['by']} (the last commit of each month on the "
                        "main line of history)."}
@@ -108,9 +117,8 @@ def trends_page(history: dict | str, layout: Layout) -> Page:
     """The page: the trend in words, the chart and its table, and the teams at the newest period."""
     page = layout.path(TRENDS)
     if isinstance(history, str):
-        return assemble("Trends", "# Trends\n", paragraphs(
-            "Trends are read from the git history of the blueprints, and it is not available here.", history,
-            "In a GitHub workflow, check out with fetch-depth: 0 (actions/checkout) so the whole history is there."))
+        return assemble("Trends", "# Trends\n", paragraphs(*map(with_code, _WITHOUT_HISTORY.get(
+            history, _WITHOUT_HISTORY["unreadable"]))))
     periods = _shown(history)
     if not periods:
         return assemble("Trends", "# Trends\n", paragraphs("No commit with blueprints yet."))
@@ -125,15 +133,31 @@ def trends_page(history: dict | str, layout: Layout) -> Page:
         with_code("Each month is its last commit on the main line of history (first parents from HEAD), judged "
                   "with the settings of that commit. `blueprintgen history` prints the same figures, per team and per "
                   "blueprint.")),
-        render("trend_chart.html", chart=_chart(history, periods)),
+        render("trend_chart.html", charts=[_chart(history, periods, kind) for kind in ("wide", "narrow")]),
         "## Findings per month\n",
-        table(["Month", "Commit", "High", "Medium", "Low", "Findings", "Blueprints"], rows, exclude=True),
+        # In a box of its own: the stylesheet lets its seven columns be as narrow as their figures.
+        '<div class="bpg-trend-months" data-search-exclude>\n'
+        + table(["Month", "Commit", "High", "Medium", "Low", "Findings", "Blueprints"], rows, exclude=True) + "</div>\n",
         "## Teams now\n",
         paragraphs(f"The findings each team owns in {period_name(newest['period'], history['by'])} (on the steps "
                    "it owns), most high first."),
         table(["Team", "High", "Medium", "Low", "Findings", f"High since {period_name(periods[0]['period'])}"], teams)
         if teams else paragraphs("No findings."),
         paragraphs(link(layout.href(page, layout.home), "Back to the dashboard")))
+
+
+# What the page says when there is no history to read, by NeedsHistory's reason; `code` is shown as code.
+_WITHOUT_HISTORY = {
+    "not-git": ("Trends need the blueprints in a git repository: they are read from its history, month by month, "
+                "and the folder this site was built from is not in one.",
+                "Commit the blueprints to a git repository and build the site from a clone of it."),
+    "shallow": ("This site was built from a shallow clone, which lacks the history trends are read from.",
+                "Fetch the whole history before building: `git fetch --unshallow`. In a GitHub workflow, check out "
+                "with `fetch-depth: 0` (actions/checkout)."),
+    "no-commit": ("The git repository has no commit yet: trends start with the first commit.",),
+    "unreadable": ("Trends are read from the git history of the blueprints, and it cannot be read here.",
+                   "`blueprintgen history`, run in the same folder, says why."),
+}
 
 
 def _change(before: int, now: int) -> str:
