@@ -201,13 +201,16 @@ def test_a_shallow_clone_and_a_folder_outside_git_say_what_they_need(repo, tmp_p
     done = run("history", cwd=shallow)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines() == [done.stderr.strip()] and "Traceback" not in done.stderr
-    assert "shallow clone" in done.stderr and "fetch-depth: 0" in done.stderr
+    assert "shallow clone" in done.stderr and "git fetch --unshallow" in done.stderr
+    assert done.stderr.count("fetch-depth: 0") == 1
     plain = tmp_path / "plain"
     shutil.copytree(repo / "blueprints", plain / "blueprints")
     (plain / "pyproject.toml").write_text(PLAIN)
     done = run("history", cwd=plain)
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
-    assert "is not a git repository" in done.stderr and "fetch-depth: 0" in done.stderr
+    # Where it looked (the terminal is the reader's own) and what to do; no shallow-clone advice.
+    assert f"{plain} is not a git repository" in done.stderr and "git init" in done.stderr
+    assert "unshallow" not in done.stderr and "fetch-depth" not in done.stderr
 
 
 def test_an_unknown_revision_is_one_line_and_an_older_one_reads_its_history(repo):
@@ -289,8 +292,36 @@ def test_a_shallow_clone_builds_a_trends_page_that_says_what_it_needs(repo, tmp_
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
     site = _build(shallow)
     html = (site / "blueprints" / "trends" / "index.html").read_text(encoding="utf-8")
-    assert "this is a shallow clone" in html and "fetch-depth: 0" in html and "bpg-trend-chart" not in html
+    assert "built from a shallow clone" in html and "bpg-trend-chart" not in html
+    assert "<code>git fetch --unshallow</code>" in html and html.count("<code>fetch-depth: 0</code>") == 1
+    assert "`" not in _article(html) and "git repository:" not in html
     assert "high breaks since" not in (site / "index.html").read_text(encoding="utf-8")
+    _assert_no_local_path(site, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_folder_outside_git_builds_a_trends_page_that_names_no_local_folder(repo, tmp_path):
+    plain = tmp_path / "plain"
+    shutil.copytree(repo / "blueprints", plain / "blueprints")
+    (plain / "pyproject.toml").write_text(PLAIN)
+    site = _build(plain)
+    html = (site / "blueprints" / "trends" / "index.html").read_text(encoding="utf-8")
+    assert "Trends need the blueprints in a git repository" in html and "bpg-trend-chart" not in html
+    assert "unshallow" not in html and "fetch-depth" not in html and "`" not in _article(html)
+    _assert_no_local_path(site, tmp_path)
+
+
+def _article(html: str) -> str:
+    return re.search(r"<article.*?</article>", html, re.DOTALL)[0]
+
+
+def _assert_no_local_path(site: Path, tmp_path: Path) -> None:
+    """No page, feed or index of the site names a folder of the machine that built it."""
+    home = str(tmp_path.resolve())
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".js", ".svg", ".txt"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert home not in text and str(tmp_path) not in text, path
 
 
 @pytest.mark.slow
@@ -304,15 +335,29 @@ def test_the_trends_chart_is_drawn_readable_in_chromium(repo, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto((site / "blueprints" / "trends" / "index.html").as_uri())
-            chart = page.locator(".bpg-trend-chart svg")
+            chart = page.locator(".bpg-trend-chart svg.bpg-trend-wide")
             box = chart.bounding_box()
             assert box is not None and box["width"] > 500 and box["height"] > 150
             # Labels at least 11 px on screen, and the bars drawn (four months, eight non-empty parts).
-            label = page.locator(".bpg-trend-chart svg text").first.bounding_box()
+            label = page.locator(".bpg-trend-chart svg.bpg-trend-wide text").first.bounding_box()
             assert label is not None and label["height"] >= 11
-            assert page.locator(".bpg-trend-chart svg g rect").count() == 4
+            assert page.locator(".bpg-trend-chart svg.bpg-trend-wide g rect").count() == 4
+            assert not page.locator(".bpg-trend-narrow").is_visible()
             assert page.get_by_role("img", name="Findings by severity, January 2026 to April 2026").count() == 1
             page.screenshot(path=str(tmp_path / "trends.png"), full_page=True)
+            # The months table fits the page's column: its last heading is not cut at the right edge.
+            months = page.locator(".bpg-trend-months table")
+            assert months.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+            assert page.get_by_role("columnheader", name="Blueprints").is_visible()
+            # On a phone, the narrow drawing: as wide as the screen, the newest month in view, text readable.
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.goto((site / "blueprints" / "trends" / "index.html").as_uri())
+            assert not phone.locator(".bpg-trend-wide").is_visible()
+            narrow = phone.locator(".bpg-trend-narrow")
+            assert narrow.is_visible() and narrow.bounding_box()["x"] + narrow.bounding_box()["width"] <= 390
+            newest = phone.locator(".bpg-trend-narrow text", has_text="2026-04").bounding_box()
+            assert newest is not None and newest["x"] + newest["width"] <= 390 and newest["height"] >= 11
+            assert phone.get_by_role("img", name="Findings by severity, January 2026 to April 2026").count() == 1
         finally:
             browser.close()
     assert (tmp_path / "trends.png").stat().st_size > 10_000
