@@ -171,12 +171,15 @@ def serve_site(config_file: str | None, blueprints_dir: str | None, address: str
         from .rerender import DirtyWarningFilter
 
         quiet = DirtyWarningFilter()
-        getLogger("mkdocs.commands.build").addFilter(quiet)
+        loggers = [getLogger(f"{engine}.commands.build") for engine in ("mkdocs", "properdocs")]   # either engine's
+        for logger in loggers:
+            logger.addFilter(quiet)
         try:
             with Stopping():   # SIGTERM shuts the server down as Ctrl-C does, so its folders are removed
                 serve(config_file=config_file, dev_addr=address, livereload=True, build_type="dirty")
         finally:
-            getLogger("mkdocs.commands.build").removeFilter(quiet)
+            for logger in loggers:
+                logger.removeFilter(quiet)
     finally:   # also when the config could not be written: no folder is left in the temporary folder
         if work:
             shutil.rmtree(work, ignore_errors=True)
