@@ -39,6 +39,7 @@ PID_FILE = "pagefind.pid"    # in SOURCE: a build killed outright leaves it for 
 # (a blueprint page marks its own: a step's "Next" and "Breaks here"). So a name is found on the
 # page about it, not on every page that links there.
 OVERVIEW = "data-bpg-overview"
+_HEADING = re.compile(r"<h1\b")
 EXCLUDE = f"[data-search-exclude], a.headerlink, [{OVERVIEW}] table, [{OVERVIEW}] a[href]:not([href^='#'])"
 
 
@@ -242,6 +243,10 @@ def searchable_page(language: str, title: str, content: str, url: str, overview:
     """
     # MkDocs gives the title as HTML (the heading's text, with character references): read it
     # as text first, so the title is escaped once.
+    if overview:
+        # An overview page is about what its heading names (a team, a rule, a tag): that heading
+        # outweighs the same words in a blueprint's text, so a team's name finds its page first.
+        content = _HEADING.sub(r'<h1 data-pagefind-weight="10"', content, count=1)
     return (f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
             f"<title>{html.escape(html.unescape(title))}</title></head>\n"
             f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}"'
