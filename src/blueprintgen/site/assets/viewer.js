@@ -187,9 +187,12 @@
     var move = mover(panZoom, box);
 
     function overview() {
+      // The whole diagram, centred across and at the top of the box: a wide journey shrinks to a band
+      // that would otherwise float in the middle of empty space.
       panZoom.resize();
       panZoom.fit();
       panZoom.center();
+      panZoom.pan({x: panZoom.getPan().x, y: 0});
     }
     function readable() {
       // Step text readable, at the start of the journey: the left edge, from the stages or the customer lane.
@@ -309,7 +312,9 @@
   }
 
   function overviewStrip(viewer, geo) {
-    // The whole journey as one strip of its stages; the part in view is outlined; a click goes there.
+    // The whole journey as one strip of its stages, each as wide as its part of the journey but never
+    // narrower than its full name (the strip scrolls sideways when they do not all fit); the part in view
+    // is tinted and underlined, never hiding a name; a click goes there.
     var strip = document.createElement("div");
     strip.className = "bpg-overview";
     strip.setAttribute("role", "group");
@@ -317,27 +322,59 @@
     var frame = strip.appendChild(document.createElement("div"));
     frame.className = "bpg-overview-view";
     frame.setAttribute("aria-hidden", "true");
-    var control = {onJump: null, update: function (view) {
-      var left = Math.max(0, view.left) / geo.width, right = Math.min(geo.width, view.right) / geo.width;
-      frame.style.left = (100 * left) + "%";
-      frame.style.width = Math.max(0.5, 100 * (right - left)) + "%";
-    }};
+    var marks = [0], parts = [];   // diagram x at each part's edge; the strip's parts (spacers and stages)
+    function part(element, from, to) {
+      element.style.flexGrow = String(Math.max(0, to - from));
+      strip.appendChild(element);
+      parts.push(element);
+      marks.push(to);
+    }
     geo.stages.forEach(function (stage) {
-      var button = strip.appendChild(document.createElement("button"));
+      var button = document.createElement("button");
       button.type = "button";
       button.className = "bpg-overview-stage";
       button.textContent = stage.name;
       button.title = "Go to the stage " + stage.name;
-      button.style.left = (100 * stage.box.left / geo.width) + "%";
-      button.style.width = (100 * (stage.box.right - stage.box.left) / geo.width) + "%";
+      part(document.createElement("span"), marks[marks.length - 1], stage.box.left);
+      part(button, stage.box.left, stage.box.right);
       button.addEventListener("click", function (event) {
         event.stopPropagation();
         if (control.onJump) control.onJump(stage.box.left, true);
       });
     });
+    part(document.createElement("span"), marks[marks.length - 1], geo.width);
+    function toStrip(x) {
+      // Piecewise: a diagram x inside a part lands as far into that part on the strip.
+      for (var i = 0; i < parts.length; i++) {
+        if (x <= marks[i + 1] || i === parts.length - 1) {
+          var span = marks[i + 1] - marks[i], into = span > 0 ? (x - marks[i]) / span : 0;
+          return parts[i].offsetLeft + Math.max(0, Math.min(1, into)) * parts[i].offsetWidth;
+        }
+      }
+      return 0;
+    }
+    function fromStrip(px) {
+      for (var i = 0; i < parts.length; i++) {
+        var right = parts[i].offsetLeft + parts[i].offsetWidth;
+        if (px <= right || i === parts.length - 1) {
+          var into = parts[i].offsetWidth ? (px - parts[i].offsetLeft) / parts[i].offsetWidth : 0;
+          return marks[i] + Math.max(0, Math.min(1, into)) * (marks[i + 1] - marks[i]);
+        }
+      }
+      return 0;
+    }
+    var control = {onJump: null, update: function (view) {
+      var left = toStrip(Math.max(0, view.left)), right = toStrip(Math.min(geo.width, view.right));
+      frame.style.left = left + "px";
+      frame.style.width = Math.max(4, right - left) + "px";
+      // Keep the part in view visible on a strip that scrolls.
+      if (left < strip.scrollLeft || right > strip.scrollLeft + strip.clientWidth) {
+        strip.scrollLeft = Math.max(0, (left + right) / 2 - strip.clientWidth / 2);
+      }
+    }};
     strip.addEventListener("click", function (event) {
       var rect = strip.getBoundingClientRect();
-      if (control.onJump && rect.width) control.onJump(geo.width * (event.clientX - rect.left) / rect.width, false);
+      if (control.onJump && rect.width) control.onJump(fromStrip(event.clientX - rect.left + strip.scrollLeft), false);
     });
     var tools = viewer.querySelector(".bpg-viewer-tools");
     tools.parentNode.insertBefore(strip, tools.nextSibling);
