@@ -242,6 +242,15 @@ def test_on_a_phone_a_swipe_scrolls_the_page_until_the_diagram_is_tapped(browser
 def test_the_printed_page_has_the_whole_diagram_on_landscape_pages_then_the_breaks(page, site, tmp_path):
     folder, base = site
     _open(page, base)
+    # No cut runs through a "Line of interaction" (or any line's) label: each is whole on some page.
+    # Read on screen: in print the viewer is hidden, so its drawing has no boxes.
+    labels = page.evaluate("""() => { const lanes = [...document.querySelectorAll('.bpg-print-lanes')]
+        .map(svg => [svg.viewBox.baseVal.y, svg.viewBox.baseVal.y + svg.viewBox.baseVal.height]);
+      const root = document.querySelector('.bpg-viewer svg g.graph');
+      return [...root.querySelectorAll('g.line-label')].map(label => { const box = label.getBBox();
+        const t = root.transform.baseVal.consolidate().matrix;
+        const top = box.y + t.f, bottom = top + box.height;
+        return lanes.some(([a, b]) => a <= top && bottom <= b) ? '' : label.textContent.trim(); }); }""")
     page.emulate_media(media="print")
     # Step text on the printed pages, in points (a CSS px is 0.75 pt).
     sizes = page.evaluate("""() => [...document.querySelectorAll('.bpg-print-body')].map(svg =>
@@ -260,3 +269,10 @@ def test_the_printed_page_has_the_whole_diagram_on_landscape_pages_then_the_brea
     assert not missing, f"step text missing from the printed diagram: {missing}"
     assert breaks >= 4, f"the diagram printed on {breaks} pages: too few for readable text"
     assert sum("of the diagram" in text for text in texts[:breaks + 1]) == len(sizes)
+    # Tiles fill the page: at most half as many pages again as the drawing's area over a page's
+    # (7 pt text: 0.78 px a unit on the 1014 x 734 px a page keeps for a tile).
+    width, height = (float(v) for v in ET.parse(folder / "blueprints" / "diagrams" / f"{BLUEPRINT}.svg")
+                     .getroot().get("viewBox").split()[2:])
+    least = width * height * 0.78 ** 2 / (1014 * 734)
+    assert len(sizes) <= 1.5 * least, f"the diagram printed on {len(sizes)} pages, {least:.1f} pages' worth"
+    assert labels and not any(labels), f"a line's label is cut across pages: {labels}"

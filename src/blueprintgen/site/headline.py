@@ -35,6 +35,9 @@ def _resolution(analysis: Analysis) -> str:
     minutes = analysis.metrics.longest_time_to_resolution_minutes
     if minutes is None:
         return "No resolved end is reachable: the journey never says the case is resolved."
+    if not minutes:
+        # A resolved end is reachable but no step on the way says how long it waits or takes.
+        return "Not known: no step on the way to a resolved end gives a wait or a duration."
     return f"{format_minutes(minutes)} on the longest path to a resolved end, waits and work together."
 
 

@@ -10,9 +10,10 @@
 (function () {
   "use strict";
   var READABLE_PX = 11;     // on-screen size of step text when the viewer opens
-  var PRINT_SCALE = 0.8;    // CSS px per diagram unit (pt) in print: 12 pt step text prints at 7.2 pt
-  // The printable area of a landscape page that both A4 and US Letter give with 10 mm margins, in CSS px.
-  var PRINT_WIDTH = 975, PRINT_HEIGHT = 690, PRINT_CAPTION = 30;
+  var PRINT_PT = 7.05;      // step text in print, in pt: the smallest still readable, so most fits a page
+  // The printable area of a landscape page that both A4 and US Letter give with 5 mm margins, in CSS px,
+  // less the one-line caption above each page's tile.
+  var PRINT_WIDTH = 1014, PRINT_HEIGHT = 752, PRINT_CAPTION = 18;
   var PAN_STEP = 60;
   var SVG_NS = "http://www.w3.org/2000/svg";
   var XLINK_NS = "http://www.w3.org/1999/xlink";
@@ -118,11 +119,13 @@
       geo.lanesRight = Math.max(geo.lanesRight, unitBox(label, root).right);
     });
     // Cards and labels a printed page must keep whole (not the headers, lane names, title or legend).
+    // The lane and line labels are printed on every page, so only a cut across a page (in y) can split them.
     geo.nodes = [];
+    geo.labels = [];
     each(svg.querySelectorAll("g.node"), function (node) {
-      if (!/\b(stage|lane-label|title|legend|legend-item|legend-symbol|line-label)\b/.test(node.getAttribute("class"))) {
-        geo.nodes.push(unitBox(node, root));
-      }
+      var kind = node.getAttribute("class");
+      if (/\b(lane-label|line-label)\b/.test(kind)) geo.labels.push(unitBox(node, root));
+      else if (!/\b(stage|title|legend|legend-item|legend-symbol)\b/.test(kind)) geo.nodes.push(unitBox(node, root));
     });
     geo.nodes.sort(function (a, b) { return a.left - b.left; });
     return geo;
@@ -184,9 +187,12 @@
     var move = mover(panZoom, box);
 
     function overview() {
+      // The whole diagram, centred across and at the top of the box: a wide journey shrinks to a band
+      // that would otherwise float in the middle of empty space.
       panZoom.resize();
       panZoom.fit();
       panZoom.center();
+      panZoom.pan({x: panZoom.getPan().x, y: 0});
     }
     function readable() {
       // Step text readable, at the start of the journey: the left edge, from the stages or the customer lane.
@@ -306,7 +312,9 @@
   }
 
   function overviewStrip(viewer, geo) {
-    // The whole journey as one strip of its stages; the part in view is outlined; a click goes there.
+    // The whole journey as one strip of its stages, each as wide as its part of the journey but never
+    // narrower than its full name (the strip scrolls sideways when they do not all fit); the part in view
+    // is tinted and underlined, never hiding a name; a click goes there.
     var strip = document.createElement("div");
     strip.className = "bpg-overview";
     strip.setAttribute("role", "group");
@@ -314,27 +322,59 @@
     var frame = strip.appendChild(document.createElement("div"));
     frame.className = "bpg-overview-view";
     frame.setAttribute("aria-hidden", "true");
-    var control = {onJump: null, update: function (view) {
-      var left = Math.max(0, view.left) / geo.width, right = Math.min(geo.width, view.right) / geo.width;
-      frame.style.left = (100 * left) + "%";
-      frame.style.width = Math.max(0.5, 100 * (right - left)) + "%";
-    }};
+    var marks = [0], parts = [];   // diagram x at each part's edge; the strip's parts (spacers and stages)
+    function part(element, from, to) {
+      element.style.flexGrow = String(Math.max(0, to - from));
+      strip.appendChild(element);
+      parts.push(element);
+      marks.push(to);
+    }
     geo.stages.forEach(function (stage) {
-      var button = strip.appendChild(document.createElement("button"));
+      var button = document.createElement("button");
       button.type = "button";
       button.className = "bpg-overview-stage";
       button.textContent = stage.name;
       button.title = "Go to the stage " + stage.name;
-      button.style.left = (100 * stage.box.left / geo.width) + "%";
-      button.style.width = (100 * (stage.box.right - stage.box.left) / geo.width) + "%";
+      part(document.createElement("span"), marks[marks.length - 1], stage.box.left);
+      part(button, stage.box.left, stage.box.right);
       button.addEventListener("click", function (event) {
         event.stopPropagation();
         if (control.onJump) control.onJump(stage.box.left, true);
       });
     });
+    part(document.createElement("span"), marks[marks.length - 1], geo.width);
+    function toStrip(x) {
+      // Piecewise: a diagram x inside a part lands as far into that part on the strip.
+      for (var i = 0; i < parts.length; i++) {
+        if (x <= marks[i + 1] || i === parts.length - 1) {
+          var span = marks[i + 1] - marks[i], into = span > 0 ? (x - marks[i]) / span : 0;
+          return parts[i].offsetLeft + Math.max(0, Math.min(1, into)) * parts[i].offsetWidth;
+        }
+      }
+      return 0;
+    }
+    function fromStrip(px) {
+      for (var i = 0; i < parts.length; i++) {
+        var right = parts[i].offsetLeft + parts[i].offsetWidth;
+        if (px <= right || i === parts.length - 1) {
+          var into = parts[i].offsetWidth ? (px - parts[i].offsetLeft) / parts[i].offsetWidth : 0;
+          return marks[i] + Math.max(0, Math.min(1, into)) * (marks[i + 1] - marks[i]);
+        }
+      }
+      return 0;
+    }
+    var control = {onJump: null, update: function (view) {
+      var left = toStrip(Math.max(0, view.left)), right = toStrip(Math.min(geo.width, view.right));
+      frame.style.left = left + "px";
+      frame.style.width = Math.max(4, right - left) + "px";
+      // Keep the part in view visible on a strip that scrolls.
+      if (left < strip.scrollLeft || right > strip.scrollLeft + strip.clientWidth) {
+        strip.scrollLeft = Math.max(0, (left + right) / 2 - strip.clientWidth / 2);
+      }
+    }};
     strip.addEventListener("click", function (event) {
       var rect = strip.getBoundingClientRect();
-      if (control.onJump && rect.width) control.onJump(geo.width * (event.clientX - rect.left) / rect.width, false);
+      if (control.onJump && rect.width) control.onJump(fromStrip(event.clientX - rect.left + strip.scrollLeft), false);
     });
     var tools = viewer.querySelector(".bpg-viewer-tools");
     tools.parentNode.insertBefore(strip, tools.nextSibling);
@@ -467,28 +507,46 @@
     return cuts;
   }
 
-  function rows(geo, height) {
-    // Page cuts along y: whole bands (lanes) while they fit under the stage headers.
-    var groups = [], current = null;
-    geo.bands.forEach(function (band) {
-      if (current && band.box.bottom - current.top <= height) {
-        current.bottom = band.box.bottom;
-        current.lanes.push(band.name);
-      } else {
-        current = {top: band.box.top, bottom: band.box.bottom, lanes: [band.name]};
-        groups.push(current);
-      }
-    });
-    return groups;
+  function rows(geo, left, right, height) {
+    // Page cuts along y for the stages from left to right: in the gaps between the cards there and the lane
+    // and line labels (never through a "Line of interaction"), at a lane's edge where the page is at least
+    // half used, else at the last gap that fits.
+    var top = geo.bands[0].box.top, end = geo.bands[geo.bands.length - 1].box.bottom;
+    var boxes = geo.labels.concat(geo.nodes.filter(function (n) { return n.right > left && n.left < right; }))
+      .sort(function (a, b) { return a.top - b.top || a.left - b.left; });
+    var cuts = [top];
+    while (end - cuts[cuts.length - 1] > height) {
+      var start = cuts[cuts.length - 1], limit = start + height, reach = start + 1, gaps = [];
+      boxes.forEach(function (box) {
+        if (box.top > reach && reach < limit && box.top > start) gaps.push([reach, Math.min(box.top, limit)]);
+        reach = Math.max(reach, box.bottom);
+      });
+      if (reach < limit) gaps.push([reach, limit]);
+      var edges = [], others = [];
+      gaps.forEach(function (gap) {
+        var lanes = geo.bands.filter(function (b) { return b.box.top >= gap[0] && b.box.top <= gap[1]; });
+        if (lanes.length) edges.push(lanes[lanes.length - 1].box.top);
+        others.push(lanes.length ? lanes[lanes.length - 1].box.top : (gap[0] + gap[1]) / 2);
+      });
+      edges = edges.filter(function (y) { return y > start + height / 2; });
+      others = others.filter(function (y) { return y > start + height / 4; });
+      cuts.push(edges.length ? edges[edges.length - 1] : (others.length ? others[others.length - 1] : limit));
+    }
+    cuts.push(end);
+    return cuts.map(function (y, i) {
+      return {top: y, bottom: cuts[i + 1], lanes: geo.bands.filter(function (b) {
+        return b.box.bottom > y + 20 && b.box.top < cuts[i + 1] - 20;
+      }).map(function (b) { return b.name; })};
+    }).slice(0, -1);
   }
 
-  function slice(id, x, y, width, height, className) {
+  function slice(id, x, y, width, height, className, scale) {
     // A view of the diagram already in the page: no second copy of it, no second download.
     var svg = document.createElementNS(SVG_NS, "svg");
     svg.setAttribute("class", className);
     svg.setAttribute("viewBox", [x, y, width, height].join(" "));
-    svg.setAttribute("width", String(Math.round(width * PRINT_SCALE)));
-    svg.setAttribute("height", String(Math.round(height * PRINT_SCALE)));
+    svg.setAttribute("width", String(Math.round(width * scale)));
+    svg.setAttribute("height", String(Math.round(height * scale)));
     svg.setAttribute("aria-hidden", "true");
     var use = svg.appendChild(document.createElementNS(SVG_NS, "use"));
     use.setAttribute("href", "#" + id);
@@ -503,36 +561,39 @@
   function printPages(viewer, svg, geo, size) {
     var id = geo.root && geo.root.getAttribute("id");
     if (!id || !geo.bands.length || viewer.nextElementSibling && viewer.nextElementSibling.classList.contains("bpg-print")) return;
+    var scale = PRINT_PT / 0.75 / fontUnits(svg);   // CSS px per diagram unit
     var head = geo.stages.length ? geo.stages[0].box : null;
     var headHeight = head ? head.bottom - head.top + 4 : 0;
     var lanesLeft = Math.max(0, geo.bands[0].box.left - 2), lanesWidth = geo.lanesRight + 6 - lanesLeft;
-    var bodyWidth = (PRINT_WIDTH / PRINT_SCALE) - lanesWidth;
-    var bodyHeight = (PRINT_HEIGHT - PRINT_CAPTION) / PRINT_SCALE - headHeight;
-    var cuts = columns(geo, geo.lanesRight + 6, bodyWidth), groups = rows(geo, bodyHeight);
+    var bodyWidth = PRINT_WIDTH / scale - lanesWidth;
+    var bodyHeight = (PRINT_HEIGHT - PRINT_CAPTION) / scale - headHeight;
+    var cuts = columns(geo, geo.lanesRight + 6, bodyWidth), tiles = [];
+    for (var c = 0; c + 1 < cuts.length; c++) {
+      rows(geo, cuts[c], cuts[c + 1], bodyHeight).forEach(function (row) {
+        tiles.push({left: cuts[c], right: cuts[c + 1], row: row});
+      });
+    }
     var pages = document.createElement("div");
     pages.className = "bpg-print";
     var style = pages.appendChild(document.createElement("style"));
-    style.textContent = "@page { size: landscape; margin: 10mm; }";
-    var count = (cuts.length - 1) * groups.length, number = 0;
-    for (var c = 0; c + 1 < cuts.length; c++) {
-      groups.forEach(function (group) {
-        var left = cuts[c], width = cuts[c + 1] - left;
-        var page = pages.appendChild(document.createElement("figure"));
-        page.className = "bpg-print-page";
-        var caption = page.appendChild(document.createElement("figcaption"));
-        var stages = stagesBetween(geo, left, cuts[c + 1]);
-        caption.textContent = (stages.length ? "Stages: " + stages.join(", ") + " · " : "") + "lanes: " +
-          group.lanes.join(", ") + " · page " + (++number) + " of " + count + " of the diagram";
-        var grid = page.appendChild(document.createElement("div"));
-        grid.className = "bpg-print-grid";
-        if (head) {
-          grid.appendChild(document.createElement("div"));
-          grid.appendChild(slice(id, left, head.top - 2, width, headHeight, "bpg-print-stages"));
-        }
-        grid.appendChild(slice(id, lanesLeft, group.top, lanesWidth, group.bottom - group.top, "bpg-print-lanes"));
-        grid.appendChild(slice(id, left, group.top, width, group.bottom - group.top, "bpg-print-body"));
-      });
-    }
+    style.textContent = "@page { size: landscape; margin: 5mm; }";
+    tiles.forEach(function (tile, number) {
+      var width = tile.right - tile.left, height = tile.row.bottom - tile.row.top;
+      var page = pages.appendChild(document.createElement("figure"));
+      page.className = "bpg-print-page";
+      var caption = page.appendChild(document.createElement("figcaption"));
+      var stages = stagesBetween(geo, tile.left, tile.right);
+      caption.textContent = "Page " + (number + 1) + " of " + tiles.length + " of the diagram · " +
+        (stages.length ? "stages: " + stages.join(", ") + " · " : "") + "lanes: " + tile.row.lanes.join(", ");
+      var grid = page.appendChild(document.createElement("div"));
+      grid.className = "bpg-print-grid";
+      if (head) {
+        grid.appendChild(document.createElement("div"));
+        grid.appendChild(slice(id, tile.left, head.top - 2, width, headHeight, "bpg-print-stages", scale));
+      }
+      grid.appendChild(slice(id, lanesLeft, tile.row.top, lanesWidth, height, "bpg-print-lanes", scale));
+      grid.appendChild(slice(id, tile.left, tile.row.top, width, height, "bpg-print-body", scale));
+    });
     viewer.parentNode.insertBefore(pages, viewer.nextSibling);
     viewer.classList.add("bpg-print-ready");
   }
