@@ -339,3 +339,23 @@ def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monke
     assert not [pid for pid in pids(marks) if alive(pid)]
     assert not (site / search.SOURCE).exists()
 
+
+
+@pytest.mark.slow
+def test_the_search_box_knows_every_team_tag_and_rule_page_by_name(example_site):
+    """The names the search box shows above Pagefind's results (named.py, blueprintgen.js): every team,
+    tag and rule page, each link leading to a page that was built."""
+    import html as html_module
+
+    page = (example_site / "index.html").read_text()
+    match = re.search(r'id="bpg-search" data-names="([^"]*)"', page)
+    assert match, "the dashboard's search box carries no names"
+    named = json.loads(html_module.unescape(match.group(1)))
+    kinds = {kind for kind, _, _ in named}
+    assert kinds == {"Team", "Tag", "Rule"}, kinds
+    assert ["Team", "Store", "blueprints/owners/team-store-0d8a70/"] in named
+    assert ["Rule", "context-lost", "blueprints/breaks/context-lost/"] in named
+    for _, name, href in named:
+        assert (example_site / href / "index.html").is_file(), (name, href)
+    team_pages = list((example_site / "blueprints" / "owners").glob("*/index.html"))
+    assert len([kind for kind, _, _ in named if kind == "Team"]) == len(team_pages) > 10

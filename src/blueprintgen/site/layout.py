@@ -149,6 +149,7 @@ class Page:
     markdown: str
     blocks: dict[str, str]
     late: dict[str, str]
+    title: str = ""   # as given, not escaped: what a search box names the page by (named.py)
 
     def full(self) -> str:
         text = self.markdown
@@ -169,7 +170,7 @@ def assemble(title: str, *parts: str, hide: tuple[str, ...] = ()) -> Page:
         marker = f"<!--bpg-block-{number}-->"
         (late if "data-search-exclude" in part.split("\n", 1)[0] else blocks)[marker] = part
         markdown.append(marker + "\n")
-    return Page("\n".join(markdown), blocks, late)
+    return Page("\n".join(markdown), blocks, late, title)
 
 
 def place_blocks(html: str, blocks: dict[str, str]) -> str:

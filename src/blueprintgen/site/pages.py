@@ -17,6 +17,7 @@ from .breaks import breaks_pages, rules_page
 from .dashboard import dashboard, search_page
 from .headline import headline
 from .layout import PAGE_ROWS, Layout, Page, _relpath, assemble, format_minutes, place_blocks  # noqa: F401 - re-exported
+from .named import named_pages, with_named_pages
 from .opportunities import opportunities_pages
 from .owners import owners_pages
 from .personas import personas_pages
@@ -79,4 +80,8 @@ def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=(), histo
         pages[layout.path("search")] = search_page(layout)
     for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages, opportunities_pages, personas_pages):
         pages.update(part(analyses, layout))
+    if layout.search:
+        named = named_pages(pages, layout)
+        for path in (layout.home, layout.path("search")):
+            pages[path] = with_named_pages(pages[path], path, named, layout)
     return pages

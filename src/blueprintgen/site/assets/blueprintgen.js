@@ -98,6 +98,45 @@
     // Pagefind's input has a title and no label: the page's visible label names it.
     var input = box.querySelector("input");
     if (input && !input.id) input.id = "bpg-search-input";
+    if (input) showNamed(box, input);
+  }
+  // The team, tag or rule whose name starts with what is typed, above Pagefind's results: the page
+  // about a team must come before the hundreds that mention it, whatever their word counts.
+  function showNamed(box, input) {
+    var named;
+    try { named = JSON.parse(box.getAttribute("data-names") || "[]"); } catch (e) { named = []; }
+    if (!named.length) return;
+    var list = document.createElement("ul");
+    list.className = "bpg-named";
+    list.setAttribute("aria-label", "Pages named so");
+    list.hidden = true;
+    // Inside Pagefind's form, between the input and its results.
+    var form = input.form || input.parentNode;
+    form.insertBefore(list, form.querySelector(".pagefind-ui__drawer"));
+    function plain(text) { return text.trim().replace(/[\s-]+/g, " ").toLowerCase(); }   // "field-service" is "field service"
+    function update() {
+      var typed = plain(input.value);
+      list.textContent = "";
+      var found = typed.length < 2 ? [] : named.filter(function (item) {
+        return plain(item[1]).indexOf(typed) === 0;
+      });
+      // The exact name first, then the shorter names it starts.
+      found.sort(function (a, b) {
+        return (plain(b[1]) === typed) - (plain(a[1]) === typed) || a[1].length - b[1].length;
+      });
+      found.slice(0, 5).forEach(function (item) {
+        var row = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = item[2];
+        link.textContent = item[1];   // text, never HTML
+        row.appendChild(document.createTextNode(item[0] + ": "));
+        row.appendChild(link);
+        list.appendChild(row);
+      });
+      list.hidden = !list.firstChild;
+    }
+    input.addEventListener("input", update);
+    update();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
