@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from ..durations import span
 from ..escape import markdown_text
 from ..rules import SEVERITIES
-from .markup import Markup, cell_json, html_value, render
+from .markup import Markup, cell_json, counted, html_value, number, render
 
 __all__ = ["Layout", "Page", "Rows", "place_blocks", "assemble", "front_matter", "paged", "slug", "with_code",
            "format_minutes", "counted", "severity_counts", "severity_summary", "table", "paragraphs", "cards",
@@ -90,11 +90,6 @@ def _relpath(target: str, folder: str) -> str:
 def format_minutes(minutes: int | None) -> str:
     """`1w 2d 3h 5m` for a number of minutes; an em dash when no time was given."""
     return span(minutes) if minutes else "—"
-
-
-def counted(count: int, word: str) -> str:
-    """`1 blueprint`, `7 blueprints`."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def slug(text: str) -> str:
@@ -186,7 +181,7 @@ def severity_counts(findings) -> Counter:
 def severity_summary(findings, none: str = "none") -> str:
     """`2 high · 1 low`, high first; `none` when there are no findings."""
     counts = severity_counts(findings)
-    return " · ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s]) or none
+    return " · ".join(f"{number(counts[s])} {s}" for s in SEVERITY_ORDER if counts[s]) or none
 
 
 def table(header: list[str], rows: list[list], exclude: bool = False) -> str:
