@@ -42,7 +42,7 @@ def test_blueprint_page_has_persona_lowest_moments_and_opportunities(pages):
     step = _section(page, '<h4 id="step-voicemail-cancels">', "<h4")
     assert '<li>Opportunity: <a href="#opportunity-owned-callback">When an appointment is cancelled' in step
     step = _section(page, '<h4 id="step-no-follow-up">', "<h4")
-    assert "<li>Customer feels: -2" in step and step.count("<li>Pain point:") == 2
+    assert "<li>Customer feels: \u22122" in step and step.count("<li>Pain point:") == 2
 
 
 def test_to_be_page_lists_the_opportunities_it_realises(pages):
@@ -83,7 +83,7 @@ def test_personas_page_and_dashboard_lowest_emotion(pages):
     home = pages["index.md"]
     lowest = home.split("## Lowest customer emotion", 1)[1].split("## ", 1)[0]
     rows = re.findall(r"<tr><td>.*?</tr>", lowest, re.S)
-    assert len(rows) == 5 and all("<strong>-2</strong>" in row for row in rows[:4]) and "<strong>-1</strong>" in rows[4]
+    assert len(rows) == 5 and all("<strong>\u22122</strong>" in row for row in rows[:4]) and "<strong>\u22121</strong>" in rows[4]
     assert "I felt ignored and walked out" in lowest
 
 

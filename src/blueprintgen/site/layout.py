@@ -155,13 +155,13 @@ class Page:
 def assemble(title: str, *parts: str, hide: tuple[str, ...] = ()) -> Page:
     """A page of Markdown parts and HTML blocks (those starting with `<`), in order; empty parts are left out."""
     markdown, blocks, late = [front_matter(title, hide)], {}, {}
-    for number, part in enumerate(parts):
+    for place, part in enumerate(parts):
         if not part:
             continue
         if not part.startswith("<"):
             markdown.append(part)
             continue
-        marker = f"<!--bpg-block-{number}-->"
+        marker = f"<!--bpg-block-{place}-->"
         (late if "data-search-exclude" in part.split("\n", 1)[0] else blocks)[marker] = part
         markdown.append(marker + "\n")
     return Page("\n".join(markdown), blocks, late)
@@ -215,8 +215,8 @@ def paged(layout: Layout, first: str, title: str, intro: list[str], header: list
     # Rows in the JSON files are shown on the page's own URL, whatever the engine does with hrefs.
     url_layout = replace(layout, source_links=False)
     chunks = []
-    for number, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
-        path = f"{first[:-3]}/rows-{number}.json"
+    for chunk, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
+        path = f"{first[:-3]}/rows-{chunk}.json"
         data = {"rows": [[cell_json(cell) for cell in row] for row in rows(url_layout, first, items[start:start + CHUNK_ROWS])]}
         files[path] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
         chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))
