@@ -180,3 +180,18 @@ def test_tags_that_differ_by_case_or_punctuation_get_their_own_pages():
     links = re.findall(r'href="(tags/[^"]+\.md)"', page)
     assert sorted(f"blueprints/{link}" for link in links) == tag_pages   # every tag links to its own page
 
+
+
+def test_one_customer_is_singular_and_no_opportunity_names_the_key_as_code():
+    text = b"""title: Alone
+owners: {d: {name: D}}
+steps:
+  - {id: a, lane: customer, action: Asks, emotion: -1, measures: [{name: asks, volume: 1}]}
+  - {id: b, lane: frontstage, owner: d, action: Answers, end: resolved, measures: [{name: all, volume: 1200}]}
+"""
+    blueprint, = load_bytes(text, "t.yaml", "t").blueprints
+    pages = site_pages([analyse(blueprint)])
+    page = next(page for path, page in pages.items() if path.endswith("/alone.md") or path.endswith("/t.md"))
+    assert "asks (1 customer)" in page and "all (1,200 customers)" in page and "1 customers" not in page
+    assert "Customer feels: \u22121" in page
+    assert "(see <code>opportunities:</code> in the format)" in pages["blueprints/opportunities.md"]
