@@ -678,6 +678,44 @@ def test_the_team_heat_map_fits_the_content_column_with_one_scroller_at_most(pag
         .split() == "Local location of an 800-location chain".split()
 
 
+# Each table on a phone: one scroller as wide as the content column (never Material's widened one
+# inside ours, which cut the table at the column's edge), every cell reachable by scrolling it.
+_TABLES_ON_A_PHONE = """() => [...document.querySelectorAll('.bpg-table, .bpg-matrix')].map(box => {
+    const inner = box.querySelector('.md-typeset__scrollwrap') || box;
+    inner.scrollLeft = inner.scrollWidth;
+    const table = box.querySelector('table').getBoundingClientRect(), seen = inner.getBoundingClientRect();
+    return {outer: box.scrollWidth - box.clientWidth, reached: table.right <= seen.right + 1,
+            inside: seen.left >= box.getBoundingClientRect().left - 1 && seen.right <= innerWidth};
+})"""
+
+# Where a rule's name (a code link in a cell) goes onto a second line: only after a hyphen, never mid-word.
+_BROKEN_NAMES = """() => [...document.querySelectorAll('td a > code')].flatMap(code => {
+    const text = code.firstChild, range = document.createRange(), bad = [];
+    if (!text || text.nodeType !== 3) return bad;
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i); range.setEnd(text, i + 1);
+        const now = Math.round(range.getBoundingClientRect().top);
+        if (top !== null && now > top + 2 && text.data[i - 1] !== '-') bad.push(text.data);
+        top = now;
+    }
+    return bad;
+})"""
+
+
+def test_tables_on_a_phone_scroll_in_their_own_box_and_rule_names_break_only_at_hyphens(page, example_site):
+    _, base = example_site
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("", "blueprints/breaks/unrecovered-failure/", "blueprints/opportunities/",
+                 "blueprints/owners/team-department-store-first-store-9f4ff4/"):
+        page.goto(urljoin(base, path))
+        boxes = page.evaluate(_TABLES_ON_A_PHONE)
+        assert boxes and all(b["outer"] <= 1 and b["reached"] and b["inside"] for b in boxes), (path, boxes)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), path
+        assert page.evaluate(_BROKEN_NAMES) == [], path
+    assert "unrecovered-failure" in page.locator(".bpg-table td code").all_inner_texts()   # the team page's By rule
+
+
 def test_show_more_adds_the_next_rows_as_text_with_working_links(page, many_site):
     _, base = many_site
     dialogs: list[str] = []

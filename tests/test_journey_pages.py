@@ -42,7 +42,7 @@ def test_blueprint_page_has_persona_lowest_moments_and_opportunities(pages):
     step = _section(page, '<h4 id="step-voicemail-cancels">', "<h4")
     assert '<li>Opportunity: <a href="#opportunity-owned-callback">When an appointment is cancelled' in step
     step = _section(page, '<h4 id="step-no-follow-up">', "<h4")
-    assert "<li>Customer feels: -2" in step and step.count("<li>Pain point:") == 2
+    assert "<li>Customer feels: \u22122" in step and step.count("<li>Pain point:") == 2
 
 
 def test_to_be_page_lists_the_opportunities_it_realises(pages):
@@ -83,7 +83,7 @@ def test_personas_page_and_dashboard_lowest_emotion(pages):
     home = pages["index.md"]
     lowest = home.split("## Lowest customer emotion", 1)[1].split("## ", 1)[0]
     rows = re.findall(r"<tr><td>.*?</tr>", lowest, re.S)
-    assert len(rows) == 5 and all("<strong>-2</strong>" in row for row in rows[:4]) and "<strong>-1</strong>" in rows[4]
+    assert len(rows) == 5 and all("<strong>\u22122</strong>" in row for row in rows[:4]) and "<strong>\u22121</strong>" in rows[4]
     assert "I felt ignored and walked out" in lowest
 
 
@@ -180,3 +180,18 @@ def test_tags_that_differ_by_case_or_punctuation_get_their_own_pages():
     links = re.findall(r'href="(tags/[^"]+\.md)"', page)
     assert sorted(f"blueprints/{link}" for link in links) == tag_pages   # every tag links to its own page
 
+
+
+def test_one_customer_is_singular_and_no_opportunity_names_the_key_as_code():
+    text = b"""title: Alone
+owners: {d: {name: D}}
+steps:
+  - {id: a, lane: customer, action: Asks, emotion: -1, measures: [{name: asks, volume: 1}]}
+  - {id: b, lane: frontstage, owner: d, action: Answers, end: resolved, measures: [{name: all, volume: 1200}]}
+"""
+    blueprint, = load_bytes(text, "t.yaml", "t").blueprints
+    pages = site_pages([analyse(blueprint)])
+    page = next(page for path, page in pages.items() if path.endswith("/alone.md") or path.endswith("/t.md"))
+    assert "asks (1 customer)" in page and "all (1,200 customers)" in page and "1 customers" not in page
+    assert "Customer feels: \u22121" in page
+    assert "(see <code>opportunities:</code> in the format)" in pages["blueprints/opportunities.md"]

@@ -451,7 +451,7 @@ def test_lowest_points_are_marked_by_shape_and_words_not_only_colour(case):
     assert len(lowest) == scores.count(min(scores)) >= 1
     for node in lowest:
         index = int(node.name[3:])
-        assert drawn.nodes[f"emolow{index}"].text == f"lowest {min(scores):+d}"
+        assert drawn.nodes[f"emolow{index}"].text == f"lowest {min(scores):+d}".replace("-", "\u2212")   # a real minus sign
     others = [node for node in drawn.of_class("emotion-point") if "emotion-lowest" not in node.classes]
     shape = lambda node: node.box.right - node.box.left   # noqa: E731
     assert all(shape(node) < shape(lowest[0]) for node in others)

@@ -41,7 +41,7 @@ def test_the_worked_example_in_the_docs_is_what_the_code_computes():
     summary = summarise(ranked)
     assert summary.priority == 360 == sum(row[3] for row in rows)
     words = reason(summary)
-    assert words == "1 high · 5 medium, lowest feeling \u22122, 2 weeks 3 days of waiting, 1,200 customers"
+    assert words == "1 high · 5 medium, lowest feeling \u22122, longest wait 2 weeks, 1,200 customers"
     assert " ".join(words.split()) in " ".join(PRIORITY_DOC.split())
     first = min(ranked, key=lambda r: r.key).finding
     assert action(blueprint, first) in " ".join(PRIORITY_DOC.replace("*", "").split())

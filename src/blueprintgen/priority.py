@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from .analysis import Analysis, Finding
 from .model import HIDDEN_LANES, Blueprint
 from .rules import SEVERITIES
+from .words import counted, number, score
 
 __all__ = ["SEVERITY_POINTS", "Moment", "Ranked", "Summary", "moments", "wait_points", "reach", "priority",
            "team_of", "ranked_findings", "summarise", "reason", "finding_reason", "DAY", "WEEK"]
@@ -133,7 +134,8 @@ class Summary:
     priority: int
     counts: tuple[int, ...]       # high, medium, low
     lowest_feeling: int | None
-    waiting_minutes: int          # the waits at the distinct steps the findings are on
+    longest_wait_minutes: int     # the longest wait before a step the findings are on (a sum of waits on
+                                  # different journeys would add up to years no customer lives through)
     customers: int | None         # the most customers passing one of those steps
 
 
@@ -141,7 +143,7 @@ def summarise(items) -> Summary:
     total, counts = 0, dict.fromkeys(SEVERITIES, 0)
     lowest: int | None = None
     customers: int | None = None
-    waits: dict[tuple[str, str], int] = {}
+    longest_wait = 0
     for item in items:
         total += item.priority
         counts[item.finding.severity] = counts.get(item.finding.severity, 0) + 1
@@ -150,9 +152,8 @@ def summarise(items) -> Summary:
             lowest = moment.feeling
         if moment.volume is not None and (customers is None or moment.volume > customers):
             customers = moment.volume
-        if item.finding.step:
-            waits[(item.finding.blueprint, item.finding.step)] = moment.wait_minutes
-    return Summary(total, tuple(counts[s] for s in reversed(SEVERITIES)), lowest, sum(waits.values()), customers)
+        longest_wait = max(longest_wait, moment.wait_minutes)
+    return Summary(total, tuple(counts[s] for s in reversed(SEVERITIES)), lowest, longest_wait, customers)
 
 
 def _span(minutes: int) -> str:
@@ -172,22 +173,22 @@ def finding_reason(item: Ranked) -> str:
     moment = item.moment
     parts = [item.finding.severity] + (["customer-facing"] if moment.seen else [])
     if moment.feeling is not None and moment.feeling < 0:
-        parts.append(f"feeling \u2212{-moment.feeling}")
+        parts.append(f"feeling {score(moment.feeling)}")
     if moment.wait_minutes:
         parts.append(f"{_span(moment.wait_minutes)} of waiting")
     if moment.volume:
-        parts.append(f"{moment.volume:,} customers")
+        parts.append(counted(moment.volume, "customer"))
     return ", ".join(parts)
 
 
 def reason(summary: Summary) -> str:
-    """The priority in words: `12 high, lowest feeling −2, 3 weeks of waiting, 1,200 customers`."""
-    parts = [" · ".join(f"{count} {severity}" for count, severity in zip(summary.counts, reversed(SEVERITIES))
+    """A group's priority in words: `12 high, lowest feeling −2, longest wait 3 weeks, 1,200 customers`."""
+    parts = [" · ".join(f"{number(count)} {severity}" for count, severity in zip(summary.counts, reversed(SEVERITIES))
                         if count) or "no breaks"]
     if summary.lowest_feeling is not None and summary.lowest_feeling < 0:
-        parts.append(f"lowest feeling \u2212{-summary.lowest_feeling}")
-    if summary.waiting_minutes:
-        parts.append(f"{_span(summary.waiting_minutes)} of waiting")
+        parts.append(f"lowest feeling {score(summary.lowest_feeling)}")
+    if summary.longest_wait_minutes:
+        parts.append(f"longest wait {_span(summary.longest_wait_minutes)}")
     if summary.customers:
-        parts.append(f"{summary.customers:,} customers")
+        parts.append(counted(summary.customers, "customer"))
     return ", ".join(parts)

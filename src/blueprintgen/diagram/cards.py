@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..analysis import Finding
 from ..model import ID_PATTERN, Blueprint, Measure, Promise, Step
 from ..rules import SEVERITIES
+from ..words import counted, score
 from .canvas import Box, quote, tooltip
 from .look import (BADGE, CARD_W, INK, MARKERS, MUTED, NODE_PAD_X, NODE_PAD_Y, PORT_GAP, PORT_MIN, RED, RED_TINT,
                    SEVERITY_LOOK)
@@ -59,7 +60,7 @@ def measure_text(measure: Measure) -> str:
                f"target {measure.target}{unit}" if measure.target else None]
     shown = [figure for figure in figures if figure]
     text = measure.name + (f": {' vs '.join(shown)}" if shown else "")
-    return text + (f" ({measure.volume:,} customers)" if measure.volume is not None else "")
+    return text + (f" ({counted(measure.volume, 'customer')})" if measure.volume is not None else "")
 
 
 def promise_bounds(promise: Promise) -> str:
@@ -163,7 +164,7 @@ def step_tooltip(blueprint: Blueprint, step: Step, findings: list[Finding]) -> s
         lines.append(f"Failure point: {step.failure.what}")
     if step.emotion:
         note = f" ({step.emotion.note})" if step.emotion.note else ""
-        lines.append(f"Customer feels: {step.emotion.score:+d}{note}")
+        lines.append(f"Customer feels: {score(step.emotion.score)}{note}")
     lines.extend(f"Pain point: {pain}" for pain in step.pain)
     lines.extend(f"Opportunity: {o.what}" for o in blueprint.opportunities_by_step.get(step.id, ()))
     lines.extend(f"Measure: {measure_text(measure)}" for measure in step.measures)

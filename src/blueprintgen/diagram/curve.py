@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import HIGHEST_SCORE, ID_PATTERN, LOWEST_SCORE, Step
+from ..words import score as emotion_score
 from .canvas import Box, Canvas, quote, tooltip
 from .look import (CURVE_COLOR, CURVE_LABEL, CURVE_PAD, CURVE_UNIT, INK, LANE_W, MARGIN, MUTED, NODE_PAD_X, NODE_PAD_Y,
                    RED)
@@ -62,7 +63,7 @@ def draw_curve(canvas: Canvas, steps: list[Step], card_centres: list[float], top
             "class": quote("emotion-point" + (" emotion-lowest" if low else "")),
             "shape": "invtriangle" if low else "square", "style": "filled",
             "fillcolor": quote(RED if low else CURVE_COLOR), "color": quote(INK if low else CURVE_COLOR),
-            "label": '""', "tooltip": tooltip(f"Customer feels {step.emotion.score:+d}"
+            "label": '""', "tooltip": tooltip(f"Customer feels {emotion_score(step.emotion.score)}"
                                               f"{' (lowest)' if low else ''}: {step.action}{note}"),
         }
         if ID_PATTERN.fullmatch(step.id):
@@ -70,7 +71,7 @@ def draw_curve(canvas: Canvas, steps: list[Step], card_centres: list[float], top
         size = LOWEST if low else POINT
         canvas.boxes.append(Box(f"emo{index}", x, y, size, size * (0.8 if low else 1), attrs))
         if low:
-            labels.append(_label(canvas, f"emolow{index}", f"lowest {step.emotion.score:+d}", x + size / 2 + 2, y + 4,
+            labels.append(_label(canvas, f"emolow{index}", f"lowest {emotion_score(step.emotion.score)}", x + size / 2 + 2, y + 4,
                                  RED, below=True))
         if previous is not None:
             canvas.edge(f"emo{previous[0]}", f"emo{index}", [previous[1], (x, y)], None, {
@@ -115,5 +116,5 @@ def _scale(canvas: Canvas, top: float) -> None:
     """'Feeling' and the scores +2, 0 and -2 at the right of the lane column."""
     _label(canvas, "emocaption", "Feeling", MARGIN + 6, _score_y(top, 0), MUTED, "emotion-scale")
     for score in (HIGHEST_SCORE, 0, LOWEST_SCORE):
-        _label(canvas, f"emoscale{score + HIGHEST_SCORE}", f"{score:+d}" if score else "0",
+        _label(canvas, f"emoscale{score + HIGHEST_SCORE}", emotion_score(score),
                MARGIN + LANE_W - 34, _score_y(top, score), MUTED, "emotion-scale")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from ..analysis import Analysis
 from ..priority import Ranked, Summary, reason, summarise
 from ..rules import RULES
+from ..words import number
 from .layout import Layout, Page, Rows, assemble, counted, front_matter, heading, paged, paragraphs, table, with_code
 from .markup import join, link
 from .ranking import portfolio
@@ -55,7 +56,7 @@ def _rule_row(layout: Layout, page: str, item: _Entry) -> list:
     where = join(link(layout.href(page, target, f"finding-{r.finding.number}"), f"#{r.finding.number}")
                  for r in findings[:3])
     if len(findings) > 3:
-        where = join([where, f" and {len(findings) - 3} more"], "")
+        where = join([where, f" and {number(len(findings) - 3)} more"], "")
     return [link(layout.href(page, target), a.blueprint.title), len(findings), summary.priority, reason(summary),
             where]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..actions import action
 from ..analysis import Analysis
 from ..priority import finding_reason, reason, summarise
+from ..words import number
 from . import journey_pages as journey
 from .breaks import RULES_HEADER, by_rule, rules_ranked
 from .layout import Layout, Page, assemble, cards, counted, paragraphs, severity_counts, table, with_code
@@ -56,7 +57,7 @@ def _problems_banner(problems) -> str:
     """Shown on the home page of a live preview while a blueprint does not load (the first 20)."""
     if not problems:
         return ""
-    more = [f"… and {len(problems) - 20} more"] if len(problems) > 20 else []
+    more = [f"… and {number(len(problems) - 20)} more"] if len(problems) > 20 else []
     return render("problems.html", count=len(problems), problems=[str(p) for p in problems[:20]] + more)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analysis import Analysis
+from ..words import counted, score
 from .layout import SEVERITY_ORDER, format_minutes, severity_summary
 from .markup import Markup, join, link, render
 
@@ -18,7 +19,7 @@ def _worst(analysis: Analysis) -> Markup | str:
     where = [" at step ", link(f"#step-{worst.step}", worst.step)] if worst.step else []
     return join([Markup("<strong>%s</strong> ") % worst.severity, link(f"#finding-{worst.number}", f"#{worst.number}"),
                  *where, ": ", worst.message,
-                 f" ({len(analysis.findings)} breaks: {severity_summary(analysis.findings).replace(' · ', ', ')})"], "")
+                 f" ({counted(len(analysis.findings), 'break')}: {severity_summary(analysis.findings).replace(' · ', ', ')})"], "")
 
 
 def _lowest(analysis: Analysis) -> Markup | str:
@@ -27,7 +28,7 @@ def _lowest(analysis: Analysis) -> Markup | str:
         return "No feelings recorded on the steps."
     step = analysis.blueprint.step_by_id[m.lowest_emotion_step]
     said = f" — “{step.emotion.note}”" if step.emotion and step.emotion.note else f": {step.action}"
-    return join([Markup("<strong>%s</strong> at step ") % (f"{m.lowest_emotion:+d}" if m.lowest_emotion else "0"),
+    return join([Markup("<strong>%s</strong> at step ") % score(m.lowest_emotion),
                  link(f"#step-{step.id}", step.id), said], "")
 
 

@@ -8,6 +8,7 @@ so a search hit on a persona or an opportunity lands on its section.
 from __future__ import annotations
 
 from ..analysis import Analysis
+from ..words import counted, score
 from .markup import Markup, html_value, join, link, render
 from ..model import Blueprint, Step
 
@@ -21,8 +22,8 @@ DASHBOARD_SHOWN = 5
 UNRATED = "not rated"
 
 
-def _score(score: int) -> str:
-    return f"{score:+d}" if score else "0"
+def _score(value: int) -> str:
+    return score(value)
 
 
 def _felt(score: int, note: str | None) -> Markup:
@@ -60,7 +61,7 @@ def step_layers(blueprint: Blueprint, step: Step) -> list[tuple[str, object]]:
         figures = [f"{label} {value}{unit}" for label, value in (("now", measure.value), ("target", measure.target))
                    if value]
         if measure.volume is not None:
-            figures.append(f"{measure.volume:,} customers")
+            figures.append(counted(measure.volume, "customer"))
         items.append(("Measure", measure.name + (f" ({', '.join(figures)})" if figures else "")))
     if step.cost:
         items.append(("Cost", step.cost.text))

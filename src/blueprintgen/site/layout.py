@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from ..durations import span
 from ..escape import markdown_text
 from ..rules import SEVERITIES
-from .markup import Markup, cell_json, html_value, render
+from .markup import Markup, cell_json, counted, html_value, number, render
 
 __all__ = ["Layout", "Page", "Rows", "place_blocks", "assemble", "front_matter", "paged", "slug", "with_code",
            "format_minutes", "counted", "severity_counts", "severity_summary", "table", "paragraphs", "cards",
@@ -92,11 +92,6 @@ def format_minutes(minutes: int | None) -> str:
     return span(minutes) if minutes else "—"
 
 
-def counted(count: int, word: str) -> str:
-    """`1 blueprint`, `7 blueprints`."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def slug(text: str) -> str:
     """A file name for a team or tag: readable ASCII, with a digest when the ASCII loses something."""
     ascii_slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
@@ -161,13 +156,13 @@ class Page:
 def assemble(title: str, *parts: str, hide: tuple[str, ...] = ()) -> Page:
     """A page of Markdown parts and HTML blocks (those starting with `<`), in order; empty parts are left out."""
     markdown, blocks, late = [front_matter(title, hide)], {}, {}
-    for number, part in enumerate(parts):
+    for place, part in enumerate(parts):
         if not part:
             continue
         if not part.startswith("<"):
             markdown.append(part)
             continue
-        marker = f"<!--bpg-block-{number}-->"
+        marker = f"<!--bpg-block-{place}-->"
         (late if "data-search-exclude" in part.split("\n", 1)[0] else blocks)[marker] = part
         markdown.append(marker + "\n")
     return Page("\n".join(markdown), blocks, late, title)
@@ -187,7 +182,7 @@ def severity_counts(findings) -> Counter:
 def severity_summary(findings, none: str = "none") -> str:
     """`2 high · 1 low`, high first; `none` when there are no findings."""
     counts = severity_counts(findings)
-    return " · ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s]) or none
+    return " · ".join(f"{number(counts[s])} {s}" for s in SEVERITY_ORDER if counts[s]) or none
 
 
 def table(header: list[str], rows: list[list], exclude: bool = False) -> str:
@@ -221,8 +216,8 @@ def paged(layout: Layout, first: str, title: str, intro: list[str], header: list
     # Rows in the JSON files are shown on the page's own URL, whatever the engine does with hrefs.
     url_layout = replace(layout, source_links=False)
     chunks = []
-    for number, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
-        path = f"{first[:-3]}/rows-{number}.json"
+    for chunk, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
+        path = f"{first[:-3]}/rows-{chunk}.json"
         data = {"rows": [[cell_json(cell) for cell in row] for row in rows(url_layout, first, items[start:start + CHUNK_ROWS])]}
         files[path] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
         chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))

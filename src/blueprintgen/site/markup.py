@@ -10,13 +10,20 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..escape import page_html_text
+from ..words import counted, number, score
 
-__all__ = ["Markup", "Link", "Joined", "html_value", "link", "join", "cell_json", "render", "grouped"]
+__all__ = ["Markup", "Link", "Joined", "html_value", "link", "join", "cell_json", "render", "grouped", "number",
+           "shown", "counted", "score"]
 
 
 # Markup(text) without Markup's own check for __html__: a page makes hundreds of thousands of
 # them, and here the text is HTML already.
 _markup = partial(str.__new__, Markup)
+
+
+def shown(value):
+    """A table cell or card figure: a whole number as a count (`30,146`), anything else as it is."""
+    return number(value) if type(value) is int else value
 
 
 def html_value(value) -> Markup:
@@ -80,15 +87,18 @@ def cell_json(value):
     """A table cell for a list the page loads as it is read (the viewer's script shows it as text)."""
     if hasattr(value, "as_json"):
         return value.as_json()
-    return "—" if value is None or value == "" else str(value)
+    return "—" if value is None or value == "" else str(shown(value))
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # `finalize` escapes every {{ value }} with our page escaping (braces, newlines)
     # before autoescape sees it; autoescape stays on as the second line of defence.
-    return Environment(loader=PackageLoader("blueprintgen.site", "templates"), autoescape=True, finalize=html_value,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(loader=PackageLoader("blueprintgen.site", "templates"), autoescape=True,
+                              finalize=html_value, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    # Counts in cells, cards and sentences; never in ids or attributes (`finding-1234`).
+    environment.filters.update(shown=shown, counted=counted)
+    return environment
 
 
 def render(template: str, **context) -> str:

@@ -10,8 +10,9 @@ from collections import defaultdict
 
 from ..analysis import Analysis
 from ..model import LEVELS, Blueprint, Opportunity
+from ..words import number
 from . import journey_pages as journey
-from .layout import Layout, Rows, paged, paragraphs
+from .layout import Layout, Rows, paged, paragraphs, with_code
 from .markup import Markup, grouped, join, link, render
 from .ranking import portfolio
 
@@ -59,7 +60,7 @@ def _matrix(items: list, href) -> tuple[list[str], list]:
         row = []
         for effort in efforts:
             shown = cells[(impact, effort)]
-            more = f"… {len(shown) - CELL_SHOWN} more" if len(shown) > CELL_SHOWN else ""
+            more = f"… {number(len(shown) - CELL_SHOWN)} more" if len(shown) > CELL_SHOWN else ""
             row.append((join([*shown[:CELL_SHOWN], *([more] if more else [])], Markup("<br>")) if shown else "·",
                         (impact, effort) == ("high", "low")))
         rows.append((f"{impact or UNRATED} impact", row))
@@ -84,7 +85,7 @@ def opportunities_pages(analyses: list[Analysis], layout: Layout) -> dict:
         counts[2] += weight
     quick_list = render("links.html", items=[_item(href, *item) for item in quick[:QUICK_WINS]]) if quick else \
         paragraphs("No opportunity is rated high impact for low effort yet.")
-    more = f"The other {len(quick) - QUICK_WINS} are in the top left cell of the matrix." if len(quick) > QUICK_WINS else ""
+    more = f"The other {number(len(quick) - QUICK_WINS)} are in the top left cell of the matrix." if len(quick) > QUICK_WINS else ""
     intro = ["# Opportunities\n",
              paragraphs("What the teams could change, across all blueprints, the ones that fix the breaks of the "
                         "highest priority first."),
@@ -92,7 +93,7 @@ def opportunities_pages(analyses: list[Analysis], layout: Layout) -> dict:
              paragraphs(more) if more else "",
              "## Impact × effort\n",
              render("opportunity_matrix.html", efforts=efforts, rows=rows) if items else
-             paragraphs("No blueprint names an opportunity yet (see opportunities: in the format)."),
+             paragraphs(with_code("No blueprint names an opportunity yet (see `opportunities:` in the format).")),
              "## Opportunities per team\n"]
     ranked = sorted(teams.items(), key=lambda item: (-item[1][2], -item[1][0], item[0]))
     return paged(layout, first, "Opportunities", intro, ["Team", "Opportunities", "Quick wins", "Priority fixed"],

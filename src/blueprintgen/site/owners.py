@@ -15,6 +15,7 @@ from ..actions import action
 from ..model import Blueprint, Step
 from ..priority import Ranked, finding_reason, reason, summarise
 from ..rules import RULE_BY_SLUG
+from ..words import number
 from .layout import Layout, Rows, cards, counted, heading, paged, paragraphs, table
 from .markup import grouped, join, link, render
 from .ranking import NO_OWNER, portfolio, team_name, team_path
@@ -118,7 +119,7 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
                       for w in by_work[:TEAM_BLUEPRINTS]]
     more = len(by_work) - TEAM_BLUEPRINTS
     intro = [heading(1, "team", team), paragraphs(join([
-        f"{counted(len(owned), 'break')} to fix, priority {summary.priority} ({reason(summary)}), in "
+        f"{counted(len(owned), 'break')} to fix, priority {number(summary.priority)} ({reason(summary)}), in "
         f"{counted(len(blueprints), 'blueprint')}. ", whose, " ",
         f"{counted(sum(w.steps for w in blueprints.values()), 'step')} owned and "
         f"{counted(sum(w.broken for w in blueprints.values()), 'broken handoff')} into or out of this team. ",
@@ -172,8 +173,8 @@ def _heat_map(index, teams, work, matrix, team_link) -> tuple[str, str]:
     shown = len(shown_teams) - len(customer)
     note = paragraphs(f"The {counted(shown, 'team')} with the most broken handoffs"
                       + (" and the customer" if customer else "")
-                      + (f"; the other {more} team{'s' if more != 1 else ''} with broken handoffs are in the list "
-                         "below." if more > 0 else "."))
+                      + (f"; the {counted(more, 'other team')} with broken handoffs {'is' if more == 1 else 'are'} in "
+                         "the list below." if more > 0 else "."))
     return heat_map, note
 
 
@@ -182,7 +183,7 @@ def _teams_index(layout, index, teams, work, weight, matrix, team_link) -> dict:
     total = sum(len(w.owned) for team in teams for w in work[team].values())
     intro = ["# Owners and teams\n",
              paragraphs(f"Who must fix what: every team, worst first (the highest priority of the breaks it owns "
-                        f"first). Their breaks add up to the portfolio's {total:,}. Breaks nobody is accountable "
+                        f"first). Their breaks add up to the portfolio's {number(total)}. Breaks nobody is accountable "
                         "for are under \u201cNo owner\u201d, never dropped."),
              "## Broken handoffs between teams\n", heat_map, note, "## Teams, worst first\n"]
     rows = Rows(teams, lambda layout, page, team: [

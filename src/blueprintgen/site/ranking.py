@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import Analysis
 from ..priority import Ranked, Summary, ranked_findings, reason, summarise
+from ..words import number
 from .layout import Layout, Rows, format_minutes, paged, paragraphs, slug
 from .markup import grouped, join, link
 
@@ -85,7 +86,7 @@ def blueprint_row(layout: Layout, page: str, item: tuple[Analysis, Summary]) -> 
     a, summary = item
     return [link(layout.href(page, layout.path(a.blueprint.id)), a.blueprint.title), summary.priority,
             reason(summary), a.blueprint.status,
-            f"{sum(1 for h in a.handoffs if h.broken_by)} of {a.metrics.handoffs}",
+            f"{number(sum(1 for h in a.handoffs if h.broken_by))} of {number(a.metrics.handoffs)}",
             format_minutes(a.metrics.longest_time_to_resolution_minutes)]
 
 

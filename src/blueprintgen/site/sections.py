@@ -11,6 +11,7 @@ from collections import defaultdict
 from ..analysis import Analysis
 from ..actions import action
 from ..model import Blueprint, Step
+from ..words import counted, number, score
 from . import journey_pages as journey
 from .layout import LANE_NAMES, Layout, format_minutes, paragraphs, severity_summary, slug, table, with_code
 from .markup import Markup, grouped, join, link, render
@@ -72,8 +73,7 @@ def measures(analysis: Analysis) -> str:
                ("back-office owners on the longest path", m.back_office_owners_on_longest_path
                 if m.back_office_owners_on_longest_path is not None else "—"),
                ("breaks", len(analysis.findings)),
-               ("lowest customer emotion", f"{m.lowest_emotion:+d}" if m.lowest_emotion else
-                ("0" if m.lowest_emotion == 0 else "—")),
+               ("lowest customer emotion", score(m.lowest_emotion) if m.lowest_emotion is not None else "—"),
                ("steps below neutral", m.steps_below_neutral), ("pain points", m.pain_points),
                ("cost to resolution", m.cost_on_longest_path or "—")]
     # A compact table, two measures to a row, below the diagram: the page leads with the headline and the diagram.
@@ -185,7 +185,7 @@ def removed(analysis: Analysis, as_is: Analysis, page: str, layout: Layout) -> s
              f.step or "—", f.message, "still present" if (f.rule, f.step) in still else "removed"]
             for f in as_is.findings]
     gone = sum(row[-1] == "removed" for row in rows)
-    return (paragraphs(f"This redesign removes {gone} of the {len(rows)} breaks of the as-is blueprint.")
+    return (paragraphs(f"This redesign removes {number(gone)} of the {counted(len(rows), 'break')} of the as-is blueprint.")
             + table(["As-is", "Rule", "Step", "Break", "Now"], rows, exclude=True))
 
 

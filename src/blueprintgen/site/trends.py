@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import replace
 
+from ..words import number
 from .layout import Layout, Page, assemble, paragraphs, table, with_code
 from .markup import join, link, render
 
@@ -98,8 +99,8 @@ def _chart(history: dict, periods: list[dict], kind: str = "wide") -> dict:
         bars.append({"x": x, "middle": round(x + bar_width / 2, 1), "parts": parts,
                      # Counted back from the newest, which is always labelled: labels never crowd.
                      "label": p["period"] if (len(periods) - 1 - index) % every == 0 else "",
-                     "title": f"{name}: {p['totals']['high']} high, {p['totals']['medium']} medium, "
-                              f"{p['totals']['low']} low"})
+                     "title": f"{name}: {number(p['totals']['high'])} high, {number(p['totals']['medium'])} medium, "
+                              f"{number(p['totals']['low'])} low"})
     ticks = [{"value": value, "y": round(bottom - value * scale, 1)} for value in sorted({0, most // 2, most})]
     legend = [{"x": left + 90 * at, "colour": COLOURS[s], "label": s} for at, s in enumerate(("high", "medium", "low"))]
     names = [period_name(p["period"], history["by"]) for p in (periods[0], periods[-1])]

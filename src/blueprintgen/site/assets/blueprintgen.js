@@ -38,7 +38,7 @@
           row.forEach(function (cell) { fill(tr.appendChild(document.createElement("td")), cell); });
         });
         chunk.classList.add("bpg-chunk-shown");
-        if (count) count.textContent = String(body.rows.length);
+        if (count) count.textContent = body.rows.length.toLocaleString("en-US");   // as the page writes counts: 1,200
         button.disabled = false;
         button.hidden = next >= chunks.length;
         // Focus goes to the first new row (it would fall to the page when the button hides):
