@@ -37,7 +37,7 @@ def test_search_is_a_pagefind_index_of_the_blueprint_pages(example_site):
     assert '<article class="md-content__inner md-typeset" data-pagefind-body>' in page
     # What search holds: step sections; what it skips: the diagram, figures and tables of numbers.
     assert re.search(r'<div class="bpg-viewer"[^>]* data-search-exclude>', page)
-    assert re.search(r'<div class="bpg-cards" data-search-exclude>', page)
+    assert re.search(r'<div class="bpg-table" data-search-exclude>', page)   # the measures, a table of numbers
     assert '<h4 id="step-voicemail-box">' in page or re.search(r'<h4 id="step-[a-z0-9-]+">', page)
     # Material's index keeps the project's own pages only: ours would make it grow with every blueprint.
     index = json.loads((example_site / "search" / "search_index.json").read_text())["docs"]

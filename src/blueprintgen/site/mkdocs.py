@@ -119,6 +119,10 @@ def _build_and_swap(config, staging: Path, out: Path, stopping: Stopping) -> lis
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    # As MkDocs' own `build` command does. In one process, MkDocs hands a config the plugin objects
+    # of an earlier one with the same settings (a preview's): told this is a clean build, Material's
+    # search starts its index afresh instead of adding these pages to a preview's.
+    config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
         if stop_requested():   # stopped, though the interrupt did not come through: no swap
@@ -133,6 +137,8 @@ def _build_and_swap(config, staging: Path, out: Path, stopping: Stopping) -> lis
     except OSError as error:   # a full disk or an unwritable folder: the old site stays
         raise SiteError(f"cannot write the site: {error.strerror or error}"
                         + (f" ({error.filename})" if error.filename else "")) from None
+    finally:
+        config.plugins.on_shutdown()
 
 
 def _clean_up(config, staging: Path, empty_docs: Path | None, locks) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 
+from ..escape import clean
 from .layout import Layout, Page
 
 __all__ = ["named_pages", "with_named_pages"]
@@ -34,7 +35,8 @@ def with_named_pages(page: Page, path: str, named: list[tuple[str, str, str]], l
     """`page` with its search box knowing the named pages (links relative to `path`); the script shows
     the ones whose name starts with what is typed above Pagefind's results, since a page that is
     about a team outranks none of the many pages that merely mention it."""
-    data = json.dumps([[kind, title, layout.href(path, target)] for kind, title, target in named],
+    # Without controls and direction overrides, as every other text on the site.
+    data = json.dumps([[kind, clean(title), layout.href(path, target)] for kind, title, target in named],
                       ensure_ascii=False, separators=(",", ":"))
     box = f'<div id="bpg-search" data-names="{html.escape(data, quote=True)}" data-bundle='
     late = {marker: block.replace(_BOX, box, 1) for marker, block in page.late.items()}
