@@ -60,7 +60,12 @@ def _mkdocs_config(config_file: str | None, docs_dir: str | None, site_dir: str,
                    blueprints_dir: str | None, loaded: Loaded | None = None, progress=None):
     """Load the project's mkdocs.yml, or the embedded default, with the blueprints plugin in it."""
     from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
 
+    # MkDocs keeps one object per plugin for the whole process, for its server's rebuilds; a build
+    # gets its own, so nothing a preview or an earlier build in this process left in one (Material's
+    # search keeps a preview's index) reaches this site.
+    getattr(MkDocsConfig.plugins, "plugin_cache", {}).clear()
     if config_file:
         extra = {"docs_dir": docs_dir} if docs_dir else {}
         config = load_config(config_file=config_file, site_dir=site_dir, strict=strict, **extra)
@@ -119,10 +124,7 @@ def _build_and_swap(config, staging: Path, out: Path, stopping: Stopping) -> lis
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    # As MkDocs' own `build` command does. In one process, MkDocs hands a config the plugin objects
-    # of an earlier one with the same settings (a preview's): told this is a clean build, Material's
-    # search starts its index afresh instead of adding these pages to a preview's.
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command="build", dirty=False)   # as MkDocs' own `build` command does
     try:
         build(config)
         if stop_requested():   # stopped, though the interrupt did not come through: no swap
