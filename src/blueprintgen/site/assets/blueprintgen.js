@@ -141,3 +141,20 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+/* A table wider than its box scrolls sideways: keyboard users reach it with Tab (and then the
+   arrow keys), as WCAG asks of a scrollable region; one that fits is no tab stop. */
+(function () {
+  "use strict";
+  var SCROLLERS = ".bpg-table, .bpg-matrix, .bpg-table .md-typeset__scrollwrap, .bpg-matrix .md-typeset__scrollwrap";
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(mark);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
+  else mark();
+  window.addEventListener("resize", mark);
+})();
