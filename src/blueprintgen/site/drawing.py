@@ -159,3 +159,22 @@ def _stop_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)   # PR_SET_PDEATHSIG
     except (AttributeError, OSError):
         pass
+
+
+class PartlyKept:
+    """The diagrams the cache had, and a drawing (or what render_many gave) of the others: one Rendered for all."""
+
+    def __init__(self, kept: list, drawing):
+        self.kept, self.drawing = kept, drawing
+
+    def wait(self) -> Rendered:
+        drawn = self.drawing.wait() if isinstance(self.drawing, Drawing) else self.drawing
+        results, more = list(self.kept), iter(drawn.results)
+        for index, result in enumerate(results):
+            if result is None:
+                results[index] = next(more)
+        return Rendered(results=results, runs=drawn.runs, cached=drawn.cached + sum(r is not None for r in self.kept))
+
+    def stop(self) -> None:
+        if isinstance(self.drawing, Drawing):
+            self.drawing.stop()

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from ..analysis import Analysis
 from ..diagram import blueprint_dot
-from ..graphviz import RenderError, missing_once, render_many
+from ..graphviz import Rendered, RenderError, missing_once, render_many
 from ..loader import Loaded, Problem, load_paths
 from ..settings import Settings
 from .cache.blueprints import load_page, tidy_kept
 from .cache.build import inputs_key, load_entry, store_entry
-from .cache.diagrams import DiagramCache, cached_diagram
+from .cache.diagrams import DiagramCache, cached_diagram, kept_diagrams
 from .cache.folder import cache_folder
-from .drawing import Drawing
+from .drawing import Drawing, PartlyKept
 from ..escape import terminal
 from .pages import Layout, Page, portfolio_pages
 from .plan import index_pages
@@ -79,7 +79,7 @@ class Generated:
         if self.drawing is None:
             return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
         drawing, ids, inputs, key, progress = self.drawing
-        results = drawing.wait() if isinstance(drawing, Drawing) else drawing   # stop() still works meanwhile
+        results = drawing.wait() if hasattr(drawing, "wait") else drawing   # stop() still works meanwhile
         self.drawing = None
         if progress:
             progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
@@ -100,7 +100,7 @@ class Generated:
 
     def stop(self) -> None:
         """The build failed: stop drawing (nothing waits for the diagrams any more)."""
-        if self.drawing is not None and isinstance(self.drawing[0], Drawing):
+        if self.drawing is not None and hasattr(self.drawing[0], "stop"):
             self.drawing[0].stop()
         self.drawing = None
 
@@ -148,21 +148,31 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     cache = cache_folder()   # None when the folder is not surely ours: then nothing is cached
     # Read before the stored build is looked for: a new commit changes the trends, not the files.
     history = site_history(folder, settings)
-    key = None if preview or cache is None or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
-                                                                          "generate", root, layout,
-                                                                          history_identity(history))
+    # The files as the caller's survey read them (and validated), when it gave one of these files.
+    given = loaded if _same_files(loaded, folder, settings, root) else None
+    key = None if preview or cache is None or not os.path.isdir(folder) else \
+        inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),
+                   read=given.read if given is not None and given.read else None)
     if key is not None:
         kept = _last_build(cache, key[1], layout, present, prefix, progress)
         if kept is not None:
             return kept
     if preview:
         return _preview(settings, folder, loaded, root, layout, cache, present, history, progress, later)
-    found = _surveyed(settings, folder, loaded, root, cache)
+    found = _surveyed(settings, folder, given, root, cache)
     if progress:
         progress("blueprints analysed", len(found.items), len(found.items))
     ids = [item.facts.id for item in found.items]
     jobs, inputs = incremental.diagram_jobs(found)
-    drawing, has_svg = _start_drawing(ids, jobs, inputs, settings, cache, later, progress)
+    # The diagrams the cache has are read here, as a build with nothing changed reads them: only the
+    # others go to Graphviz (in a drawing process, which would send every diagram back through a pipe).
+    kept = kept_diagrams(inputs, "svg", cache) if cache else [None] * len(ids)
+    missing = [index for index, diagram in enumerate(kept) if diagram is None]
+    drawing = _start_drawing([ids[i] for i in missing], [jobs[i] for i in missing], [inputs[i] for i in missing],
+                             settings, cache, later, progress)[0] if missing else Rendered()
+    drawing = PartlyKept(kept, drawing)
+    has_svg = dict.fromkeys(ids, True) if later else \
+        {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.wait().results)}
     made, page_keys = incremental.blueprint_pages(found, layout, has_svg)
     generated = _assembled(incremental.portfolio(found, layout, (), history), made, page_keys, layout, (),
                            present, drawing, ids)
@@ -187,16 +197,20 @@ def _last_build(cache: str, key: str, layout: Layout, present: set[str], prefix:
     return kept
 
 
-def _surveyed(settings: Settings, folder: str, loaded, root: str, cache: str | None) -> Survey:
-    """The blueprint files under `folder` (the caller's survey when it is of the same files); BlueprintsInvalid
-    with every problem when any has one."""
-    shown = _relative(folder, os.getcwd())
-    found = loaded if isinstance(loaded, Survey) and (loaded.folder, judged_by(loaded.settings), loaded.root) == \
-        (shown, judged_by(settings), root) else None
+def _same_files(loaded, folder: str, settings: Settings, root: str) -> bool:
+    """`loaded` is a survey of the files under `folder`, judged by the same settings from the same project folder."""
+    return isinstance(loaded, Survey) and (loaded.folder, judged_by(loaded.settings), loaded.root) == \
+        (_relative(folder, os.getcwd()), judged_by(settings), root)
+
+
+def _surveyed(settings: Settings, folder: str, given: Survey | None, root: str, cache: str | None) -> Survey:
+    """The blueprint files under `folder` (`given`: the caller's survey of them); BlueprintsInvalid with every
+    problem when any has one."""
+    found = given
     if found is None:
         if not os.path.isdir(folder):
             raise BlueprintsInvalid([_missing(folder)])
-        found = survey(shown, settings, root, cache)
+        found = survey(_relative(folder, os.getcwd()), settings, root, cache)
     if found.problems:
         raise BlueprintsInvalid(list(found.problems))
     return found
@@ -268,7 +282,7 @@ def _assembled(generated: dict, made: dict, page_keys: dict, layout: Layout, pro
     diagrams = {f"{layout.folder}/diagrams/{blueprint_id}.svg" for blueprint_id in ids}
     clashes = sorted((set(files) | diagrams) & present)
     if clashes:
-        if isinstance(drawing, Drawing):
+        if hasattr(drawing, "stop"):
             drawing.stop()
         raise PagesCollide(clashes, layout.folder)
     listed = {path for _, path in index_pages(layout)}
