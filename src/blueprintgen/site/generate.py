@@ -163,16 +163,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if progress:
         progress("blueprints analysed", len(found.items), len(found.items))
     ids = [item.facts.id for item in found.items]
-    jobs, inputs = incremental.diagram_jobs(found)
-    # The diagrams the cache has are read here, as a build with nothing changed reads them: only the
-    # others go to Graphviz (in a drawing process, which would send every diagram back through a pipe).
-    kept = kept_diagrams(inputs, "svg", cache) if cache else [None] * len(ids)
-    missing = [index for index, diagram in enumerate(kept) if diagram is None]
-    drawing = _start_drawing([ids[i] for i in missing], [jobs[i] for i in missing], [inputs[i] for i in missing],
-                             settings, cache, later, progress)[0] if missing else Rendered()
-    drawing = PartlyKept(kept, drawing)
-    has_svg = dict.fromkeys(ids, True) if later else \
-        {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.wait().results)}
+    drawing, inputs, has_svg = _draw_changed(found, ids, settings, cache, later, progress)
     made, page_keys = incremental.blueprint_pages(found, layout, has_svg)
     generated = _assembled(incremental.portfolio(found, layout, (), history), made, page_keys, layout, (),
                            present, drawing, ids)
@@ -186,6 +177,23 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if not later:
         generated.finish()
     return generated
+
+
+def _draw_changed(found: Survey, ids: list[str], settings: Settings, cache: str | None, later: bool,
+                  progress) -> tuple:
+    """(the drawing, every diagram's key, which blueprints have one): only the diagrams the cache lacks are drawn.
+
+    Those it has are read here, as a build with nothing changed reads them; the others go to
+    Graphviz (in a drawing process, which would send every diagram back through a pipe)."""
+    jobs, inputs = incremental.diagram_jobs(found)
+    kept = kept_diagrams(inputs, "svg", cache) if cache else [None] * len(ids)
+    missing = [index for index, diagram in enumerate(kept) if diagram is None]
+    drawing = _start_drawing([ids[i] for i in missing], [jobs[i] for i in missing], [inputs[i] for i in missing],
+                             settings, cache, later, progress)[0] if missing else Rendered()
+    drawing = PartlyKept(kept, drawing)
+    has_svg = dict.fromkeys(ids, True) if later else \
+        {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.wait().results)}
+    return drawing, inputs, has_svg
 
 
 def _last_build(cache: str, key: str, layout: Layout, present: set[str], prefix: str, progress) -> Generated | None:
