@@ -15,8 +15,6 @@ from ..diagram import blueprint_dot
 from .cache.blueprints import load_page, store_page
 from .cache.pages import page_key
 from .contributions import contribution, portfolio_from
-from . import contributions as _module
-_STUB = getattr(_module, "STUB", False)   # TEMPORARY until the real module lands
 from .layout import Layout, Page
 from .pages import blueprint_page
 from .survey import Item, Survey
@@ -76,7 +74,7 @@ def contributions(found: Survey, layout: Layout) -> list[dict]:
     made_for = repr(layout)
     found_now = []
     for item in found.items:
-        if item.record.get("layout") != made_for or "contribution" not in item.record or _STUB:
+        if item.record.get("layout") != made_for or "contribution" not in item.record:
             item.record = {**item.record, "layout": made_for,
                            "contribution": contribution(found.analysis(item), layout)}
             found.keep(item)
