@@ -4,37 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..analysis import Analysis
-from ..priority import Ranked, Summary, reason, summarise
+from ..priority import Summary, combined, reason, summary_from
 from ..rules import RULES
 from ..words import number
 from .layout import Layout, Page, Rows, assemble, counted, front_matter, heading, paged, paragraphs, table, with_code
 from .markup import join, link
-from .ranking import portfolio
 
 __all__ = ["breaks_pages", "rules_page", "by_rule", "rules_ranked", "RULES_HEADER", "TOP_ENTRIES"]
 
 TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 
-_Entry = tuple[Analysis, list[Ranked], Summary]
+# A blueprint where a rule fires: its contribution, and its part for the rule (contributions.py: `rules`).
+_Entry = tuple[dict, list, Summary]
 
 
-def by_rule(analyses: list[Analysis]) -> dict[str, list[_Entry]]:
-    """For each rule, the blueprints it fires in with their findings of it (worst first) and their sum:
-    the blueprint whose findings of the rule have the highest priority first, ties by id."""
-    known = portfolio(analyses)
-    if "by_rule" in known.derived:   # the dashboard and the breaks pages both ask
-        return known.derived["by_rule"]
+def by_rule(contributions: list[dict]) -> dict[str, list[_Entry]]:
+    """For each rule, the blueprints it fires in with their part for it and its sum: the blueprint
+    whose findings of the rule have the highest priority first, ties by id."""
     found: dict[str, list[_Entry]] = defaultdict(list)
-    for a in analyses:
-        mine: dict[str, list[Ranked]] = defaultdict(list)
-        for r in known.findings[a.blueprint.id]:
-            mine[r.finding.rule].append(r)
-        for rule, items in mine.items():
-            found[rule].append((a, sorted(items, key=lambda r: r.key), summarise(items)))
+    for c in contributions:
+        for rule, part in c["rules"].items():
+            found[rule].append((c, part, summary_from(part[0])))
     for entries in found.values():
-        entries.sort(key=lambda entry: (-entry[2].priority, entry[0].blueprint.id))
-    known.derived["by_rule"] = found
+        entries.sort(key=lambda entry: (-entry[2].priority, entry[0]["id"]))
     return found
 
 
@@ -43,31 +35,29 @@ def rules_ranked(found: dict[str, list[_Entry]]) -> list[tuple]:
     rows = []
     for r in RULES:
         if found.get(r.slug):
-            summary = summarise([item for entry in found[r.slug] for item in entry[1]])
-            rows.append((r, sum(len(e[1]) for e in found[r.slug]), len(found[r.slug]), summary.priority,
+            summary = combined(entry[2] for entry in found[r.slug])
+            rows.append((r, sum(e[1][2] for e in found[r.slug]), len(found[r.slug]), summary.priority,
                          reason(summary)))
     return sorted(rows, key=lambda row: (-row[3], -row[1], row[0].slug))
 
 
 def _rule_row(layout: Layout, page: str, item: _Entry) -> list:
-    a, findings, summary = item
-    target = layout.path(a.blueprint.id)
+    c, (_, why, count, worst), summary = item
+    target = layout.path(c["id"])
     # A blueprint per row, its worst findings of the rule as links: a row stays short however many there are.
-    where = join(link(layout.href(page, target, f"finding-{r.finding.number}"), f"#{r.finding.number}")
-                 for r in findings[:3])
-    if len(findings) > 3:
-        where = join([where, f" and {number(len(findings) - 3)} more"], "")
-    return [link(layout.href(page, target), a.blueprint.title), len(findings), summary.priority, reason(summary),
-            where]
+    where = join(link(layout.href(page, target, f"finding-{n}"), f"#{n}") for n in worst)
+    if count > 3:
+        where = join([where, f" and {number(count - 3)} more"], "")
+    return [link(layout.href(page, target), c["title"]), count, summary.priority, why, where]
 
 
 RULE_HEADER = ["Blueprint", "Breaks", "Priority", "Why", "Worst first"]
 RULES_HEADER = ["Rule", "What breaks", "Breaks", "Blueprints", "Priority", "Why"]
 
 
-def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
+def breaks_pages(contributions: list[dict], layout: Layout) -> dict:
     index = layout.path("breaks")
-    found = by_rule(analyses)
+    found = by_rule(contributions)
     order = rules_ranked(found)
     parts = ["# Breaks\n", paragraphs("Every break across all blueprints, by rule, the rule with the highest priority "
                                       "first; under each, the blueprints where it matters most, then each rule's "
