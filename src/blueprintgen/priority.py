@@ -157,19 +157,25 @@ def summarise(items) -> Summary:
     return Summary(total, tuple(counts[s] for s in reversed(SEVERITIES)), lowest, longest_wait, customers)
 
 
-def combined(summaries) -> Summary:
-    """The summary of several groups' findings together (what `summarise` gives for all of them): priorities
-    and counts add up, the lowest feeling, the longest wait and the most customers are kept."""
-    total, counts, lowest, longest_wait, customers = 0, [0] * len(SEVERITIES), None, 0, None
-    for s in summaries:
-        total += s.priority
-        counts = [a + b for a, b in zip(counts, s.counts)]
-        if s.lowest_feeling is not None and (lowest is None or s.lowest_feeling < lowest):
-            lowest = s.lowest_feeling
-        if s.customers is not None and (customers is None or s.customers > customers):
-            customers = s.customers
-        longest_wait = max(longest_wait, s.longest_wait_minutes)
-    return Summary(total, tuple(counts), lowest, longest_wait, customers)
+def combined(data) -> Summary:
+    """The summary of several groups' findings together (what `summarise` gives for all of them), from
+    their summary_data: priorities and counts add up; the lowest feeling, the longest wait and the
+    most customers are kept."""
+    total = high = medium = low = longest_wait = 0
+    lowest: int | None = None
+    customers: int | None = None
+    for priority_, high_, medium_, low_, feeling, wait, volume in data:
+        total += priority_
+        high += high_
+        medium += medium_
+        low += low_
+        if feeling is not None and (lowest is None or feeling < lowest):
+            lowest = feeling
+        if volume is not None and (customers is None or volume > customers):
+            customers = volume
+        if wait > longest_wait:
+            longest_wait = wait
+    return Summary(total, (high, medium, low), lowest, longest_wait, customers)
 
 
 def summary_data(summary: Summary) -> list:

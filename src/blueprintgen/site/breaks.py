@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..priority import Summary, combined, reason, summary_from
+from ..priority import combined, reason
 from ..rules import RULES
 from ..words import number
 from .layout import Layout, Page, Rows, assemble, counted, front_matter, heading, paged, paragraphs, table, with_code
-from .markup import join, link
+from .markup import join, link, link_json, string_json
 
 __all__ = ["breaks_pages", "rules_page", "by_rule", "rules_ranked", "RULES_HEADER", "TOP_ENTRIES"]
 
 TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 
 # A blueprint where a rule fires: its contribution, and its part for the rule (contributions.py: `rules`).
-_Entry = tuple[dict, list, Summary]
+_Entry = tuple[dict, list]
 
 
 def by_rule(contributions: list[dict]) -> dict[str, list[_Entry]]:
-    """For each rule, the blueprints it fires in with their part for it and its sum: the blueprint
-    whose findings of the rule have the highest priority first, ties by id."""
+    """For each rule, the blueprints it fires in with their part for it: the blueprint whose findings
+    of the rule have the highest priority first, ties by id."""
     found: dict[str, list[_Entry]] = defaultdict(list)
     for c in contributions:
         for rule, part in c["rules"].items():
-            found[rule].append((c, part, summary_from(part[0])))
+            found[rule].append((c, part))
     for entries in found.values():
-        entries.sort(key=lambda entry: (-entry[2].priority, entry[0]["id"]))
+        entries.sort(key=lambda entry: (-entry[1][0][0], entry[0]["id"]))
     return found
 
 
@@ -35,20 +35,40 @@ def rules_ranked(found: dict[str, list[_Entry]]) -> list[tuple]:
     rows = []
     for r in RULES:
         if found.get(r.slug):
-            summary = combined(entry[2] for entry in found[r.slug])
-            rows.append((r, sum(e[1][2] for e in found[r.slug]), len(found[r.slug]), summary.priority,
-                         reason(summary)))
+            summary = combined(part[0] for _, part in found[r.slug])
+            rows.append((r, sum(summary.counts), len(found[r.slug]), summary.priority, reason(summary)))
     return sorted(rows, key=lambda row: (-row[3], -row[1], row[0].slug))
 
 
-def _rule_row(layout: Layout, page: str, item: _Entry) -> list:
-    c, (_, why, count, worst), summary = item
-    target = layout.path(c["id"])
-    # A blueprint per row, its worst findings of the rule as links: a row stays short however many there are.
-    where = join(link(layout.href(page, target, f"finding-{n}"), f"#{n}") for n in worst)
-    if count > 3:
-        where = join([where, f" and {number(count - 3)} more"], "")
-    return [link(layout.href(page, target), c["title"]), count, summary.priority, why, where]
+class _RuleRows:
+    """A rule's blueprints as rows: for the page, and for its JSON files (as cell_json would give them)."""
+
+    def __init__(self):
+        self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href
+
+    def _parts(self, layout: Layout, page: str, item: _Entry) -> tuple:
+        c, (summary, why, worst) = item
+        href = self.hrefs.get((layout.source_links, page, c["id"]))
+        if href is None:
+            href = self.hrefs[(layout.source_links, page, c["id"])] = layout.href(page, layout.path(c["id"]))
+        return c, href, summary[1] + summary[2] + summary[3], summary[0], c["texts"][why], worst
+
+    def row(self, layout: Layout, page: str, item: _Entry) -> list:
+        c, href, count, priority, why, worst = self._parts(layout, page, item)
+        # A blueprint per row, its worst findings of the rule as links: a row stays short however many there are.
+        where = join(link(f"{href}#finding-{n}", f"#{n}") for n in worst)
+        if count > 3:
+            where = join([where, f" and {number(count - 3)} more"], "")
+        return [link(href, c["title"]), count, priority, why, where]
+
+    def json_row(self, layout: Layout, page: str, item: _Entry) -> str:
+        # The cells as cell_json gives them: [link, count, priority, why, {"parts": [link, ", ", ...]}].
+        c, href, count, priority, why, worst = self._parts(layout, page, item)
+        where = '{"parts":[' + ',", ",'.join(link_json(f"{href}#finding-{n}", f"#{n}") for n in worst) + "]}"
+        if count > 3:
+            where = f'{{"parts":[{where},{string_json(f" and {number(count - 3)} more")}]}}'
+        return (f'[{link_json(href, c["title"])},"{number(count)}","{number(priority)}",{string_json(why or "—")},'
+                f'{where}]')
 
 
 RULE_HEADER = ["Blueprint", "Breaks", "Priority", "Why", "Worst first"]
@@ -70,8 +90,9 @@ def breaks_pages(contributions: list[dict], layout: Layout) -> dict:
         first = layout.path(f"breaks/{rule.slug}")
         how = link(layout.href(index, layout.rules_page, rule.slug), "How to fix")
         everything = link(layout.href(index, first), f"All {counted(len(found[rule.slug]), 'blueprint')} with {rule.slug}")
+        top = _RuleRows()
         parts += [heading(2, rule.slug, rule.slug), paragraphs(join([rule.explanation, " ", how], "")),
-                  table(RULE_HEADER, [_rule_row(layout, index, item) for item in found[rule.slug][:TOP_ENTRIES]]),
+                  table(RULE_HEADER, [top.row(layout, index, item) for item in found[rule.slug][:TOP_ENTRIES]]),
                   paragraphs(everything)]
         intro = [heading(1, f"rule-{rule.slug}", f"Breaks: {rule.slug}"),
                  paragraphs(join([rule.explanation, " ",
@@ -80,8 +101,9 @@ def breaks_pages(contributions: list[dict], layout: Layout) -> dict:
                  paragraphs(join(["The blueprints where it matters most first: the highest ",
                                   link(layout.href(first, layout.rules_page, "priority-what-to-fix-first"), "priority"),
                                   ", ties by id."], ""))]
+        rows = _RuleRows()
         pages.update(paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
-                           Rows(found[rule.slug], _rule_row)))
+                           Rows(found[rule.slug], rows.row, rows.json_row)))
     pages[index] = assemble("Breaks", *parts)
     return pages
 

@@ -6,19 +6,19 @@ breaks, owners, tags, opportunities, personas) are assembled from all of them by
 which gives exactly what `pages.portfolio_pages` gives. A contribution depends on its own blueprint
 alone: what relates blueprints (ranks, sums, the worst of all) is worked out when they are assembled.
 
-A contribution (JSON: no tuples, no floats), kept compact since every build reads all of them:
+A contribution (JSON: no tuples, no floats) is read at every build, so it is compact: each of its
+strings once, in `texts`, which its lists refer to by index ("ref"):
 
 - `id`, `title`, `status`, `tags` (grouped, each once), `persona` ([name, who] or None);
 - `steps`, `handoffs`, `broken` (broken handoffs), `longest` (time to resolution, as shown);
 - `summary` (priority.summary_data of all its findings) and `why` (it in words);
-- `findings`: [rule, severity, step, priority, team, fix] in number order (finding n is at n - 1);
-  team is team_code's: a team's name, None for "No owner";
-- `moments`: step -> [seen, feeling, wait, volume] of the steps its findings are on (priority.Moment);
-- `hints`: [number, hint] of its FIX_FIRST worst findings, worst first (the dashboard's candidates);
-- `rules`: rule -> [summary, why, breaks, its worst 3 finding numbers];
-- `teams`: [team, steps owned, broken handoffs, summary of the breaks it owns, its first break's
+- `findings`: [rule, step, priority, team, fix, why] refs and priority, in number order (finding n is
+  at n - 1); a team ref is None for "No owner" (and -1 for the customer's side, in `matrix`);
+- `hints`: [number, hint ref] of its FIX_FIRST worst findings, worst first (the dashboard's candidates);
+- `rules`: rule -> [summary, why ref, the numbers of its worst 3 findings of it];
+- `teams`: [team ref, steps owned, broken handoffs, summary of the breaks it owns, its first break's
   number or 0], in the order the owners pages meet them (steps, breaks, handoffs);
-- `matrix`: [team, team, count] of its broken handoffs between teams (0: the customer's side);
+- `matrix`: [team ref, team ref, count] of its broken handoffs between teams;
 - `opportunities`: [id, what, impact, effort, team, weight], in file order;
 - `felt`: [lowest emotion, steps below neutral, step, what the customer said] or None.
 """
@@ -30,7 +30,7 @@ from collections import Counter
 from ..actions import action
 from ..analysis import Analysis
 from ..model import Blueprint, Step
-from ..priority import Ranked, ranked_findings, reason, summarise, summary_data
+from ..priority import Ranked, finding_reason, ranked_findings, reason, summarise, summary_data
 from .breaks import breaks_pages, rules_page
 from .dashboard import FIX_FIRST, dashboard, search_page
 from .layout import Layout, format_minutes
@@ -39,7 +39,7 @@ from .named import named_pages, with_named_pages
 from .opportunities import opportunities_pages
 from .owners import owners_pages
 from .personas import personas_pages
-from .ranking import CUSTOMER_SIDE, NO_OWNER, all_blueprints_pages, team_code, team_name
+from .ranking import CUSTOMER_SIDE, NO_OWNER, all_blueprints_pages, team_name
 from .tags import tags_pages
 from .trends import TRENDS, trend_line, trends_page, with_trend
 
@@ -52,16 +52,17 @@ def contribution(analysis: Analysis, layout: Layout) -> dict:
     The links between pages are made when they are assembled, so `layout` changes nothing today; it
     is part of the interface so that a contribution may hold what a layout decides."""
     b, m = analysis.blueprint, analysis.metrics
+    texts: dict[str, int] = {}
+
+    def ref(text: str | None) -> int | None:
+        return None if text is None else texts.setdefault(text, len(texts))
+
     ranked = ranked_findings(analysis)
-    findings, moments = [], {}
-    for r in ranked:
-        f, at = r.finding, r.moment
-        if f.step:
-            moments.setdefault(f.step, [at.seen, at.feeling, at.wait_minutes, at.volume])
-        findings.append([f.rule, f.severity, f.step, r.priority, None if r.team is None else grouped(r.team),
-                         action(b, f)])
+    findings = [[ref(r.finding.rule), ref(r.finding.step), r.priority, ref(None if r.team is None else grouped(r.team)),
+                 ref(action(b, r.finding)), ref(finding_reason(r))] for r in ranked]
     worst = sorted(ranked, key=lambda r: r.key)
-    teams, matrix = _teams(analysis, ranked)
+    hints = [[r.finding.number, ref(r.finding.hint)] for r in worst[:FIX_FIRST]]
+    teams, matrix = _teams(analysis, ranked, ref)
     summary = summarise(ranked)
     felt = None
     if m.lowest_emotion is not None:
@@ -71,21 +72,20 @@ def contribution(analysis: Analysis, layout: Layout) -> dict:
             "persona": [b.persona.name, b.persona.summary] if b.persona else None,
             "steps": m.steps, "handoffs": m.handoffs, "broken": sum(1 for h in analysis.handoffs if h.broken_by),
             "longest": format_minutes(m.longest_time_to_resolution_minutes),
-            "summary": summary_data(summary), "why": reason(summary), "findings": findings, "moments": moments,
-            "hints": [[r.finding.number, r.finding.hint] for r in worst[:FIX_FIRST]],
-            "rules": _rules(worst), "teams": teams, "matrix": matrix,
-            "opportunities": _opportunities(b, ranked), "felt": felt}
+            "summary": summary_data(summary), "why": reason(summary), "findings": findings,
+            "hints": hints, "rules": _rules(worst, ref), "teams": teams, "matrix": matrix,
+            "opportunities": _opportunities(b, ranked), "felt": felt, "texts": list(texts)}
 
 
-def _rules(worst: list[Ranked]) -> dict:
-    """rule -> [summary, why, breaks, the numbers of its worst 3], from the findings worst first."""
+def _rules(worst: list[Ranked], ref) -> dict:
+    """rule -> [summary, why ref, the numbers of its worst 3], from the findings worst first."""
     mine: dict[str, list[Ranked]] = {}
     for r in worst:
         mine.setdefault(r.finding.rule, []).append(r)
     found = {}
     for rule, items in sorted(mine.items()):
         summary = summarise(items)
-        found[rule] = [summary_data(summary), reason(summary), len(items), [r.finding.number for r in items[:3]]]
+        found[rule] = [summary_data(summary), ref(reason(summary)), [r.finding.number for r in items[:3]]]
     return found
 
 
@@ -96,7 +96,7 @@ def _team(blueprint: Blueprint, step: Step) -> str:
     return grouped(owner.team or owner.name) if owner else NO_OWNER
 
 
-def _teams(analysis: Analysis, ranked: list[Ranked]) -> tuple[list, list]:
+def _teams(analysis: Analysis, ranked: list[Ranked], ref) -> tuple[list, list]:
     """What each team does in this blueprint (steps it owns, broken handoffs, the breaks it owns), and
     its broken handoffs between teams, as the owners pages count them."""
     b = analysis.blueprint
@@ -118,9 +118,13 @@ def _teams(analysis: Analysis, ranked: list[Ranked]) -> tuple[list, list]:
         matrix[teams] += 1
         for team in sorted(set(teams) - {CUSTOMER_SIDE}):
             of(team)[1] += 1
-    return ([[team_code(team), steps, broken, summary_data(summarise(owned)), owned[0].finding.number if owned else 0]
+
+    def team_ref(team: str) -> int | None:
+        return None if team == NO_OWNER else -1 if team == CUSTOMER_SIDE else ref(str(team))
+
+    return ([[team_ref(team), steps, broken, summary_data(summarise(owned)), owned[0].finding.number if owned else 0]
              for team, (steps, broken, owned) in work.items()],
-            [[team_code(one), team_code(other), count] for (one, other), count in matrix.items()])
+            [[team_ref(one), team_ref(other), count] for (one, other), count in matrix.items()])
 
 
 def _opportunities(blueprint: Blueprint, ranked: list[Ranked]) -> list:

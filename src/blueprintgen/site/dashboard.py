@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import heapq
 
-from ..priority import Moment, combined, moment_reason, reason, summary_from
+from ..priority import combined, reason
 from ..words import number
 from . import journey_pages as journey
 from .breaks import RULES_HEADER, by_rule, rules_ranked
 from .layout import Layout, Page, assemble, cards, counted, paragraphs, table, with_code
 from .markup import link, render
-from .ranking import BLUEPRINT_HEADER, NO_OWNER, blueprint_row, ranked, team_of_code, team_path
+from .ranking import BLUEPRINT_HEADER, NO_OWNER, blueprint_row, finding_of, ranked, team_of, team_path
 
-__all__ = ["dashboard", "search_page", "finding_moment", "WORST", "FIX_FIRST", "TEAMS_SHOWN"]
+__all__ = ["dashboard", "search_page", "WORST", "FIX_FIRST", "TEAMS_SHOWN"]
 
 WORST = 20            # blueprints on the dashboard
 FIX_FIRST = 10        # the breaks that matter most, at the top
 TEAMS_SHOWN = 10      # teams on the dashboard; the owners page lists them all
-
-_NOWHERE = [False, None, 0, None]   # a finding on no step (priority.py): felt 1, reaches 1
-
-
-def finding_moment(c: dict, finding: list) -> Moment:
-    """The moment of a blueprint's finding (contributions.py: `findings`, `moments`)."""
-    return Moment(*c["moments"].get(finding[2], _NOWHERE)) if finding[2] else Moment(*_NOWHERE)
-
 
 def _team_href(layout: Layout, page: str, team: str) -> str:
     return layout.href(page, team_path(layout, team))
@@ -33,19 +25,18 @@ def _team_href(layout: Layout, page: str, team: str) -> str:
 def _fix_first(contributions: list[dict], layout: Layout, page: str) -> str:
     """The FIX_FIRST breaks of the highest priority: the fix in plain words, the team, blueprint and step.
     The worst of all are among each blueprint's own worst (`hints`)."""
-    candidates = ((-c["findings"][n - 1][3], c["id"], n, c, hint) for c in contributions for n, hint in c["hints"])
+    candidates = ((-c["findings"][n - 1][2], c["id"], n, c, hint) for c in contributions for n, hint in c["hints"])
     items = []
     for _, _, n, c, hint in heapq.nsmallest(FIX_FIRST, candidates, key=lambda item: item[:3]):
-        rule, severity, step, priority, team, fix = c["findings"][n - 1]
-        team = team_of_code(team)
+        rule, step, priority, team, fix, why = finding_of(c, n)
         target = layout.path(c["id"])
         items.append({"action": fix, "team": link(_team_href(layout, page, team), team),
                       "blueprint": link(layout.href(page, target), c["title"]),
                       "step": link(layout.href(page, target, f"step-{step}"), f"step {step}") if step
                       else "no step", "finding": link(layout.href(page, target, f"finding-{n}"),
                                                       f"break #{n} ({rule})"),
-                      "priority": priority, "why": moment_reason(severity, finding_moment(c, c["findings"][n - 1])),
-                      "hint": with_code(hint)})
+                      "priority": priority, "why": why,
+                      "hint": with_code(c["texts"][hint])})
     return render("fix_first.html", items=items) if items else paragraphs("No breaks: nothing to fix.")
 
 
@@ -54,9 +45,9 @@ def _team_rows(contributions: list[dict], layout: Layout, page: str) -> tuple[li
     how many teams own breaks."""
     owned: dict[str, list] = {}
     for index, c in enumerate(contributions):
-        for code, _, _, summary, first in c["teams"]:
+        for team, _, _, summary, first in c["teams"]:
             if first:
-                owned.setdefault(team_of_code(code), []).append(((index, first), summary_from(summary)))
+                owned.setdefault(team_of(c, team), []).append(((index, first), summary))
     # Teams in the order their first breaks come (a tie between "No owner" and a team of that name keeps it).
     met = sorted(owned, key=lambda t: owned[t][0][0])
     weight = {team: combined(summary for _, summary in owned[team]) for team in met}
@@ -75,7 +66,7 @@ def _problems_banner(problems) -> str:
 
 def dashboard(contributions: list[dict], layout: Layout, problems=()) -> Page:
     page = layout.home
-    counts = combined(summary_from(c["summary"]) for c in contributions).counts
+    counts = combined(c["summary"] for c in contributions).counts
     totals = cards([("blueprints", len(contributions)), ("steps", sum(c["steps"] for c in contributions)),
                     ("handoffs", sum(c["handoffs"] for c in contributions)),
                     ("broken handoffs", sum(c["broken"] for c in contributions)),

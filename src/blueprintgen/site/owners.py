@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..priority import Summary, combined, moment_reason, reason, summary_from
+from ..priority import combined, reason
 from ..rules import RULE_BY_SLUG
 from ..words import number
-from .dashboard import finding_moment
 from .layout import Layout, Rows, cards, counted, heading, paged, paragraphs, table
-from .markup import join, link, render
-from .ranking import CUSTOMER_SIDE, NO_OWNER, team_of_code, team_path
+from .markup import join, link, link_json, render, string_json
+from .ranking import CUSTOMER_SIDE, NO_OWNER, team_of, team_path
 
 __all__ = ["owners_pages", "team_work", "CUSTOMER_SIDE", "MATRIX_TEAMS", "TEAM_BLUEPRINTS"]
 
@@ -32,7 +31,7 @@ class _TeamWork:
     contribution: dict
     steps: int
     broken: int
-    summary: Summary
+    summary: list        # priority.summary_data of the breaks it owns
     owned: list = field(default_factory=list)
 
 
@@ -42,29 +41,45 @@ def team_work(contributions: list[dict]) -> tuple[dict[str, dict[str, _TeamWork]
     matrix: Counter = Counter()
     for c in sorted(contributions, key=lambda c: c["id"]):
         mine = {}
-        for code, steps, broken, summary, _ in c["teams"]:
-            team = team_of_code(code)
-            mine[code] = work[team][c["id"]] = _TeamWork(c, steps, broken, summary_from(summary))
+        for ref, steps, broken, summary, _ in c["teams"]:
+            mine[ref] = work[team_of(c, ref)][c["id"]] = _TeamWork(c, steps, broken, summary)
         for n, finding in enumerate(c["findings"], start=1):
-            mine[finding[4]].owned.append((-finding[3], c["id"], n, c, finding))
+            mine[finding[3]].owned.append((-finding[2], c["id"], n, c, finding))
         for one, other, count in c["matrix"]:
-            matrix[(team_of_code(one), team_of_code(other))] += count
+            matrix[(team_of(c, one), team_of(c, other))] += count
     return work, matrix
 
 
-def _finding_row(layout: Layout, page: str, item: tuple, hrefs: dict, why: dict) -> list:
-    _, blueprint_id, n, c, finding = item
-    # A team's list links to a few hundred blueprints thousands of times: each href is made once.
-    href = hrefs.get((layout, page, blueprint_id))
-    if href is None:
-        href = hrefs[(layout, page, blueprint_id)] = layout.href(page, layout.path(blueprint_id))
-    # As many findings as there are, but few moments: each reason is worded once.
-    moment = finding_moment(c, finding)
-    text = why.get((finding[1], moment))
-    if text is None:
-        text = why[(finding[1], moment)] = moment_reason(finding[1], moment)
-    return [finding[5], join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({finding[0]})")]),
-            finding[3], text]
+class _FindingRows:
+    """A team's breaks as rows: for the page, and for its JSON files (as cell_json would give them: tens of
+    thousands of rows, each link to a blueprint made once per page)."""
+
+    def __init__(self):
+        self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href, and its cell_json
+
+    def _href(self, layout: Layout, page: str, c: dict) -> tuple:
+        """The href to the blueprint, its link's JSON text, and the href's JSON text without its closing quote."""
+        key = (layout.source_links, page, c["id"])
+        found = self.hrefs.get(key)
+        if found is None:
+            href = layout.href(page, layout.path(c["id"]))
+            found = self.hrefs[key] = (href, link_json(href, c["title"]), string_json(href)[:-1])
+        return found
+
+    def row(self, layout: Layout, page: str, item: tuple) -> list:
+        _, _, n, c, (rule, _, priority, _, fix, why) = item
+        href, texts = self._href(layout, page, c)[0], c["texts"]
+        return [texts[fix], join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({texts[rule]})")]),
+                priority, texts[why]]
+
+    def json_row(self, layout: Layout, page: str, item: tuple) -> str:
+        # The cells as cell_json gives them: [fix, {"parts": [link, ", ", link]}, priority, why].
+        _, _, n, c, (rule, _, priority, _, fix, why) = item
+        _, title, href = self._href(layout, page, c)
+        texts = c["texts"]
+        return (f'[{string_json(texts[fix] or "—")},{{"parts":[{title},", ",{{"code":false,"href":{href}#finding-{n}",'
+                f'"text":{string_json(f"break #{n} ({texts[rule]})")}}}]}},"{number(priority)}",'
+                f'{string_json(texts[why] or "—")}]')
 
 
 FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
@@ -77,16 +92,16 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
     whose = ("Breaks on customer steps, on steps with no owner, and on no step: nobody is accountable for them yet."
              if team == NO_OWNER else "Every break whose fix this team owns: on the steps it owns, and on the "
              "handoffs it must take on.")
-    by_work = sorted(blueprints.values(), key=lambda w: (-w.summary.priority, w.contribution["id"]))
-    rules = Counter(item[4][0] for item in owned)
-    rule_priority = Counter()
-    for item in owned:
-        rule_priority[item[4][0]] += item[4][3]
+    by_work = sorted(blueprints.values(), key=lambda w: (-w.summary[0], w.contribution["id"]))
+    rules, rule_priority = Counter(), Counter()
+    for _, _, _, c, finding in owned:
+        rules[c["texts"][finding[0]]] += 1
+        rule_priority[c["texts"][finding[0]]] += finding[2]
     rule_rows = [[link(layout.href(first, layout.path(f"breaks/{rule}")), rule, code=True),
                   RULE_BY_SLUG[rule].title if rule in RULE_BY_SLUG else rule, rules[rule], rule_priority[rule]]
                  for rule in sorted(rules, key=lambda rule: (-rule_priority[rule], rule))]
     blueprint_rows = [[link(layout.href(first, layout.path(w.contribution["id"])), w.contribution["title"]),
-                       len(w.owned), w.summary.priority, w.steps, w.broken]
+                       len(w.owned), w.summary[0], w.steps, w.broken]
                       for w in by_work[:TEAM_BLUEPRINTS]]
     more = len(by_work) - TEAM_BLUEPRINTS
     intro = [heading(1, "team", team), paragraphs(join([
@@ -101,10 +116,8 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
         "## Blueprints\n", table(["Blueprint", "Breaks", "Priority", "Steps owned", "Broken handoffs"], blueprint_rows),
         paragraphs(f"… and {counted(more, 'more blueprint')}: their breaks are in the list below.") if more > 0 else "",
         "## Breaks to fix, worst first\n"]
-    hrefs: dict = {}
-    why: dict = {}
-    return paged(layout, first, str(team), intro, FINDING_HEADER,
-                 Rows(owned, lambda layout, page, item: _finding_row(layout, page, item, hrefs, why)),
+    rows = _FindingRows()
+    return paged(layout, first, str(team), intro, FINDING_HEADER, Rows(owned, rows.row, rows.json_row),
                  empty="No breaks: every handoff this team takes part in holds.")
 
 

@@ -12,7 +12,7 @@ from ..words import number
 from .layout import Layout, Rows, paged, paragraphs, slug
 from .markup import grouped, join, link
 
-__all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "team_code", "team_of_code",
+__all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "team_of", "finding_of",
            "summary_of", "NO_OWNER", "CUSTOMER_SIDE", "BLUEPRINT_HEADER"]
 
 
@@ -56,14 +56,16 @@ def team_name(team: str | None) -> str:
     return NO_OWNER if team is None else grouped(team)
 
 
-def team_code(team: str):
-    """A team as a contribution holds it (JSON): its name; None for "No owner", 0 for the customer's side."""
-    return None if team == NO_OWNER else 0 if team == CUSTOMER_SIDE else str(team)
+def team_of(c: dict, ref: int | None) -> str:
+    """A team a contribution refers to (contributions.py): NO_OWNER for None, CUSTOMER_SIDE for -1."""
+    return NO_OWNER if ref is None else CUSTOMER_SIDE if ref == -1 else c["texts"][ref]
 
 
-def team_of_code(code) -> str:
-    """The team `team_code` wrote."""
-    return NO_OWNER if code is None else CUSTOMER_SIDE if code == 0 and type(code) is int else code
+def finding_of(c: dict, number: int) -> tuple:
+    """(rule, step, priority, team, fix, why) of a blueprint's finding, by number (contributions.py)."""
+    rule, step, priority, team, fix, why = c["findings"][number - 1]
+    texts = c["texts"]
+    return (texts[rule], None if step is None else texts[step], priority, team_of(c, team), texts[fix], texts[why])
 
 
 def team_path(layout: Layout, team: str) -> str:

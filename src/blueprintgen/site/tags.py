@@ -18,7 +18,7 @@ def tags_pages(contributions: list[dict], layout: Layout) -> dict:
     for item in ranked(contributions):   # worst first, as every list of blueprints
         for tag in item[0]["tags"]:       # grouped, each once
             by_tag[tag].append(item)
-    weight = {tag: combined(summary for _, summary in items) for tag, items in by_tag.items()}
+    weight = {tag: combined(c["summary"] for c, _ in items) for tag, items in by_tag.items()}
     tags = sorted(by_tag, key=lambda t: (-weight[t].priority, t))
     pages: dict[str, str] = {}
     for tag in tags:
