@@ -30,7 +30,8 @@ from .rules import SEVERITIES
 from .words import counted, number, score
 
 __all__ = ["SEVERITY_POINTS", "Moment", "Ranked", "Summary", "moments", "wait_points", "reach", "priority",
-           "team_of", "ranked_findings", "summarise", "reason", "finding_reason", "DAY", "WEEK"]
+           "team_of", "ranked_findings", "summarise", "combined", "summary_data", "summary_from", "reason",
+           "finding_reason", "moment_reason", "DAY", "WEEK"]
 
 SEVERITY_POINTS = {"high": 9, "medium": 3, "low": 1}
 DAY = 24 * 60
@@ -156,6 +157,37 @@ def summarise(items) -> Summary:
     return Summary(total, tuple(counts[s] for s in reversed(SEVERITIES)), lowest, longest_wait, customers)
 
 
+def combined(data) -> Summary:
+    """The summary of several groups' findings together (what `summarise` gives for all of them), from
+    their summary_data: priorities and counts add up; the lowest feeling, the longest wait and the
+    most customers are kept."""
+    total = high = medium = low = longest_wait = 0
+    lowest: int | None = None
+    customers: int | None = None
+    for priority_, high_, medium_, low_, feeling, wait, volume in data:
+        total += priority_
+        high += high_
+        medium += medium_
+        low += low_
+        if feeling is not None and (lowest is None or feeling < lowest):
+            lowest = feeling
+        if volume is not None and (customers is None or volume > customers):
+            customers = volume
+        if wait > longest_wait:
+            longest_wait = wait
+    return Summary(total, (high, medium, low), lowest, longest_wait, customers)
+
+
+def summary_data(summary: Summary) -> list:
+    """A summary as plain JSON: [priority, high, medium, low, lowest feeling, longest wait, customers]."""
+    return [summary.priority, *summary.counts, summary.lowest_feeling, summary.longest_wait_minutes, summary.customers]
+
+
+def summary_from(data: list) -> Summary:
+    """The summary `summary_data` wrote."""
+    return Summary(data[0], tuple(data[1:4]), data[4], data[5], data[6])
+
+
 def _span(minutes: int) -> str:
     """The two largest whole units, in words: `2 weeks 3 days`, `1 day`, `5 hours 20 minutes`."""
     parts = []
@@ -170,8 +202,12 @@ def _span(minutes: int) -> str:
 
 def finding_reason(item: Ranked) -> str:
     """One finding's priority in words: `high, customer-facing, feeling −2, 3 days of waiting, 1,200 customers`."""
-    moment = item.moment
-    parts = [item.finding.severity] + (["customer-facing"] if moment.seen else [])
+    return moment_reason(item.finding.severity, item.moment)
+
+
+def moment_reason(severity: str, moment: Moment) -> str:
+    """A finding's priority in words, from its severity and its moment (see finding_reason)."""
+    parts = [severity] + (["customer-facing"] if moment.seen else [])
     if moment.feeling is not None and moment.feeling < 0:
         parts.append(f"feeling {score(moment.feeling)}")
     if moment.wait_minutes:
