@@ -345,6 +345,11 @@ def _next_excluded(content: str, at: int):
         if found < 0:
             return None
         opening = content.rfind("<", 0, found)
+        if content.rfind("<!--", 0, found) > content.rfind("-->", 0, found):   # inside a comment
+            at = content.find("-->", found)
+            if at < 0:
+                return None
+            continue
         match = _TAG.match(content, opening) if opening >= 0 else None
         if match is not None and match.group(2) and not match.group(1) and match.end() > found \
                 and _EXCLUDED.search(match.group(3)):
