@@ -168,6 +168,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     generated = _assembled(incremental.portfolio(found, layout, (), history), made, page_keys, layout, (),
                            present, drawing, ids)
     generated.count, generated.records = len(ids), [item.key for item in found.items]
+    found.release()   # the pages are made: MkDocs renders them without every analysis held in memory
     # Kept under the key of the bytes read, not of the files on disk now: a file saved while
     # the build ran (or since the CLI read it) must not get this build's pages.
     kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),

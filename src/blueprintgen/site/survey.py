@@ -74,6 +74,12 @@ class Survey:
             self.loaded_now += 1
         return item.analysis
 
+    def release(self) -> None:
+        """Let go of the analyses and contributions made so far (a drawing still running loads what it needs again)."""
+        for item in self.items:
+            item.analysis = None
+            item.record = {key: value for key, value in item.record.items() if key != "contribution"}
+
     def keep(self, item: Item) -> None:
         """Store the item's record (changed since it was read) for the next build."""
         if self.cache is not None and item.key is not None:
