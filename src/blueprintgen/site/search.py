@@ -136,52 +136,73 @@ class Indexing:
         self._launcher.start()
 
     def _launch(self, program: list[str], root: str, jobs: list, used: set[str]) -> None:
-        _lower_priority()
         try:
-            # One folder of numbered files per part, not the site's tree: creating files and folders
-            # is the slow part of writing them, and each page carries its URL (see searchable_page).
-            for name, _, pages in jobs:
-                folder = os.path.join(self.source, name or "primary")
-                os.makedirs(folder, exist_ok=True)
-                for number, (_, page) in enumerate(sorted(pages.items())):
-                    if self._cancelled:
-                        return
-                    with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
-                        # What Pagefind would skip is left out here (only for the parts it reads: a
-                        # cached part's pages are never scanned): less for it to read, the same index.
-                        handle.write(without_excluded(page))
-            # One Pagefind at a time: each uses every core it is given.
-            for name, key, _ in jobs:
-                bundle = os.path.join(root, name)
-                with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
-                    if self._cancelled:
-                        return
-                    self._process = _start_pagefind(
-                        [*program, "--site", os.path.join(self.source, name or "primary"), "--output-path", bundle,
-                         "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
-                    process = self._process
-                with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
-                    handle.write(str(process.pid))
-                process.wait()
-                with _RUNNING_LOCK:
-                    self._process = None
-                if self._cancelled:
+            running = None   # the part Pagefind indexes now: (its name, its cache key, the process)
+            for name, key, pages in jobs:
+                # A part's pages are written while Pagefind indexes the part before: one at a
+                # time, each Pagefind uses every core it is given.
+                if not self._write_pages(name, pages) or (running and not self._finish(root, *running)):
                     return
-                if process.returncode != 0:
-                    raise SearchIndexError(self._failure(process.returncode))
-                wrong = incomplete(bundle, name)
-                if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
-                    raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
-                                           "disk has space, then build again")
-                self.indexed.append(name)
-                if key is not None:
-                    store(bundle, self.cache_dir, key, name)
-            forget_others(self.cache_dir, used)
+                running = self._run(program, root, name, key)
+                if running is None:
+                    return
+            if self._finish(root, *running):
+                forget_others(self.cache_dir, used)
         except SearchIndexError as error:
             self._error = error
         except OSError as error:
             self._error = SearchIndexError(f"cannot write the pages for Pagefind: {error.strerror or error}"
                                            + (f" ({error.filename})" if error.filename else ""))
+
+    def _write_pages(self, name: str, pages: dict[str, str]) -> bool:
+        """The part's pages, as Pagefind reads them; False if the build was stopped meanwhile.
+
+        One folder of numbered files per part, not the site's tree: creating files and folders is
+        the slow part of writing them, and each page carries its URL (see searchable_page).
+        """
+        folder = os.path.join(self.source, name or "primary")
+        os.makedirs(folder, exist_ok=True)
+        for number, (_, page) in enumerate(sorted(pages.items())):
+            if self._cancelled:
+                return False
+            with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
+                # What Pagefind would skip is left out here (only for the parts it reads: a cached
+                # part's pages are never scanned): less for it to read, the same index.
+                handle.write(without_excluded(page))
+        return True
+
+    def _run(self, program: list[str], root: str, name: str, key: str | None):
+        """Pagefind started on the part `name`: (name, key, process), or None if the build was stopped."""
+        self._messages.seek(0)   # only this run's messages explain its failure
+        self._messages.truncate()
+        with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
+            if self._cancelled:
+                return None
+            self._process = process = _start_pagefind(
+                [*program, "--site", os.path.join(self.source, name or "primary"), "--output-path",
+                 os.path.join(root, name), "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
+        with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
+            handle.write(str(process.pid))
+        return name, key, process
+
+    def _finish(self, root: str, name: str, key: str | None, process: subprocess.Popen) -> bool:
+        """Wait for Pagefind on the part `name`, check its bundle and cache it; False if the build was stopped."""
+        process.wait()
+        with _RUNNING_LOCK:
+            self._process = None
+        if self._cancelled:
+            return False
+        if process.returncode != 0:
+            raise SearchIndexError(self._failure(process.returncode))
+        bundle = os.path.join(root, name)
+        wrong = incomplete(bundle, name)
+        if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
+            raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
+                                   "disk has space, then build again")
+        self.indexed.append(name)
+        if key is not None:
+            store(bundle, self.cache_dir, key, name)
+        return True
 
     def _failure(self, code: int) -> str:
         """What went wrong when Pagefind exited with `code`."""
@@ -267,21 +288,34 @@ def _write_parts_script(root: str, parts: list[str]) -> None:
 
 
 def _start_pagefind(command: list[str], messages) -> subprocess.Popen:
-    try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages, stderr=messages)
-    except OSError as error:
-        raise SearchIndexError(f"cannot run Pagefind ({command[0]}): {error.strerror or error}; "
+    started: list = []
+
+    def start() -> None:
+        _lower_priority()
+        try:
+            started.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages, stderr=messages))
+        except OSError as error:
+            started.append(error)
+    # Started from a thread of its own, which lowers its priority first: the process inherits it.
+    spawner = threading.Thread(target=start, daemon=True, name="blueprintgen-search-start")
+    spawner.start()
+    spawner.join()
+    [process] = started
+    if isinstance(process, OSError):
+        raise SearchIndexError(f"cannot run Pagefind ({command[0]}): {process.strerror or process}; "
                                "reinstall it with pip install 'pagefind[bin]'") from None
     return process
 
 
 def _lower_priority() -> None:
-    """This thread (the launcher) and the Pagefind it starts run behind MkDocs, which renders the
-    templates meanwhile: Pagefind takes the cores that leaves.
+    """This thread, and the process it starts, run behind MkDocs, which renders the templates
+    meanwhile: Pagefind takes the cores that leaves (measured: a build with one change no
+    longer waits for it).
 
-    Linux only, where a priority is a thread's and a child inherits its parent thread's: after a
-    start, too late for the threads Pagefind makes at once, and preexec_fn is unsafe in a process
-    with threads. Elsewhere the whole build would be lowered: nothing changes.
+    Linux only, where a priority is a thread's and a child inherits its parent thread's: set
+    on the process once started is too late for the threads Pagefind makes at once, preexec_fn
+    is unsafe in a process with threads, and the build's own thread would hold the interpreter
+    lock at a low priority. Elsewhere the whole build would be lowered: nothing changes.
     """
     if sys.platform.startswith("linux"):
         try:
