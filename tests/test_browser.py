@@ -351,8 +351,8 @@ def test_a_teams_name_finds_its_page_first_among_1000_blueprints(page, portfolio
 
 BUILD_IN_PARTS = """\
 import sys
-import blueprintgen.site.search
-blueprintgen.site.search.PART_PAGES = 2   # the 7 examples in parts 2 and 4 (of 4), beside the primary
+import blueprintgen.site.search_pages
+blueprintgen.site.search_pages.PART_PAGES = 2   # the 7 examples in parts 2 and 4 (of 4), beside the primary
 from blueprintgen.cli import main
 sys.argv = ["blueprintgen", "build", "-q", "-o", "site"]
 main()

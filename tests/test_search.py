@@ -152,8 +152,9 @@ def test_after_one_blueprint_changes_pagefind_indexes_only_its_part_and_the_inde
     one page runs Pagefind on its part only (and on the primary, of the pages across blueprints, when
     one of those changed); the index is byte for byte what a build without a cache makes."""
     import blueprintgen.site.search as search
+    import blueprintgen.site.search_pages as search_pages
 
-    monkeypatch.setattr(search, "PART_PAGES", 2)   # the 7 examples in 4 parts (parts 1 and 3 get none)
+    monkeypatch.setattr(search_pages, "PART_PAGES", 2)   # the 7 examples in 4 parts (parts 1 and 3 get none)
     project(tmp_path)
     runs = []
     real = search._start_pagefind
@@ -171,8 +172,8 @@ def test_after_one_blueprint_changes_pagefind_indexes_only_its_part_and_the_inde
     assert len(list(cache.iterdir())) == 3   # one entry per bundle, all kept
     # Each blueprint page is in its part only; the primary holds the pages across blueprints.
     shoes_url = "blueprints/ortho-shoes-prescription/"
-    changed = search.part_of(shoes_url, search.part_count(7))
-    assert changed == "part-2" and search.part_of("blueprints/beauty-store-headset-help/", 4) == "part-4"
+    changed = search_pages.part_of(shoes_url, search_pages.part_count(7))
+    assert changed == "part-2" and search_pages.part_of("blueprints/beauty-store-headset-help/", 4) == "part-4"
     assert shoes_url in _bundle_urls(bundle / changed) and shoes_url not in _bundle_urls(bundle)
     assert "blueprints/breaks/" in _bundle_urls(bundle) and "blueprints/breaks/" not in _bundle_urls(bundle / changed)
 
@@ -204,7 +205,7 @@ def _bundle_urls(bundle: Path) -> set[str]:
 
 
 def test_blueprint_pages_fall_in_parts_by_a_stable_hash_of_their_url():
-    from blueprintgen.site.search import MAX_PARTS, PART_PAGES, index_parts, part_count, part_of
+    from blueprintgen.site.search_pages import MAX_PARTS, PART_PAGES, index_parts, part_count, part_of
 
     assert [part_count(n) for n in (0, 1, PART_PAGES, PART_PAGES + 1)] == [1, 1, 1, 2]
     assert part_count(100 * PART_PAGES) == MAX_PARTS
@@ -222,7 +223,7 @@ def test_blueprint_pages_fall_in_parts_by_a_stable_hash_of_their_url():
 
 
 def test_what_pagefind_skips_is_left_out_of_the_pages_it_reads():
-    from blueprintgen.site.search import without_excluded
+    from blueprintgen.site.search_pages import without_excluded
 
     page = ('<h4 id="s">Step</h4><ul><li>Who: Nurse</li><li data-search-exclude>Next: <a href="#t">t</a>'
             '<ul><li>nested</li></ul></li><li>Lane: Backstage</li></ul>'
@@ -388,7 +389,7 @@ def test_the_pagefind_of_a_build_killed_outright_is_stopped_by_the_next_build(tm
 
 
 def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path):
-    import blueprintgen.site.search as search
+    import blueprintgen.site.search_cache as search_cache
 
     bundle = tmp_path / "bundle"
     (bundle / "fragment").mkdir(parents=True)
@@ -396,13 +397,13 @@ def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path)
     (bundle / "fragment" / "a.pf_fragment").write_bytes(b"x")
     cache = tmp_path / "cache"
     (cache / ("k" * 64 + ".zip")).mkdir(parents=True)   # where the archive goes is a folder
-    search._store(str(bundle), str(cache), "k" * 64)
+    search_cache.store(str(bundle), str(cache), "k" * 64)
     assert sorted(p.name for p in cache.iterdir()) == ["k" * 64 + ".zip"]
     # A cached archive that is not a whole bundle is not used.
     (cache / ("k" * 64 + ".zip")).rmdir()
     (bundle / "fragment" / "a.pf_fragment").write_bytes(b"")
-    search._store(str(bundle), str(cache), "k" * 64)
-    assert not search._copy_cached(str(cache / ("k" * 64)), str(tmp_path / "unpacked"))
+    search_cache.store(str(bundle), str(cache), "k" * 64)
+    assert not search_cache.copy_cached(str(cache / ("k" * 64)), str(tmp_path / "unpacked"))
     assert not (tmp_path / "unpacked").exists()
 
 

@@ -15,44 +15,24 @@ the others (one blueprint changed: its part, and the primary when an overview pa
 from __future__ import annotations
 
 import atexit
-import hashlib
-import html
 import importlib.util
 import os
-import re
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
 
-__all__ = ["SearchIndexError", "Indexing", "BUNDLE", "PARTS_SCRIPT", "part_count", "part_of", "without_excluded"]
+from .search_cache import PARTS_SCRIPT, copy_cached, forget_others, incomplete, index_key, store
+from .search_pages import EXCLUDE, index_parts, page_url, searchable_page, without_excluded
+
+__all__ = ["SearchIndexError", "Indexing", "BUNDLE", "PARTS_SCRIPT", "stop_left_over", "page_url", "searchable_page"]
 
 BUNDLE = "pagefind"   # folder of the index and its UI, at the site's root
 SOURCE = ".pagefind-pages"   # the pages as Pagefind reads them, inside the site while it is built
 PID_FILE = "pagefind.pid"    # in SOURCE: a build killed outright leaves it for the next build (stop_left_over)
-# What Pagefind skips: figures, tables of numbers, the diagram, and the ¶ links the toc
-# extension puts in headings (a section's title would otherwise end in "¶" in the results).
-# And navigation, whose words belong to the page it leads to: on a page across blueprints
-# (OVERVIEW: the dashboard, rule, team and tag pages), its tables and its links to other pages
-# (a blueprint page marks its own: a step's "Next" and "Breaks here"). So a name is found on the
-# page about it, not on every page that links there.
-OVERVIEW = "data-bpg-overview"
-_HEADING = re.compile(r"<h1\b")
-EXCLUDE = f"[data-search-exclude], a.headerlink, [{OVERVIEW}] table, [{OVERVIEW}] a[href]:not([href^='#'])"
-# The parts of the index: one per PART_PAGES blueprint pages, at most MAX_PARTS. Fewer parts mean
-# fewer files a query fetches (each part its own entry, metadata and chunks: at 1,000 blueprints,
-# 8 parts fetch 545 KiB for "refund", one index 354 KiB); smaller ones, less indexed again after a
-# change (Pagefind's time grows with its input: about 0.8 s of CPU per 100 blueprint pages).
-PART_PAGES = 125
-MAX_PARTS = 8
-PART = "part-{}"   # a part's folder in the bundle
-PARTS_SCRIPT = "parts.js"   # in the bundle: the parts the search box merges (assets/blueprintgen.js)
-_PART_NAME = re.compile(r"part-[0-9]+")
 NICENESS = 10   # Pagefind's priority below the build's
 
 
@@ -88,9 +68,10 @@ class Indexing:
 
     Search needs only the searchable part of each page (its article, as on_page_content gives
     it). Those are collected as the pages are made; once the last one is (on_env), they are
-    written as small numbered HTML files into `<site>/.pagefind-pages/` and Pagefind starts on another
-    core, unless the cache has the index of exactly these pages; `wait()` then takes its
-    bundle. Nothing that Material's templates add to the article (an edit button, a title it
+    split into the primary bundle and the parts (index_parts); each part the cache has for
+    exactly its pages is unpacked, and the pages of the others are written as small numbered
+    HTML files into `<site>/.pagefind-pages/<part>/`, where Pagefind indexes them one part after
+    another on another core; `wait()` waits for the last. Nothing that Material's templates add to the article (an edit button, a title it
     makes up) is anything people search for.
     """
 
@@ -123,13 +104,13 @@ class Indexing:
         program = _pagefind()
         root = os.path.join(self.site_dir, BUNDLE)
         bundles = index_parts(self._pages, self._overview)
-        keys = {name: _index_key(pages, program, name, len(bundles)) if self.cache_dir is not None else None
+        keys = {name: index_key(pages, program, name, len(bundles)) if self.cache_dir is not None else None
                 for name, pages in bundles.items()}
         jobs = []
         # The primary first: a damaged entry is removed with its folder, which holds the parts.
         for name, pages in sorted(bundles.items()):
             key = keys[name]
-            if key is not None and _copy_cached(os.path.join(self.cache_dir, key), os.path.join(root, name), name):
+            if key is not None and copy_cached(os.path.join(self.cache_dir, key), os.path.join(root, name), name):
                 self.cached.append(name)
             else:
                 jobs.append((name, key, pages))
@@ -142,7 +123,7 @@ class Indexing:
         self._overview.clear()
         used = {key for key in keys.values() if key is not None}
         if not jobs:
-            _forget_others(self.cache_dir, used)
+            forget_others(self.cache_dir, used)
             return
         # Writing the pages is file-system work the main thread need not wait for: a thread
         # writes them and runs Pagefind on each part to make, while MkDocs goes on rendering.
@@ -155,52 +136,73 @@ class Indexing:
         self._launcher.start()
 
     def _launch(self, program: list[str], root: str, jobs: list, used: set[str]) -> None:
-        _lower_priority()
         try:
-            # One folder of numbered files per part, not the site's tree: creating files and folders
-            # is the slow part of writing them, and each page carries its URL (see searchable_page).
-            for name, _, pages in jobs:
-                folder = os.path.join(self.source, name or "primary")
-                os.makedirs(folder, exist_ok=True)
-                for number, (_, page) in enumerate(sorted(pages.items())):
-                    if self._cancelled:
-                        return
-                    with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
-                        # What Pagefind would skip is left out here (only for the parts it reads: a
-                        # cached part's pages are never scanned): less for it to read, the same index.
-                        handle.write(without_excluded(page))
-            # One Pagefind at a time: each uses every core it is given.
-            for name, key, _ in jobs:
-                bundle = os.path.join(root, name)
-                with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
-                    if self._cancelled:
-                        return
-                    self._process = _start_pagefind(
-                        [*program, "--site", os.path.join(self.source, name or "primary"), "--output-path", bundle,
-                         "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
-                    process = self._process
-                with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
-                    handle.write(str(process.pid))
-                process.wait()
-                with _RUNNING_LOCK:
-                    self._process = None
-                if self._cancelled:
+            running = None   # the part Pagefind indexes now: (its name, its cache key, the process)
+            for name, key, pages in jobs:
+                # A part's pages are written while Pagefind indexes the part before: one at a
+                # time, each Pagefind uses every core it is given.
+                if not self._write_pages(name, pages) or (running and not self._finish(root, *running)):
                     return
-                if process.returncode != 0:
-                    raise SearchIndexError(self._failure(process.returncode))
-                wrong = _incomplete(bundle, name)
-                if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
-                    raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
-                                           "disk has space, then build again")
-                self.indexed.append(name)
-                if key is not None:
-                    _store(bundle, self.cache_dir, key, name)
-            _forget_others(self.cache_dir, used)
+                running = self._run(program, root, name, key)
+                if running is None:
+                    return
+            if self._finish(root, *running):
+                forget_others(self.cache_dir, used)
         except SearchIndexError as error:
             self._error = error
         except OSError as error:
             self._error = SearchIndexError(f"cannot write the pages for Pagefind: {error.strerror or error}"
                                            + (f" ({error.filename})" if error.filename else ""))
+
+    def _write_pages(self, name: str, pages: dict[str, str]) -> bool:
+        """The part's pages, as Pagefind reads them; False if the build was stopped meanwhile.
+
+        One folder of numbered files per part, not the site's tree: creating files and folders is
+        the slow part of writing them, and each page carries its URL (see searchable_page).
+        """
+        folder = os.path.join(self.source, name or "primary")
+        os.makedirs(folder, exist_ok=True)
+        for number, (_, page) in enumerate(sorted(pages.items())):
+            if self._cancelled:
+                return False
+            with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
+                # What Pagefind would skip is left out here (only for the parts it reads: a cached
+                # part's pages are never scanned): less for it to read, the same index.
+                handle.write(without_excluded(page))
+        return True
+
+    def _run(self, program: list[str], root: str, name: str, key: str | None):
+        """Pagefind started on the part `name`: (name, key, process), or None if the build was stopped."""
+        self._messages.seek(0)   # only this run's messages explain its failure
+        self._messages.truncate()
+        with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
+            if self._cancelled:
+                return None
+            self._process = process = _start_pagefind(
+                [*program, "--site", os.path.join(self.source, name or "primary"), "--output-path",
+                 os.path.join(root, name), "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
+        with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
+            handle.write(str(process.pid))
+        return name, key, process
+
+    def _finish(self, root: str, name: str, key: str | None, process: subprocess.Popen) -> bool:
+        """Wait for Pagefind on the part `name`, check its bundle and cache it; False if the build was stopped."""
+        process.wait()
+        with _RUNNING_LOCK:
+            self._process = None
+        if self._cancelled:
+            return False
+        if process.returncode != 0:
+            raise SearchIndexError(self._failure(process.returncode))
+        bundle = os.path.join(root, name)
+        wrong = incomplete(bundle, name)
+        if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
+            raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
+                                   "disk has space, then build again")
+        self.indexed.append(name)
+        if key is not None:
+            store(bundle, self.cache_dir, key, name)
+        return True
 
     def _failure(self, code: int) -> str:
         """What went wrong when Pagefind exited with `code`."""
@@ -276,134 +278,6 @@ def stop_left_over(site_dir: str) -> None:
             pass
 
 
-def page_url(path: str) -> str:
-    """The URL of the page written to `path`, relative to the site's root, as Pagefind would make it from the path."""
-    folder, _, name = path.rpartition("/")
-    if name == "index.html":
-        return f"{folder}/" if folder else "./"
-    return path
-
-
-def searchable_page(language: str, title: str, content: str, url: str, overview: bool = False) -> str:
-    """The page as Pagefind reads it: the language for its word stemming, the title, the article, and its URL.
-
-    The URL is metadata (`url`, which Pagefind's interface links to instead of the file's
-    own path): the pages are written as numbered files, and our script puts the site's base
-    in front of it and of each section's link (assets/blueprintgen.js).
-    """
-    # MkDocs gives the title as HTML (the heading's text, with character references): read it
-    # as text first, so the title is escaped once.
-    if overview:
-        # An overview page is about what its heading names (a team, a rule, a tag): that heading
-        # outweighs the same words in a blueprint's text, so a team's name finds its page first.
-        content = _HEADING.sub(r'<h1 data-pagefind-weight="10"', content, count=1)
-    return (f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(html.unescape(title))}</title></head>\n"
-            f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}"'
-            f'{" " + OVERVIEW if overview else ""}>\n'
-            f"{content}\n</article></body></html>\n")
-
-
-# A start or end tag (attribute values are escaped: `>` is never inside one), or a comment.
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:\s[^>]*)?)>|<!--.*?-->", re.S)
-_EXCLUDED = re.compile(r"\sdata-search-exclude(?=[\s=/]|$)")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-
-
-def without_excluded(content: str) -> str:
-    """The HTML without its elements marked `data-search-exclude` (and what they hold).
-
-    Pagefind skips them anyway (EXCLUDE), but reading them is most of its work: on a blueprint
-    page they are most of the bytes (fix hints, the "Next" lists). One scan of the tags, counting
-    the nesting of the excluded element's own tag name; one never closed is left for Pagefind.
-    """
-    if "data-search-exclude" not in content:
-        return content
-    kept, position, scan = [], 0, 0
-    while True:
-        start = _next_excluded(content, scan)
-        if start is None:
-            break
-        match, name = start
-        if name in _VOID or match.group(3).rstrip().endswith("/"):
-            end = match.end()
-        else:
-            end = _closing(content, match.end(), name)
-            if end is None:
-                scan = match.end()
-                continue
-        kept.append(content[position:match.start()])
-        position = scan = end
-    kept.append(content[position:])
-    return "".join(kept)
-
-
-def _next_excluded(content: str, at: int):
-    """The next start tag marked data-search-exclude from `at`, with its lower-case name."""
-    while True:
-        found = content.find("data-search-exclude", at)
-        if found < 0:
-            return None
-        opening = content.rfind("<", 0, found)
-        if content.rfind("<!--", 0, found) > content.rfind("-->", 0, found):   # inside a comment
-            at = content.find("-->", found)
-            if at < 0:
-                return None
-            continue
-        match = _TAG.match(content, opening) if opening >= 0 else None
-        if match is not None and match.group(2) and not match.group(1) and match.end() > found \
-                and _EXCLUDED.search(match.group(3)):
-            return match, match.group(2).lower()
-        at = found + len("data-search-exclude")
-
-
-def _closing(content: str, at: int, name: str) -> int | None:
-    """Where the element `name` opened just before `at` ends (after its end tag), or None."""
-    same = _SAME_NAME.get(name)
-    if same is None:   # the tags of this name only: the others are skipped by the regex engine
-        same = _SAME_NAME[name] = re.compile(rf"<(/?){re.escape(name)}((?:\s[^>]*)?)>|<!--.*?-->", re.S | re.I)
-    depth = 1
-    for match in same.finditer(content, at):
-        if match.group(1) is None:   # a comment
-            continue
-        if match.group(1):
-            depth -= 1
-            if depth == 0:
-                return match.end()
-        elif not match.group(2).rstrip().endswith("/"):
-            depth += 1
-    return None
-
-
-_SAME_NAME: dict[str, re.Pattern] = {}
-
-
-def part_count(blueprint_pages: int) -> int:
-    """How many parts hold `blueprint_pages` blueprint pages: one per PART_PAGES, at most MAX_PARTS."""
-    return max(1, min(MAX_PARTS, -(-blueprint_pages // PART_PAGES)))
-
-
-def part_of(url: str, parts: int) -> str:
-    """The part (its folder in the bundle) of the blueprint page at `url`: a hash of the URL, the same in every build."""
-    number = int.from_bytes(hashlib.sha256(url.encode("utf-8", "surrogateescape")).digest()[:8], "big") % parts
-    return PART.format(number + 1)
-
-
-def index_parts(pages: dict[str, str], overview: set[str]) -> dict[str, dict[str, str]]:
-    """The pages of each bundle: "" (the primary) the overview pages, each part its blueprint pages.
-
-    Without overview pages (a site of blueprint pages only) every page is in the primary.
-    A part no page falls in is not made (Pagefind makes no index of nothing).
-    """
-    if not overview:
-        return {"": dict(pages)} if pages else {}
-    bundles: dict[str, dict[str, str]] = {"": {}}
-    parts = part_count(len(pages) - len(overview))
-    for url, page in pages.items():
-        bundles.setdefault("" if url in overview else part_of(url, parts), {})[url] = page
-    return bundles
-
-
 def _write_parts_script(root: str, parts: list[str]) -> None:
     """The script that names the parts for the search box, in the primary bundle."""
     import json
@@ -414,21 +288,34 @@ def _write_parts_script(root: str, parts: list[str]) -> None:
 
 
 def _start_pagefind(command: list[str], messages) -> subprocess.Popen:
-    try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages, stderr=messages)
-    except OSError as error:
-        raise SearchIndexError(f"cannot run Pagefind ({command[0]}): {error.strerror or error}; "
+    started: list = []
+
+    def start() -> None:
+        _lower_priority()
+        try:
+            started.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages, stderr=messages))
+        except OSError as error:
+            started.append(error)
+    # Started from a thread of its own, which lowers its priority first: the process inherits it.
+    spawner = threading.Thread(target=start, daemon=True, name="blueprintgen-search-start")
+    spawner.start()
+    spawner.join()
+    [process] = started
+    if isinstance(process, OSError):
+        raise SearchIndexError(f"cannot run Pagefind ({command[0]}): {process.strerror or process}; "
                                "reinstall it with pip install 'pagefind[bin]'") from None
     return process
 
 
 def _lower_priority() -> None:
-    """This thread (the launcher) and the Pagefind it starts run behind MkDocs, which renders the
-    templates meanwhile: Pagefind takes the cores that leaves.
+    """This thread, and the process it starts, run behind MkDocs, which renders the templates
+    meanwhile: Pagefind takes the cores that leaves (measured: a build with one change no
+    longer waits for it).
 
-    Linux only, where a priority is a thread's and a child inherits its parent thread's: after a
-    start, too late for the threads Pagefind makes at once, and preexec_fn is unsafe in a process
-    with threads. Elsewhere the whole build would be lowered: nothing changes.
+    Linux only, where a priority is a thread's and a child inherits its parent thread's: set
+    on the process once started is too late for the threads Pagefind makes at once, preexec_fn
+    is unsafe in a process with threads, and the build's own thread would hold the interpreter
+    lock at a low priority. Elsewhere the whole build would be lowered: nothing changes.
     """
     if sys.platform.startswith("linux"):
         try:
@@ -455,126 +342,3 @@ def _stop_all() -> None:
 _RUNNING: set[Indexing] = set()
 _RUNNING_LOCK = threading.Lock()
 getattr(threading, "_register_atexit", atexit.register)(_stop_all)
-
-
-def _index_key(pages: dict[str, str], program: list[str], name: str = "", bundles: int = 1) -> str | None:
-    """The hash of every page of one part Pagefind reads (URL and text), of the Pagefind binary, and
-    of the part's place in the layout (its name, how many there are)."""
-    digest = hashlib.sha256(f"{EXCLUDE}\0{name}\0{bundles}\0{PART_PAGES}\0{MAX_PARTS}\0".encode())
-    try:
-        identity = os.stat(program[0])
-    except OSError:
-        return None   # then Pagefind runs, and reports what is wrong
-    digest.update(f"{program}\0{identity.st_size}\0{identity.st_mtime_ns}\0".encode())
-    for path, page in sorted(pages.items()):
-        data = page.encode("utf-8", "surrogateescape")
-        digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-# A cached bundle is one archive file (stored, not compressed: Pagefind's files are compressed
-# already): one file to write instead of one per index chunk and page fragment.
-_ARCHIVE = ".zip"
-_OUR_NAME = re.compile(r"[0-9a-f]{64}(\.zip)?|\.[0-9a-f]{64}\.[A-Za-z0-9_]+\.tmp")
-_EPOCH = (1980, 1, 1, 0, 0, 0)   # the same bytes for the same bundle
-
-
-def _own_files(bundle: str, name: str):
-    """The files of the bundle `name` in its folder: the primary's without the parts inside it."""
-    for root, dirs, files in os.walk(bundle):
-        if root == bundle and not name:
-            dirs[:] = [folder for folder in dirs if not _PART_NAME.fullmatch(folder)]
-            files = [file for file in files if file != PARTS_SCRIPT]
-        dirs.sort()
-        for file in sorted(files):
-            yield os.path.join(root, file)
-
-
-def _incomplete(bundle: str, name: str = "") -> str | None:
-    """What is wrong with a Pagefind bundle (no entry file, empty files), or None when it is whole."""
-    import json
-
-    try:
-        with open(os.path.join(bundle, "pagefind-entry.json"), "rb") as handle:
-            entry = json.loads(handle.read())
-        if not isinstance(entry, dict) or not entry.get("languages"):
-            return "its pagefind-entry.json names no language"
-        empty = [path for path in _own_files(bundle, name) if os.path.getsize(path) == 0]
-    except (OSError, ValueError) as error:
-        return f"its pagefind-entry.json cannot be read ({getattr(error, 'strerror', None) or error})"
-    if empty:
-        return f"{len(empty)} of its files are empty"
-    return None
-
-
-def _copy_cached(entry: str, bundle: str, name: str = "") -> bool:
-    """Unpack the cached bundle `entry` (without its suffix) into `bundle`; False if there is none or it is damaged."""
-    path = entry + _ARCHIVE
-    if not os.path.isfile(path) or os.path.islink(path):
-        return False
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                parts = info.filename.split("/")
-                # Only plain relative names: a changed entry cannot write outside the bundle.
-                if info.is_dir() or any(part in ("", ".", "..") or "\\" in part for part in parts):
-                    raise zipfile.BadZipFile(f"unexpected name {info.filename!r}")
-                target = os.path.join(bundle, *parts)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with archive.open(info) as source, open(target, "wb") as copy:
-                    shutil.copyfileobj(source, copy)
-        if _incomplete(bundle, name):
-            raise zipfile.BadZipFile("not a whole bundle")
-        return True
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError):
-        shutil.rmtree(bundle, ignore_errors=True)   # the primary's folder holds the parts: it is unpacked first
-        return False
-
-
-def _store(bundle: str, cache_dir: str, key: str, name: str = "") -> None:
-    """Keep this bundle (`name`: "" the primary, or a part) in the cache; it is written to a temporary file
-    and renamed, so an entry is always whole (a killed build leaves only a `.tmp` file, removed by
-    _forget_others)."""
-    temporary = None
-    try:
-        os.makedirs(cache_dir, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
-            for path in _own_files(bundle, name):
-                info = zipfile.ZipInfo(os.path.relpath(path, bundle).replace(os.sep, "/"), _EPOCH)
-                with open(path, "rb") as source:
-                    archive.writestr(info, source.read())
-        os.replace(temporary, os.path.join(cache_dir, key + _ARCHIVE))
-        temporary = None
-    except (OSError, zipfile.BadZipFile):
-        pass   # a cache that cannot be written only costs time
-    finally:
-        if temporary is not None:   # a full disk, or a folder where the entry goes: no half archive left
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-
-
-def _forget_others(cache_dir: str | None, used: set[str]) -> None:
-    """Remove the cached parts this build does not use (and temporary files killed builds left)."""
-    if cache_dir is None:
-        return
-    try:
-        names = os.listdir(cache_dir)
-    except OSError:
-        return
-    for name in names:
-        # Only names of our own entries (an earlier version kept each as a folder) and of our
-        # temporary files: anything else in the folder is not ours to delete.
-        if not _OUR_NAME.fullmatch(name) or name.removesuffix(_ARCHIVE) in used:
-            continue
-        path = os.path.join(cache_dir, name)
-        try:
-            if stat.S_ISDIR(os.lstat(path).st_mode):   # lstat: a link is unlinked, never followed
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
