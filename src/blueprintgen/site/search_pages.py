@@ -24,8 +24,10 @@ EXCLUDE = f"[data-search-exclude], a.headerlink, [{OVERVIEW}] table, [{OVERVIEW}
 # The parts of the index: one per PART_PAGES blueprint pages, at most MAX_PARTS. Fewer parts mean
 # fewer files a query fetches (each part its own entry, metadata and chunks: at 1,000 blueprints,
 # 8 parts fetch 545 KiB for "refund", one index 354 KiB); smaller ones, less indexed again after a
-# change (Pagefind's time grows with its input: about 0.8 s of CPU per 100 blueprint pages).
-PART_PAGES = 125
+# change (Pagefind's time grows with its input: about 0.8 s of CPU per 100 blueprint pages, and
+# it must end before MkDocs does, which at 100 blueprints renders for under a second): 25 pages
+# up to 200 blueprints, then MAX_PARTS parts (125 pages each at 1,000).
+PART_PAGES = 25
 MAX_PARTS = 8
 PART = "part-{}"   # a part's folder in the bundle
 
