@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from string import Formatter
 
 from .analysis import Finding
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG
 
-__all__ = ["action", "SHORT"]
+__all__ = ["action", "action_parts", "worded", "SHORT"]
 
 SHORT = 48   # characters of a step's action quoted in a fix: enough to recognise the step
 
@@ -61,3 +62,40 @@ def action(blueprint: Blueprint, finding: Finding) -> str:
         return template.format_map(_values(blueprint, finding))
     except (ValueError, KeyError, IndexError, AttributeError):
         return template
+
+
+@lru_cache(maxsize=None)
+def _fields(rule: str) -> tuple[tuple[str, ...], str] | None:
+    """The names of the fields of a rule's ACTION, in order, and the template with them numbered in that
+    order (`{0}`: str.format fills it fastest); None when it is not filled field by field."""
+    known = RULE_BY_SLUG.get(rule)
+    template = (known.action or known.hint) if known else None
+    try:
+        parsed = list(Formatter().parse(template)) if template else None
+    except ValueError:
+        return None
+    if parsed is None or any(spec or conversion for _, _, spec, conversion in parsed):
+        return None
+    names = tuple(dict.fromkeys(name for _, name, _, _ in parsed if name is not None))
+    numbered = "".join(text.replace("{", "{{").replace("}", "}}") + ("" if name is None else f"{{{names.index(name)}}}")
+                       for text, name, _, _ in parsed)
+    return names, numbered
+
+
+def action_parts(blueprint: Blueprint, finding: Finding) -> list[str] | None:
+    """The texts this finding's action is filled with, field by field (`worded` puts them in): a page
+    that lists thousands of fixes keeps a blueprint's texts once. None when the action is not made so."""
+    fields = _fields(finding.rule)
+    if fields is None:
+        return None
+    values = _values(blueprint, finding)
+    parts = [values[name] for name in fields[0]]
+    try:
+        return parts if worded(finding.rule, parts) == action(blueprint, finding) else None
+    except (ValueError, KeyError, IndexError, AttributeError):   # a field `action` would not fill either
+        return None
+
+
+def worded(rule: str, parts) -> str:
+    """The action of a finding of `rule` whose fields are filled with `parts` (see action_parts)."""
+    return _fields(rule)[1].format(*parts)

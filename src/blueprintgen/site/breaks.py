@@ -44,13 +44,14 @@ class _RuleRows:
     """A rule's blueprints as rows: for the page, and for its JSON files (as cell_json would give them)."""
 
     def __init__(self):
-        self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href
+        self.hrefs: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
 
     def _parts(self, layout: Layout, page: str, item: _Entry) -> tuple:
         c, (summary, why, worst) = item
-        href = self.hrefs.get((layout.source_links, page, c["id"]))
-        if href is None:
-            href = self.hrefs[(layout.source_links, page, c["id"])] = layout.href(page, layout.path(c["id"]))
+        hrefs = self.hrefs.get((layout.source_links, page))
+        if hrefs is None:
+            hrefs = self.hrefs[(layout.source_links, page)] = layout.blueprint_hrefs(page)
+        href = hrefs(c["id"])
         return c, href, summary[1] + summary[2] + summary[3], summary[0], c["texts"][why], worst
 
     def row(self, layout: Layout, page: str, item: _Entry) -> list:

@@ -13,7 +13,8 @@ strings once, in `texts`, which its lists refer to by index ("ref"):
 - `steps`, `handoffs`, `broken` (broken handoffs), `longest` (time to resolution, as shown);
 - `summary` (priority.summary_data of all its findings) and `why` (it in words);
 - `findings`: [rule, step, priority, team, fix, why] refs and priority, in number order (finding n is
-  at n - 1); a team ref is None for "No owner" (and -1 for the customer's side, in `matrix`);
+  at n - 1); a team ref is None for "No owner" (and -1 for the customer's side, in `matrix`); a fix is
+  the ref of its text, or the refs of the texts its rule's action is filled with (actions.worded);
 - `hints`: [number, hint ref] of its FIX_FIRST worst findings, worst first (the dashboard's candidates);
 - `rules`: rule -> [summary, why ref, the numbers of its worst 3 findings of it];
 - `teams`: [team ref, steps owned, broken handoffs, summary of the breaks it owns, its first break's
@@ -27,8 +28,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..actions import action
+from ..actions import action, action_parts
 from ..analysis import Analysis
+from ..gcpause import paused_gc
 from ..model import Blueprint, Step
 from ..priority import Ranked, finding_reason, ranked_findings, reason, summarise, summary_data
 from .breaks import breaks_pages, rules_page
@@ -59,7 +61,7 @@ def contribution(analysis: Analysis, layout: Layout) -> dict:
 
     ranked = ranked_findings(analysis)
     findings = [[ref(r.finding.rule), ref(r.finding.step), r.priority, ref(None if r.team is None else grouped(r.team)),
-                 ref(action(b, r.finding)), ref(finding_reason(r))] for r in ranked]
+                 _fix(b, r.finding, ref), ref(finding_reason(r))] for r in ranked]
     worst = sorted(ranked, key=lambda r: r.key)
     hints = [[r.finding.number, ref(r.finding.hint)] for r in worst[:FIX_FIRST]]
     teams, matrix = _teams(analysis, ranked, ref)
@@ -75,6 +77,13 @@ def contribution(analysis: Analysis, layout: Layout) -> dict:
             "summary": summary_data(summary), "why": reason(summary), "findings": findings,
             "hints": hints, "rules": _rules(worst, ref), "teams": teams, "matrix": matrix,
             "opportunities": _opportunities(b, ranked), "felt": felt, "texts": list(texts)}
+
+
+def _fix(blueprint: Blueprint, finding, ref) -> int | list[int]:
+    """The fix: the refs of the texts its rule's action is filled with (actions.action_parts: the step's
+    words, once for all the blueprint's fixes), or the ref of its whole text."""
+    parts = action_parts(blueprint, finding)
+    return ref(action(blueprint, finding)) if parts is None else [ref(part) for part in parts]
 
 
 def _rules(worst: list[Ranked], ref) -> dict:
@@ -144,6 +153,13 @@ def _opportunities(blueprint: Blueprint, ranked: list[Ranked]) -> list:
 def portfolio_from(contributions: list[dict], layout: Layout, problems=(), history: dict | str | None = None) -> dict:
     """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules; and trends from `history`
     (see trends.site_history), when given. `contributions` in the order of the blueprints."""
+    # Tens of thousands of rows and no reference cycles: a cyclic collection in the middle would
+    # re-walk every contribution for nothing.
+    with paused_gc():
+        return _portfolio(contributions, layout, problems, history)
+
+
+def _portfolio(contributions: list[dict], layout: Layout, problems, history) -> dict:
     pages = {layout.home: dashboard(contributions, layout, problems), layout.rules_page: rules_page()}
     if history is not None:
         pages[layout.home] = with_trend(pages[layout.home], trend_line(history, layout))

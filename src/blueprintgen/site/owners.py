@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..actions import worded
 from ..priority import combined, reason
 from ..rules import RULE_BY_SLUG
 from ..words import number
 from .layout import Layout, Rows, cards, counted, heading, paged, paragraphs, table
 from .markup import join, link, link_json, render, string_json
-from .ranking import CUSTOMER_SIDE, NO_OWNER, team_of, team_path
+from .ranking import CUSTOMER_SIDE, NO_OWNER, fix_of, team_of, team_path
 
 __all__ = ["owners_pages", "team_work", "CUSTOMER_SIDE", "MATRIX_TEAMS", "TEAM_BLUEPRINTS"]
 
@@ -56,30 +57,35 @@ class _FindingRows:
 
     def __init__(self):
         self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href, and its cell_json
+        self.pages: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
 
     def _href(self, layout: Layout, page: str, c: dict) -> tuple:
         """The href to the blueprint, its link's JSON text, and the href's JSON text without its closing quote."""
         key = (layout.source_links, page, c["id"])
         found = self.hrefs.get(key)
         if found is None:
-            href = layout.href(page, layout.path(c["id"]))
+            hrefs = self.pages.get((layout.source_links, page))
+            if hrefs is None:
+                hrefs = self.pages[(layout.source_links, page)] = layout.blueprint_hrefs(page)
+            href = hrefs(c["id"])
             found = self.hrefs[key] = (href, link_json(href, c["title"]), string_json(href)[:-1])
         return found
 
     def row(self, layout: Layout, page: str, item: tuple) -> list:
         _, _, n, c, (rule, _, priority, _, fix, why) = item
         href, texts = self._href(layout, page, c)[0], c["texts"]
-        return [texts[fix], join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({texts[rule]})")]),
+        return [fix_of(texts, texts[rule], fix), join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({texts[rule]})")]),
                 priority, texts[why]]
 
     def json_row(self, layout: Layout, page: str, item: tuple) -> str:
         # The cells as cell_json gives them: [fix, {"parts": [link, ", ", link]}, priority, why].
         _, _, n, c, (rule, _, priority, _, fix, why) = item
-        _, title, href = self._href(layout, page, c)
+        _, title, href = self.hrefs.get((layout.source_links, page, c["id"])) or self._href(layout, page, c)
         texts = c["texts"]
-        return (f'[{string_json(texts[fix] or "—")},{{"parts":[{title},", ",{{"code":false,"href":{href}#finding-{n}",'
-                f'"text":{string_json(f"break #{n} ({texts[rule]})")}}}]}},"{number(priority)}",'
-                f'{string_json(texts[why] or "—")}]')
+        rule = texts[rule]
+        fix = texts[fix] if type(fix) is int else worded(rule, map(texts.__getitem__, fix))
+        return (f'[{string_json(fix or "—")},{{"parts":[{title},", ",{{"code":false,"href":{href}#finding-{n}",'
+                f'"text":{string_json(f"break #{n} ({rule})")}}}]}},"{number(priority)}",{string_json(texts[why] or "—")}]')
 
 
 FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
