@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..actions import worded
 from ..priority import combined, reason
 from ..rules import RULE_BY_SLUG
 from ..words import number
@@ -27,7 +26,7 @@ TEAM_BLUEPRINTS = 10  # blueprints listed on a team page: the rest are in its li
 @dataclass
 class _TeamWork:
     """What one team does in one blueprint: the steps it owns, its broken handoffs, the breaks it owns
-    ((-priority, blueprint id, number, contribution, finding): worst first as they sort)."""
+    ((-priority, blueprint id, number, contribution): worst first as they sort)."""
 
     contribution: dict
     steps: int
@@ -42,10 +41,11 @@ def team_work(contributions: list[dict]) -> tuple[dict[str, dict[str, _TeamWork]
     matrix: Counter = Counter()
     for c in sorted(contributions, key=lambda c: c["id"]):
         mine = {}
-        for ref, steps, broken, summary, _ in c["teams"]:
+        for ref, steps, broken, _, *summary in c["teams"]:
             mine[ref] = work[team_of(c, ref)][c["id"]] = _TeamWork(c, steps, broken, summary)
-        for n, finding in enumerate(c["findings"], start=1):
-            mine[finding[3]].owned.append((-finding[2], c["id"], n, c, finding))
+        found = c["findings"]
+        for n, (priority, team) in enumerate(zip(found["priority"], found["team"]), start=1):
+            mine[team].owned.append((-priority, c["id"], n, c))
         for one, other, count in c["matrix"]:
             matrix[(team_of(c, one), team_of(c, other))] += count
     return work, matrix
@@ -72,20 +72,23 @@ class _FindingRows:
         return found
 
     def row(self, layout: Layout, page: str, item: tuple) -> list:
-        _, _, n, c, (rule, _, priority, _, fix, why) = item
-        href, texts = self._href(layout, page, c)[0], c["texts"]
-        return [fix_of(texts, texts[rule], fix), join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({texts[rule]})")]),
-                priority, texts[why]]
+        priority, _, n, c = item
+        found, texts, href = c["findings"], c["texts"], self._href(layout, page, c)[0]
+        rule = texts[found["rule"][n - 1]]
+        return [fix_of(texts, rule, found["fix"][n - 1]),
+                join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({rule})")]), -priority,
+                texts[found["why"][n - 1]]]
 
     def json_row(self, layout: Layout, page: str, item: tuple) -> str:
         # The cells as cell_json gives them: [fix, {"parts": [link, ", ", link]}, priority, why].
-        _, _, n, c, (rule, _, priority, _, fix, why) = item
+        priority, _, n, c = item
         _, title, href = self.hrefs.get((layout.source_links, page, c["id"])) or self._href(layout, page, c)
-        texts = c["texts"]
-        rule = texts[rule]
-        fix = texts[fix] if type(fix) is int else worded(rule, map(texts.__getitem__, fix))
+        found, texts = c["findings"], c["texts"]
+        rule = texts[found["rule"][n - 1]]
+        fix = fix_of(texts, rule, found["fix"][n - 1])
         return (f'[{string_json(fix or "—")},{{"parts":[{title},", ",{{"code":false,"href":{href}#finding-{n}",'
-                f'"text":{string_json(f"break #{n} ({rule})")}}}]}},"{number(priority)}",{string_json(texts[why] or "—")}]')
+                f'"text":{string_json(f"break #{n} ({rule})")}}}]}},"{number(-priority)}",'
+                f'{string_json(texts[found["why"][n - 1]] or "—")}]')
 
 
 FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
@@ -100,9 +103,10 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
              "handoffs it must take on.")
     by_work = sorted(blueprints.values(), key=lambda w: (-w.summary[0], w.contribution["id"]))
     rules, rule_priority = Counter(), Counter()
-    for _, _, _, c, finding in owned:
-        rules[c["texts"][finding[0]]] += 1
-        rule_priority[c["texts"][finding[0]]] += finding[2]
+    for priority, _, n, c in owned:
+        rule = c["texts"][c["findings"]["rule"][n - 1]]
+        rules[rule] += 1
+        rule_priority[rule] -= priority
     rule_rows = [[link(layout.href(first, layout.path(f"breaks/{rule}")), rule, code=True),
                   RULE_BY_SLUG[rule].title if rule in RULE_BY_SLUG else rule, rules[rule], rule_priority[rule]]
                  for rule in sorted(rules, key=lambda rule: (-rule_priority[rule], rule))]

@@ -64,15 +64,17 @@ def team_of(c: dict, ref: int | None) -> str:
 
 def fix_of(texts: list[str], rule: str, fix) -> str:
     """A finding's fix from its contribution's texts (contributions.py: `findings`)."""
-    return texts[fix] if type(fix) is int else worded(rule, map(texts.__getitem__, fix))
+    if type(fix) is int:
+        return worded(rule, (texts[fix],))
+    return worded(rule, map(texts.__getitem__, fix)) if type(fix) is list else texts[fix["text"]]
 
 
 def finding_of(c: dict, number: int) -> tuple:
     """(rule, step, priority, team, fix, why) of a blueprint's finding, by number (contributions.py)."""
-    rule, step, priority, team, fix, why = c["findings"][number - 1]
-    texts = c["texts"]
-    return (texts[rule], None if step is None else texts[step], priority, team_of(c, team),
-            fix_of(texts, texts[rule], fix), texts[why])
+    found, texts, at = c["findings"], c["texts"], number - 1
+    rule, step = texts[found["rule"][at]], found["step"][at]
+    return (rule, None if step is None else texts[step], found["priority"][at], team_of(c, found["team"][at]),
+            fix_of(texts, rule, found["fix"][at]), texts[found["why"][at]])
 
 
 def team_path(layout: Layout, team: str) -> str:
