@@ -54,14 +54,18 @@ def action(blueprint: Blueprint, finding: Finding) -> str:
 
     Only plain `{name}` fields are filled: a template with anything else in braces is shown as written.
     """
-    rule = RULE_BY_SLUG.get(finding.rule)
-    template = (rule.action or rule.hint) if rule else finding.hint
+    template = _template(finding)
     try:
         if any(spec or conversion for _, _, spec, conversion in Formatter().parse(template)):
             return template
         return template.format_map(_values(blueprint, finding))
     except (ValueError, KeyError, IndexError, AttributeError):
         return template
+
+
+def _template(finding: Finding) -> str:
+    rule = RULE_BY_SLUG.get(finding.rule)
+    return (rule.action or rule.hint) if rule else finding.hint
 
 
 @lru_cache(maxsize=None)
@@ -91,7 +95,8 @@ def action_parts(blueprint: Blueprint, finding: Finding) -> list[str] | None:
     values = _values(blueprint, finding)
     parts = [values[name] for name in fields[0]]
     try:
-        return parts if worded(finding.rule, parts) == action(blueprint, finding) else None
+        # As `action` fills a template without specs (as every one `_fields` takes is).
+        return parts if worded(finding.rule, parts) == _template(finding).format_map(values) else None
     except (ValueError, KeyError, IndexError, AttributeError):   # a field `action` would not fill either
         return None
 
