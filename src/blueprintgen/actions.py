@@ -9,7 +9,7 @@ from .analysis import Finding
 from .model import Blueprint, Step
 from .rules import RULE_BY_SLUG
 
-__all__ = ["action", "action_parts", "worded", "SHORT"]
+__all__ = ["action", "action_parts", "worded", "framed", "SHORT"]
 
 SHORT = 48   # characters of a step's action quoted in a fix: enough to recognise the step
 
@@ -99,6 +99,14 @@ def action_parts(blueprint: Blueprint, finding: Finding) -> list[str] | None:
         return parts if worded(finding.rule, parts) == _template(finding).format_map(values) else None
     except (ValueError, KeyError, IndexError, AttributeError):   # a field `action` would not fill either
         return None
+
+
+@lru_cache(maxsize=None)
+def framed(rule: str) -> tuple[str, str] | None:
+    """The words before and after the one field of a rule's ACTION (worded(rule, [text]) is before + text
+    + after); None when it has no field, several, or one used twice."""
+    whole = worded(rule, ["\x00"]) if _fields(rule) and len(_fields(rule)[0]) == 1 else ""
+    return tuple(whole.split("\x00")) if whole.count("\x00") == 1 else None
 
 
 def worded(rule: str, parts) -> str:

@@ -52,28 +52,23 @@ def team_work(contributions: list[dict]) -> tuple[dict[str, dict[str, _TeamWork]
 
 
 class _FindingRows:
-    """A team's breaks as rows: for the page, and for its JSON files (as cell_json would give them: tens of
-    thousands of rows, each link to a blueprint made once per page)."""
+    """A team's breaks as rows of its page (one page: `first`): in its HTML, and in its JSON files as
+    cell_json would give them, written as text (tens of thousands of rows: each link to a blueprint made
+    once per page, and no link objects)."""
 
     def __init__(self):
-        self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href, and its cell_json
-        self.pages: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
+        self.hrefs: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
+        self.json: dict = {}    # blueprint id -> its link's JSON text, and its href's without the closing quote
 
-    def _href(self, layout: Layout, page: str, c: dict) -> tuple:
-        """The href to the blueprint, its link's JSON text, and the href's JSON text without its closing quote."""
-        key = (layout.source_links, page, c["id"])
-        found = self.hrefs.get(key)
+    def _hrefs(self, layout: Layout, page: str):
+        found = self.hrefs.get((layout.source_links, page))
         if found is None:
-            hrefs = self.pages.get((layout.source_links, page))
-            if hrefs is None:
-                hrefs = self.pages[(layout.source_links, page)] = layout.blueprint_hrefs(page)
-            href = hrefs(c["id"])
-            found = self.hrefs[key] = (href, link_json(href, c["title"]), string_json(href)[:-1])
+            found = self.hrefs[(layout.source_links, page)] = layout.blueprint_hrefs(page)
         return found
 
     def row(self, layout: Layout, page: str, item: tuple) -> list:
         priority, _, n, c = item
-        found, texts, href = c["findings"], c["texts"], self._href(layout, page, c)[0]
+        found, texts, href = c["findings"], c["texts"], self._hrefs(layout, page)(c["id"])
         rule = texts[found["rule"][n - 1]]
         return [fix_of(texts, rule, found["fix"][n - 1]),
                 join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({rule})")]), -priority,
@@ -81,12 +76,15 @@ class _FindingRows:
 
     def json_row(self, layout: Layout, page: str, item: tuple) -> str:
         # The cells as cell_json gives them: [fix, {"parts": [link, ", ", link]}, priority, why].
-        priority, _, n, c = item
-        _, title, href = self.hrefs.get((layout.source_links, page, c["id"])) or self._href(layout, page, c)
+        priority, blueprint_id, n, c = item
+        known = self.json.get(blueprint_id)
+        if known is None:
+            href = self._hrefs(layout, page)(blueprint_id)
+            known = self.json[blueprint_id] = (link_json(href, c["title"]), string_json(href)[:-1])
         found, texts = c["findings"], c["texts"]
         rule = texts[found["rule"][n - 1]]
         fix = fix_of(texts, rule, found["fix"][n - 1])
-        return (f'[{string_json(fix or "—")},{{"parts":[{title},", ",{{"code":false,"href":{href}#finding-{n}",'
+        return (f'[{string_json(fix or "—")},{{"parts":[{known[0]},", ",{{"code":false,"href":{known[1]}#finding-{n}",'
                 f'"text":{string_json(f"break #{n} ({rule})")}}}]}},"{number(-priority)}",'
                 f'{string_json(texts[found["why"][n - 1]] or "—")}]')
 

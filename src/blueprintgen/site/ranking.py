@@ -7,7 +7,7 @@ so a build's bytes do not depend on the order the blueprints were read in.
 
 from __future__ import annotations
 
-from ..actions import worded
+from ..actions import framed, worded
 from ..priority import Summary, summary_from
 from ..words import number
 from .layout import Layout, Rows, paged, paragraphs, slug
@@ -65,7 +65,8 @@ def team_of(c: dict, ref: int | None) -> str:
 def fix_of(texts: list[str], rule: str, fix) -> str:
     """A finding's fix from its contribution's texts (contributions.py: `findings`)."""
     if type(fix) is int:
-        return worded(rule, (texts[fix],))
+        frame = framed(rule)   # the one text in its frame: a page lists tens of thousands
+        return frame[0] + texts[fix] + frame[1] if frame else worded(rule, (texts[fix],))
     return worded(rule, map(texts.__getitem__, fix)) if type(fix) is list else texts[fix["text"]]
 
 
