@@ -31,7 +31,7 @@ from .words import counted, number, score
 
 __all__ = ["SEVERITY_POINTS", "Moment", "Ranked", "Summary", "moments", "wait_points", "reach", "priority",
            "team_of", "ranked_findings", "summarise", "combined", "summary_data", "summary_from", "reason",
-           "finding_reason", "moment_reason", "DAY", "WEEK"]
+           "finding_reason", "DAY", "WEEK"]
 
 SEVERITY_POINTS = {"high": 9, "medium": 3, "low": 1}
 DAY = 24 * 60
@@ -202,12 +202,8 @@ def _span(minutes: int) -> str:
 
 def finding_reason(item: Ranked) -> str:
     """One finding's priority in words: `high, customer-facing, feeling −2, 3 days of waiting, 1,200 customers`."""
-    return moment_reason(item.finding.severity, item.moment)
-
-
-def moment_reason(severity: str, moment: Moment) -> str:
-    """A finding's priority in words, from its severity and its moment (see finding_reason)."""
-    parts = [severity] + (["customer-facing"] if moment.seen else [])
+    moment = item.moment
+    parts = [item.finding.severity] + (["customer-facing"] if moment.seen else [])
     if moment.feeling is not None and moment.feeling < 0:
         parts.append(f"feeling {score(moment.feeling)}")
     if moment.wait_minutes:

@@ -26,7 +26,7 @@ def by_rule(contributions: list[dict]) -> dict[str, list[_Entry]]:
         for rule, part in c["rules"].items():
             found[rule].append((c, part))
     for entries in found.values():
-        entries.sort(key=lambda entry: (-entry[1][0][0], entry[0]["id"]))
+        entries.sort(key=lambda entry: (-entry[1][0], entry[0]["id"]))
     return found
 
 
@@ -35,7 +35,7 @@ def rules_ranked(found: dict[str, list[_Entry]]) -> list[tuple]:
     rows = []
     for r in RULES:
         if found.get(r.slug):
-            summary = combined(part[0] for _, part in found[r.slug])
+            summary = combined(part[:7] for _, part in found[r.slug])
             rows.append((r, sum(summary.counts), len(found[r.slug]), summary.priority, reason(summary)))
     return sorted(rows, key=lambda row: (-row[3], -row[1], row[0].slug))
 
@@ -44,14 +44,14 @@ class _RuleRows:
     """A rule's blueprints as rows: for the page, and for its JSON files (as cell_json would give them)."""
 
     def __init__(self):
-        self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href
+        self.hrefs: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
 
     def _parts(self, layout: Layout, page: str, item: _Entry) -> tuple:
-        c, (summary, why, worst) = item
-        href = self.hrefs.get((layout.source_links, page, c["id"]))
-        if href is None:
-            href = self.hrefs[(layout.source_links, page, c["id"])] = layout.href(page, layout.path(c["id"]))
-        return c, href, summary[1] + summary[2] + summary[3], summary[0], c["texts"][why], worst
+        c, part = item
+        hrefs = self.hrefs.get((layout.source_links, page))
+        if hrefs is None:
+            hrefs = self.hrefs[(layout.source_links, page)] = layout.blueprint_hrefs(page)
+        return c, hrefs(c["id"]), part[1] + part[2] + part[3], part[0], c["texts"][part[7]], part[8:]
 
     def row(self, layout: Layout, page: str, item: _Entry) -> list:
         c, href, count, priority, why, worst = self._parts(layout, page, item)

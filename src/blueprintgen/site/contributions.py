@@ -7,17 +7,22 @@ which gives exactly what `pages.portfolio_pages` gives. A contribution depends o
 alone: what relates blueprints (ranks, sums, the worst of all) is worked out when they are assembled.
 
 A contribution (JSON: no tuples, no floats) is read at every build, so it is compact: each of its
-strings once, in `texts`, which its lists refer to by index ("ref"):
+strings once, in `texts`, which the rest refers to by index ("ref"); few lists, none per finding. A
+summary is priority.summary_data's seven numbers (priority, high, medium, low, lowest feeling,
+longest wait, most customers).
 
 - `id`, `title`, `status`, `tags` (grouped, each once), `persona` ([name, who] or None);
 - `steps`, `handoffs`, `broken` (broken handoffs), `longest` (time to resolution, as shown);
-- `summary` (priority.summary_data of all its findings) and `why` (it in words);
-- `findings`: [rule, step, priority, team, fix, why] refs and priority, in number order (finding n is
-  at n - 1); a team ref is None for "No owner" (and -1 for the customer's side, in `matrix`);
-- `hints`: [number, hint ref] of its FIX_FIRST worst findings, worst first (the dashboard's candidates);
-- `rules`: rule -> [summary, why ref, the numbers of its worst 3 findings of it];
-- `teams`: [team ref, steps owned, broken handoffs, summary of the breaks it owns, its first break's
-  number or 0], in the order the owners pages meet them (steps, breaks, handoffs);
+- `summary` (of all its findings) and `why` (it in words);
+- `findings`: a column per field, finding n at index n - 1: `rule`, `step`, `team`, `why` (refs; a team
+  ref is None for "No owner", and -1 for the customer's side in `matrix`), `priority`, and `fix`: the
+  ref of the one text its rule's action is filled with, the list of refs when it takes none or
+  several (actions.worded), or {"text": ref} of the whole text when it is not filled so;
+- `hints`: number, hint ref, number, hint ref... of its FIX_FIRST worst findings (the dashboard's
+  candidates for the worst of all);
+- `rules`: rule -> its findings' summary, why ref, then the numbers of its worst 3 findings of it;
+- `teams`: [team ref, steps owned, broken handoffs, its first break's number or 0, then the summary
+  of the breaks it owns], in the order the owners pages meet them (steps, breaks, handoffs);
 - `matrix`: [team ref, team ref, count] of its broken handoffs between teams;
 - `opportunities`: [id, what, impact, effort, team, weight], in file order;
 - `felt`: [lowest emotion, steps below neutral, step, what the customer said] or None.
@@ -25,10 +30,12 @@ strings once, in `texts`, which its lists refer to by index ("ref"):
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
-from ..actions import action
+from ..actions import action, action_parts
 from ..analysis import Analysis
+from ..gcpause import paused_gc
 from ..model import Blueprint, Step
 from ..priority import Ranked, finding_reason, ranked_findings, reason, summarise, summary_data
 from .breaks import breaks_pages, rules_page
@@ -58,10 +65,12 @@ def contribution(analysis: Analysis, layout: Layout) -> dict:
         return None if text is None else texts.setdefault(text, len(texts))
 
     ranked = ranked_findings(analysis)
-    findings = [[ref(r.finding.rule), ref(r.finding.step), r.priority, ref(None if r.team is None else grouped(r.team)),
-                 ref(action(b, r.finding)), ref(finding_reason(r))] for r in ranked]
+    findings = {"rule": [ref(r.finding.rule) for r in ranked], "step": [ref(r.finding.step) for r in ranked],
+                "priority": [r.priority for r in ranked],
+                "team": [ref(None if r.team is None else grouped(r.team)) for r in ranked],
+                "fix": [_fix(b, r.finding, ref) for r in ranked], "why": [ref(finding_reason(r)) for r in ranked]}
     worst = sorted(ranked, key=lambda r: r.key)
-    hints = [[r.finding.number, ref(r.finding.hint)] for r in worst[:FIX_FIRST]]
+    hints = [value for r in worst[:FIX_FIRST] for value in (r.finding.number, ref(r.finding.hint))]
     teams, matrix = _teams(analysis, ranked, ref)
     summary = summarise(ranked)
     felt = None
@@ -74,18 +83,30 @@ def contribution(analysis: Analysis, layout: Layout) -> dict:
             "longest": format_minutes(m.longest_time_to_resolution_minutes),
             "summary": summary_data(summary), "why": reason(summary), "findings": findings,
             "hints": hints, "rules": _rules(worst, ref), "teams": teams, "matrix": matrix,
-            "opportunities": _opportunities(b, ranked), "felt": felt, "texts": list(texts)}
+            "opportunities": _opportunities(b, ranked), "felt": felt,
+            # One copy of a text however many blueprints say it (team names, reasons, the steps of
+            # blueprints written from one template): a cold build holds every contribution at once.
+            "texts": [sys.intern(text) for text in texts]}
+
+
+def _fix(blueprint: Blueprint, finding, ref) -> int | list | dict:
+    """The fix: the refs of the texts its rule's action is filled with (actions.action_parts: the step's
+    words, once for all the blueprint's fixes), or its whole text (see the module's docstring)."""
+    parts = action_parts(blueprint, finding)
+    if parts is None:
+        return {"text": ref(action(blueprint, finding))}
+    return ref(parts[0]) if len(parts) == 1 else [ref(part) for part in parts]
 
 
 def _rules(worst: list[Ranked], ref) -> dict:
-    """rule -> [summary, why ref, the numbers of its worst 3], from the findings worst first."""
+    """rule -> its summary, why ref, then the numbers of its worst 3, from the findings worst first."""
     mine: dict[str, list[Ranked]] = {}
     for r in worst:
         mine.setdefault(r.finding.rule, []).append(r)
     found = {}
     for rule, items in sorted(mine.items()):
         summary = summarise(items)
-        found[rule] = [summary_data(summary), ref(reason(summary)), [r.finding.number for r in items[:3]]]
+        found[rule] = [*summary_data(summary), ref(reason(summary)), *(r.finding.number for r in items[:3])]
     return found
 
 
@@ -122,7 +143,7 @@ def _teams(analysis: Analysis, ranked: list[Ranked], ref) -> tuple[list, list]:
     def team_ref(team: str) -> int | None:
         return None if team == NO_OWNER else -1 if team == CUSTOMER_SIDE else ref(str(team))
 
-    return ([[team_ref(team), steps, broken, summary_data(summarise(owned)), owned[0].finding.number if owned else 0]
+    return ([[team_ref(team), steps, broken, owned[0].finding.number if owned else 0, *summary_data(summarise(owned))]
              for team, (steps, broken, owned) in work.items()],
             [[team_ref(one), team_ref(other), count] for (one, other), count in matrix.items()])
 
@@ -144,6 +165,13 @@ def _opportunities(blueprint: Blueprint, ranked: list[Ranked]) -> list:
 def portfolio_from(contributions: list[dict], layout: Layout, problems=(), history: dict | str | None = None) -> dict:
     """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules; and trends from `history`
     (see trends.site_history), when given. `contributions` in the order of the blueprints."""
+    # Tens of thousands of rows and no reference cycles: a cyclic collection in the middle would
+    # re-walk every contribution for nothing.
+    with paused_gc():
+        return _portfolio(contributions, layout, problems, history)
+
+
+def _portfolio(contributions: list[dict], layout: Layout, problems, history) -> dict:
     pages = {layout.home: dashboard(contributions, layout, problems), layout.rules_page: rules_page()}
     if history is not None:
         pages[layout.home] = with_trend(pages[layout.home], trend_line(history, layout))

@@ -25,7 +25,8 @@ def _team_href(layout: Layout, page: str, team: str) -> str:
 def _fix_first(contributions: list[dict], layout: Layout, page: str) -> str:
     """The FIX_FIRST breaks of the highest priority: the fix in plain words, the team, blueprint and step.
     The worst of all are among each blueprint's own worst (`hints`)."""
-    candidates = ((-c["findings"][n - 1][2], c["id"], n, c, hint) for c in contributions for n, hint in c["hints"])
+    candidates = ((-c["findings"]["priority"][n - 1], c["id"], n, c, hint) for c in contributions
+                  for n, hint in zip(c["hints"][::2], c["hints"][1::2]))
     items = []
     for _, _, n, c, hint in heapq.nsmallest(FIX_FIRST, candidates, key=lambda item: item[:3]):
         rule, step, priority, team, fix, why = finding_of(c, n)
@@ -45,7 +46,7 @@ def _team_rows(contributions: list[dict], layout: Layout, page: str) -> tuple[li
     how many teams own breaks."""
     owned: dict[str, list] = {}
     for index, c in enumerate(contributions):
-        for team, _, _, summary, first in c["teams"]:
+        for team, _, _, first, *summary in c["teams"]:
             if first:
                 owned.setdefault(team_of(c, team), []).append(((index, first), summary))
     # Teams in the order their first breaks come (a tie between "No owner" and a team of that name keeps it).
@@ -70,7 +71,7 @@ def dashboard(contributions: list[dict], layout: Layout, problems=()) -> Page:
     totals = cards([("blueprints", len(contributions)), ("steps", sum(c["steps"] for c in contributions)),
                     ("handoffs", sum(c["handoffs"] for c in contributions)),
                     ("broken handoffs", sum(c["broken"] for c in contributions)),
-                    ("breaks", sum(len(c["findings"]) for c in contributions)), ("high", counts[0]),
+                    ("breaks", sum(len(c["findings"]["rule"]) for c in contributions)), ("high", counts[0]),
                     ("medium", counts[1]), ("low", counts[2])])
     worst_first = ranked(contributions)
     worst = table(BLUEPRINT_HEADER, [blueprint_row(layout, page, item) for item in worst_first[:WORST]])

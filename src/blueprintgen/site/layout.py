@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from ..durations import span
 from ..escape import markdown_text
+from ..model import RESERVED_IDS
 from ..rules import SEVERITIES
 from .markup import Markup, cell_json, counted, html_value, number, render
 
@@ -72,6 +73,23 @@ class Layout:
         if target == "" or target.endswith("/"):
             relative = "./" if relative == "." else relative + "/"
         return relative + fragment
+
+    def blueprint_hrefs(self, from_page: str):
+        """`id -> href(from_page, path(id))`, for lists that link to thousands of blueprints.
+
+        Blueprint pages sit side by side in the folder, so from a page that is not below one of them
+        (the home page, or a page named by a reserved id, as every page across blueprints is) the
+        links to them differ by the id alone: the link is made once, and the id put in.
+        """
+        below = from_page[len(self.folder) + 1:].split("/", 1)[0] if from_page.startswith(self.folder + "/") else ""
+        made = self.href(from_page, self.path(_ID))
+        if (below and below.removesuffix(".md") not in RESERVED_IDS) or made.count(_ID) != 1:
+            return lambda blueprint_id: self.href(from_page, self.path(blueprint_id))
+        prefix, _, suffix = made.partition(_ID)
+        return lambda blueprint_id: prefix + blueprint_id + suffix
+
+
+_ID = "0-blueprint-id"   # an id (model.ID_PATTERN) that stands for any in blueprint_hrefs
 
 
 def _relpath(target: str, folder: str) -> str:

@@ -15,7 +15,7 @@ from ..rules import RULE_BY_SLUG
 from ..words import number
 from .layout import Layout, Rows, cards, counted, heading, paged, paragraphs, table
 from .markup import join, link, link_json, render, string_json
-from .ranking import CUSTOMER_SIDE, NO_OWNER, team_of, team_path
+from .ranking import CUSTOMER_SIDE, NO_OWNER, fix_of, team_of, team_path
 
 __all__ = ["owners_pages", "team_work", "CUSTOMER_SIDE", "MATRIX_TEAMS", "TEAM_BLUEPRINTS"]
 
@@ -26,7 +26,7 @@ TEAM_BLUEPRINTS = 10  # blueprints listed on a team page: the rest are in its li
 @dataclass
 class _TeamWork:
     """What one team does in one blueprint: the steps it owns, its broken handoffs, the breaks it owns
-    ((-priority, blueprint id, number, contribution, finding): worst first as they sort)."""
+    ((-priority, blueprint id, number, contribution): worst first as they sort)."""
 
     contribution: dict
     steps: int
@@ -41,45 +41,52 @@ def team_work(contributions: list[dict]) -> tuple[dict[str, dict[str, _TeamWork]
     matrix: Counter = Counter()
     for c in sorted(contributions, key=lambda c: c["id"]):
         mine = {}
-        for ref, steps, broken, summary, _ in c["teams"]:
+        for ref, steps, broken, _, *summary in c["teams"]:
             mine[ref] = work[team_of(c, ref)][c["id"]] = _TeamWork(c, steps, broken, summary)
-        for n, finding in enumerate(c["findings"], start=1):
-            mine[finding[3]].owned.append((-finding[2], c["id"], n, c, finding))
+        found = c["findings"]
+        for n, (priority, team) in enumerate(zip(found["priority"], found["team"]), start=1):
+            mine[team].owned.append((-priority, c["id"], n, c))
         for one, other, count in c["matrix"]:
             matrix[(team_of(c, one), team_of(c, other))] += count
     return work, matrix
 
 
 class _FindingRows:
-    """A team's breaks as rows: for the page, and for its JSON files (as cell_json would give them: tens of
-    thousands of rows, each link to a blueprint made once per page)."""
+    """A team's breaks as rows of its page (one page: `first`): in its HTML, and in its JSON files as
+    cell_json would give them, written as text (tens of thousands of rows: each link to a blueprint made
+    once per page, and no link objects)."""
 
     def __init__(self):
-        self.hrefs: dict = {}   # (source links?, page, blueprint id) -> href, and its cell_json
+        self.hrefs: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
+        self.json: dict = {}    # blueprint id -> its link's JSON text, and its href's without the closing quote
 
-    def _href(self, layout: Layout, page: str, c: dict) -> tuple:
-        """The href to the blueprint, its link's JSON text, and the href's JSON text without its closing quote."""
-        key = (layout.source_links, page, c["id"])
-        found = self.hrefs.get(key)
+    def _hrefs(self, layout: Layout, page: str):
+        found = self.hrefs.get((layout.source_links, page))
         if found is None:
-            href = layout.href(page, layout.path(c["id"]))
-            found = self.hrefs[key] = (href, link_json(href, c["title"]), string_json(href)[:-1])
+            found = self.hrefs[(layout.source_links, page)] = layout.blueprint_hrefs(page)
         return found
 
     def row(self, layout: Layout, page: str, item: tuple) -> list:
-        _, _, n, c, (rule, _, priority, _, fix, why) = item
-        href, texts = self._href(layout, page, c)[0], c["texts"]
-        return [texts[fix], join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({texts[rule]})")]),
-                priority, texts[why]]
+        priority, _, n, c = item
+        found, texts, href = c["findings"], c["texts"], self._hrefs(layout, page)(c["id"])
+        rule = texts[found["rule"][n - 1]]
+        return [fix_of(texts, rule, found["fix"][n - 1]),
+                join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({rule})")]), -priority,
+                texts[found["why"][n - 1]]]
 
     def json_row(self, layout: Layout, page: str, item: tuple) -> str:
         # The cells as cell_json gives them: [fix, {"parts": [link, ", ", link]}, priority, why].
-        _, _, n, c, (rule, _, priority, _, fix, why) = item
-        _, title, href = self._href(layout, page, c)
-        texts = c["texts"]
-        return (f'[{string_json(texts[fix] or "—")},{{"parts":[{title},", ",{{"code":false,"href":{href}#finding-{n}",'
-                f'"text":{string_json(f"break #{n} ({texts[rule]})")}}}]}},"{number(priority)}",'
-                f'{string_json(texts[why] or "—")}]')
+        priority, blueprint_id, n, c = item
+        known = self.json.get(blueprint_id)
+        if known is None:
+            href = self._hrefs(layout, page)(blueprint_id)
+            known = self.json[blueprint_id] = (link_json(href, c["title"]), string_json(href)[:-1])
+        found, texts = c["findings"], c["texts"]
+        rule = texts[found["rule"][n - 1]]
+        fix = fix_of(texts, rule, found["fix"][n - 1])
+        return (f'[{string_json(fix or "—")},{{"parts":[{known[0]},", ",{{"code":false,"href":{known[1]}#finding-{n}",'
+                f'"text":{string_json(f"break #{n} ({rule})")}}}]}},"{number(-priority)}",'
+                f'{string_json(texts[found["why"][n - 1]] or "—")}]')
 
 
 FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
@@ -94,9 +101,10 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
              "handoffs it must take on.")
     by_work = sorted(blueprints.values(), key=lambda w: (-w.summary[0], w.contribution["id"]))
     rules, rule_priority = Counter(), Counter()
-    for _, _, _, c, finding in owned:
-        rules[c["texts"][finding[0]]] += 1
-        rule_priority[c["texts"][finding[0]]] += finding[2]
+    for priority, _, n, c in owned:
+        rule = c["texts"][c["findings"]["rule"][n - 1]]
+        rules[rule] += 1
+        rule_priority[rule] -= priority
     rule_rows = [[link(layout.href(first, layout.path(f"breaks/{rule}")), rule, code=True),
                   RULE_BY_SLUG[rule].title if rule in RULE_BY_SLUG else rule, rules[rule], rule_priority[rule]]
                  for rule in sorted(rules, key=lambda rule: (-rule_priority[rule], rule))]

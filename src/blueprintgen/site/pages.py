@@ -2,8 +2,9 @@
 
 Each family of pages has its module: `layout` (what every page is made of), `sections` (a
 blueprint page's parts), `dashboard`, `ranking` (all blueprints, worst first), `breaks` (and
-the rules page), `owners` (teams and the heat map), `tags`, `opportunities`, `personas`.
-This module puts them together, and keeps the names the rest of the site imports from here.
+the rules page), `owners` (teams and the heat map), `tags`, `opportunities`, `personas`; those
+across blueprints are made from each blueprint's contribution (`contributions`), never from an
+analysis. This module puts them together, and keeps the names the rest of the site imports from here.
 """
 
 from __future__ import annotations

@@ -7,12 +7,13 @@ so a build's bytes do not depend on the order the blueprints were read in.
 
 from __future__ import annotations
 
+from ..actions import framed, worded
 from ..priority import Summary, summary_from
 from ..words import number
 from .layout import Layout, Rows, paged, paragraphs, slug
 from .markup import grouped, join, link
 
-__all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "team_of", "finding_of",
+__all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "team_of", "fix_of", "finding_of",
            "summary_of", "NO_OWNER", "CUSTOMER_SIDE", "BLUEPRINT_HEADER"]
 
 
@@ -61,11 +62,20 @@ def team_of(c: dict, ref: int | None) -> str:
     return NO_OWNER if ref is None else CUSTOMER_SIDE if ref == -1 else c["texts"][ref]
 
 
+def fix_of(texts: list[str], rule: str, fix) -> str:
+    """A finding's fix from its contribution's texts (contributions.py: `findings`)."""
+    if type(fix) is int:
+        frame = framed(rule)   # the one text in its frame: a page lists tens of thousands
+        return frame[0] + texts[fix] + frame[1] if frame else worded(rule, (texts[fix],))
+    return worded(rule, map(texts.__getitem__, fix)) if type(fix) is list else texts[fix["text"]]
+
+
 def finding_of(c: dict, number: int) -> tuple:
     """(rule, step, priority, team, fix, why) of a blueprint's finding, by number (contributions.py)."""
-    rule, step, priority, team, fix, why = c["findings"][number - 1]
-    texts = c["texts"]
-    return (texts[rule], None if step is None else texts[step], priority, team_of(c, team), texts[fix], texts[why])
+    found, texts, at = c["findings"], c["texts"], number - 1
+    rule, step = texts[found["rule"][at]], found["step"][at]
+    return (rule, None if step is None else texts[step], found["priority"][at], team_of(c, found["team"][at]),
+            fix_of(texts, rule, found["fix"][at]), texts[found["why"][at]])
 
 
 def team_path(layout: Layout, team: str) -> str:
