@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, field, replace
 
 from ..across import Facts, check_across, facts_of
 from ..analysis import Analysis, analyse
+from ..gcpause import paused_gc
 from ..loader import Loaded, Problem, default_id, find_files, load_bytes, read_file, redesigned_nearby
 from ..settings import Settings
 from .cache.blueprints import load_record, record_key, store_record
@@ -108,9 +110,12 @@ def _from_store(data: dict | None) -> dict | None:
         return None
     try:
         facts = Facts.from_json(data["facts"])
+        texts = data.get("contribution", {}).get("texts")
+        if isinstance(texts, list):   # the same words recur across blueprints (team names, rules): held once
+            data["contribution"]["texts"] = [sys.intern(text) if isinstance(text, str) else text for text in texts]
         if not isinstance(data["diagram"], str) or not isinstance(data["rest"], str):
             return None
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
     return {**data, "facts": facts}
 
@@ -121,6 +126,11 @@ def survey(folder: str, settings: Settings, root: str, cache: str | None) -> Sur
     A file whose record is in `cache` (same name, bytes, settings, project folder and code) is not
     loaded; the others are loaded, analysed and their records stored.
     """
+    with paused_gc():   # thousands of records read into plain objects, with no cycles to collect
+        return _survey(folder, settings, root, cache)
+
+
+def _survey(folder: str, settings: Settings, root: str, cache: str | None) -> Survey:
     paths, problems = find_files([folder])
     code = code_digest()
     items: list[Item] = []
