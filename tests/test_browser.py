@@ -347,6 +347,54 @@ def test_a_teams_name_finds_its_page_first_among_1000_blueprints(page, portfolio
             assert re.search(_team_page(team), pages[0]), f"search {team!r} first finds {pages[:3]}"
 
 
+# The index in parts (issue 24): the search box merges them, after a change too.
+
+BUILD_IN_PARTS = """\
+import sys
+import blueprintgen.site.search_pages
+blueprintgen.site.search_pages.PART_PAGES = 2   # the 7 examples in parts 2 and 4 (of 4), beside the primary
+from blueprintgen.cli import main
+sys.argv = ["blueprintgen", "build", "-q", "-o", "site"]
+main()
+"""
+
+
+def test_search_merges_the_parts_of_the_index_after_one_change(page, tmp_path, serve):
+    project = tmp_path / "project"
+    example_project(project)
+
+    def build():
+        result = subprocess.run([sys.executable, "-c", BUILD_IN_PARTS], cwd=project, capture_output=True,
+                                text=True, timeout=180)
+        assert result.returncode == 0, result.stderr
+
+    build()
+    shoes = project / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("action: Gives the patient", "action: Xylophonically gives the patient", 1))
+    build()   # that page's part made again, the others from the cache
+    site = project / "site"
+    assert (site / "pagefind" / "parts.js").read_text() == 'window.blueprintgenSearchParts = ["part-2/", "part-4/"];\n'
+    base = serve(site)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if "/pagefind/" in request.url else None)
+    # The changed text (part 2), another part's (part 4), a page across blueprints (the primary).
+    for query, expected in (("Xylophonically", r"/blueprints/ortho-shoes-prescription/(\?[^#]*)?#step-[a-z0-9-]+$"),
+                            ("headset", r"/blueprints/beauty-store-headset-help/(\?[^#]*)?(#|$)"),
+                            ("Wellness provider", _team_page("Wellness provider"))):
+        fetched.clear()
+        links = _search(page, base, query)
+        assert any(re.search(expected, link) for link in links), f"search {query!r} found none of {expected}: {links}"
+        pages = page.eval_on_selector_all(".pagefind-ui__result-link:not(.pagefind-ui__result-nested a)",
+                                          "links => links.map(a => a.href)")
+        assert len(pages) == len(set(pages)), f"search {query!r} shows a page twice: {pages}"
+        # Each file once (the preload and the interface share one Pagefind), and the parts use the
+        # primary's WebAssembly: none of their own.
+        files = [url.split("?")[0] for url in fetched]
+        assert len(files) == len(set(files)), sorted(files)
+        assert any("/pagefind/part-4/" in url for url in files) and not [
+            url for url in files if "/part-" in url and "wasm" in url], files
+
+
 # --- 3. diagram nodes link to their step -------------------------------------------------
 
 

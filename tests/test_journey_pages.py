@@ -167,13 +167,13 @@ def test_tags_and_teams_typed_differently_but_shown_the_same_share_one_page():
 def test_tags_that_differ_by_case_or_punctuation_get_their_own_pages():
     from blueprintgen.analysis import analyse
     from blueprintgen.loader import load_bytes
-    from blueprintgen.site.pages import Layout, blueprint_page, tags_pages
+    from blueprintgen.site.pages import Layout, blueprint_page, contribution, tags_pages
 
     text = ('title: T\ntags: [Retail, retail, "a b", "a-b", "a.b"]\n'
             "steps:\n  - {id: a, lane: customer, action: x, end: resolved}\n")
     blueprint, = load_bytes(text.encode(), "t.yaml", "t").blueprints
     layout = Layout(source_links=True)
-    pages = tags_pages([analyse(blueprint)], layout)
+    pages = tags_pages([contribution(analyse(blueprint), layout)], layout)
     tag_pages = sorted(path for path in pages if path.startswith("blueprints/tags/") and path.endswith(".md"))
     assert len(tag_pages) == 5                                  # one page each, none shared
     page = blueprint_page(analyse(blueprint), False, layout, {}, {}).full()

@@ -46,8 +46,9 @@ def test_search_is_a_pagefind_index_of_the_blueprint_pages(example_site):
 
 
 def _pagefind_fragment(site: Path, url: str) -> dict:
-    """What Pagefind stored of the page at `url` (fragments are gzipped JSON after a signature)."""
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    """What Pagefind stored of the page at `url` (fragments are gzipped JSON after a signature), in
+    whichever part of the index holds it."""
+    for path in (site / "pagefind").glob("**/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
         fragment = json.loads(data)
         if fragment["meta"].get("url") == url:
@@ -102,37 +103,139 @@ def test_search_index_of_unchanged_pages_comes_from_the_cache(tmp_path, monkeypa
     assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen" / "search"
-    [entry] = list(cache.iterdir())   # one archive file, not a folder of Pagefind's many files
-    assert len(runs) == 1 and entry.suffix == ".zip"
-    with zipfile.ZipFile(entry) as archive:
-        assert "pagefind-entry.json" in archive.namelist()
-        assert archive.read("pagefind-entry.json") == (tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_bytes()
-    # Same pages: the bundle is copied from the cache, byte for byte what Pagefind wrote.
+    # One archive file per bundle (the primary, of the pages across blueprints, and the one part of
+    # 7 blueprint pages), not a folder of Pagefind's many files.
+    entries = sorted(cache.iterdir())
+    assert len(runs) == 2 and len(entries) == 2 and {entry.suffix for entry in entries} == {".zip"}
+    primary = (tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_bytes()
+    part = (tmp_path / "site" / "pagefind" / "part-1" / "pagefind-entry.json").read_bytes()
+    held = []
+    for entry in entries:
+        with zipfile.ZipFile(entry) as archive:
+            assert not [name for name in archive.namelist() if name.startswith("part-") or name == "parts.js"]
+            held.append(archive.read("pagefind-entry.json"))
+    assert sorted(held) == sorted([primary, part])
+    # Same pages: the bundles are copied from the cache, byte for byte what Pagefind wrote.
     assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(runs) == 1 and snapshot(tmp_path / "site") == first
-    # A changed page is indexed again, and only its index stays cached.
+    assert len(runs) == 2 and snapshot(tmp_path / "site") == first
+    # A changed page is indexed again, and only the entries this build uses stay cached.
     shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
     assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(runs) == 2 and [p.name for p in cache.iterdir()] != [entry.name] and len(list(cache.iterdir())) == 1
+    changed = sorted(cache.iterdir())
+    assert len(runs) > 2 and changed != entries and len(changed) == 2
     # A left-over temporary file of a killed build is never taken for an entry.
     (cache / f".{'a' * 64}.k3_x9q.tmp").write_bytes(b"PK")   # named as _store's mkstemp names them
-    next(p for p in cache.iterdir() if not p.name.startswith(".")).unlink()
+    changed[0].unlink()
+    indexed = len(runs)
     assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(runs) == 3 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+    assert len(runs) == indexed + 1 and [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+    assert sorted(cache.iterdir()) == changed
     current = snapshot(tmp_path / "site")
     # A damaged entry, or one naming a file outside the bundle, is indexed again, never unpacked.
-    [entry] = list(cache.iterdir())
     for damage in (b"not a zip", None):
-        if damage is None:
-            with zipfile.ZipFile(entry, "w") as archive:
-                archive.writestr("../../escaped.txt", "x")
-        else:
-            entry.write_bytes(damage)
+        for entry in cache.iterdir():
+            if damage is None:
+                with zipfile.ZipFile(entry, "w") as archive:
+                    archive.writestr("../../escaped.txt", "x")
+            else:
+                entry.write_bytes(damage)
+        indexed = len(runs)
         assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
         assert not (tmp_path / ".cache" / "escaped.txt").exists() and not list(tmp_path.rglob("escaped.txt"))
-        assert snapshot(tmp_path / "site") == current
-    assert len(runs) == 5
+        assert snapshot(tmp_path / "site") == current and len(runs) == indexed + 2
+
+
+def test_after_one_blueprint_changes_pagefind_indexes_only_its_part_and_the_index_is_a_cold_builds(
+        tmp_path, monkeypatch):
+    """Issue 24: the blueprint pages are indexed in parts, each cached by its own pages: a change to
+    one page runs Pagefind on its part only (and on the primary, of the pages across blueprints, when
+    one of those changed); the index is byte for byte what a build without a cache makes."""
+    import blueprintgen.site.search as search
+    import blueprintgen.site.search_pages as search_pages
+
+    monkeypatch.setattr(search_pages, "PART_PAGES", 2)   # the 7 examples in 4 parts (parts 1 and 3 get none)
+    project(tmp_path)
+    runs = []
+    real = search._start_pagefind
+
+    def noted(command, messages):   # the bundle each Pagefind makes: "pagefind" (the primary) or its part
+        runs.append(Path(command[command.index("--output-path") + 1]).name)
+        return real(command, messages)
+    monkeypatch.setattr(search, "_start_pagefind", noted)
+    assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+    bundle = tmp_path / "site" / "pagefind"
+    assert sorted(runs) == ["pagefind", "part-2", "part-4"]   # a part no page falls in is not made
+    assert (bundle / "parts.js").read_text() == 'window.blueprintgenSearchParts = ["part-2/", "part-4/"];\n'
+    assert (bundle / "part-2" / "pagefind-entry.json").is_file() and not (bundle / "part-1").exists()
+    cache = tmp_path / ".cache" / "blueprintgen" / "search"
+    assert len(list(cache.iterdir())) == 3   # one entry per bundle, all kept
+    # Each blueprint page is in its part only; the primary holds the pages across blueprints.
+    shoes_url = "blueprints/ortho-shoes-prescription/"
+    changed = search_pages.part_of(shoes_url, search_pages.part_count(7))
+    assert changed == "part-2" and search_pages.part_of("blueprints/beauty-store-headset-help/", 4) == "part-4"
+    assert shoes_url in _bundle_urls(bundle / changed) and shoes_url not in _bundle_urls(bundle)
+    assert "blueprints/breaks/" in _bundle_urls(bundle) and "blueprints/breaks/" not in _bundle_urls(bundle / changed)
+
+    # One step's action text changes: Pagefind runs on that page's part, every other part is the cached one.
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("action: Gives the patient", "action: Xylophonically gives the patient", 1))
+    others = {name: snapshot(bundle / name) for name in ("part-4",)}
+    runs.clear()
+    assert invoke("build", "-o", "site", cwd=tmp_path).exit_code == 0
+    assert changed in runs and "part-4" not in runs and set(runs) <= {"pagefind", changed}, runs
+    assert {name: snapshot(bundle / name) for name in others} == others
+    assert "Xylophonically" in _pagefind_fragment(tmp_path / "site", shoes_url)["content"]
+    assert len(list(cache.iterdir())) == 3   # the changed part's old entry is gone, the others stay
+
+    # The same bytes as a build with no cache: the index and every page.
+    cold = tmp_path / "cold"
+    shutil.copytree(tmp_path / "blueprints", cold / "blueprints")
+    runs.clear()
+    assert invoke("build", "-o", "site", cwd=cold).exit_code == 0
+    assert sorted(runs) == ["pagefind", "part-2", "part-4"]
+    assert snapshot(cold / "site" / "pagefind") == snapshot(bundle)
+    assert snapshot(cold / "site") == snapshot(tmp_path / "site")
+
+
+def _bundle_urls(bundle: Path) -> set[str]:
+    """The URLs of the pages one bundle (the primary, or a part) holds: its own fragments, not its parts'."""
+    return {json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["meta"]["url"]
+            for path in (bundle / "fragment").glob("*.pf_fragment")}
+
+
+def test_blueprint_pages_fall_in_parts_by_a_stable_hash_of_their_url():
+    from blueprintgen.site.search_pages import MAX_PARTS, PART_PAGES, index_parts, part_count, part_of
+
+    assert [part_count(n) for n in (0, 1, PART_PAGES, PART_PAGES + 1)] == [1, 1, 1, 2]
+    assert part_count(100 * PART_PAGES) == MAX_PARTS
+    urls = [f"blueprints/bp{k:05d}/" for k in range(1000)]
+    parts = part_count(len(urls))
+    placed = [part_of(url, parts) for url in urls]
+    assert placed == [part_of(url, parts) for url in urls]   # the same in every build
+    assert set(placed) == {f"part-{k}" for k in range(1, parts + 1)}
+    assert max(map(placed.count, set(placed))) < 1.3 * len(urls) / parts   # about as many in each
+    # The pages across blueprints go in the primary (""); without any, every page does.
+    pages = {url: "<p>x</p>" for url in urls[:3]} | {"./": "<p>home</p>"}
+    bundles = index_parts(pages, {"./"})
+    assert bundles[""] == {"./": "<p>home</p>"} and sum(map(len, bundles.values())) == 4
+    assert index_parts({urls[0]: "x"}, set()) == {"": {urls[0]: "x"}}
+
+
+def test_what_pagefind_skips_is_left_out_of_the_pages_it_reads():
+    from blueprintgen.site.search_pages import without_excluded
+
+    page = ('<h4 id="s">Step</h4><ul><li>Who: Nurse</li><li data-search-exclude>Next: <a href="#t">t</a>'
+            '<ul><li>nested</li></ul></li><li>Lane: Backstage</li></ul>'
+            '<p>Fix: call<span class="bpg-hint" data-search-exclude><em>In the blueprint:</em> '
+            '<span>watched_by</span></span> back</p><img src="x.svg" data-search-exclude alt="">'
+            '<div data-search-excluded>kept</div><!-- <li data-search-exclude> --><ul><li>z</li></ul>'
+            '<div data-search-exclude><div>never closed</div>')
+    assert without_excluded(page) == (
+        '<h4 id="s">Step</h4><ul><li>Who: Nurse</li><li>Lane: Backstage</li></ul><p>Fix: call back</p>'
+        '<div data-search-excluded>kept</div><!-- <li data-search-exclude> --><ul><li>z</li></ul>'
+        '<div data-search-exclude><div>never closed</div>')   # left for Pagefind's own skipping
+    assert without_excluded("<p>plain</p>") == "<p>plain</p>"
 
 
 def test_a_searchable_page_escapes_its_title_once_and_names_its_url():
@@ -222,7 +325,7 @@ def test_sigterm_while_pagefind_indexes_stops_it_and_keeps_the_site(tmp_path):
         wait_until(lambda: pids(marks), what="Pagefind starting")
         # Pagefind reads pages the build wrote inside its work folder, not the site.
         [source] = list(tmp_path.glob(".site.building-*/.pagefind-pages"))
-        assert list(source.glob("*.html"))
+        assert list(source.glob("*/*.html"))   # a folder of each part's pages
         build.send_signal(signal.SIGTERM)
         stdout, stderr = build.communicate(timeout=60)
     finally:
@@ -286,7 +389,7 @@ def test_the_pagefind_of_a_build_killed_outright_is_stopped_by_the_next_build(tm
 
 
 def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path):
-    import blueprintgen.site.search as search
+    import blueprintgen.site.search_cache as search_cache
 
     bundle = tmp_path / "bundle"
     (bundle / "fragment").mkdir(parents=True)
@@ -294,13 +397,13 @@ def test_a_search_index_that_cannot_be_cached_leaves_no_temporary_file(tmp_path)
     (bundle / "fragment" / "a.pf_fragment").write_bytes(b"x")
     cache = tmp_path / "cache"
     (cache / ("k" * 64 + ".zip")).mkdir(parents=True)   # where the archive goes is a folder
-    search._store(str(bundle), str(cache), "k" * 64)
+    search_cache.store(str(bundle), str(cache), "k" * 64)
     assert sorted(p.name for p in cache.iterdir()) == ["k" * 64 + ".zip"]
     # A cached archive that is not a whole bundle is not used.
     (cache / ("k" * 64 + ".zip")).rmdir()
     (bundle / "fragment" / "a.pf_fragment").write_bytes(b"")
-    search._store(str(bundle), str(cache), "k" * 64)
-    assert not search._copy_cached(str(cache / ("k" * 64)), str(tmp_path / "unpacked"))
+    search_cache.store(str(bundle), str(cache), "k" * 64)
+    assert not search_cache.copy_cached(str(cache / ("k" * 64)), str(tmp_path / "unpacked"))
     assert not (tmp_path / "unpacked").exists()
 
 
@@ -331,7 +434,8 @@ def test_pagefind_over_its_time_is_stopped_and_its_pages_removed(tmp_path, monke
     indexing.add("blueprints/a/index.html", "A <b>", "<h1>A</h1><p>voicemail</p>")
     indexing.start()
     wait_until(lambda: pids(marks), what="Pagefind starting")
-    page = (site / search.SOURCE / "0.html").read_text()   # what Pagefind reads
+    page = (site / search.SOURCE / "primary" / "0.html").read_text()   # what Pagefind reads (no overview
+    # pages: every page is in the primary bundle)
     assert '<html lang="en">' in page and "<title>A &lt;b&gt;</title>" in page
     assert 'data-pagefind-meta="url:blueprints/a/"' in page
     with pytest.raises(search.SearchIndexError, match="Pagefind took longer than 1s"):

@@ -149,9 +149,9 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     monkeypatch.setattr(kept_in_memory, "_GOOD", {})
     monkeypatch.setattr(kept_in_memory, "_PORTFOLIO", {"made_from": None, "pages": None, "deferred": False})
     loads, analyses = [], []
-    real_load, real_analyse = loader.load_bytes, site.analyse
+    real_load, real_analyse = loader.load_bytes, kept_in_memory.analyse
     monkeypatch.setattr(loader, "load_bytes", lambda data, name, *rest: loads.append(name) or real_load(data, name, *rest))
-    monkeypatch.setattr(site, "analyse", lambda b, *rest: analyses.append(b.id) or real_analyse(b, *rest))
+    monkeypatch.setattr(kept_in_memory, "analyse", lambda b, *rest: analyses.append(b.id) or real_analyse(b, *rest))
 
     def preview():
         return site.generate(Settings(), "blueprints", set(), preview=True)
@@ -162,12 +162,12 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
     loads.clear(), analyses.clear()
     made, stored_reads = [], []
-    real_page, real_reusable = site.blueprint_page, site.reusable_pages
-    monkeypatch.setattr(site, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real_page(a, *rest))
-    monkeypatch.setattr(site, "reusable_pages", lambda *args: stored_reads.append(1) or real_reusable(*args))
+    real_page, real_stored = kept_in_memory.blueprint_page, kept_in_memory.load_page
+    monkeypatch.setattr(kept_in_memory, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real_page(a, *rest))
+    monkeypatch.setattr(kept_in_memory, "load_page", lambda *args: stored_reads.append(1) or real_stored(*args))
     second = preview()
     assert loads == ["blueprints/ortho-shoes-prescription.yaml"] and analyses == ["ortho-shoes-prescription"]
-    # Unchanged pages come from memory; the stored build is not read again on a rebuild.
+    # Unchanged pages come from memory; the page cache is not read again on a rebuild.
     assert made == ["ortho-shoes-prescription"] and stored_reads == []
     # The saved blueprint's page at once; the portfolio pages are the last rebuild's, made in the next.
     full = site.generate(Settings(), "blueprints", set())
@@ -180,7 +180,7 @@ def test_a_live_preview_loads_and_analyses_only_the_saved_blueprint_again(tmp_pa
     assert not third.deferred and loads == []
     # The same pages as a build that loads and analyses everything.
     assert third.files == full.files and third.pages == full.pages
-    assert [a.blueprint for a in third.analyses] == [a.blueprint for a in full.analyses]
+    assert {f"blueprints/{a.blueprint.id}.md" for a in third.analyses} == full.blueprint_pages and full.count == 7
 
 
 def test_a_live_preview_keeps_the_themes_compiled_templates_until_they_change():

@@ -266,13 +266,13 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
     assert cold.exit_code == 0, cold.output
     assert "diagrams ready (7 drawn, 0 from cache)" in cold.stderr
     first = snapshot(tmp_path / "site")
-    import blueprintgen.site.generate
+    import blueprintgen.site.incremental
 
     def no_dot(*args):
         raise AssertionError("an unchanged diagram's DOT was made again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(blueprintgen.site.generate, "blueprint_dot", no_dot)
+        patch.setattr(blueprintgen.site.incremental, "blueprint_dot", no_dot)
         warm = build("-o", "site", cwd=tmp_path)
     assert warm.exit_code == 0, warm.output
     assert "diagrams ready (0 drawn, 7 from cache)" in warm.stderr
@@ -283,67 +283,99 @@ def test_warm_build_draws_nothing_and_one_change_draws_one(tmp_path, monkeypatch
     assert "diagrams ready (1 drawn, 6 from cache)" in changed.stderr
 
 
+def _counting(patch, module, name: str, made: list) -> None:
+    """`module.name` still works, and notes the id of the blueprint (or file) it was called for in `made`."""
+    real = getattr(module, name)
+
+    def counted(first, *rest, **kwargs):
+        blueprint = getattr(first, "blueprint", first)   # an analysis, a blueprint, or bytes and a file name
+        made.append(blueprint.id if hasattr(blueprint, "id") else rest[0])
+        return real(first, *rest, **kwargs)
+    patch.setattr(module, name, counted)
+
+
 @pytest.mark.slow
 def test_warm_build_makes_no_blueprint_page_again_and_a_bad_cache_entry_is_a_miss(tmp_path, monkeypatch):
+    import blueprintgen.site.incremental
+
     project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
     first = snapshot(tmp_path / "site")
     cache = tmp_path / ".cache" / "blueprintgen"
-    # Pages are kept in the whole-build entry with their keys, not one file each.
-    assert not (cache / "pages").exists()
+    # Each blueprint page is kept on its own, by its key; the whole-build entry names them.
     [entry] = list((cache / "generated").glob("*.json"))
-    assert len(_entry_data(entry)["page_keys"]) == 7
-    import blueprintgen.site.generate
-
-    def no_page(*args):
-        raise AssertionError("an unchanged blueprint's page was made again")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(blueprintgen.site.generate, "blueprint_page", no_page)
-        assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert snapshot(tmp_path / "site") == first
+    keys = _entry_data(entry)["page_keys"]
+    assert len(keys) == 7 and sorted(p.stem for p in (cache / "pages").glob("*.json")) == sorted(keys.values())
     made = []
-    real = blueprintgen.site.generate.blueprint_page
-
-    def counted(patch):
-        patch.setattr(blueprintgen.site.generate, "blueprint_page", lambda a, *rest: made.append(a.blueprint.id) or real(a, *rest))
-
-    # A cut-short entry is a miss: every page is made again, and the site is the same.
-    entry.write_text('{"pages": ')
-    with monkeypatch.context() as patch:
-        counted(patch)
-        assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert len(made) == 7 and snapshot(tmp_path / "site") == first
-    # A page in the entry that is not text is not reused; the others are.
-    [entry] = list((cache / "generated").glob("*.json"))
-    data = _entry_data(entry)
-    broken_path = sorted(data["page_keys"])[0]
-    data["pages"][broken_path][0] = ["not", "text"]
-    _write_entry(entry, data)
-    # One blueprint changed (the whole-build entry misses): its page is made, and the broken one.
     shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    # One blueprint changed (the whole-build entry misses): its page alone is made again.
     shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
-    made.clear()
     with monkeypatch.context() as patch:
-        counted(patch)
-        assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    broken_id = broken_path.rsplit("/", 1)[1].removesuffix(".md")
-    assert sorted(made) == sorted({"ortho-shoes-prescription", broken_id})
-    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
-    # And the next change reuses every other page from the entry that build stored.
-    shoes.write_text(shoes.read_text().replace("title: Changed ", "title: Changed again ", 1))
-    made.clear()
-    with monkeypatch.context() as patch:
-        counted(patch)
+        _counting(patch, blueprintgen.site.incremental, "blueprint_page", made)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
     assert made == ["ortho-shoes-prescription"]
+    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
+    # A damaged page file (cut short, one byte changed, not a page) is a miss: that page is made again.
+    [entry] = sorted((cache / "generated").glob("*.json"), key=lambda path: path.stat().st_mtime)[-1:]
+    keys = _entry_data(entry)["page_keys"]
+    broken = sorted(keys)[0]
+    page_file = cache / "pages" / f"{keys[broken]}.json"
+    shoes.write_text(shoes.read_text().replace("title: Changed ", "title: Changed again ", 1))
+    for damage in (page_file.read_text()[:-20], page_file.read_text().replace("a", "b", 1)):
+        page_file.write_text(damage)
+        made.clear()
+        with monkeypatch.context() as patch:
+            _counting(patch, blueprintgen.site.incremental, "blueprint_page", made)
+            assert build("-o", "site", cwd=tmp_path).exit_code == 0
+        broken_id = broken.rsplit("/", 1)[1].removesuffix(".md")
+        assert broken_id in made, damage[:80]
+        shoes.write_text(shoes.read_text().replace("title: Changed", "title: Changed more", 1))
+    _write_entry(page_file, {"not": "a page"})
+    shutil.rmtree(cache / "generated")
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    shutil.rmtree(tmp_path / "cold", ignore_errors=True)
+    shutil.rmtree(cache)
+    assert build("-o", "cold", cwd=tmp_path).exit_code == 0
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "cold")
+
+
+@pytest.mark.slow
+def test_a_build_after_one_change_loads_and_analyses_that_file_only(tmp_path, monkeypatch):
+    import blueprintgen.site.survey
+
+    project(tmp_path)
+    assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
+    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
+    loaded, analysed = [], []
+    with monkeypatch.context() as patch:
+        _counting(patch, blueprintgen.site.survey, "load_bytes", loaded)
+        _counting(patch, blueprintgen.site.survey, "analyse", analysed)
+        result = build("-o", "site", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert loaded == ["blueprints/ortho-shoes-prescription.yaml"] and analysed == ["ortho-shoes-prescription"]
+    assert "diagrams ready (1 drawn, 6 from cache)" in result.stderr
+    # A records that is damaged is a miss: that file is loaded again, and the site is the same.
+    records = sorted((tmp_path / ".cache" / "blueprintgen" / "records").glob("*.json"))
+    assert len(records) >= 7
+    for record in records:
+        record.write_text(record.read_text().replace('"facts"', '"fact"'))
+    shoes.write_text(shoes.read_text().replace("title: Changed ", "title: Changed again ", 1))
+    loaded.clear()
+    with monkeypatch.context() as patch:
+        _counting(patch, blueprintgen.site.survey, "load_bytes", loaded)
+        assert build("-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(loaded) == 7
+    shutil.rmtree(tmp_path / ".cache")
+    assert build("-o", "cold", cwd=tmp_path).exit_code == 0
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "cold")
 
 
 @pytest.mark.slow
 def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monkeypatch):
-    import blueprintgen.analysis
-    import blueprintgen.loader
     import blueprintgen.site.generate
+    import blueprintgen.site.incremental
+    import blueprintgen.site.survey
 
     project(tmp_path)
     assert build("-o", "site", cwd=tmp_path).exit_code == 0
@@ -355,8 +387,9 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
         raise AssertionError("an unchanged blueprint was loaded or analysed again")
 
     def nothing_again(patch):
-        for module, name in ((blueprintgen.loader, "load_bytes"), (blueprintgen.site.generate, "analyse"),
-                             (blueprintgen.site.generate, "portfolio_pages"), (blueprintgen.site.generate, "render_many")):
+        for module, name in ((blueprintgen.site.survey, "load_bytes"), (blueprintgen.site.survey, "analyse"),
+                             (blueprintgen.site.incremental, "portfolio_from"),
+                             (blueprintgen.site.generate, "render_many")):
             patch.setattr(module, name, refuse)
 
     with monkeypatch.context() as patch:
@@ -378,29 +411,6 @@ def test_a_build_with_nothing_changed_loads_and_analyses_nothing(tmp_path, monke
         _write_entry(entry, data)
         assert build("-o", "site", cwd=tmp_path).exit_code == 0
         assert snapshot(tmp_path / "site") == first
-    for svg in [*cache.glob("*.svg"), *cache.glob("*.svg.input")]:   # an input entry is a link to its diagram
-        svg.unlink()
-    redrawn = build("-o", "site", cwd=tmp_path)   # diagrams gone from the diagram cache: a miss, all drawn again
-    assert redrawn.exit_code == 0 and "diagrams ready (7 drawn, 0 from cache)" in redrawn.stderr
-    assert snapshot(tmp_path / "site") == first
-    # An edited blueprint, or changed settings, is never served from the old entry.
-    shoes = tmp_path / "blueprints" / "ortho-shoes-prescription.yaml"
-    shoes.write_text(shoes.read_text().replace("title: ", "title: Changed ", 1))
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert "Changed" in (tmp_path / "site" / "blueprints" / "ortho-shoes-prescription" / "index.html").read_text()
-    (tmp_path / "mkdocs.yml").write_text("site_name: S\ntheme: {name: material, font: false}\nplugins:\n"
-                                         "  - blueprints:\n      severities: {dead-end: 'off'}\n")
-    finding = '#dead-end"><code>dead-end</code></a>'
-    headset = tmp_path / "site" / "blueprints" / "beauty-store-headset-help" / "index.html"
-    assert finding in headset.read_text()
-    assert build("-o", "site", cwd=tmp_path).exit_code == 0
-    assert finding not in headset.read_text()
-    # An invalid edit after a cached build is still reported where it is.
-    shoes.write_text(shoes.read_text() + "\nsteps: [\n")
-    broken = build("-o", "site", cwd=tmp_path)
-    assert broken.exit_code == 1 and "ortho-shoes-prescription.yaml:" in broken.stderr
-    # Only the newest few entries are kept.
-    assert 1 <= len(list((cache / "generated").glob("*.json"))) <= 4
 
 
 @pytest.mark.slow

@@ -2,15 +2,67 @@
 
 from __future__ import annotations
 
-from .model import Blueprint
+from dataclasses import dataclass
+
+from .model import Blueprint, Position
 from .problems import Problem, did_you_mean, listing
 from .yamltree import shown
 
-__all__ = ["check_across"]
+__all__ = ["check_across", "Facts", "facts_of"]
 
 
-def check_across(blueprints: list[Blueprint]) -> list[Problem]:
-    """Problems between files: duplicate ids and `redesigns` references."""
+@dataclass(frozen=True, eq=False)
+class _Opportunity:
+    id: str
+
+
+@dataclass(frozen=True, eq=False)
+class Facts:
+    """What the checks across files read of one blueprint, kept as plain data by a build (see site/survey):
+    a build after one change checks every file without loading the others again."""
+
+    id: str
+    file: str
+    position: Position
+    status: str
+    redesigns: str | None
+    redesigns_position: Position | None
+    opportunities: tuple[_Opportunity, ...]
+    realises: tuple[tuple[str, Position], ...]
+
+    def to_json(self) -> list:
+        def where(position):
+            return [position.file, position.line, position.column] if position is not None else None
+        return [self.id, self.file, where(self.position), self.status, self.redesigns, where(self.redesigns_position),
+                [o.id for o in self.opportunities], [[name, where(at)] for name, at in self.realises]]
+
+    @classmethod
+    def from_json(cls, data) -> "Facts":
+        """Facts from `to_json`'s list; TypeError or ValueError when it is not of that shape."""
+        def where(value):
+            if value is None:
+                return None
+            file, line, column = value
+            if not (isinstance(file, str) and type(line) is int and type(column) is int):
+                raise TypeError("not a position")
+            return Position(file, line, column)
+        blueprint_id, file, position, status, redesigns, redesigns_position, opportunities, realises = data
+        if not all(isinstance(text, str) for text in (blueprint_id, file, status, *opportunities)) or \
+                not isinstance(redesigns, (str, type(None))) or position is None:
+            raise TypeError("not facts")
+        return cls(blueprint_id, file, where(position), status, redesigns, where(redesigns_position),
+                   tuple(_Opportunity(o) for o in opportunities),
+                   tuple((str(name), where(at)) for name, at in realises if isinstance(name, str)))
+
+
+def facts_of(blueprint: Blueprint) -> Facts:
+    return Facts(blueprint.id, blueprint.file, blueprint.position, blueprint.status, blueprint.redesigns,
+                 blueprint.redesigns_position, tuple(_Opportunity(o.id) for o in blueprint.opportunities),
+                 tuple(blueprint.realises))
+
+
+def check_across(blueprints: list[Blueprint | Facts]) -> list[Problem]:
+    """Problems between files: duplicate ids and `redesigns` references (of blueprints, or of their Facts)."""
     problems = []
     by_id: dict[str, Blueprint] = {}
     for blueprint in blueprints:

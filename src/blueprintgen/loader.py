@@ -20,7 +20,7 @@ from .steps import read_steps
 from .yamltree import MAX_FILE_BYTES, Mapping, Node, Scalar, Sequence, decode, read_tree, shown
 
 __all__ = ["Problem", "Loaded", "did_you_mean", "find_files", "is_blueprint_name", "load_bytes", "load_file",
-           "load_paths", "check_across", "redesigned_nearby",
+           "load_paths", "check_across", "redesigned_nearby", "read_file", "default_id",
            # constants read elsewhere (configuration, tests) under their loader names
            "BLUEPRINT_SUFFIXES", "DURATION_HINT", "MAX_MINUTES", "MINUTES", "RESERVED_IDS"]
 
@@ -90,8 +90,31 @@ def load_file(path: str, name: str | None = None, memo: dict | None = None, read
     change is not loaded again: a live preview reloads only the file that was saved.
     `read`, when given, gets `(path, size, sha256)` of the bytes read appended.
     """
-    default_id = os.path.basename(as_pathlib_writes(path)).rsplit(".", 1)[0]
     shown_as = path if name is None else name
+    data = read_file(path, shown_as)
+    if isinstance(data, Loaded):
+        return data
+    if read is not None:
+        import hashlib   # here: `check` never asks for it, and starts faster without it
+
+        read.append((path, len(data), hashlib.sha256(data).hexdigest()))
+    if memo is None:
+        return load_bytes(data, shown_as, default_id(path))
+    last = memo.get((path, shown_as))
+    if last is not None and last[0] == data:
+        return last[1]
+    loaded = load_bytes(data, shown_as, default_id(path))
+    memo[(path, shown_as)] = (data, loaded)
+    return loaded
+
+
+def default_id(path: str) -> str:
+    """A blueprint's id when it gives none: its file name without the suffix."""
+    return os.path.basename(as_pathlib_writes(path)).rsplit(".", 1)[0]
+
+
+def read_file(path: str, shown_as: str) -> bytes | Loaded:
+    """A blueprint file's bytes, or what stops reading it (a folder, not a regular file, unreadable, too large)."""
     try:
         if os.path.isdir(path):
             return _root_problem(shown_as, 1, 1, "this is a folder, not a blueprint file",
@@ -106,18 +129,7 @@ def load_file(path: str, name: str | None = None, memo: dict | None = None, read
     if len(data) > MAX_FILE_BYTES:
         return _root_problem(shown_as, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
                              "split the journey into several blueprints")
-    if read is not None:
-        import hashlib   # here: `check` never asks for it, and starts faster without it
-
-        read.append((path, len(data), hashlib.sha256(data).hexdigest()))
-    if memo is None:
-        return load_bytes(data, shown_as, default_id)
-    last = memo.get((path, shown_as))
-    if last is not None and last[0] == data:
-        return last[1]
-    loaded = load_bytes(data, shown_as, default_id)
-    memo[(path, shown_as)] = (data, loaded)
-    return loaded
+    return data
 
 
 def load_bytes(data: bytes, file: str, default_id: str) -> Loaded:

@@ -30,7 +30,8 @@ from .rules import SEVERITIES
 from .words import counted, number, score
 
 __all__ = ["SEVERITY_POINTS", "Moment", "Ranked", "Summary", "moments", "wait_points", "reach", "priority",
-           "team_of", "ranked_findings", "summarise", "reason", "finding_reason", "DAY", "WEEK"]
+           "team_of", "ranked_findings", "summarise", "combined", "summary_data", "summary_from", "reason",
+           "finding_reason", "DAY", "WEEK"]
 
 SEVERITY_POINTS = {"high": 9, "medium": 3, "low": 1}
 DAY = 24 * 60
@@ -154,6 +155,37 @@ def summarise(items) -> Summary:
             customers = moment.volume
         longest_wait = max(longest_wait, moment.wait_minutes)
     return Summary(total, tuple(counts[s] for s in reversed(SEVERITIES)), lowest, longest_wait, customers)
+
+
+def combined(data) -> Summary:
+    """The summary of several groups' findings together (what `summarise` gives for all of them), from
+    their summary_data: priorities and counts add up; the lowest feeling, the longest wait and the
+    most customers are kept."""
+    total = high = medium = low = longest_wait = 0
+    lowest: int | None = None
+    customers: int | None = None
+    for priority_, high_, medium_, low_, feeling, wait, volume in data:
+        total += priority_
+        high += high_
+        medium += medium_
+        low += low_
+        if feeling is not None and (lowest is None or feeling < lowest):
+            lowest = feeling
+        if volume is not None and (customers is None or volume > customers):
+            customers = volume
+        if wait > longest_wait:
+            longest_wait = wait
+    return Summary(total, (high, medium, low), lowest, longest_wait, customers)
+
+
+def summary_data(summary: Summary) -> list:
+    """A summary as plain JSON: [priority, high, medium, low, lowest feeling, longest wait, customers]."""
+    return [summary.priority, *summary.counts, summary.lowest_feeling, summary.longest_wait_minutes, summary.customers]
+
+
+def summary_from(data: list) -> Summary:
+    """The summary `summary_data` wrote."""
+    return Summary(data[0], tuple(data[1:4]), data[4], data[5], data[6])
 
 
 def _span(minutes: int) -> str:

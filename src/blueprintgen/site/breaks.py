@@ -4,37 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..analysis import Analysis
-from ..priority import Ranked, Summary, reason, summarise
+from ..priority import combined, reason
 from ..rules import RULES
 from ..words import number
 from .layout import Layout, Page, Rows, assemble, counted, front_matter, heading, paged, paragraphs, table, with_code
-from .markup import join, link
-from .ranking import portfolio
+from .markup import join, link, link_json, string_json
 
 __all__ = ["breaks_pages", "rules_page", "by_rule", "rules_ranked", "RULES_HEADER", "TOP_ENTRIES"]
 
 TOP_ENTRIES = 3       # entries of each rule shown on the breaks index
 
-_Entry = tuple[Analysis, list[Ranked], Summary]
+# A blueprint where a rule fires: its contribution, and its part for the rule (contributions.py: `rules`).
+_Entry = tuple[dict, list]
 
 
-def by_rule(analyses: list[Analysis]) -> dict[str, list[_Entry]]:
-    """For each rule, the blueprints it fires in with their findings of it (worst first) and their sum:
-    the blueprint whose findings of the rule have the highest priority first, ties by id."""
-    known = portfolio(analyses)
-    if "by_rule" in known.derived:   # the dashboard and the breaks pages both ask
-        return known.derived["by_rule"]
+def by_rule(contributions: list[dict]) -> dict[str, list[_Entry]]:
+    """For each rule, the blueprints it fires in with their part for it: the blueprint whose findings
+    of the rule have the highest priority first, ties by id."""
     found: dict[str, list[_Entry]] = defaultdict(list)
-    for a in analyses:
-        mine: dict[str, list[Ranked]] = defaultdict(list)
-        for r in known.findings[a.blueprint.id]:
-            mine[r.finding.rule].append(r)
-        for rule, items in mine.items():
-            found[rule].append((a, sorted(items, key=lambda r: r.key), summarise(items)))
+    for c in contributions:
+        for rule, part in c["rules"].items():
+            found[rule].append((c, part))
     for entries in found.values():
-        entries.sort(key=lambda entry: (-entry[2].priority, entry[0].blueprint.id))
-    known.derived["by_rule"] = found
+        entries.sort(key=lambda entry: (-entry[1][0], entry[0]["id"]))
     return found
 
 
@@ -43,31 +35,49 @@ def rules_ranked(found: dict[str, list[_Entry]]) -> list[tuple]:
     rows = []
     for r in RULES:
         if found.get(r.slug):
-            summary = summarise([item for entry in found[r.slug] for item in entry[1]])
-            rows.append((r, sum(len(e[1]) for e in found[r.slug]), len(found[r.slug]), summary.priority,
-                         reason(summary)))
+            summary = combined(part[:7] for _, part in found[r.slug])
+            rows.append((r, sum(summary.counts), len(found[r.slug]), summary.priority, reason(summary)))
     return sorted(rows, key=lambda row: (-row[3], -row[1], row[0].slug))
 
 
-def _rule_row(layout: Layout, page: str, item: _Entry) -> list:
-    a, findings, summary = item
-    target = layout.path(a.blueprint.id)
-    # A blueprint per row, its worst findings of the rule as links: a row stays short however many there are.
-    where = join(link(layout.href(page, target, f"finding-{r.finding.number}"), f"#{r.finding.number}")
-                 for r in findings[:3])
-    if len(findings) > 3:
-        where = join([where, f" and {number(len(findings) - 3)} more"], "")
-    return [link(layout.href(page, target), a.blueprint.title), len(findings), summary.priority, reason(summary),
-            where]
+class _RuleRows:
+    """A rule's blueprints as rows: for the page, and for its JSON files (as cell_json would give them)."""
+
+    def __init__(self):
+        self.hrefs: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
+
+    def _parts(self, layout: Layout, page: str, item: _Entry) -> tuple:
+        c, part = item
+        hrefs = self.hrefs.get((layout.source_links, page))
+        if hrefs is None:
+            hrefs = self.hrefs[(layout.source_links, page)] = layout.blueprint_hrefs(page)
+        return c, hrefs(c["id"]), part[1] + part[2] + part[3], part[0], c["texts"][part[7]], part[8:]
+
+    def row(self, layout: Layout, page: str, item: _Entry) -> list:
+        c, href, count, priority, why, worst = self._parts(layout, page, item)
+        # A blueprint per row, its worst findings of the rule as links: a row stays short however many there are.
+        where = join(link(f"{href}#finding-{n}", f"#{n}") for n in worst)
+        if count > 3:
+            where = join([where, f" and {number(count - 3)} more"], "")
+        return [link(href, c["title"]), count, priority, why, where]
+
+    def json_row(self, layout: Layout, page: str, item: _Entry) -> str:
+        # The cells as cell_json gives them: [link, count, priority, why, {"parts": [link, ", ", ...]}].
+        c, href, count, priority, why, worst = self._parts(layout, page, item)
+        where = '{"parts":[' + ',", ",'.join(link_json(f"{href}#finding-{n}", f"#{n}") for n in worst) + "]}"
+        if count > 3:
+            where = f'{{"parts":[{where},{string_json(f" and {number(count - 3)} more")}]}}'
+        return (f'[{link_json(href, c["title"])},"{number(count)}","{number(priority)}",{string_json(why or "—")},'
+                f'{where}]')
 
 
 RULE_HEADER = ["Blueprint", "Breaks", "Priority", "Why", "Worst first"]
 RULES_HEADER = ["Rule", "What breaks", "Breaks", "Blueprints", "Priority", "Why"]
 
 
-def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
+def breaks_pages(contributions: list[dict], layout: Layout) -> dict:
     index = layout.path("breaks")
-    found = by_rule(analyses)
+    found = by_rule(contributions)
     order = rules_ranked(found)
     parts = ["# Breaks\n", paragraphs("Every break across all blueprints, by rule, the rule with the highest priority "
                                       "first; under each, the blueprints where it matters most, then each rule's "
@@ -80,8 +90,9 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
         first = layout.path(f"breaks/{rule.slug}")
         how = link(layout.href(index, layout.rules_page, rule.slug), "How to fix")
         everything = link(layout.href(index, first), f"All {counted(len(found[rule.slug]), 'blueprint')} with {rule.slug}")
+        top = _RuleRows()
         parts += [heading(2, rule.slug, rule.slug), paragraphs(join([rule.explanation, " ", how], "")),
-                  table(RULE_HEADER, [_rule_row(layout, index, item) for item in found[rule.slug][:TOP_ENTRIES]]),
+                  table(RULE_HEADER, [top.row(layout, index, item) for item in found[rule.slug][:TOP_ENTRIES]]),
                   paragraphs(everything)]
         intro = [heading(1, f"rule-{rule.slug}", f"Breaks: {rule.slug}"),
                  paragraphs(join([rule.explanation, " ",
@@ -90,8 +101,9 @@ def breaks_pages(analyses: list[Analysis], layout: Layout) -> dict:
                  paragraphs(join(["The blueprints where it matters most first: the highest ",
                                   link(layout.href(first, layout.rules_page, "priority-what-to-fix-first"), "priority"),
                                   ", ties by id."], ""))]
+        rows = _RuleRows()
         pages.update(paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
-                           Rows(found[rule.slug], _rule_row)))
+                           Rows(found[rule.slug], rows.row, rows.json_row)))
     pages[index] = assemble("Breaks", *parts)
     return pages
 

@@ -27,7 +27,7 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
     folder = _blueprint_folder(blueprints_dir or settings.blueprints_dir)
     progress = Progress(quiet=quiet)
     _log_mkdocs(engine)
-    loaded, count = _validated(folder, settings, out_dir, strict, progress)
+    loaded, count = _validated(folder, settings, config_file, out_dir, strict, progress)
     if strict:
         _stop_on_gated_findings(loaded, settings, out_dir)
     try:
@@ -44,41 +44,43 @@ def build(blueprints_dir: str | None, config_file: str | None, out_dir: str, str
         tell(f"site built in {out_dir}/ from {count} blueprint(s)")
 
 
-def _validated(folder: str, settings, out_dir: str, strict: bool, progress):
-    """(the blueprints loaded, or None when the same files were valid last time; how many there are)."""
-    from ..loader import load_paths
+def _validated(folder: str, settings, config_file: str | None, out_dir: str, strict: bool, progress):
+    """(the survey of the blueprint files, or None when the same files were valid last time; how many there are).
+
+    A file whose bytes were loaded before is not loaded again (see survey): the build takes the survey."""
     from .cache.build import inputs_key, known_valid, remember_valid
     from .cache.folder import cache_folder
+    from .survey import relative, survey
 
     cache = cache_folder()
-    # Files whose bytes loaded without a problem last time need not be loaded before the build:
+    # Files whose bytes loaded without a problem last time need not be looked at before the build:
     # when the site's pages are kept too (sitecache), nothing is loaded at all.
     key = None if strict or cache is None else inputs_key(folder, settings, "valid")
     count = known_valid(cache, key[1]) if key else None
     if count is not None:   # the same bytes were valid before
         progress("blueprints validated", count, count)
         return None, count
-    loaded = load_paths([folder])
-    count = len(loaded.blueprints)
+    root = os.path.dirname(os.path.abspath(config_file or "mkdocs.yml"))   # as the plugin takes it
+    found = survey(relative(os.path.abspath(folder), os.getcwd()), settings, root, cache)
+    count = len(found.items)
     progress("blueprints validated", count, count)
-    if not count and not loaded.problems:
+    if not count and not found.problems:
         raise no_blueprints([folder])
-    if loaded.problems:
-        raise Failed(*problem_lines(loaded.problems),
-                     f"build stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
+    if found.problems:
+        raise Failed(*problem_lines(found.problems),
+                     f"build stopped: {len(found.problems)} error(s); {out_dir}/ left as it was")
     if key:
         remember_valid(cache, key[1], count)
-    return loaded, count
+    return found, count
 
 
-def _stop_on_gated_findings(loaded, settings, out_dir: str) -> None:
+def _stop_on_gated_findings(found, settings, out_dir: str) -> None:
     """--strict: the findings that fail the gate on stderr, and the build stopped (exit 1)."""
-    from ..analysis import analyse
     from ..gate import gate_from_settings
     from ..report import fails, format_report
 
     gate = gate_from_settings(settings)
-    analyses = [analyse(blueprint, settings) for blueprint in loaded.blueprints]
+    analyses = [found.analysis(item) for item in found.items]
     if fails(analyses, [], settings.fail_on, gate):
         click.echo(format_report(analyses, [], "text", gate), err=True, nl=False)
         raise Failed(f"build stopped (--strict): findings that fail the gate ({settings.gate} blueprints at or "
@@ -87,13 +89,15 @@ def _stop_on_gated_findings(loaded, settings, out_dir: str) -> None:
 
 def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) -> None:
     """The pages, diagrams and assets written into `out_dir`, replaced only when all were written."""
-    from ..loader import load_paths
+    from .cache.folder import cache_folder
     from .export import ExportError, export_pages
+    from .survey import relative, survey
     from .othernav import config_for_nav, nav_advice
 
     settings = read_settings(_mkdocs_yml(config_file))
     folder = _blueprint_folder(blueprints_dir or settings.blueprints_dir)
-    loaded = load_paths([folder])
+    # The same survey the pages are made from (see survey): a file loaded before is not loaded again.
+    loaded = survey(relative(os.path.abspath(folder), os.getcwd()), settings, os.getcwd(), cache_folder())
     if loaded.problems:
         raise Failed(*problem_lines(loaded.problems),
                      f"generate stopped: {len(loaded.problems)} error(s); {out_dir}/ left as it was")
@@ -105,7 +109,7 @@ def generate(blueprints_dir: str | None, config_file: str | None, out_dir: str) 
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM, before the new pages were swapped in
         _stopping_quietly()
         raise Failed(f"generate stopped (interrupted); {out_dir}/ left as it was") from None
-    tell(f"{count} files written to {out_dir}/ from {len(loaded.blueprints)} blueprint(s)")
+    tell(f"{count} files written to {out_dir}/ from {len(loaded.items)} blueprint(s)")
     for line in nav_advice(config_for_nav(config_file), out_dir, pages, index):
         tell(line)
 

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
 from pathlib import Path
 
-from ..analysis import Analysis, analyse
+from ..analysis import Analysis
 from ..diagram import blueprint_dot
-from ..graphviz import RenderError, missing_once, render_many
+from ..graphviz import Rendered, RenderError, missing_once, render_many
 from ..loader import Loaded, Problem, load_paths
 from ..settings import Settings
+from .cache.blueprints import load_page, tidy_kept
 from .cache.build import inputs_key, load_entry, store_entry
-from .cache.diagrams import DiagramCache, cached_diagram, diagram_input
+from .cache.diagrams import DiagramCache, cached_diagram, kept_diagrams
 from .cache.folder import cache_folder
-from .cache.pages import page_key, reusable_pages
-from .drawing import Drawing
+from .drawing import Drawing, PartlyKept
 from ..escape import terminal
-from .pages import Layout, Page, blueprint_page, portfolio_pages, redesigns
+from .pages import Layout, Page, portfolio_pages
 from .plan import index_pages
+from . import incremental
 from . import preview as kept_in_memory
+from .survey import Survey, judged_by, relative as _relative, survey
 from .trends import history_identity, site_history
 
 __all__ = ["BlueprintsInvalid", "PagesCollide", "Generated", "generate", "assets"]
@@ -62,6 +64,7 @@ class Generated:
     count: int | None = None
     # A live preview showed the portfolio pages of its last rebuild: the next rebuild makes them (see preview).
     deferred: bool = False
+    records: list = field(default_factory=list)   # the record key of each blueprint's file (cache/blueprints)
 
     # Diagrams still being drawn: (a Drawing or what render_many gave, ids, diagram inputs, the
     # whole-build cache key to store under, progress); see finish().
@@ -76,7 +79,7 @@ class Generated:
         if self.drawing is None:
             return [path for path in self.files if path.startswith(f"{self.layout.folder}/diagrams/")]
         drawing, ids, inputs, key, progress = self.drawing
-        results = drawing.wait() if isinstance(drawing, Drawing) else drawing   # stop() still works meanwhile
+        results = drawing.wait() if hasattr(drawing, "wait") else drawing   # stop() still works meanwhile
         self.drawing = None
         if progress:
             progress(f"diagrams ready ({results.runs} drawn, {results.cached} from cache)", len(ids), len(ids))
@@ -97,7 +100,7 @@ class Generated:
 
     def stop(self) -> None:
         """The build failed: stop drawing (nothing waits for the diagrams any more)."""
-        if self.drawing is not None and isinstance(self.drawing[0], Drawing):
+        if self.drawing is not None and hasattr(self.drawing[0], "stop"):
             self.drawing[0].stop()
         self.drawing = None
 
@@ -126,11 +129,6 @@ class PagesCollide(Exception):
         self.paths = paths
 
 
-def _relative(path: str, root: str) -> str:
-    relative = os.path.relpath(path, root)
-    return path if relative.startswith("..") else Path(relative).as_posix()
-
-
 def generate(settings: Settings, folder: str, present: set[str], root: str = ".",
              preview: bool = False, loaded: Loaded | None = None, progress=None, prefix: str = "blueprints",
              directory_urls: bool = True, source_links: bool = False, search: bool = False,
@@ -150,32 +148,53 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     cache = cache_folder()   # None when the folder is not surely ours: then nothing is cached
     # Read before the stored build is looked for: a new commit changes the trends, not the files.
     history = site_history(folder, settings)
-    key = None if preview or cache is None or not os.path.isdir(folder) else inputs_key(_relative(folder, os.getcwd()), settings,
-                                                                          "generate", root, layout,
-                                                                          history_identity(history))
+    # The files as the caller's survey read them (and validated), when it gave one of these files.
+    given = loaded if _same_files(loaded, folder, settings, root) else None
+    key = None if preview or cache is None or not os.path.isdir(folder) else \
+        inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),
+                   read=given.read if given is not None and given.read else None)
     if key is not None:
         kept = _last_build(cache, key[1], layout, present, prefix, progress)
         if kept is not None:
             return kept
-    loaded = _blueprints(folder, loaded, preview)
-    # In a live preview, a half-typed file must not stop the server: the valid
-    # blueprints are shown and the problems head the home page until fixed.
-    analyses, inputs = _analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES if preview else {})
+    if preview:
+        return _preview(settings, folder, loaded, root, layout, cache, present, history, progress, later)
+    found = _surveyed(settings, folder, given, root, cache)
     if progress:
-        progress("blueprints analysed", len(analyses), len(analyses))
-    drawing, has_svg = _start_drawing(analyses, inputs, settings, cache, later, progress, preview)
-    generated = _site(analyses, inputs, has_svg, layout, loaded.problems, _PREVIEW_PAGE_KEYS if preview else {},
-                      cache, present, drawing, history, preview)
-    # Kept under the key of the bytes loaded, not of the files on disk now: a file saved while
-    # the build ran (or since the CLI loaded it) must not get this build's pages.
+        progress("blueprints analysed", len(found.items), len(found.items))
+    ids = [item.facts.id for item in found.items]
+    drawing, inputs, has_svg = _draw_changed(found, ids, settings, cache, later, progress)
+    made, page_keys = incremental.blueprint_pages(found, layout, has_svg)
+    generated = _assembled(incremental.portfolio(found, layout, (), history), made, page_keys, layout, (),
+                           present, drawing, ids)
+    generated.count, generated.records = len(ids), [item.key for item in found.items]
+    found.release()   # the pages are made: MkDocs renders them without every analysis held in memory
+    # Kept under the key of the bytes read, not of the files on disk now: a file saved while
+    # the build ran (or since the CLI read it) must not get this build's pages.
     kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),
-                          read=loaded.read) \
-        if key is not None and loaded.read and not loaded.problems else None
+                          read=found.read) if key is not None and found.read else None
     keep = kept_key[1] if kept_key is not None else None
-    generated.drawing = (drawing, [a.blueprint.id for a in analyses], inputs, keep, progress)
+    generated.drawing = (drawing, ids, inputs, keep, progress)
     if not later:
         generated.finish()
     return generated
+
+
+def _draw_changed(found: Survey, ids: list[str], settings: Settings, cache: str | None, later: bool,
+                  progress) -> tuple:
+    """(the drawing, every diagram's key, which blueprints have one): only the diagrams the cache lacks are drawn.
+
+    Those it has are read here, as a build with nothing changed reads them; the others go to
+    Graphviz (in a drawing process, which would send every diagram back through a pipe)."""
+    jobs, inputs = incremental.diagram_jobs(found)
+    kept = kept_diagrams(inputs, "svg", cache) if cache else [None] * len(ids)
+    missing = [index for index, diagram in enumerate(kept) if diagram is None]
+    drawing = _start_drawing([ids[i] for i in missing], [jobs[i] for i in missing], [inputs[i] for i in missing],
+                             settings, cache, later, progress)[0] if missing else Rendered()
+    drawing = PartlyKept(kept, drawing)
+    has_svg = dict.fromkeys(ids, True) if later else \
+        {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.wait().results)}
+    return drawing, inputs, has_svg
 
 
 def _last_build(cache: str, key: str, layout: Layout, present: set[str], prefix: str, progress) -> Generated | None:
@@ -187,28 +206,64 @@ def _last_build(cache: str, key: str, layout: Layout, present: set[str], prefix:
     return kept
 
 
-def _blueprints(folder: str, loaded: Loaded | None, preview: bool) -> Loaded:
-    """The blueprints under `folder` (unless the caller loaded them); their problems fail a build, not a preview."""
-    if loaded is None and os.path.isdir(folder):
-        loaded = load_paths([_relative(folder, os.getcwd())], memo=_PREVIEW_FILES if preview else None)
-    if loaded is None:
-        missing = Problem(folder, 1, 1, "the blueprint folder does not exist",
-                          "create it, or set `blueprints_dir` in the blueprints plugin entry")
-        if not preview:
-            raise BlueprintsInvalid([missing])
-        loaded = Loaded((), (missing,))   # a live preview shows it, and goes on once it is back
-    if loaded.problems and not preview:
-        raise BlueprintsInvalid(list(loaded.problems))
-    return kept_in_memory.last_good(loaded) if preview else loaded
+def _same_files(loaded, folder: str, settings: Settings, root: str) -> bool:
+    """`loaded` is a survey of the files under `folder`, judged by the same settings from the same project folder."""
+    return isinstance(loaded, Survey) and (loaded.folder, judged_by(loaded.settings), loaded.root) == \
+        (_relative(folder, os.getcwd()), judged_by(settings), root)
 
 
-def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, cache: str | None, later: bool,
+def _surveyed(settings: Settings, folder: str, given: Survey | None, root: str, cache: str | None) -> Survey:
+    """The blueprint files under `folder` (`given`: the caller's survey of them); BlueprintsInvalid with every
+    problem when any has one."""
+    found = given
+    if found is None:
+        if not os.path.isdir(folder):
+            raise BlueprintsInvalid([_missing(folder)])
+        found = survey(_relative(folder, os.getcwd()), settings, root, cache)
+    if found.problems:
+        raise BlueprintsInvalid(list(found.problems))
+    return found
+
+
+def _missing(folder: str) -> Problem:
+    return Problem(folder, 1, 1, "the blueprint folder does not exist",
+                   "create it, or set `blueprints_dir` in the blueprints plugin entry")
+
+
+def _preview(settings: Settings, folder: str, loaded, root: str, layout: Layout, cache: str | None,
+             present: set[str], history, progress, later: bool) -> Generated:
+    """A live preview's rebuild: every file read, and what did not change kept in memory (see preview).
+
+    A half-typed file must not stop the server: the valid blueprints are shown and the problems
+    head the home page until fixed."""
+    if os.path.isdir(folder):
+        loaded = load_paths([_relative(folder, os.getcwd())], memo=_PREVIEW_FILES)
+    else:
+        loaded = Loaded((), (_missing(folder),))   # shown, and the preview goes on once it is back
+    loaded = kept_in_memory.last_good(loaded)
+    analyses, inputs = kept_in_memory.analysed(loaded.blueprints, root, settings, _PREVIEW_ANALYSES)
+    if progress:
+        progress("blueprints analysed", len(analyses), len(analyses))
+    ids = [a.blueprint.id for a in analyses]
+    jobs = [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses]
+    drawing, has_svg = _start_drawing(ids, jobs, inputs, settings, cache, later, progress, preview=True)
+    portfolio = kept_in_memory.kept_portfolio(analyses, layout, list(loaded.problems),
+                                              lambda analyses, layout, problems: portfolio_pages(
+                                                  analyses, layout, problems, history))
+    made, page_keys = kept_in_memory.blueprint_pages(analyses, inputs, has_svg, layout, _PREVIEW_PAGE_KEYS, cache)
+    generated = _assembled(portfolio, made, page_keys, layout, loaded.problems, present, drawing, ids)
+    generated.analyses, generated.count, generated.deferred = analyses, len(analyses), kept_in_memory.deferred()
+    generated.drawing = (drawing, ids, inputs, None, progress)
+    if not later:
+        generated.finish()
+    return generated
+
+
+def _start_drawing(ids: list[str], jobs: list, inputs: list, settings: Settings, cache: str | None, later: bool,
                    progress, preview: bool = False) -> tuple:
     """Graphviz draws every diagram, now or (`later`) while the pages are made; and which blueprints have one.
 
     A live preview draws only what its last rebuild did not (see preview.remembered_drawing)."""
-    ids = [a.blueprint.id for a in analyses]
-    jobs = [partial(blueprint_dot, a.blueprint, a.findings) for a in analyses]
     draw = partial(render_many, jobs, "svg", timeout=settings.dot_timeout,
                    cache=DiagramCache(cache) if cache else None, inputs=inputs)
     if preview and not later:
@@ -226,34 +281,31 @@ def _start_drawing(analyses: list[Analysis], inputs: list, settings: Settings, c
     return drawing, {blueprint_id: isinstance(result, bytes) for blueprint_id, result in zip(ids, drawing.results)}
 
 
-def _site(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout, problems, kept: dict,
-          cache: str | None, present: set[str], drawing, history: dict | str | None = None,
-          preview: bool = False) -> Generated:
+def _assembled(generated: dict, made: dict, page_keys: dict, layout: Layout, problems, present: set[str], drawing,
+               ids: list[str]) -> Generated:
     """Every page and asset of the site; PagesCollide (and the drawing stopped) where the project has its own."""
-    def make(analyses, layout, problems):
-        return portfolio_pages(analyses, layout, problems, history)
-    generated = kept_in_memory.kept_portfolio(analyses, layout, list(problems), make) if preview else \
-        make(analyses, layout, list(problems))
-    made, page_keys = _blueprint_pages(analyses, inputs, has_svg, layout, kept, cache)
-    generated.update(made)
+    generated = {**generated, **made}
     pages = {path: page for path, page in generated.items() if isinstance(page, Page)}
     files = {path: page.markdown.encode("utf-8") if isinstance(page, Page) else page for path, page in generated.items()}
     files.update(assets(layout))
-    diagrams = {f"{layout.folder}/diagrams/{a.blueprint.id}.svg" for a in analyses}
+    diagrams = {f"{layout.folder}/diagrams/{blueprint_id}.svg" for blueprint_id in ids}
     clashes = sorted((set(files) | diagrams) & present)
     if clashes:
-        if isinstance(drawing, Drawing):
+        if hasattr(drawing, "stop"):
             drawing.stop()
         raise PagesCollide(clashes, layout.folder)
     listed = {path for _, path in index_pages(layout)}
-    return Generated(files=files, analyses=analyses, blueprint_pages={layout.path(a.blueprint.id) for a in analyses},
+    return Generated(files=files, analyses=[], blueprint_pages={layout.path(blueprint_id) for blueprint_id in ids},
                      problems=list(problems), unlisted={p for p in pages if p not in listed}, layout=layout,
-                     pages=pages, page_keys=page_keys, deferred=preview and kept_in_memory.deferred())
+                     pages=pages, page_keys=page_keys, count=len(ids))
 
 
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
-    """Store what this build made, for the next build with the same inputs (see sitecache)."""
-    if any(not inputs[blueprint_id] for blueprint_id in svgs):
+    """Store what this build made, for the next build with the same inputs (see sitecache).
+
+    The blueprint pages are kept one each (cache/blueprints), by their keys: the entry names them."""
+    if any(not inputs[blueprint_id] for blueprint_id in svgs) or \
+            any(path not in generated.page_keys for path in generated.blueprint_pages):
         return   # our code cannot be identified: diagrams are found by their DOT text only
     layout = generated.layout
     extra = {}
@@ -269,36 +321,42 @@ def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
     if cache is None:
         return
     store_entry(cache, key, {
-        "blueprints": len(generated.analyses),
-        "pages": {path: [page.markdown, page.blocks, page.late] for path, page in generated.pages.items()},
+        "blueprints": generated.count,
+        "pages": {path: [page.markdown, page.blocks, page.late, page.title] for path, page in generated.pages.items()
+                  if path not in generated.blueprint_pages},
         "page_keys": generated.page_keys,
         "files": extra,
         "diagrams": {blueprint_id: [inputs[blueprint_id], hashlib.sha256(svg).hexdigest()]
                      for blueprint_id, svg in svgs.items()},
-        "blueprint_pages": sorted(generated.blueprint_pages),
         "unlisted": sorted(generated.unlisted),
     })
+    tidy_kept(cache, {key for key in generated.records if key}, set(generated.page_keys.values()))
 
 
 def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefix: str,
                     cache: str | None) -> Generated | None:
-    """The Generated a previous build stored, with its diagrams from the diagram cache; None on any doubt."""
-    if entry is None:
+    """The Generated a previous build stored, with its pages and diagrams from the cache; None on any doubt."""
+    if entry is None or cache is None:
         return None
     try:
-        pages = {path: Page(markdown, dict(blocks), dict(late)) for path, (markdown, blocks, late) in entry["pages"].items()}
+        pages = {path: Page(markdown, dict(blocks), dict(late), title)
+                 for path, (markdown, blocks, late, title) in entry["pages"].items()}
         if not all(isinstance(value, str) for page in pages.values()
-                   for value in (page.markdown, *page.blocks.values(), *page.late.values())):
+                   for value in (page.markdown, page.title, *page.blocks.values(), *page.late.values())):
             return None
+        for path, key in entry["page_keys"].items():
+            pages[path] = load_page(cache, key) if isinstance(key, str) else None
+            if pages[path] is None:
+                return None
         files = {path: page.markdown.encode("utf-8") for path, page in pages.items()}
         files.update((path, text.encode("utf-8")) for path, text in entry["files"].items())
         for blueprint_id, (input_key, sha256) in entry["diagrams"].items():
-            svg = cached_diagram(input_key, "svg", cache) if cache else None
+            svg = cached_diagram(input_key, "svg", cache)
             if svg is None or hashlib.sha256(svg).hexdigest() != sha256:
                 return None
             path = f"{layout.folder}/diagrams/{blueprint_id}.svg"
             files[path] = svg
-        blueprint_pages, unlisted = set(entry["blueprint_pages"]), set(entry["unlisted"])
+        blueprint_pages, unlisted = set(entry["page_keys"]), set(entry["unlisted"])
         count = entry["blueprints"]
     except (KeyError, TypeError, ValueError, AttributeError, RenderError):
         return None
@@ -308,71 +366,3 @@ def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefi
         raise PagesCollide(clashes, prefix)
     return Generated(files=files, analyses=[], blueprint_pages=blueprint_pages, cached=len(entry["diagrams"]),
                      unlisted=unlisted, layout=layout, pages=pages, count=count)
-
-
-def _analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[list[Analysis], list]:
-    """Each blueprint's analysis, and the key of what its diagram is drawn from.
-
-    Unchanged diagrams are found by that key, so their DOT is never made. `kept` maps a loaded
-    blueprint (by identity: a live preview loads an unchanged file to the same object) to what
-    was worked out for it last time; it is refilled with this build's blueprints.
-    """
-    analyses, inputs, now = [], [], {}
-    for loaded in blueprints:
-        last = kept.get(id(loaded))
-        if last is not None and last[0] is loaded and last[1] == (root, settings):
-            analysis, key = last[2], last[3]
-        else:
-            # Pages show source files relative to the project, so builds do not depend on where it lives.
-            analysis = analyse(replace(loaded, file=_relative(loaded.file, root)), settings)
-            key = diagram_input(analysis.blueprint, analysis.findings)
-        now[id(loaded)] = (loaded, (root, settings), analysis, key)
-        analyses.append(analysis)
-        inputs.append(key)
-    kept.clear()
-    kept.update(now)
-    return analyses, inputs
-
-
-def _blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
-                     kept: dict, cache: str | None) -> tuple[dict[str, Page], dict[str, str]]:
-    """Each blueprint's page, and its page key; a page is made again only when something it is made from changed.
-
-    Unchanged pages come from `kept` (a live preview's previous build, in memory) or from the
-    newest stored build (pagecache.reusable_pages), so a build after one blueprint changed
-    makes one page. `kept` is refilled with this build's pages, by analysis.
-    """
-    by_id, redesigned_by = redesigns(analyses)
-    # A to-be page shows its as-is blueprint's opportunities and breaks, and an as-is page its
-    # redesigns: a page is made again when the blueprint on the other side changes at all. Each
-    # is known by its diagram's input key, the hash of the blueprint as loaded and its findings.
-    input_of = {a.blueprint.id: diagram_key for a, diagram_key in zip(analyses, inputs)}
-    stored = None   # read only when a page is not in memory
-    pages, keys, now = {}, {}, {}
-    for analysis, diagram_key in zip(analyses, inputs):
-        b = analysis.blueprint
-        target = by_id.get(b.redesigns) if b.redesigns else None
-        related = [(target.blueprint.id, input_of[target.blueprint.id]) if target else None,
-                   [(other.blueprint.id, input_of[other.blueprint.id]) for other in redesigned_by.get(b.id, [])]]
-        drawn = has_svg[b.id]
-        identity = (diagram_key, layout, drawn, related)
-        last = kept.get(id(analysis))
-        if last is not None and last[0] is analysis and last[1] == identity:
-            key, page = last[2], last[3]
-        else:
-            key = page_key(diagram_key, analysis, layout, drawn, related)
-            if stored is None:
-                # A live preview's rebuild has every unchanged page in `kept`: a changed one is
-                # not in any stored build either, so only a first build reads the stored entry.
-                stored = reusable_pages(cache) if key is not None and cache and not kept else {}
-            page = stored.get(key) if key is not None else None
-            if page is None:
-                page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
-        now[id(analysis)] = (analysis, identity, key, page)
-        path = layout.path(b.id)
-        pages[path] = page
-        if key is not None:
-            keys[path] = key
-    kept.clear()
-    kept.update(now)
-    return pages, keys

@@ -7,7 +7,6 @@ so a search hit on a persona or an opportunity lands on its section.
 
 from __future__ import annotations
 
-from ..analysis import Analysis
 from ..words import counted, score
 from .markup import Markup, html_value, join, link, render
 from ..model import Blueprint, Step
@@ -98,15 +97,14 @@ def realised_section(blueprint: Blueprint, redesigned: Blueprint | None, href) -
     return render("links.html", items=items) if items else ""
 
 
-def lowest_emotion_rows(analyses: list[Analysis], href) -> list[list]:
-    """The dashboard's rows of the blueprints where the customer feels worst; `href(id, anchor)`."""
-    felt = sorted((a for a in analyses if a.metrics.lowest_emotion is not None),
-                  key=lambda a: (a.metrics.lowest_emotion, -a.metrics.steps_below_neutral, a.blueprint.id))
+def lowest_emotion_rows(contributions: list[dict], href) -> list[list]:
+    """The dashboard's rows of the blueprints where the customer feels worst (contributions.py: `felt`);
+    `href(id, anchor)`."""
+    felt = sorted((c for c in contributions if c["felt"] is not None),
+                  key=lambda c: (c["felt"][0], -c["felt"][1], c["id"]))
     rows = []
-    for a in felt[:DASHBOARD_SHOWN]:
-        step = a.blueprint.step_by_id[a.metrics.lowest_emotion_step]
-        rows.append([link(href(a.blueprint.id, ""), a.blueprint.title),
-                     Markup("<strong>%s</strong>") % _score(a.metrics.lowest_emotion),
-                     link(href(a.blueprint.id, f"step-{step.id}"), step.id),
-                     step.emotion.note or step.action])
+    for c in felt[:DASHBOARD_SHOWN]:
+        lowest, _, step, said = c["felt"]
+        rows.append([link(href(c["id"], ""), c["title"]), Markup("<strong>%s</strong>") % _score(lowest),
+                     link(href(c["id"], f"step-{step}"), step), said])
     return rows

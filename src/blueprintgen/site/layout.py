@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from ..durations import span
 from ..escape import markdown_text
+from ..model import RESERVED_IDS
 from ..rules import SEVERITIES
 from .markup import Markup, cell_json, counted, html_value, number, render
 
@@ -72,6 +73,23 @@ class Layout:
         if target == "" or target.endswith("/"):
             relative = "./" if relative == "." else relative + "/"
         return relative + fragment
+
+    def blueprint_hrefs(self, from_page: str):
+        """`id -> href(from_page, path(id))`, for lists that link to thousands of blueprints.
+
+        Blueprint pages sit side by side in the folder, so from a page that is not below one of them
+        (the home page, or a page named by a reserved id, as every page across blueprints is) the
+        links to them differ by the id alone: the link is made once, and the id put in.
+        """
+        below = from_page[len(self.folder) + 1:].split("/", 1)[0] if from_page.startswith(self.folder + "/") else ""
+        made = self.href(from_page, self.path(_ID))
+        if (below and below.removesuffix(".md") not in RESERVED_IDS) or made.count(_ID) != 1:
+            return lambda blueprint_id: self.href(from_page, self.path(blueprint_id))
+        prefix, _, suffix = made.partition(_ID)
+        return lambda blueprint_id: prefix + blueprint_id + suffix
+
+
+_ID = "0-blueprint-id"   # an id (model.ID_PATTERN) that stands for any in blueprint_hrefs
 
 
 def _relpath(target: str, folder: str) -> str:
@@ -218,8 +236,7 @@ def paged(layout: Layout, first: str, title: str, intro: list[str], header: list
     chunks = []
     for chunk, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
         path = f"{first[:-3]}/rows-{chunk}.json"
-        data = {"rows": [[cell_json(cell) for cell in row] for row in rows(url_layout, first, items[start:start + CHUNK_ROWS])]}
-        files[path] = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        files[path] = rows.json(url_layout, first, items[start:start + CHUNK_ROWS]).encode("utf-8")
         chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))
     shown_rows = render("list.html", header=header, rows=rows(layout, first, items[:PAGE_ROWS]), total=len(items),
                         chunks=chunks)
@@ -228,10 +245,22 @@ def paged(layout: Layout, first: str, title: str, intro: list[str], header: list
 
 
 class Rows:
-    """Items of a long list, and how to show some of them on a page: row(layout, page, item)."""
+    """Items of a long list, and how to show some of them on a page: row(layout, page, item).
 
-    def __init__(self, items: list, row):
-        self.items, self._row = items, row
+    In the JSON files, each cell is as markup.cell_json gives it; `json_row(layout, page, item)`, when
+    given, writes a row's JSON text directly (the same bytes), which a list of tens of thousands of
+    rows (a team's breaks) needs to be made quickly.
+    """
+
+    def __init__(self, items: list, row, json_row=None):
+        self.items, self._row, self._json_row = items, row, json_row
 
     def __call__(self, layout: Layout, page: str, chunk: list) -> list[list]:
         return [self._row(layout, page, item) for item in chunk]
+
+    def json(self, layout: Layout, page: str, chunk: list) -> str:
+        """A JSON file of rows: {"rows": [[cell, ...], ...]}, keys sorted, no spaces."""
+        if self._json_row is not None:
+            return '{"rows":[' + ",".join([self._json_row(layout, page, item) for item in chunk]) + "]}"
+        rows = [[cell_json(cell) for cell in row] for row in self(layout, page, chunk)]
+        return json.dumps({"rows": rows}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

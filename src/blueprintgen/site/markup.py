@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -12,7 +13,8 @@ from markupsafe import Markup
 from ..escape import page_html_text
 from ..words import counted, number, score
 
-__all__ = ["Markup", "Link", "Joined", "html_value", "link", "join", "cell_json", "render", "grouped", "number",
+__all__ = ["Markup", "Link", "Joined", "html_value", "link", "join", "cell_json", "string_json", "link_json", "render",
+           "grouped", "number",
            "shown", "counted", "score"]
 
 
@@ -88,6 +90,16 @@ def cell_json(value):
     if hasattr(value, "as_json"):
         return value.as_json()
     return "—" if value is None or value == "" else str(shown(value))
+
+
+# A string as json.dumps(..., ensure_ascii=False) writes it (the same function): for lists of tens of
+# thousands of rows written as text, without a dict per link (see layout.Rows).
+string_json = json.encoder.encode_basestring
+
+
+def link_json(href: str, text: str) -> str:
+    """The JSON text of cell_json(link(href, text)), as layout.paged writes it (keys sorted, no spaces)."""
+    return f'{{"code":false,"href":{string_json(href)},"text":{string_json(text)}}}'
 
 
 @lru_cache(maxsize=1)

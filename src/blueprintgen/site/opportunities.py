@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..analysis import Analysis
-from ..model import LEVELS, Blueprint, Opportunity
+from ..model import LEVELS
 from ..words import number
 from . import journey_pages as journey
 from .layout import Layout, Rows, paged, paragraphs, with_code
-from .markup import Markup, grouped, join, link, render
-from .ranking import portfolio
+from .markup import Markup, join, link, render
 
 __all__ = ["opportunities_pages", "QUICK_WINS", "CELL_SHOWN"]
 
@@ -23,35 +21,23 @@ CELL_SHOWN = 8        # opportunities listed in one matrix cell before the rest 
 UNRATED = journey.UNRATED
 
 
-def _team(blueprint: Blueprint, key: str | None) -> str:
-    owner = blueprint.owner_by_key.get(key) if key else None
-    return grouped(owner.team or owner.name) if owner else "No owner"
+def _ranked(contributions: list[dict]) -> list[tuple[int, dict, list]]:
+    """(weight, blueprint, opportunity) of every opportunity, the heaviest first, ties by ids
+    (contributions.py: `opportunities`)."""
+    found = [(o[5], c, o) for c in contributions for o in c["opportunities"]]
+    return sorted(found, key=lambda item: (-item[0], item[1]["id"], item[2][0]))
 
 
-def _ranked(analyses: list[Analysis]) -> list[tuple[int, Blueprint, Opportunity]]:
-    """(weight, blueprint, opportunity) of every opportunity, the heaviest first, ties by ids."""
-    known = portfolio(analyses)
-    found = []
-    for a in analyses:
-        on_step: dict[str, int] = defaultdict(int)
-        for r in known.findings[a.blueprint.id]:
-            if r.finding.step:
-                on_step[r.finding.step] += r.priority
-        for o in a.blueprint.opportunities:
-            found.append((sum(on_step[s] for s in dict.fromkeys(o.steps)), a.blueprint, o))
-    return sorted(found, key=lambda item: (-item[0], item[1].id, item[2].id))
-
-
-def _item(href, weight: int, blueprint: Blueprint, o: Opportunity):
+def _item(href, weight: int, c: dict, o: list):
     """An opportunity, the blueprint it belongs to, and the weight of the breaks it fixes."""
-    return join([link(href(blueprint.id, f"opportunity-{o.id}"), o.what), f" — {blueprint.title}"
+    return join([link(href(c["id"], f"opportunity-{o[0]}"), o[1]), f" — {c['title']}"
                  + (f" (fixes breaks of priority {weight})" if weight else "")], "")
 
 
 def _matrix(items: list, href) -> tuple[list[str], list]:
     cells: dict[tuple, list] = defaultdict(list)
-    for weight, blueprint, o in items:
-        cells[(o.impact, o.effort)].append(_item(href, weight, blueprint, o))
+    for weight, c, o in items:
+        cells[(o[2], o[3])].append(_item(href, weight, c, o))
     # Impact high first down the side, effort low first across the top: quick wins are top left.
     efforts = [e for e in (*LEVELS, None) if e is not None or any(k[1] is None for k in cells)]
     impacts = [i for i in (*reversed(LEVELS), None) if i is not None or any(k[0] is None for k in cells)]
@@ -67,21 +53,21 @@ def _matrix(items: list, href) -> tuple[list[str], list]:
     return [f"{e or UNRATED} effort" for e in efforts], rows
 
 
-def opportunities_pages(analyses: list[Analysis], layout: Layout) -> dict:
+def opportunities_pages(contributions: list[dict], layout: Layout) -> dict:
     """Quick wins, the impact × effort matrix (cells capped) and the opportunities per team, paged."""
     first = layout.path(journey.OPPORTUNITIES)
 
     def href(blueprint_id: str, anchor: str) -> str:
         return layout.href(first, layout.path(blueprint_id), anchor)
 
-    items = _ranked(analyses)
-    quick = [item for item in items if (item[2].impact, item[2].effort) == ("high", "low")]
+    items = _ranked(contributions)
+    quick = [item for item in items if (item[2][2], item[2][3]) == ("high", "low")]
     efforts, rows = _matrix(items, href)
     teams: dict[str, list[int]] = {}
-    for weight, blueprint, o in items:
-        counts = teams.setdefault(_team(blueprint, o.owner), [0, 0, 0])
+    for weight, _, o in items:
+        counts = teams.setdefault(o[4], [0, 0, 0])
         counts[0] += 1
-        counts[1] += (o.impact, o.effort) == ("high", "low")
+        counts[1] += (o[2], o[3]) == ("high", "low")
         counts[2] += weight
     quick_list = render("links.html", items=[_item(href, *item) for item in quick[:QUICK_WINS]]) if quick else \
         paragraphs("No opportunity is rated high impact for low effort yet.")

@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..analysis import Analysis
-from ..actions import action
-from ..model import Blueprint, Step
-from ..priority import Ranked, finding_reason, reason, summarise
+from ..priority import combined, reason
 from ..rules import RULE_BY_SLUG
 from ..words import number
 from .layout import Layout, Rows, cards, counted, heading, paged, paragraphs, table
-from .markup import grouped, join, link, render
-from .ranking import NO_OWNER, portfolio, team_name, team_path
+from .markup import join, link, link_json, render, string_json
+from .ranking import CUSTOMER_SIDE, NO_OWNER, fix_of, team_of, team_path
 
 __all__ = ["owners_pages", "team_work", "CUSTOMER_SIDE", "MATRIX_TEAMS", "TEAM_BLUEPRINTS"]
 
@@ -26,96 +23,93 @@ MATRIX_TEAMS = 8      # teams in the heat map of broken handoffs: it fits the co
 TEAM_BLUEPRINTS = 10  # blueprints listed on a team page: the rest are in its list of breaks
 
 
-class _Lane(str):
-    """The customer's side of a handoff among teams: shown as "The customer", and never equal to
-    a team of any name (a team called that would otherwise have its handoffs merged with theirs)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Lane) and str.__eq__(self, other)
-
-    def __ne__(self, other) -> bool:
-        return not self.__eq__(other)
-
-    def __hash__(self) -> int:
-        return hash(("lane", str(self)))
-
-
-CUSTOMER_SIDE = _Lane("The customer")   # "Customer" would read as a team of that name
-
-
-def _team(blueprint: Blueprint, step: Step) -> str:
-    if not step.is_staff:
-        return CUSTOMER_SIDE
-    owner = blueprint.owner_by_key.get(step.owner) if step.owner else None
-    return grouped(owner.team or owner.name) if owner else NO_OWNER
-
-
 @dataclass
 class _TeamWork:
-    """What one team does in one blueprint: the steps it owns, its broken handoffs, the breaks it owns."""
+    """What one team does in one blueprint: the steps it owns, its broken handoffs, the breaks it owns
+    ((-priority, blueprint id, number, contribution): worst first as they sort)."""
 
-    analysis: Analysis
-    steps: int = 0
-    broken: int = 0
-    owned: list[Ranked] = field(default_factory=list)
+    contribution: dict
+    steps: int
+    broken: int
+    summary: list        # priority.summary_data of the breaks it owns
+    owned: list = field(default_factory=list)
 
 
-def team_work(analyses: list[Analysis]) -> tuple[dict[str, dict[str, _TeamWork]], Counter]:
+def team_work(contributions: list[dict]) -> tuple[dict[str, dict[str, _TeamWork]], Counter]:
     """team -> blueprint id -> its work there, and the broken handoffs between teams (for the heat map)."""
-    known = portfolio(analyses)
     work: dict[str, dict[str, _TeamWork]] = defaultdict(dict)
     matrix: Counter = Counter()
-    for a in sorted(analyses, key=lambda a: a.blueprint.id):
-        b = a.blueprint
-        for step in b.steps:
-            if step.is_staff:
-                work[_team(b, step)].setdefault(b.id, _TeamWork(a)).steps += 1
-        for r in known.findings[b.id]:
-            work[team_name(r.team)].setdefault(b.id, _TeamWork(a)).owned.append(r)
-        for handoff in a.handoffs:
-            if not handoff.broken_by:
-                continue
-            teams = (_team(b, b.step_by_id[handoff.edge.source]), _team(b, b.step_by_id[handoff.edge.to]))
-            matrix[teams] += 1
-            for team in sorted(set(teams) - {CUSTOMER_SIDE}):
-                work[team].setdefault(b.id, _TeamWork(a)).broken += 1
+    for c in sorted(contributions, key=lambda c: c["id"]):
+        mine = {}
+        for ref, steps, broken, _, *summary in c["teams"]:
+            mine[ref] = work[team_of(c, ref)][c["id"]] = _TeamWork(c, steps, broken, summary)
+        found = c["findings"]
+        for n, (priority, team) in enumerate(zip(found["priority"], found["team"]), start=1):
+            mine[team].owned.append((-priority, c["id"], n, c))
+        for one, other, count in c["matrix"]:
+            matrix[(team_of(c, one), team_of(c, other))] += count
     return work, matrix
 
 
-def _finding_row(layout: Layout, page: str, r: Ranked, by_id: dict[str, Analysis], hrefs: dict) -> list:
-    f = r.finding
-    b = by_id[f.blueprint].blueprint
-    # A team's list links to a few hundred blueprints thousands of times: each href is made once.
-    href = hrefs.get((layout, page, b.id))
-    if href is None:
-        href = hrefs[(layout, page, b.id)] = layout.href(page, layout.path(b.id))
-    return [action(b, f), join([link(href, b.title), link(f"{href}#finding-{f.number}", f"break #{f.number} ({f.rule})")]),
-            r.priority, finding_reason(r)]
+class _FindingRows:
+    """A team's breaks as rows of its page (one page: `first`): in its HTML, and in its JSON files as
+    cell_json would give them, written as text (tens of thousands of rows: each link to a blueprint made
+    once per page, and no link objects)."""
+
+    def __init__(self):
+        self.hrefs: dict = {}   # (source links?, page) -> Layout.blueprint_hrefs
+        self.json: dict = {}    # blueprint id -> its link's JSON text, and its href's without the closing quote
+
+    def _hrefs(self, layout: Layout, page: str):
+        found = self.hrefs.get((layout.source_links, page))
+        if found is None:
+            found = self.hrefs[(layout.source_links, page)] = layout.blueprint_hrefs(page)
+        return found
+
+    def row(self, layout: Layout, page: str, item: tuple) -> list:
+        priority, _, n, c = item
+        found, texts, href = c["findings"], c["texts"], self._hrefs(layout, page)(c["id"])
+        rule = texts[found["rule"][n - 1]]
+        return [fix_of(texts, rule, found["fix"][n - 1]),
+                join([link(href, c["title"]), link(f"{href}#finding-{n}", f"break #{n} ({rule})")]), -priority,
+                texts[found["why"][n - 1]]]
+
+    def json_row(self, layout: Layout, page: str, item: tuple) -> str:
+        # The cells as cell_json gives them: [fix, {"parts": [link, ", ", link]}, priority, why].
+        priority, blueprint_id, n, c = item
+        known = self.json.get(blueprint_id)
+        if known is None:
+            href = self._hrefs(layout, page)(blueprint_id)
+            known = self.json[blueprint_id] = (link_json(href, c["title"]), string_json(href)[:-1])
+        found, texts = c["findings"], c["texts"]
+        rule = texts[found["rule"][n - 1]]
+        fix = fix_of(texts, rule, found["fix"][n - 1])
+        return (f'[{string_json(fix or "—")},{{"parts":[{known[0]},", ",{{"code":false,"href":{known[1]}#finding-{n}",'
+                f'"text":{string_json(f"break #{n} ({rule})")}}}]}},"{number(-priority)}",'
+                f'{string_json(texts[found["why"][n - 1]] or "—")}]')
 
 
 FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
 
 
 def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: dict[str, _TeamWork]) -> dict:
-    owned = sorted((r for w in blueprints.values() for r in w.owned), key=lambda r: r.key)
-    summary = summarise(owned)
+    # Worst first, ties by blueprint id and number: those never tie, so the tuples sort on them alone.
+    owned = sorted(item for w in blueprints.values() for item in w.owned)
+    summary = combined(w.summary for w in blueprints.values())
     whose = ("Breaks on customer steps, on steps with no owner, and on no step: nobody is accountable for them yet."
              if team == NO_OWNER else "Every break whose fix this team owns: on the steps it owns, and on the "
              "handoffs it must take on.")
-    weight = {blueprint_id: summarise(w.owned) for blueprint_id, w in blueprints.items()}
-    by_work = sorted(blueprints.values(), key=lambda w: (-weight[w.analysis.blueprint.id].priority,
-                                                         w.analysis.blueprint.id))
-    rules = Counter(r.finding.rule for r in owned)
-    rule_priority = Counter()
-    for r in owned:
-        rule_priority[r.finding.rule] += r.priority
+    by_work = sorted(blueprints.values(), key=lambda w: (-w.summary[0], w.contribution["id"]))
+    rules, rule_priority = Counter(), Counter()
+    for priority, _, n, c in owned:
+        rule = c["texts"][c["findings"]["rule"][n - 1]]
+        rules[rule] += 1
+        rule_priority[rule] -= priority
     rule_rows = [[link(layout.href(first, layout.path(f"breaks/{rule}")), rule, code=True),
                   RULE_BY_SLUG[rule].title if rule in RULE_BY_SLUG else rule, rules[rule], rule_priority[rule]]
                  for rule in sorted(rules, key=lambda rule: (-rule_priority[rule], rule))]
-    blueprint_rows = [[link(layout.href(first, layout.path(w.analysis.blueprint.id)), w.analysis.blueprint.title),
-                       len(w.owned), weight[w.analysis.blueprint.id].priority, w.steps, w.broken]
+    blueprint_rows = [[link(layout.href(first, layout.path(w.contribution["id"])), w.contribution["title"]),
+                       len(w.owned), w.summary[0], w.steps, w.broken]
                       for w in by_work[:TEAM_BLUEPRINTS]]
     more = len(by_work) - TEAM_BLUEPRINTS
     intro = [heading(1, "team", team), paragraphs(join([
@@ -130,17 +124,15 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
         "## Blueprints\n", table(["Blueprint", "Breaks", "Priority", "Steps owned", "Broken handoffs"], blueprint_rows),
         paragraphs(f"… and {counted(more, 'more blueprint')}: their breaks are in the list below.") if more > 0 else "",
         "## Breaks to fix, worst first\n"]
-    by_id = {w.analysis.blueprint.id: w.analysis for w in blueprints.values()}
-    hrefs: dict = {}
-    return paged(layout, first, str(team), intro, FINDING_HEADER,
-                 Rows(owned, lambda layout, page, r: _finding_row(layout, page, r, by_id, hrefs)),
+    rows = _FindingRows()
+    return paged(layout, first, str(team), intro, FINDING_HEADER, Rows(owned, rows.row, rows.json_row),
                  empty="No breaks: every handoff this team takes part in holds.")
 
 
-def owners_pages(analyses: list[Analysis], layout: Layout) -> dict:
+def owners_pages(contributions: list[dict], layout: Layout) -> dict:
     index = layout.path("owners")
-    work, matrix = team_work(analyses)
-    weight = {team: summarise([r for w in work[team].values() for r in w.owned]) for team in work}
+    work, matrix = team_work(contributions)
+    weight = {team: combined(w.summary for w in work[team].values()) for team in work}
     teams = sorted(work, key=lambda t: (-weight[t].priority, t))
     team_page = {team: team_path(layout, team) for team in teams}
 

@@ -2,8 +2,9 @@
 
 Each family of pages has its module: `layout` (what every page is made of), `sections` (a
 blueprint page's parts), `dashboard`, `ranking` (all blueprints, worst first), `breaks` (and
-the rules page), `owners` (teams and the heat map), `tags`, `opportunities`, `personas`.
-This module puts them together, and keeps the names the rest of the site imports from here.
+the rules page), `owners` (teams and the heat map), `tags`, `opportunities`, `personas`; those
+across blueprints are made from each blueprint's contribution (`contributions`), never from an
+analysis. This module puts them together, and keeps the names the rest of the site imports from here.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from ..analysis import Analysis
 from . import journey_pages as journey
 from . import sections
 from .breaks import breaks_pages, rules_page
+from .contributions import contribution, portfolio_from
 from .dashboard import dashboard, search_page
 from .headline import headline
 from .layout import PAGE_ROWS, Layout, Page, _relpath, assemble, format_minutes, place_blocks  # noqa: F401 - re-exported
-from .named import named_pages, with_named_pages
 from .opportunities import opportunities_pages
 from .owners import owners_pages
 from .personas import personas_pages
 from .ranking import all_blueprints_pages
 from .tags import tags_pages
-from .trends import TRENDS, trend_line, trends_page, with_trend
 
-__all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "redesigns", "format_minutes",
+__all__ = ["Layout", "Page", "place_blocks", "blueprint_page", "portfolio_pages", "portfolio_from", "contribution",
+           "redesigns", "format_minutes",
            "PAGE_ROWS", "dashboard", "search_page", "all_blueprints_pages", "breaks_pages", "rules_page",
            "owners_pages", "tags_pages", "opportunities_pages", "personas_pages"]
 
@@ -71,17 +72,5 @@ def redesigns(analyses: list[Analysis]) -> tuple[dict[str, Analysis], dict[str, 
 
 def portfolio_pages(analyses: list[Analysis], layout: Layout, problems=(), history: dict | str | None = None) -> dict:
     """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules; and trends from `history`
-    (see trends.site_history), when given."""
-    pages = {layout.home: dashboard(analyses, layout, problems), layout.rules_page: rules_page()}
-    if history is not None:
-        pages[layout.home] = with_trend(pages[layout.home], trend_line(history, layout))
-        pages[layout.path(TRENDS)] = trends_page(history, layout)
-    if layout.search:
-        pages[layout.path("search")] = search_page(layout)
-    for part in (all_blueprints_pages, breaks_pages, owners_pages, tags_pages, opportunities_pages, personas_pages):
-        pages.update(part(analyses, layout))
-    if layout.search:
-        named = named_pages(pages, layout)
-        for path in (layout.home, layout.path("search")):
-            pages[path] = with_named_pages(pages[path], path, named, layout)
-    return pages
+    (see trends.site_history), when given. Made from each blueprint's contribution (contributions.py)."""
+    return portfolio_from([contribution(a, layout) for a in analyses], layout, problems, history)

@@ -12,10 +12,20 @@ from __future__ import annotations
 
 import os
 
+from dataclasses import replace
+
+from ..analysis import Analysis, analyse
 from ..graphviz import Rendered
 from ..loader import Loaded
+from ..settings import Settings
+from .cache.blueprints import load_page
+from .cache.diagrams import diagram_input
+from .cache.pages import page_key, rest_digest
+from .layout import Layout, Page
+from .pages import blueprint_page, redesigns
+from .survey import relative
 
-__all__ = ["remembered_drawing", "kept_portfolio", "deferred", "last_good"]
+__all__ = ["remembered_drawing", "kept_portfolio", "deferred", "last_good", "analysed", "blueprint_pages"]
 
 _DIAGRAMS: dict[str, bytes] = {}   # diagram input key (see cache.diagrams.diagram_input) -> SVG
 _PORTFOLIO: dict = {"made_from": None, "pages": None, "deferred": False}
@@ -78,3 +88,67 @@ def kept_portfolio(analyses: list, layout, problems: list, make) -> dict:
 def deferred() -> bool:
     """The last rebuild showed the portfolio pages of the one before: the next must make them."""
     return bool(_PORTFOLIO["deferred"])
+
+
+def analysed(blueprints, root: str, settings: Settings, kept: dict) -> tuple[list[Analysis], list]:
+    """Each blueprint's analysis, and the key of what its diagram is drawn from.
+
+    Unchanged diagrams are found by that key, so their DOT is never made. `kept` maps a loaded
+    blueprint (by identity: a live preview loads an unchanged file to the same object) to what
+    was worked out for it last time; it is refilled with this build's blueprints.
+    """
+    analyses, inputs, now = [], [], {}
+    for loaded in blueprints:
+        last = kept.get(id(loaded))
+        if last is not None and last[0] is loaded and last[1] == (root, settings):
+            analysis, key = last[2], last[3]
+        else:
+            # Pages show source files relative to the project, so builds do not depend on where it lives.
+            analysis = analyse(replace(loaded, file=relative(loaded.file, root)), settings)
+            key = diagram_input(analysis.blueprint, analysis.findings)
+        now[id(loaded)] = (loaded, (root, settings), analysis, key)
+        analyses.append(analysis)
+        inputs.append(key)
+    kept.clear()
+    kept.update(now)
+    return analyses, inputs
+
+
+def blueprint_pages(analyses: list[Analysis], inputs: list, has_svg: dict, layout: Layout,
+                     kept: dict, cache: str | None) -> tuple[dict[str, Page], dict[str, str]]:
+    """Each blueprint's page, and its page key; a page is made again only when something it is made from changed.
+
+    Unchanged pages come from `kept` (the previous rebuild's, in memory) or, in the first
+    rebuild, from the page cache. `kept` is refilled with this build's pages, by analysis.
+    """
+    by_id, redesigned_by = redesigns(analyses)
+    # A to-be page shows its as-is blueprint's opportunities and breaks, and an as-is page its
+    # redesigns: a page is made again when the blueprint on the other side changes at all. Each
+    # is known by its diagram's input key, the hash of the blueprint as loaded and its findings.
+    input_of = {a.blueprint.id: diagram_key for a, diagram_key in zip(analyses, inputs)}
+    pages, keys, now = {}, {}, {}
+    for analysis, diagram_key in zip(analyses, inputs):
+        b = analysis.blueprint
+        target = by_id.get(b.redesigns) if b.redesigns else None
+        related = [(target.blueprint.id, input_of[target.blueprint.id]) if target else None,
+                   [(other.blueprint.id, input_of[other.blueprint.id]) for other in redesigned_by.get(b.id, [])]]
+        drawn = has_svg[b.id]
+        identity = (diagram_key, layout, drawn, related)
+        last = kept.get(id(analysis))
+        if last is not None and last[0] is analysis and last[1] == identity:
+            key, page = last[2], last[3]
+        else:
+            key = page_key(diagram_key, rest_digest(analysis), layout, drawn, related)
+            # A rebuild has every unchanged page in `kept`: a changed one is not in the cache
+            # either, so only the first rebuild looks there.
+            page = load_page(cache, key) if key is not None and cache and not kept else None
+            if page is None:
+                page = blueprint_page(analysis, drawn, layout, by_id, redesigned_by)
+        now[id(analysis)] = (analysis, identity, key, page)
+        path = layout.path(b.id)
+        pages[path] = page
+        if key is not None:
+            keys[path] = key
+    kept.clear()
+    kept.update(now)
+    return pages, keys

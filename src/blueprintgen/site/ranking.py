@@ -7,16 +7,14 @@ so a build's bytes do not depend on the order the blueprints were read in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ..analysis import Analysis
-from ..priority import Ranked, Summary, ranked_findings, reason, summarise
+from ..actions import framed, worded
+from ..priority import Summary, summary_from
 from ..words import number
-from .layout import Layout, Rows, format_minutes, paged, paragraphs, slug
+from .layout import Layout, Rows, paged, paragraphs, slug
 from .markup import grouped, join, link
 
-__all__ = ["Portfolio", "portfolio", "ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "NO_OWNER",
-           "BLUEPRINT_HEADER"]
+__all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "team_of", "fix_of", "finding_of",
+           "summary_of", "NO_OWNER", "CUSTOMER_SIDE", "BLUEPRINT_HEADER"]
 
 
 class _Group(str):
@@ -34,7 +32,24 @@ class _Group(str):
         return hash(("group", str(self)))
 
 
+class _Lane(str):
+    """The customer's side of a handoff among teams: shown as "The customer", and never equal to
+    a team of any name (a team called that would otherwise have its handoffs merged with theirs)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Lane) and str.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("lane", str(self)))
+
+
 NO_OWNER = _Group("No owner")   # findings on customer steps, unowned steps, or no step: never dropped
+CUSTOMER_SIDE = _Lane("The customer")   # "Customer" would read as a team of that name
 
 
 def team_name(team: str | None) -> str:
@@ -42,59 +57,53 @@ def team_name(team: str | None) -> str:
     return NO_OWNER if team is None else grouped(team)
 
 
+def team_of(c: dict, ref: int | None) -> str:
+    """A team a contribution refers to (contributions.py): NO_OWNER for None, CUSTOMER_SIDE for -1."""
+    return NO_OWNER if ref is None else CUSTOMER_SIDE if ref == -1 else c["texts"][ref]
+
+
+def fix_of(texts: list[str], rule: str, fix) -> str:
+    """A finding's fix from its contribution's texts (contributions.py: `findings`)."""
+    if type(fix) is int:
+        frame = framed(rule)   # the one text in its frame: a page lists tens of thousands
+        return frame[0] + texts[fix] + frame[1] if frame else worded(rule, (texts[fix],))
+    return worded(rule, map(texts.__getitem__, fix)) if type(fix) is list else texts[fix["text"]]
+
+
+def finding_of(c: dict, number: int) -> tuple:
+    """(rule, step, priority, team, fix, why) of a blueprint's finding, by number (contributions.py)."""
+    found, texts, at = c["findings"], c["texts"], number - 1
+    rule, step = texts[found["rule"][at]], found["step"][at]
+    return (rule, None if step is None else texts[step], found["priority"][at], team_of(c, found["team"][at]),
+            fix_of(texts, rule, found["fix"][at]), texts[found["why"][at]])
+
+
 def team_path(layout: Layout, team: str) -> str:
     """A team's page; "No owner" has its own name, which no team's page can take (those start `team-`)."""
     return layout.path("owners/no-owner" if team == NO_OWNER else f"owners/team-{slug(team)}")
 
 
-@dataclass
-class Portfolio:
-    """Every blueprint's findings with their priorities, and the summaries lists rank by."""
-
-    analyses: list[Analysis]
-    findings: dict[str, list[Ranked]]     # blueprint id -> its ranked findings, in number order
-    summaries: dict[str, Summary]         # blueprint id -> the sum of its findings
-    # What several page families derive from it (the breaks by rule), made once per build.
-    derived: dict = field(default_factory=dict)
-
-    def worst_findings(self) -> list[Ranked]:
-        """Every finding of the portfolio, worst first (ties: blueprint id, then number)."""
-        return sorted((r for items in self.findings.values() for r in items), key=lambda r: r.key)
+def summary_of(contribution: dict) -> Summary:
+    """The sum of a blueprint's findings (see priority.Summary)."""
+    return summary_from(contribution["summary"])
 
 
-_LAST: list = []   # (analyses, Portfolio) of the last build: each page family asks, one computes
-
-
-def portfolio(analyses: list[Analysis]) -> Portfolio:
-    """The ranked portfolio of these analyses (computed once per build: the same list gives the same object)."""
-    if _LAST and len(_LAST[0]) == len(analyses) and all(a is b for a, b in zip(_LAST[0], analyses)):
-        return _LAST[1]
-    findings = {a.blueprint.id: ranked_findings(a) for a in analyses}
-    made = Portfolio(list(analyses), findings, {key: summarise(items) for key, items in findings.items()})
-    _LAST[:] = [list(analyses), made]
-    return made
-
-
-def ranked(analyses: list[Analysis]) -> list[tuple[Analysis, Summary]]:
+def ranked(contributions: list[dict]) -> list[tuple[dict, Summary]]:
     """Blueprints worst first: highest priority, then id."""
-    known = portfolio(analyses)
-    return sorted(((a, known.summaries[a.blueprint.id]) for a in analyses),
-                  key=lambda item: (-item[1].priority, item[0].blueprint.id))
+    return sorted(((c, summary_of(c)) for c in contributions), key=lambda item: (-item[1].priority, item[0]["id"]))
 
 
-def blueprint_row(layout: Layout, page: str, item: tuple[Analysis, Summary]) -> list:
-    a, summary = item
-    return [link(layout.href(page, layout.path(a.blueprint.id)), a.blueprint.title), summary.priority,
-            reason(summary), a.blueprint.status,
-            f"{number(sum(1 for h in a.handoffs if h.broken_by))} of {number(a.metrics.handoffs)}",
-            format_minutes(a.metrics.longest_time_to_resolution_minutes)]
+def blueprint_row(layout: Layout, page: str, item: tuple[dict, Summary]) -> list:
+    c, summary = item
+    return [link(layout.href(page, layout.path(c["id"])), c["title"]), summary.priority, c["why"], c["status"],
+            f"{number(c['broken'])} of {number(c['handoffs'])}", c["longest"]]
 
 
 BLUEPRINT_HEADER = ["Blueprint", "Priority", "Why", "Status", "Broken handoffs", "Longest time to resolution"]
 
 
-def all_blueprints_pages(analyses: list[Analysis], layout: Layout) -> dict:
-    rows = Rows(ranked(analyses), blueprint_row)
+def all_blueprints_pages(contributions: list[dict], layout: Layout) -> dict:
+    rows = Rows(ranked(contributions), blueprint_row)
     return paged(layout, layout.path("all"), "All blueprints",
                  ["# All blueprints\n", paragraphs(join([
                      "Every blueprint, worst first: the highest ",

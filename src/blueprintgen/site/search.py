@@ -4,43 +4,36 @@ The only place the `pagefind` binary (from the `pagefind[bin]` package) runs. It
 searchable part of each of our pages (see Indexing) and skips what is marked
 `data-search-exclude` (figures, tables of numbers, the diagram).
 
-The index is a pure function of those pages and of Pagefind, so it is kept in the cache by
-the hash of both: a build whose pages did not change copies it back instead of running
-Pagefind again (about 1 s at 100 blueprints, 10 s at 1,000).
+The index is in parts: the pages across blueprints (the dashboard, rule, team and tag pages)
+in the primary bundle `pagefind/`, the blueprint pages in a few parts (`pagefind/part-1/`...)
+by a stable hash of their URL; the search box merges them (`parts.js` names them). Each part
+is a pure function of its pages and of Pagefind, so it is kept in the cache by the hash of
+both: a build copies back every part whose pages did not change, and runs Pagefind only on
+the others (one blueprint changed: its part, and the primary when an overview page changed).
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
-import html
 import importlib.util
 import os
-import re
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
 
-__all__ = ["SearchIndexError", "Indexing", "BUNDLE"]
+from .search_cache import PARTS_SCRIPT, copy_cached, forget_others, incomplete, index_key, store
+from .search_pages import EXCLUDE, index_parts, page_url, searchable_page, without_excluded
+
+__all__ = ["SearchIndexError", "Indexing", "BUNDLE", "PARTS_SCRIPT", "stop_left_over", "page_url", "searchable_page"]
 
 BUNDLE = "pagefind"   # folder of the index and its UI, at the site's root
 SOURCE = ".pagefind-pages"   # the pages as Pagefind reads them, inside the site while it is built
 PID_FILE = "pagefind.pid"    # in SOURCE: a build killed outright leaves it for the next build (stop_left_over)
-# What Pagefind skips: figures, tables of numbers, the diagram, and the ¶ links the toc
-# extension puts in headings (a section's title would otherwise end in "¶" in the results).
-# And navigation, whose words belong to the page it leads to: on a page across blueprints
-# (OVERVIEW: the dashboard, rule, team and tag pages), its tables and its links to other pages
-# (a blueprint page marks its own: a step's "Next" and "Breaks here"). So a name is found on the
-# page about it, not on every page that links there.
-OVERVIEW = "data-bpg-overview"
-_HEADING = re.compile(r"<h1\b")
-EXCLUDE = f"[data-search-exclude], a.headerlink, [{OVERVIEW}] table, [{OVERVIEW}] a[href]:not([href^='#'])"
+NICENESS = 10   # Pagefind's priority below the build's
 
 
 class SearchIndexError(Exception):
@@ -75,9 +68,10 @@ class Indexing:
 
     Search needs only the searchable part of each page (its article, as on_page_content gives
     it). Those are collected as the pages are made; once the last one is (on_env), they are
-    written as small numbered HTML files into `<site>/.pagefind-pages/` and Pagefind starts on another
-    core, unless the cache has the index of exactly these pages; `wait()` then takes its
-    bundle. Nothing that Material's templates add to the article (an edit button, a title it
+    split into the primary bundle and the parts (index_parts); each part the cache has for
+    exactly its pages is unpacked, and the pages of the others are written as small numbered
+    HTML files into `<site>/.pagefind-pages/<part>/`, where Pagefind indexes them one part after
+    another on another core; `wait()` waits for the last. Nothing that Material's templates add to the article (an edit button, a title it
     makes up) is anything people search for.
     """
 
@@ -85,9 +79,11 @@ class Indexing:
         self.site_dir, self.language, self.cache_dir, self.timeout = site_dir, language, cache_dir, timeout
         self.source = os.path.join(site_dir, SOURCE)
         self._pages: dict[str, str] = {}
+        self._overview: set[str] = set()
         self._process: subprocess.Popen | None = None
         self._messages = None
-        self._key: str | None = None
+        self.indexed: list[str] = []   # the bundles Pagefind made in this build ("" the primary, "part-1"...)
+        self.cached: list[str] = []    # the bundles copied from the cache
         self._started = 0.0
         self._launcher: threading.Thread | None = None
         self._cancelled = False
@@ -96,109 +92,165 @@ class Indexing:
     def add(self, path: str, title: str, content: str, overview: bool = False) -> None:
         """The searchable HTML of the page written to `path` (relative to the site); `overview`: a page
         across blueprints (dashboard, rule, team, tag pages), whose tables and links lead to other pages."""
-        self._pages[path] = searchable_page(self.language, title, content, page_url(path), overview)
+        url = page_url(path)
+        self._pages[url] = searchable_page(self.language, title, content, url, overview)
+        if overview:
+            self._overview.add(url)
+        else:
+            self._overview.discard(url)
 
     def start(self) -> None:
-        """Every page is added: index them (or take the bundle from the cache)."""
+        """Every page is added: index them (or take each part of the index from the cache)."""
         program = _pagefind()
-        bundle = os.path.join(self.site_dir, BUNDLE)
-        self._key = _index_key(self._pages, program) if self.cache_dir is not None else None
-        if self._key is not None and _copy_cached(os.path.join(self.cache_dir, self._key), bundle):
-            self._key = None   # nothing to wait for or to store
-            self._pages.clear()
+        root = os.path.join(self.site_dir, BUNDLE)
+        bundles = index_parts(self._pages, self._overview)
+        keys = {name: index_key(pages, program, name, len(bundles)) if self.cache_dir is not None else None
+                for name, pages in bundles.items()}
+        jobs = []
+        # The primary first: a damaged entry is removed with its folder, which holds the parts.
+        for name, pages in sorted(bundles.items()):
+            key = keys[name]
+            if key is not None and copy_cached(os.path.join(self.cache_dir, key), os.path.join(root, name), name):
+                self.cached.append(name)
+            else:
+                jobs.append((name, key, pages))
+        try:
+            _write_parts_script(root, [name for name in sorted(bundles) if name])
+        except OSError as error:
+            raise SearchIndexError(f"cannot write the search index's list of parts: {error.strerror or error}"
+                                   + (f" ({error.filename})" if error.filename else "")) from None
+        self._pages.clear()
+        self._overview.clear()
+        used = {key for key in keys.values() if key is not None}
+        if not jobs:
+            forget_others(self.cache_dir, used)
             return
         # Writing the pages is file-system work the main thread need not wait for: a thread
-        # writes them and starts Pagefind, while MkDocs goes on rendering.
+        # writes them and runs Pagefind on each part to make, while MkDocs goes on rendering.
         self._messages = tempfile.TemporaryFile()   # a file, not a pipe: a full pipe would stall Pagefind
         self._started = time.monotonic()
         with _RUNNING_LOCK:
             _RUNNING.add(self)
-        self._launcher = threading.Thread(target=self._launch, args=(program, bundle, dict(self._pages)),
+        self._launcher = threading.Thread(target=self._launch, args=(program, root, jobs, used),
                                           daemon=True, name="blueprintgen-search")
-        self._pages.clear()
         self._launcher.start()
 
-    def _launch(self, program: list[str], bundle: str, pages: dict[str, str]) -> None:
+    def _launch(self, program: list[str], root: str, jobs: list, used: set[str]) -> None:
         try:
-            # One folder of numbered files, not the site's tree: creating files and folders is
-            # the slow part of writing them, and each page carries its URL (see searchable_page).
-            os.makedirs(self.source, exist_ok=True)
-            for number, (path, page) in enumerate(sorted(pages.items())):
-                if self._cancelled:
+            running = None   # the part Pagefind indexes now: (its name, its cache key, the process)
+            for name, key, pages in jobs:
+                # A part's pages are written while Pagefind indexes the part before: one at a
+                # time, each Pagefind uses every core it is given.
+                if not self._write_pages(name, pages) or (running and not self._finish(root, *running)):
                     return
-                with open(os.path.join(self.source, f"{number}.html"), "w", encoding="utf-8") as handle:
-                    handle.write(page)
-            with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
-                if not self._cancelled:
-                    self._process = _start_pagefind([*program, "--site", self.source, "--output-path", bundle,
-                                                     "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
-            if self._process is not None:
-                with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
-                    handle.write(str(self._process.pid))
+                running = self._run(program, root, name, key)
+                if running is None:
+                    return
+            if self._finish(root, *running):
+                forget_others(self.cache_dir, used)
         except SearchIndexError as error:
             self._error = error
         except OSError as error:
             self._error = SearchIndexError(f"cannot write the pages for Pagefind: {error.strerror or error}"
                                            + (f" ({error.filename})" if error.filename else ""))
 
+    def _write_pages(self, name: str, pages: dict[str, str]) -> bool:
+        """The part's pages, as Pagefind reads them; False if the build was stopped meanwhile.
+
+        One folder of numbered files per part, not the site's tree: creating files and folders is
+        the slow part of writing them, and each page carries its URL (see searchable_page).
+        """
+        folder = os.path.join(self.source, name or "primary")
+        os.makedirs(folder, exist_ok=True)
+        for number, (_, page) in enumerate(sorted(pages.items())):
+            if self._cancelled:
+                return False
+            with open(os.path.join(folder, f"{number}.html"), "w", encoding="utf-8") as handle:
+                # What Pagefind would skip is left out here (only for the parts it reads: a cached
+                # part's pages are never scanned): less for it to read, the same index.
+                handle.write(without_excluded(page))
+        return True
+
+    def _run(self, program: list[str], root: str, name: str, key: str | None):
+        """Pagefind started on the part `name`: (name, key, process), or None if the build was stopped."""
+        self._messages.seek(0)   # only this run's messages explain its failure
+        self._messages.truncate()
+        with _RUNNING_LOCK:   # stop() takes the process under the same lock: it is never missed
+            if self._cancelled:
+                return None
+            self._process = process = _start_pagefind(
+                [*program, "--site", os.path.join(self.source, name or "primary"), "--output-path",
+                 os.path.join(root, name), "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
+        with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
+            handle.write(str(process.pid))
+        return name, key, process
+
+    def _finish(self, root: str, name: str, key: str | None, process: subprocess.Popen) -> bool:
+        """Wait for Pagefind on the part `name`, check its bundle and cache it; False if the build was stopped."""
+        process.wait()
+        with _RUNNING_LOCK:
+            self._process = None
+        if self._cancelled:
+            return False
+        if process.returncode != 0:
+            raise SearchIndexError(self._failure(process.returncode))
+        bundle = os.path.join(root, name)
+        wrong = incomplete(bundle, name)
+        if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
+            raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
+                                   "disk has space, then build again")
+        self.indexed.append(name)
+        if key is not None:
+            store(bundle, self.cache_dir, key, name)
+        return True
+
+    def _failure(self, code: int) -> str:
+        """What went wrong when Pagefind exited with `code`."""
+        self._messages.seek(0)
+        detail = self._messages.read().decode("utf-8", "replace").strip()[-2000:]
+        if "No module named pagefind" in detail:
+            detail = "Pagefind is not installed: pip install 'pagefind[bin]'"
+        if code < 0:   # it crashed: say how, and what to do
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+            detail = (f"{detail + '; ' if detail else ''}it was ended by {name}; build again, and if it "
+                      "happens again reinstall it with pip install --force-reinstall 'pagefind[bin]'")
+        # Not the folder it indexed: that is the build's work folder, gone once the build stops.
+        return f"Pagefind could not index the site's pages: {detail or f'exit status {code}'}"
+
     def wait(self) -> None:
-        """Wait until the bundle is in the site; SearchIndexError if Pagefind failed."""
-        if self._launcher is not None:
-            self._launcher.join()
-            self._launcher = None
-        process, self._process = self._process, None
-        if process is None:
-            error, self._error = self._error, None
-            self.stop()
-            if error is not None:
-                raise error
-            return
-        try:
-            try:
-                process.wait(max(0.0, self.timeout - (time.monotonic() - self._started)))
-            except subprocess.TimeoutExpired:
+        """Wait until every part of the index is in the site; SearchIndexError if Pagefind failed."""
+        launcher, self._launcher = self._launcher, None
+        if launcher is not None:
+            launcher.join(max(0.0, self.timeout - (time.monotonic() - self._started)))
+            if launcher.is_alive():
+                self._launcher = launcher
+                self.stop()
                 raise SearchIndexError(f"Pagefind took longer than {self.timeout:.0f}s to index "
-                                       "the site's pages") from None
-            if process.returncode != 0:
-                self._messages.seek(0)
-                detail = self._messages.read().decode("utf-8", "replace").strip()[-2000:]
-                if "No module named pagefind" in detail:
-                    detail = "Pagefind is not installed: pip install 'pagefind[bin]'"
-                if process.returncode < 0:   # it crashed: say how, and what to do
-                    name = signal.Signals(-process.returncode).name if -process.returncode in signal.valid_signals() \
-                        else f"signal {-process.returncode}"
-                    detail = (f"{detail + '; ' if detail else ''}it was ended by {name}; build again, and if it "
-                              "happens again reinstall it with pip install --force-reinstall 'pagefind[bin]'")
-                # Not the folder it indexed: that is the build's work folder, gone once the build stops.
-                raise SearchIndexError(f"Pagefind could not index the site's pages: "
-                                       f"{detail or f'exit status {process.returncode}'}")
-            wrong = _incomplete(os.path.join(self.site_dir, BUNDLE))
-            if wrong:   # Pagefind can exit 0 on a full disk, leaving empty files
-                raise SearchIndexError(f"Pagefind wrote an incomplete search index: {wrong}; check that the "
-                                       "disk has space, then build again")
-            if self._key is not None:
-                _store(os.path.join(self.site_dir, BUNDLE), self.cache_dir, self._key)
-        finally:
-            _end(process)
-            self._discard()
-            with _RUNNING_LOCK:
-                _RUNNING.discard(self)
+                                       "the site's pages")
+        error, self._error = self._error, None
+        self.stop()
+        if error is not None:
+            raise error
 
     def stop(self) -> None:
         """The build failed or was stopped: Pagefind is stopped and its pages removed."""
         with _RUNNING_LOCK:
             self._cancelled = True
             process, self._process = self._process, None
+        if process is not None:   # first: the launcher waits for it
+            _end(process)
         if self._launcher is not None:
             self._launcher.join()
             self._launcher = None
-        if process is not None:
-            _end(process)
         self._discard()
         with _RUNNING_LOCK:
             _RUNNING.discard(self)
 
     def _discard(self) -> None:
+        with _RUNNING_LOCK:   # a Pagefind still running holds its folder open: it is stopped first
+            process, self._process = self._process, None
+        if process is not None:
+            _end(process)
         shutil.rmtree(self.source, ignore_errors=True)
         if self._messages is not None:
             self._messages.close()
@@ -226,40 +278,51 @@ def stop_left_over(site_dir: str) -> None:
             pass
 
 
-def page_url(path: str) -> str:
-    """The URL of the page written to `path`, relative to the site's root, as Pagefind would make it from the path."""
-    folder, _, name = path.rpartition("/")
-    if name == "index.html":
-        return f"{folder}/" if folder else "./"
-    return path
+def _write_parts_script(root: str, parts: list[str]) -> None:
+    """The script that names the parts for the search box, in the primary bundle."""
+    import json
 
-
-def searchable_page(language: str, title: str, content: str, url: str, overview: bool = False) -> str:
-    """The page as Pagefind reads it: the language for its word stemming, the title, the article, and its URL.
-
-    The URL is metadata (`url`, which Pagefind's interface links to instead of the file's
-    own path): the pages are written as numbered files, and our script puts the site's base
-    in front of it and of each section's link (assets/blueprintgen.js).
-    """
-    # MkDocs gives the title as HTML (the heading's text, with character references): read it
-    # as text first, so the title is escaped once.
-    if overview:
-        # An overview page is about what its heading names (a team, a rule, a tag): that heading
-        # outweighs the same words in a blueprint's text, so a team's name finds its page first.
-        content = _HEADING.sub(r'<h1 data-pagefind-weight="10"', content, count=1)
-    return (f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(html.unescape(title))}</title></head>\n"
-            f'<body><article data-pagefind-body data-pagefind-meta="url:{html.escape(url)}"'
-            f'{" " + OVERVIEW if overview else ""}>\n'
-            f"{content}\n</article></body></html>\n")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, PARTS_SCRIPT), "w", encoding="utf-8") as handle:
+        handle.write(f"window.blueprintgenSearchParts = {json.dumps([f'{name}/' for name in parts])};\n")
 
 
 def _start_pagefind(command: list[str], messages) -> subprocess.Popen:
-    try:
-        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages, stderr=messages)
-    except OSError as error:
-        raise SearchIndexError(f"cannot run Pagefind ({command[0]}): {error.strerror or error}; "
+    started: list = []
+
+    def start() -> None:
+        _lower_priority()
+        try:
+            started.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages, stderr=messages))
+        except OSError as error:
+            started.append(error)
+    # Started from a thread of its own, which lowers its priority first: the process inherits it.
+    spawner = threading.Thread(target=start, daemon=True, name="blueprintgen-search-start")
+    spawner.start()
+    spawner.join()
+    [process] = started
+    if isinstance(process, OSError):
+        raise SearchIndexError(f"cannot run Pagefind ({command[0]}): {process.strerror or process}; "
                                "reinstall it with pip install 'pagefind[bin]'") from None
+    return process
+
+
+def _lower_priority() -> None:
+    """This thread, and the process it starts, run behind MkDocs, which renders the templates
+    meanwhile: Pagefind takes the cores that leaves (measured: a build with one change no
+    longer waits for it).
+
+    Linux only, where a priority is a thread's and a child inherits its parent thread's: set
+    on the process once started is too late for the threads Pagefind makes at once, preexec_fn
+    is unsafe in a process with threads, and the build's own thread would hold the interpreter
+    lock at a low priority. Elsewhere the whole build would be lowered: nothing changes.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            thread = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + NICENESS))
+        except (AttributeError, OSError):
+            pass   # it runs as it is
 
 
 def _end(process: subprocess.Popen) -> None:
@@ -279,104 +342,3 @@ def _stop_all() -> None:
 _RUNNING: set[Indexing] = set()
 _RUNNING_LOCK = threading.Lock()
 getattr(threading, "_register_atexit", atexit.register)(_stop_all)
-
-
-def _index_key(pages: dict[str, str], program: list[str]) -> str | None:
-    """The hash of every page Pagefind reads (path and text) and of the Pagefind binary."""
-    digest = hashlib.sha256(f"{EXCLUDE}\0".encode())
-    try:
-        identity = os.stat(program[0])
-    except OSError:
-        return None   # then Pagefind runs, and reports what is wrong
-    digest.update(f"{program}\0{identity.st_size}\0{identity.st_mtime_ns}\0".encode())
-    for path, page in sorted(pages.items()):
-        data = page.encode("utf-8", "surrogateescape")
-        digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-# A cached bundle is one archive file (stored, not compressed: Pagefind's files are compressed
-# already): one file to write instead of one per index chunk and page fragment.
-_ARCHIVE = ".zip"
-_OUR_NAME = re.compile(r"[0-9a-f]{64}(\.zip)?|\.[0-9a-f]{64}\.[A-Za-z0-9_]+\.tmp")
-_EPOCH = (1980, 1, 1, 0, 0, 0)   # the same bytes for the same bundle
-
-
-def _incomplete(bundle: str) -> str | None:
-    """What is wrong with a Pagefind bundle (no entry file, empty files), or None when it is whole."""
-    import json
-
-    try:
-        with open(os.path.join(bundle, "pagefind-entry.json"), "rb") as handle:
-            entry = json.loads(handle.read())
-        if not isinstance(entry, dict) or not entry.get("languages"):
-            return "its pagefind-entry.json names no language"
-        empty = [os.path.join(root, name) for root, _, names in os.walk(bundle) for name in names
-                 if os.path.getsize(os.path.join(root, name)) == 0]
-    except (OSError, ValueError) as error:
-        return f"its pagefind-entry.json cannot be read ({getattr(error, 'strerror', None) or error})"
-    if empty:
-        return f"{len(empty)} of its files are empty"
-    return None
-
-
-def _copy_cached(entry: str, bundle: str) -> bool:
-    """Unpack the cached bundle `entry` (without its suffix) into `bundle`; False if there is none or it is damaged."""
-    path = entry + _ARCHIVE
-    if not os.path.isfile(path) or os.path.islink(path):
-        return False
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                parts = info.filename.split("/")
-                # Only plain relative names: a changed entry cannot write outside the bundle.
-                if info.is_dir() or any(part in ("", ".", "..") or "\\" in part for part in parts):
-                    raise zipfile.BadZipFile(f"unexpected name {info.filename!r}")
-                target = os.path.join(bundle, *parts)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with archive.open(info) as source, open(target, "wb") as copy:
-                    shutil.copyfileobj(source, copy)
-        if _incomplete(bundle):
-            raise zipfile.BadZipFile("not a whole bundle")
-        return True
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError):
-        shutil.rmtree(bundle, ignore_errors=True)
-        return False
-
-
-def _store(bundle: str, cache_dir: str, key: str) -> None:
-    """Keep this bundle as the only cached one; it is written to a temporary file and renamed, so an
-    entry is always whole (a killed build leaves only a `.tmp` file, removed by the next store)."""
-    temporary = None
-    try:
-        os.makedirs(cache_dir, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
-            for root, dirs, files in os.walk(bundle):
-                dirs.sort()
-                for name in sorted(files):
-                    path = os.path.join(root, name)
-                    info = zipfile.ZipInfo(os.path.relpath(path, bundle).replace(os.sep, "/"), _EPOCH)
-                    with open(path, "rb") as source:
-                        archive.writestr(info, source.read())
-        os.replace(temporary, os.path.join(cache_dir, key + _ARCHIVE))
-        temporary = None
-        for name in os.listdir(cache_dir):
-            # Only names of our own entries (an earlier version kept each as a folder) and of our
-            # temporary files: anything else in the folder is not ours to delete.
-            if name == key + _ARCHIVE or not _OUR_NAME.fullmatch(name):
-                continue
-            path = os.path.join(cache_dir, name)
-            if stat.S_ISDIR(os.lstat(path).st_mode):   # lstat: a link is unlinked, never followed
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-    except (OSError, zipfile.BadZipFile):
-        pass   # a cache that cannot be written only costs time
-    finally:
-        if temporary is not None:   # a full disk, or a folder where the entry goes: no half archive left
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass

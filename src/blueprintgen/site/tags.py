@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..analysis import Analysis
+from ..priority import combined, reason
 from .layout import Layout, Rows, heading, paged, paragraphs, slug
-from .markup import grouped, link
-from ..priority import reason, summarise
-from .ranking import BLUEPRINT_HEADER, blueprint_row, portfolio, ranked
+from .markup import link
+from .ranking import BLUEPRINT_HEADER, blueprint_row, ranked
 
 __all__ = ["tags_pages"]
 
 
-def tags_pages(analyses: list[Analysis], layout: Layout) -> dict:
+def tags_pages(contributions: list[dict], layout: Layout) -> dict:
     index = layout.path("tags")
     by_tag: dict[str, list] = defaultdict(list)
-    for item in ranked(analyses):   # worst first, as every list of blueprints
-        for tag in dict.fromkeys(grouped(t) for t in item[0].blueprint.tags):
+    for item in ranked(contributions):   # worst first, as every list of blueprints
+        for tag in item[0]["tags"]:       # grouped, each once
             by_tag[tag].append(item)
-    known = portfolio(analyses)
-    weight = {tag: summarise([r for a, _ in items for r in known.findings[a.blueprint.id]])
-              for tag, items in by_tag.items()}
+    weight = {tag: combined(c["summary"] for c, _ in items) for tag, items in by_tag.items()}
     tags = sorted(by_tag, key=lambda t: (-weight[t].priority, t))
     pages: dict[str, str] = {}
     for tag in tags:

@@ -64,6 +64,7 @@
 (function () {
   "use strict";
   var RANKING = {termSimilarity: 4, pageLength: 1};   // Pagefind's defaults are 1 and 0.75
+  var EXCERPT = 12;   // words around a match: Pagefind's interface's own with sub-results, for every part
   function start() {
     var box = document.getElementById("bpg-search");
     if (!box || box.getAttribute("data-ready") || typeof window.PagefindUI !== "function") return;
@@ -92,9 +93,15 @@
     // Ranking: a word as typed counts far more than a longer word it starts (the last word typed
     // matches both: "Unit 0" must not rank "s003" with "0"), and a short page far more than a long
     // one that mentions the word in passing: the page about a team, a tag or a rule comes first.
+    // The blueprint pages are indexed in parts (pagefind/parts.js names them, beside the pages
+    // across blueprints in the primary index): Pagefind's interface merges them on the first
+    // query, each with the same ranking and excerpts, and reuses the primary's WebAssembly.
+    var parts = Array.isArray(window.blueprintgenSearchParts) ? window.blueprintgenSearchParts : [];
+    var merged = parts.filter(function (part) { return typeof part === "string" && /^[\w-]+\/$/.test(part); })
+      .map(function (part) { return {bundlePath: bundle + part, ranking: RANKING, excerptLength: EXCERPT}; });
     new window.PagefindUI({element: "#bpg-search", showSubResults: true, showImages: false,
                            bundlePath: bundle, processResult: located, ranking: RANKING,
-                           resetStyles: false});
+                           excerptLength: EXCERPT, mergeIndex: merged, resetStyles: false});
     // Pagefind's input has a title and no label: the page's visible label names it.
     var input = box.querySelector("input");
     if (input && !input.id) input.id = "bpg-search-input";

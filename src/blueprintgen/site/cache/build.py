@@ -23,7 +23,7 @@ from ...loader import find_files
 from ...wholefiles import read_regular, seal_first_line, unseal_first_line, write_atomically
 from ...yamltree import MAX_FILE_BYTES
 
-__all__ = ["inputs_key", "load_entry", "newest_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
+__all__ = ["read_sealed", "sealed_text", "inputs_key", "load_entry", "newest_entry", "store_entry", "remember_valid", "known_valid", "write_entry"]
 
 
 def _files_digest(folder: str, read=None) -> tuple[int, str] | None:
@@ -79,12 +79,12 @@ def write_entry(path: Path, text: str) -> None:
         pass   # a cache that cannot be written only costs time
 
 
-def _sealed(data) -> str:
+def sealed_text(data) -> str:
     """An entry's text: the sha256 of its JSON on the first line, then the JSON (see wholefiles)."""
     return seal_first_line(json.dumps(data, sort_keys=True).encode("utf-8")).decode("utf-8")
 
 
-def _read(path: Path):
+def read_sealed(path: Path):
     """An entry's data; None when missing, not a regular file (a FIFO would block), damaged or unsealed."""
     body = unseal_first_line(read_regular(path))
     if body is None:
@@ -105,14 +105,14 @@ def remember_valid(cache_dir: str, key: str, count: int) -> None:
     """These inputs loaded without a problem: the next build with the same ones need not load them first."""
     folder = _folder(cache_dir, "valid")
     if folder is not None:
-        write_entry(folder / f"{key}.json", _sealed({"blueprints": count}))
+        write_entry(folder / f"{key}.json", sealed_text({"blueprints": count}))
         _tidy(folder)
 
 
 def known_valid(cache_dir: str, key: str) -> int | None:
     """How many blueprints these inputs held when they last loaded without a problem; None if unknown."""
     folder = _folder(cache_dir, "valid")
-    data = _read(folder / f"{key}.json") if folder is not None else None
+    data = read_sealed(folder / f"{key}.json") if folder is not None else None
     count = data.get("blueprints") if isinstance(data, dict) else None
     return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
 
@@ -145,7 +145,7 @@ def store_entry(cache_dir: str, key: str, entry: dict) -> None:
     """Keep what generate made (plain JSON data) under `key`."""
     folder = _folder(cache_dir, "generated")
     if folder is not None:
-        write_entry(folder / f"{key}.json", _sealed(entry))
+        write_entry(folder / f"{key}.json", sealed_text(entry))
         _tidy(folder)
 
 
@@ -154,7 +154,7 @@ def load_entry(cache_dir: str, key: str) -> dict | None:
     if folder is None:
         return None
     path = folder / f"{key}.json"
-    data = _read(path)
+    data = read_sealed(path)
     if not isinstance(data, dict):
         return None
     try:
@@ -175,5 +175,5 @@ def newest_entry(cache_dir: str) -> dict | None:
         return None
     if not entries:
         return None
-    data = _read(folder / max(entries)[1])
+    data = read_sealed(folder / max(entries)[1])
     return data if isinstance(data, dict) else None

@@ -21,7 +21,7 @@ from ...graphviz import ARGUMENTS, ENDINGS, MAX_OUTPUT_BYTES, PROGRAM, graphviz_
 from ...model import Blueprint
 from ...wholefiles import read_regular, write_atomically
 
-__all__ = ["DiagramCache", "diagram_input", "code_digest", "cached_diagram", "CACHE_MAX_AGE_S"]
+__all__ = ["DiagramCache", "diagram_input", "code_digest", "cached_diagram", "kept_diagrams", "CACHE_MAX_AGE_S"]
 
 _SHA256 = re.compile(rb"[0-9a-f]{64}")
 # The names of our cache files (and of writes a killed build left); nothing else is touched.
@@ -131,6 +131,24 @@ def cached_diagram(input_key: str | None, fmt: str, cache_dir: str | os.PathLike
     if not input_key:
         return None
     return _remembered(Path(cache_dir), _input_entry(input_key, fmt), fmt)[0]
+def kept_diagrams(input_keys: Sequence[str | None], fmt: str, cache_dir: str | os.PathLike) -> list[bytes | None]:
+    """The cached diagram of each `diagram_input` key (None where there is none), each marked as used now:
+    the tidying of a batch that draws only the others keeps them."""
+    cache, now = Path(cache_dir), time.time()
+    found = []
+    for input_key in input_keys:
+        entry = _input_entry(input_key, fmt) if input_key else None
+        diagram, name = _remembered(cache, entry, fmt) if entry else (None, None)
+        found.append(diagram)
+        for used in (entry, name) if diagram is not None else ():
+            try:
+                if used:
+                    os.utime(cache / used, (now, now))
+            except OSError:
+                pass
+    return found
+
+
 def _remembered(cache: Path, entry: str, fmt: str) -> tuple[bytes | None, str | None]:
     """(the diagram an input entry stands for, the name of the file it names) or (None, None).
 

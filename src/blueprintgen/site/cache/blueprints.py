@@ -1,0 +1,99 @@
+"""Each blueprint file's results, and each blueprint page, kept by what they are made from: a build after
+one change loads, analyses and makes a page for that file only.
+
+A *record* is what a build knows of one file once it is loaded and analysed (see survey): the facts
+the checks across files read, the keys of its diagram and page, and what it brings to the pages
+across blueprints. It is kept by the file's name and bytes, the settings, the project's folder and
+our code. A *page* is kept by its page key. Both are sealed JSON files (never pickle: the cache
+folder is only as trusted as the project), one each, written atomically; anything unreadable,
+damaged or of the wrong shape is a miss, and that file is loaded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from .build import read_sealed, sealed_text, write_entry
+from .folder import cache_folder
+
+__all__ = ["record_key", "load_record", "store_record", "load_page", "store_page", "tidy_kept"]
+
+RECORDS, PAGES = "records", "pages"
+# Kept while some build uses them; a record or page no build has used for this long is removed.
+MAX_AGE_S = 30 * 24 * 3600
+
+
+def record_key(code: str, shown: str, size: int, sha256: str, settings, root: str) -> str:
+    """The key of one file's record: its name as shown, its bytes, the settings, the project folder, our code."""
+    identity = repr((code, shown, size, sha256, settings, root))
+    return hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _folder(cache_dir: str, kind: str) -> Path | None:
+    folder = cache_folder(kind, root=cache_dir)
+    return Path(folder) if folder is not None else None
+
+
+def load_record(cache_dir: str, key: str) -> dict | None:
+    folder = _folder(cache_dir, RECORDS)
+    data = read_sealed(folder / f"{key}.json") if folder is not None else None
+    return data if isinstance(data, dict) else None
+
+
+def store_record(cache_dir: str, key: str, record: dict) -> None:
+    folder = _folder(cache_dir, RECORDS)
+    if folder is not None:
+        write_entry(folder / f"{key}.json", sealed_text(record))
+
+
+def load_page(cache_dir: str, key: str):
+    """The page stored under `key` (a layout.Page), or None when there is none or it is not a page's shape."""
+    from ..layout import Page
+
+    folder = _folder(cache_dir, PAGES)
+    data = read_sealed(folder / f"{key}.json") if folder is not None else None
+    try:
+        markdown, blocks, late, title = data
+        page = Page(markdown, dict(blocks), dict(late), title)
+    except (TypeError, ValueError):
+        return None
+    texts = (page.markdown, page.title, *page.blocks, *page.blocks.values(), *page.late, *page.late.values())
+    return page if all(isinstance(text, str) for text in texts) else None
+
+
+def store_page(cache_dir: str, key: str, page) -> None:
+    folder = _folder(cache_dir, PAGES)
+    if folder is not None:
+        write_entry(folder / f"{key}.json", sealed_text([page.markdown, page.blocks, page.late, page.title]))
+
+
+def tidy_kept(cache_dir: str, records: set[str], pages: set[str]) -> None:
+    """Mark the records and pages this build used as fresh; remove ours no build has used for MAX_AGE_S.
+
+    Only names of our own entries (a sha256 and `.json`) are touched; a temporary file a killed
+    build left is removed once it is a day old.
+    """
+    now = time.time()
+    for kind, used in ((RECORDS, records), (PAGES, pages)):
+        folder = _folder(cache_dir, kind)
+        if folder is None:
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            stem = name[:-5] if name.endswith(".json") else None
+            try:
+                if stem is not None and len(stem) == 64 and all(c in "0123456789abcdef" for c in stem):
+                    if stem in used:
+                        os.utime(folder / name, (now, now))
+                    elif now - os.lstat(folder / name).st_mtime > MAX_AGE_S:
+                        os.unlink(folder / name)
+                elif name.startswith(".") and name.endswith(".tmp") and now - os.lstat(folder / name).st_mtime > 86400:
+                    os.unlink(folder / name)
+            except OSError:
+                pass   # another build tidied first: only costs disk
