@@ -94,9 +94,9 @@ def save_to_page(command: list[str], cwd: str, edits: list[tuple[Path, str, str,
 
 
 def _first_listed(page: str) -> str:
-    """The id of the first blueprint a built portfolio page links to."""
+    """The id of the first blueprint a built portfolio page links to (a link to one of its findings)."""
     with open(page, encoding="utf-8") as handle:
-        return re.search(r'href="\.\./([a-z0-9][a-z0-9-]*)/"', handle.read()).group(1)
+        return re.search(r'href="\.\./([a-z0-9][a-z0-9-]*)/#finding-', handle.read()).group(1)
 
 
 def measure_loop(count: int, repeats: int, log, run, bare_site, build_command, mkdocs_command) -> dict:
