@@ -14,7 +14,7 @@ from ..diagram import blueprint_dot
 from ..graphviz import Rendered, RenderError, missing_once, render_many
 from ..loader import Loaded, Problem, load_paths
 from ..settings import Settings
-from .cache.blueprints import load_page, tidy_kept
+from .cache.blueprints import check_again, load_file, load_page, page_content_key, store_file, store_page, tidy_kept
 from .cache.build import inputs_key, load_entry, store_entry
 from .cache.diagrams import DiagramCache, cached_diagram, kept_diagrams
 from .cache.folder import cache_folder
@@ -146,6 +146,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
                     directory_urls=directory_urls, source_links=source_links, search=search)
     # A live preview keeps what it needs in memory instead (see _PREVIEW_FILES).
     cache = cache_folder()   # None when the folder is not surely ours: then nothing is cached
+    check_again()            # and so are its folders, once for this build
     # Read before the stored build is looked for: a new commit changes the trends, not the files.
     history = site_history(folder, settings)
     # The files as the caller's survey read them (and validated), when it gave one of these files.
@@ -303,34 +304,34 @@ def _assembled(generated: dict, made: dict, page_keys: dict, layout: Layout, pro
 def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
     """Store what this build made, for the next build with the same inputs (see sitecache).
 
-    The blueprint pages are kept one each (cache/blueprints), by their keys: the entry names them."""
+    Pages and files are kept one each (cache/blueprints): the blueprint pages by their keys, the
+    pages across blueprints and their files by their content, so a build stores only what changed;
+    the entry names them."""
     if any(not inputs[blueprint_id] for blueprint_id in svgs) or \
             any(path not in generated.page_keys for path in generated.blueprint_pages):
         return   # our code cannot be identified: diagrams are found by their DOT text only
-    layout = generated.layout
-    extra = {}
-    for path, content in generated.files.items():
-        if path in generated.pages or path.startswith(f"{layout.folder}/diagrams/") or path.startswith(
-                f"{layout.folder}/assets/"):
-            continue
-        try:
-            extra[path] = content.decode("utf-8")
-        except UnicodeDecodeError:
-            return
     cache = cache_folder()   # asked again: it may have changed while the build ran
     if cache is None:
         return
+    layout = generated.layout
+    portfolio, files = {}, {}
+    for path, page in generated.pages.items():
+        if path not in generated.blueprint_pages:
+            portfolio[path] = page_content_key(page)
+            store_page(cache, portfolio[path], page, unless_kept=True)
+    for path, content in generated.files.items():
+        if path in generated.pages or path.startswith((f"{layout.folder}/diagrams/", f"{layout.folder}/assets/")):
+            continue
+        files[path] = hashlib.sha256(content).hexdigest()
+        store_file(cache, files[path], content)
     store_entry(cache, key, {
-        "blueprints": generated.count,
-        "pages": {path: [page.markdown, page.blocks, page.late, page.title] for path, page in generated.pages.items()
-                  if path not in generated.blueprint_pages},
-        "page_keys": generated.page_keys,
-        "files": extra,
+        "blueprints": generated.count, "page_keys": generated.page_keys, "portfolio": portfolio, "files": files,
         "diagrams": {blueprint_id: [inputs[blueprint_id], hashlib.sha256(svg).hexdigest()]
                      for blueprint_id, svg in svgs.items()},
         "unlisted": sorted(generated.unlisted),
     })
-    tidy_kept(cache, {key for key in generated.records if key}, set(generated.page_keys.values()))
+    tidy_kept(cache, {key for key in generated.records if key}, {*generated.page_keys.values(), *portfolio.values()},
+              set(files.values()))
 
 
 def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefix: str,
@@ -339,17 +340,16 @@ def _generated_from(entry: dict | None, layout: Layout, present: set[str], prefi
     if entry is None or cache is None:
         return None
     try:
-        pages = {path: Page(markdown, dict(blocks), dict(late), title)
-                 for path, (markdown, blocks, late, title) in entry["pages"].items()}
-        if not all(isinstance(value, str) for page in pages.values()
-                   for value in (page.markdown, page.title, *page.blocks.values(), *page.late.values())):
-            return None
-        for path, key in entry["page_keys"].items():
+        pages = {}
+        for path, key in (*entry["page_keys"].items(), *entry["portfolio"].items()):
             pages[path] = load_page(cache, key) if isinstance(key, str) else None
             if pages[path] is None:
                 return None
         files = {path: page.markdown.encode("utf-8") for path, page in pages.items()}
-        files.update((path, text.encode("utf-8")) for path, text in entry["files"].items())
+        for path, key in entry["files"].items():
+            files[path] = load_file(cache, key) if isinstance(key, str) else None
+            if files[path] is None:
+                return None
         for blueprint_id, (input_key, sha256) in entry["diagrams"].items():
             svg = cached_diagram(input_key, "svg", cache)
             if svg is None or hashlib.sha256(svg).hexdigest() != sha256:

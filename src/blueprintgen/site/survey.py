@@ -18,7 +18,7 @@ from ..analysis import Analysis, analyse
 from ..gcpause import paused_gc
 from ..loader import Loaded, Problem, default_id, find_files, load_bytes, read_file, redesigned_nearby
 from ..settings import Settings
-from .cache.blueprints import load_record, record_key, store_record
+from .cache.blueprints import check_again, load_record, record_key, store_record
 from .cache.diagrams import code_digest, diagram_input
 from .cache.pages import rest_digest
 
@@ -126,6 +126,7 @@ def survey(folder: str, settings: Settings, root: str, cache: str | None) -> Sur
     A file whose record is in `cache` (same name, bytes, settings, project folder and code) is not
     loaded; the others are loaded, analysed and their records stored.
     """
+    check_again()   # the cache's folders are checked once for this build
     with paused_gc():   # thousands of records read into plain objects, with no cycles to collect
         return _survey(folder, settings, root, cache)
 

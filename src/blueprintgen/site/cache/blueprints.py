@@ -16,12 +16,14 @@ import os
 import time
 from pathlib import Path
 
+from ...wholefiles import read_regular, seal_first_line, unseal_first_line, write_atomically
 from .build import read_sealed, sealed_text, write_entry
 from .folder import cache_folder
 
-__all__ = ["record_key", "load_record", "store_record", "load_page", "store_page", "tidy_kept"]
+__all__ = ["record_key", "load_record", "store_record", "load_page", "store_page", "page_content_key", "load_file",
+           "store_file", "tidy_kept", "check_again"]
 
-RECORDS, PAGES = "records", "pages"
+RECORDS, PAGES, FILES = "records", "pages", "files"
 # Kept while some build uses them; a record or page no build has used for this long is removed.
 MAX_AGE_S = 30 * 24 * 3600
 
@@ -32,9 +34,22 @@ def record_key(code: str, shown: str, size: int, sha256: str, settings, root: st
     return hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# A build asks for the same few folders a thousand times: each is checked (cache_folder) once a build,
+# when the build first asks (see check_again).
+_CHECKED: dict[tuple[str, str], Path | None] = {}
+
+
+def check_again() -> None:
+    """A new build: its folders are checked again when first used."""
+    _CHECKED.clear()
+
+
 def _folder(cache_dir: str, kind: str) -> Path | None:
-    folder = cache_folder(kind, root=cache_dir)
-    return Path(folder) if folder is not None else None
+    where = (os.path.abspath(cache_dir), kind)   # a test or a server may change folders
+    if where not in _CHECKED:
+        folder = cache_folder(kind, root=cache_dir)
+        _CHECKED[where] = Path(os.path.abspath(folder)) if folder is not None else None
+    return _CHECKED[where]
 
 
 def load_record(cache_dir: str, key: str) -> dict | None:
@@ -64,20 +79,52 @@ def load_page(cache_dir: str, key: str):
     return page if all(isinstance(text, str) for text in texts) else None
 
 
-def store_page(cache_dir: str, key: str, page) -> None:
+def store_page(cache_dir: str, key: str, page, unless_kept: bool = False) -> None:
+    """Keep `page` under `key`; `unless_kept`: the key is its content's, so one already kept is the same."""
     folder = _folder(cache_dir, PAGES)
-    if folder is not None:
+    if folder is not None and not (unless_kept and os.path.isfile(folder / f"{key}.json")):
         write_entry(folder / f"{key}.json", sealed_text([page.markdown, page.blocks, page.late, page.title]))
 
 
-def tidy_kept(cache_dir: str, records: set[str], pages: set[str]) -> None:
+def page_content_key(page) -> str:
+    """A key for a page from its content alone (for the pages across blueprints: most stay as they were)."""
+    digest = hashlib.sha256()
+    for text in (page.markdown, page.title, *[part for item in (*page.blocks.items(), *page.late.items())
+                                              for part in item]):
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(f"{len(data)}\0".encode("ascii") + data)
+    return digest.hexdigest()
+
+
+def load_file(cache_dir: str, key: str) -> bytes | None:
+    """A generated file kept under the sha256 of its bytes (`key`), or None when missing or not those bytes."""
+    folder = _folder(cache_dir, FILES)
+    data = unseal_first_line(read_regular(folder / f"{key}.json")) if folder is not None else None
+    return data if data is not None and hashlib.sha256(data).hexdigest() == key else None
+
+
+def store_file(cache_dir: str, key: str, data: bytes) -> None:
+    """Keep a generated file's bytes under their sha256 (`key`), unless kept already."""
+    folder = _folder(cache_dir, FILES)
+    if folder is not None and not os.path.isfile(folder / f"{key}.json"):
+        write_entry_bytes(folder / f"{key}.json", seal_first_line(data))
+
+
+def write_entry_bytes(path: Path, data: bytes) -> None:
+    try:
+        write_atomically(path, data, mode=None)
+    except OSError:
+        pass   # a cache that cannot be written only costs time
+
+
+def tidy_kept(cache_dir: str, records: set[str], pages: set[str], files: set[str] = frozenset()) -> None:
     """Mark the records and pages this build used as fresh; remove ours no build has used for MAX_AGE_S.
 
     Only names of our own entries (a sha256 and `.json`) are touched; a temporary file a killed
     build left is removed once it is a day old.
     """
     now = time.time()
-    for kind, used in ((RECORDS, records), (PAGES, pages)):
+    for kind, used in ((RECORDS, records), (PAGES, pages), (FILES, files)):
         folder = _folder(cache_dir, kind)
         if folder is None:
             continue
