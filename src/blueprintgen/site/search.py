@@ -321,12 +321,6 @@ def _lower_priority() -> None:
         try:
             thread = threading.get_native_id()
             os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + NICENESS))
-            # And every core but one: the build's own thread keeps a core to itself (a lower priority
-            # alone still let Pagefind's threads take a share of it: measured at 500 blueprints, a
-            # third of a second on a change).
-            cores = sorted(os.sched_getaffinity(thread))
-            if len(cores) > 1:
-                os.sched_setaffinity(thread, cores[1:])
         except (AttributeError, OSError):
             pass   # it runs as it is
 
