@@ -17,35 +17,35 @@ __all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team
            "summary_of", "NO_OWNER", "CUSTOMER_SIDE", "BLUEPRINT_HEADER"]
 
 
-class _Group(str):
-    """A group that is not a team ("No owner"): shown as its text, never equal to a team of that name."""
+class _Marked(str):
+    """A name shown as its text, but never equal to a team of that name (its kind is part of it)."""
 
     __slots__ = ()
+    KIND = ""
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, _Group) and str.__eq__(self, other)
+        return type(other) is type(self) and str.__eq__(self, other)
 
     def __ne__(self, other) -> bool:
         return not self.__eq__(other)
 
     def __hash__(self) -> int:
-        return hash(("group", str(self)))
+        return hash((self.KIND, str(self)))
 
 
-class _Lane(str):
-    """The customer's side of a handoff among teams: shown as "The customer", and never equal to
-    a team of any name (a team called that would otherwise have its handoffs merged with theirs)."""
+class _Group(_Marked):
+    """A group that is not a team ("No owner")."""
 
     __slots__ = ()
+    KIND = "group"
 
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Lane) and str.__eq__(self, other)
 
-    def __ne__(self, other) -> bool:
-        return not self.__eq__(other)
+class _Lane(_Marked):
+    """The customer's side of a handoff among teams: shown as "The customer" (a team called that would
+    otherwise have its handoffs merged with theirs)."""
 
-    def __hash__(self) -> int:
-        return hash(("lane", str(self)))
+    __slots__ = ()
+    KIND = "lane"
 
 
 NO_OWNER = _Group("No owner")   # findings on customer steps, unowned steps, or no step: never dropped

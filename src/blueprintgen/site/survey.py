@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..across import Facts, check_across, facts_of
 from ..analysis import Analysis, analyse
@@ -64,8 +64,6 @@ class Survey:
     problems: tuple[Problem, ...]
     read: tuple                             # (path, size, sha256) of every file read, as Loaded.read
     cache: str | None = None
-    loaded_now: int = 0                     # files loaded and analysed (not from their record)
-    extra: dict = field(default_factory=dict)
 
     def analysis(self, item: Item) -> Analysis:
         """The item's analysis, loading and analysing its bytes if this build has not yet."""
@@ -73,7 +71,6 @@ class Survey:
             loaded = load_bytes(item.data, item.shown, default_id(item.shown))
             [blueprint] = loaded.blueprints   # it loaded without a problem when its record was made
             item.analysis = _analysed(blueprint, self.root, self.settings)
-            self.loaded_now += 1
         return item.analysis
 
     def release(self) -> None:
@@ -161,8 +158,7 @@ def _survey(folder: str, settings: Settings, root: str, cache: str | None) -> Su
     problems.extend(p for p in check_across(nearby + blueprints) if p.file not in shown_nearby)
     invalid = {problem.file for problem in problems}
     valid = [item for item in items if item.facts.file not in invalid]
-    found = Survey(folder, settings, root, valid, tuple(sorted(problems)), tuple(read), cache,
-                   loaded_now=sum(1 for item in items if item.analysis is not None))
+    found = Survey(folder, settings, root, valid, tuple(sorted(problems)), tuple(read), cache)
     for item in valid:
         if not item.stored:
             found.keep(item)
