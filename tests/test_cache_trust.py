@@ -214,3 +214,35 @@ def test_a_fifo_in_the_diagram_cache_is_passed_over(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "diagrams ready (1 drawn, 0 from cache)" in again.stderr
 
+
+
+def test_records_and_pages_no_build_used_for_a_month_are_removed_once_a_day_and_links_are_never_followed(tmp_path):
+    project = _project(tmp_path)
+    assert _build(project).returncode == 0
+    kept = project / ".cache" / "blueprintgen"
+    used = {kind: sorted(os.listdir(kept / kind)) for kind in ("records", "pages")}
+    assert all(name.endswith(".json") for kind in used for name in used[kind] if not name.startswith("."))
+    month = 31 * 24 * 3600
+    old = os.path.getmtime(kept / "records" / ".tidied") - month
+    for kind in ("records", "pages"):
+        (kept / kind / ("e" * 64 + ".json")).write_text("an entry no build uses\n")
+        os.utime(kept / kind / ("e" * 64 + ".json"), (old, old))
+    outside = tmp_path / "precious"
+    outside.write_text("x\n")
+    os.utime(outside, (old, old))
+    (kept / "pages" / ("f" * 64 + ".json")).symlink_to(outside)   # named like an old entry, but a link
+
+    # Tidied today already: a build (after a change, as here) does not look at every entry again.
+    (project / "blueprints" / "refund.yaml").write_text(blueprint_yaml(steps=7, seed=3, blueprint_id="refund"))
+    assert _build(project).returncode == 0
+    assert (kept / "records" / ("e" * 64 + ".json")).exists()
+
+    os.utime(kept / "records" / ".tidied", (old, old))   # a day later, a build after another change
+    (project / "blueprints" / "refund.yaml").write_text(blueprint_yaml(steps=8, seed=3, blueprint_id="refund"))
+    assert _build(project).returncode == 0
+    for kind in ("records", "pages"):
+        assert not (kept / kind / ("e" * 64 + ".json")).exists()
+    assert any(name.endswith(".json") for name in os.listdir(kept / "records"))   # what the build used stays
+    assert outside.read_text() == "x\n" and os.path.getmtime(outside) == old   # neither followed nor touched
+    assert not (kept / "pages" / ("f" * 64 + ".json")).exists() or \
+        (kept / "pages" / ("f" * 64 + ".json")).is_symlink()

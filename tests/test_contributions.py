@@ -150,3 +150,43 @@ def test_summaries_put_together_are_the_summary_of_all_their_findings(generated)
         parts = [everything[start:start + size] for start in range(0, len(everything), size)]
         assert combined(summary_data(summarise(part)) for part in parts) == summarise(everything)
     assert combined([]) == summarise([])
+
+
+def test_show_more_files_are_taken_from_an_earlier_build_only_while_their_rows_are_the_same(generated):
+    """A contribution with a key names the "Show more" files it has rows in: after one blueprint changed (a
+    new key), the files without its rows are the kept ones and the others are made again, and the pages
+    are the pages made from nothing."""
+    layout = Layout(search=True)
+    keyed = [{**contribution(a, layout), "key": f"record-{a.blueprint.id}"} for a in generated]
+    keys: dict = {}
+    first = portfolio_from(keyed, layout, keys=keys)
+    _same(first, portfolio_pages(generated, layout))
+    assert keys and all(path.endswith(".json") and "/rows-" in path for path in keys)
+    assert any("/owners/" in path for path in keys) and any("/breaks/" in path for path in keys)
+    kept = {keys[path]: first[path] for path in keys}
+
+    changed = [dict(c) for c in keyed]
+    target = changed[7]
+    target.update(title="A title changed since", key="record-changed")
+    taken, asked = [], []
+
+    def lookup(key):
+        asked.append(key)
+        if key in kept:
+            taken.append(key)
+        return kept.get(key)
+
+    again: dict = {}
+    made = portfolio_from(changed, layout, kept=lookup, keys=again)
+    _same(made, portfolio_from([{k: v for k, v in c.items() if k != "key"} for c in changed], layout))
+    assert sorted(asked) == sorted(again.values())
+    mentions = {path for path in again if b"A title changed since" in made[path]}
+    assert mentions, "the changed blueprint has rows in some file"
+    assert {path for path in again if again[path] not in taken} == mentions
+    assert len(taken) == len(again) - len(mentions) > 0
+
+
+def test_a_contribution_without_a_key_names_no_file(generated):
+    keys: dict = {}
+    portfolio_from([contribution(a, Layout()) for a in generated], Layout(), keys=keys, kept=lambda key: b"never")
+    assert keys == {}

@@ -7,11 +7,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from helpers import CLI, ROOT, blueprintgen, project, snapshot, wait_until
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +63,19 @@ def test_a_build_after_one_blueprint_changed_is_byte_for_byte_a_cold_build(tmp_p
     assert "Edited once." in _page(tmp_path, "ortho-shoes-prescription")
     assert changed != first
     assert changed == _cold(tmp_path)   # every file, the search index and sitemap too
+
+
+def test_a_build_after_one_change_in_a_portfolio_with_long_lists_is_byte_for_byte_a_cold_build(tmp_path):
+    """Long lists keep their rows past the first in "Show more" files; those without the changed
+    blueprint's rows come from the cache, the others are made again."""
+    generate.write_blueprints(str(tmp_path / "blueprints"), 60)
+    first = _build(tmp_path)
+    assert any("/rows-" in path for path in first)
+    _edit(tmp_path / "blueprints" / f"{generate.blueprint_id(7)}.yaml", "title: '", "title: 'Edited ")
+    changed = _build(tmp_path)
+    shown = [path for path in changed if "/rows-" in path and changed[path] != first.get(path)]
+    assert shown and len(shown) < sum(1 for path in changed if "/rows-" in path)
+    assert changed == _cold(tmp_path)
 
 
 def test_a_change_to_the_blueprint_a_to_be_redesigns_shows_on_the_to_be_page(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from ..priority import combined, reason
 from ..rules import RULES
@@ -71,6 +72,12 @@ class _RuleRows:
                 f'{where}]')
 
 
+def _rule_key(rule: str, item: _Entry) -> str | None:
+    # A row shows its blueprint's contribution to one rule only (see layout.Rows: the contribution's key names it).
+    key = item[0].get("key")
+    return None if key is None else f"{key}#{rule}"
+
+
 RULE_HEADER = ["Blueprint", "Breaks", "Priority", "Why", "Worst first"]
 RULES_HEADER = ["Rule", "What breaks", "Breaks", "Blueprints", "Priority", "Why"]
 
@@ -103,7 +110,7 @@ def breaks_pages(contributions: list[dict], layout: Layout) -> dict:
                                   ", ties by id."], ""))]
         rows = _RuleRows()
         pages.update(paged(layout, first, f"Breaks: {rule.slug}", intro, RULE_HEADER,
-                           Rows(found[rule.slug], rows.row, rows.json_row)))
+                           Rows(found[rule.slug], rows.row, rows.json_row, partial(_rule_key, rule.slug))))
     pages[index] = assemble("Breaks", *parts)
     return pages
 

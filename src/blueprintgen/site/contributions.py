@@ -40,7 +40,7 @@ from ..model import Blueprint, Step
 from ..priority import Ranked, finding_reason, ranked_findings, reason, summarise, summary_data
 from .breaks import breaks_pages, rules_page
 from .dashboard import FIX_FIRST, dashboard, search_page
-from .layout import Layout, format_minutes
+from .layout import Layout, RowsFile, format_minutes
 from .markup import grouped
 from .named import named_pages, with_named_pages
 from .opportunities import opportunities_pages
@@ -162,13 +162,25 @@ def _opportunities(blueprint: Blueprint, ranked: list[Ranked]) -> list:
     return found
 
 
-def portfolio_from(contributions: list[dict], layout: Layout, problems=(), history: dict | str | None = None) -> dict:
+def portfolio_from(contributions: list[dict], layout: Layout, problems=(), history: dict | str | None = None,
+                   kept=None, keys: dict | None = None) -> dict:
     """The pages across blueprints: dashboard, full list, breaks, owners, tags, rules; and trends from `history`
-    (see trends.site_history), when given. `contributions` in the order of the blueprints."""
+    (see trends.site_history), when given. `contributions` in the order of the blueprints.
+
+    A contribution that carries a "key" (naming what it is made from: its record's key) lets the
+    "Show more" files of the long lists be named too (layout.RowsFile): `kept(key)` gives such a
+    file's bytes as an earlier build made them, or None, and `keys` gets path -> key of each."""
     # Tens of thousands of rows and no reference cycles: a cyclic collection in the middle would
     # re-walk every contribution for nothing.
     with paused_gc():
-        return _portfolio(contributions, layout, problems, history)
+        pages = _portfolio(contributions, layout, problems, history)
+        for path, page in pages.items():
+            if isinstance(page, RowsFile):
+                made = kept(page.key) if kept is not None else None
+                pages[path] = made if made is not None else page.make()
+                if keys is not None:
+                    keys[path] = page.key
+        return pages
 
 
 def _portfolio(contributions: list[dict], layout: Layout, problems, history) -> dict:

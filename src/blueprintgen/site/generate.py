@@ -14,7 +14,8 @@ from ..diagram import blueprint_dot
 from ..graphviz import Rendered, RenderError, missing_once, render_many
 from ..loader import Loaded, Problem, load_paths
 from ..settings import Settings
-from .cache.blueprints import check_again, load_file, load_page, page_content_key, store_file, store_page, tidy_kept
+from .cache.blueprints import (check_again, load_file, load_page, page_content_key, store_file, store_page,
+                               store_rows_files, tidy_kept)
 from .cache.build import inputs_key, load_entry, store_entry
 from .cache.diagrams import DiagramCache, cached_diagram, kept_diagrams
 from .cache.folder import cache_folder
@@ -65,6 +66,7 @@ class Generated:
     # A live preview showed the portfolio pages of its last rebuild: the next rebuild makes them (see preview).
     deferred: bool = False
     records: list = field(default_factory=list)   # the record key of each blueprint's file (cache/blueprints)
+    rows_files: dict = field(default_factory=dict)   # "Show more" file -> what it is made from (layout.RowsFile)
 
     # Diagrams still being drawn: (a Drawing or what render_many gave, ids, diagram inputs, the
     # whole-build cache key to store under, progress); see finish().
@@ -166,9 +168,10 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     ids = [item.facts.id for item in found.items]
     drawing, inputs, has_svg = _draw_changed(found, ids, settings, cache, later, progress)
     made, page_keys = incremental.blueprint_pages(found, layout, has_svg)
-    generated = _assembled(incremental.portfolio(found, layout, (), history), made, page_keys, layout, (),
+    rows_files: dict[str, str] = {}
+    generated = _assembled(incremental.portfolio(found, layout, (), history, rows_files), made, page_keys, layout, (),
                            present, drawing, ids)
-    generated.count, generated.records = len(ids), [item.key for item in found.items]
+    generated.count, generated.records, generated.rows_files = len(ids), [item.key for item in found.items], rows_files
     found.release()   # the pages are made: MkDocs renders them without every analysis held in memory
     # Kept under the key of the bytes read, not of the files on disk now: a file saved while
     # the build ran (or since the CLI read it) must not get this build's pages.
@@ -330,6 +333,7 @@ def _keep(key: str, generated: Generated, inputs: dict, svgs: dict) -> None:
                      for blueprint_id, svg in svgs.items()},
         "unlisted": sorted(generated.unlisted),
     })
+    store_rows_files(cache, {key: files[path] for path, key in generated.rows_files.items() if path in files})
     tidy_kept(cache, {key for key in generated.records if key}, {*generated.page_keys.values(), *portfolio.values()},
               set(files.values()))
 

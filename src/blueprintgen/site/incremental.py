@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..diagram import blueprint_dot
-from .cache.blueprints import load_page, store_page
+from .cache.blueprints import load_file, load_page, load_rows_files, store_page
 from .cache.pages import page_key
 from .contributions import contribution, portfolio_from
 from .layout import Layout, Page
@@ -70,7 +70,10 @@ def _made(found: Survey, item: Item, by_id: dict, redesigned_by: dict, layout: L
 
 
 def contributions(found: Survey, layout: Layout) -> list[dict]:
-    """What each blueprint brings to the pages across blueprints: from its record when made for this layout."""
+    """What each blueprint brings to the pages across blueprints: from its record when made for this layout.
+
+    Each carries its record's key (when there is one), which names what it is made from: the
+    "Show more" files of the long lists are then named by their rows (see portfolio)."""
     made_for = repr(layout)
     found_now = []
     for item in found.items:
@@ -78,7 +81,8 @@ def contributions(found: Survey, layout: Layout) -> list[dict]:
             item.record = {**item.record, "layout": made_for,
                            "contribution": contribution(found.analysis(item), layout)}
             found.keep(item)
-        found_now.append(item.record["contribution"])
+        found_now.append(item.record["contribution"] if item.key is None else
+                         {**item.record["contribution"], "key": item.key})
     return found_now
 
 
@@ -90,6 +94,12 @@ def diagram_jobs(found: Survey) -> tuple[list, list]:
     return [partial(dot, item) for item in found.items], [item.record["diagram"] for item in found.items]
 
 
-def portfolio(found: Survey, layout: Layout, problems, history) -> dict:
-    """The pages across blueprints, put together from every blueprint's contribution."""
-    return portfolio_from(contributions(found, layout), layout, list(problems), history)
+def portfolio(found: Survey, layout: Layout, problems, history, keys: dict | None = None) -> dict:
+    """The pages across blueprints, put together from every blueprint's contribution; a "Show more" file whose
+    rows did not change since a build kept it is read from the cache (`keys` gets path -> key of each)."""
+    index = load_rows_files(found.cache) if found.cache is not None else {}
+
+    def kept(key: str) -> bytes | None:
+        return load_file(found.cache, index[key]) if key in index else None
+
+    return portfolio_from(contributions(found, layout), layout, list(problems), history, kept, keys)

@@ -22,7 +22,7 @@ from ..model import RESERVED_IDS
 from ..rules import SEVERITIES
 from .markup import Markup, cell_json, counted, html_value, number, render
 
-__all__ = ["Layout", "Page", "Rows", "place_blocks", "assemble", "front_matter", "paged", "slug", "with_code",
+__all__ = ["Layout", "Page", "Rows", "RowsFile", "place_blocks", "assemble", "front_matter", "paged", "slug", "with_code",
            "format_minutes", "counted", "severity_counts", "severity_summary", "table", "paragraphs", "cards",
            "heading", "LANE_NAMES", "SEVERITY_ORDER", "PAGE_ROWS", "CHUNK_ROWS"]
 
@@ -236,7 +236,7 @@ def paged(layout: Layout, first: str, title: str, intro: list[str], header: list
     chunks = []
     for chunk, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
         path = f"{first[:-3]}/rows-{chunk}.json"
-        files[path] = rows.json(url_layout, first, items[start:start + CHUNK_ROWS]).encode("utf-8")
+        files[path] = rows.file(url_layout, first, items[start:start + CHUNK_ROWS], layout)
         chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))
     shown_rows = render("list.html", header=header, rows=rows(layout, first, items[:PAGE_ROWS]), total=len(items),
                         chunks=chunks)
@@ -250,10 +250,15 @@ class Rows:
     In the JSON files, each cell is as markup.cell_json gives it; `json_row(layout, page, item)`, when
     given, writes a row's JSON text directly (the same bytes), which a list of tens of thousands of
     rows (a team's breaks) needs to be made quickly.
+
+    `key(item)`, when given, names what an item's row is made from (or None when that cannot be
+    named): a row must then depend on the layout, the page and that alone, never on its place in the
+    list. Each JSON file is then a `RowsFile` named by its page, its layout and its rows' keys, which
+    a build may take from an earlier build instead of making it (see contributions.portfolio_from).
     """
 
-    def __init__(self, items: list, row, json_row=None):
-        self.items, self._row, self._json_row = items, row, json_row
+    def __init__(self, items: list, row, json_row=None, key=None):
+        self.items, self._row, self._json_row, self._key = items, row, json_row, key
 
     def __call__(self, layout: Layout, page: str, chunk: list) -> list[list]:
         return [self._row(layout, page, item) for item in chunk]
@@ -264,3 +269,22 @@ class Rows:
             return '{"rows":[' + ",".join([self._json_row(layout, page, item) for item in chunk]) + "]}"
         rows = [[cell_json(cell) for cell in row] for row in self(layout, page, chunk)]
         return json.dumps({"rows": rows}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def file(self, layout: Layout, page: str, chunk: list, page_layout: Layout) -> "bytes | RowsFile":
+        """The JSON file of `chunk`'s rows: its bytes, or (with `key`) a RowsFile that makes them when asked."""
+        keys = [self._key(item) for item in chunk] if self._key is not None else [None]
+        if None in keys:
+            return self.json(layout, page, chunk).encode("utf-8")
+        digest = hashlib.sha256()
+        for part in (repr(layout), repr(page_layout), page, *keys):
+            data = str(part).encode("utf-8", "surrogatepass")
+            digest.update(f"{len(data)}\0".encode("ascii") + data)
+        return RowsFile(digest.hexdigest(), lambda: self.json(layout, page, chunk).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class RowsFile:
+    """A "Show more" JSON file not made yet: `key` names its bytes, `make()` makes them."""
+
+    key: str
+    make: object

@@ -92,6 +92,12 @@ class _FindingRows:
 FINDING_HEADER = ["Fix", "Where", "Priority", "Why"]
 
 
+def _finding_key(item: tuple) -> str | None:
+    # A row shows its blueprint's contribution and finding only (see layout.Rows: the contribution's key names it).
+    key = item[3].get("key")
+    return None if key is None else f"{key}#{item[2]}"
+
+
 def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: dict[str, _TeamWork]) -> dict:
     # Worst first, ties by blueprint id and number: those never tie, so the tuples sort on them alone.
     owned = sorted(item for w in blueprints.values() for item in w.owned)
@@ -125,7 +131,7 @@ def _team_page(layout: Layout, index: str, first: str, team: str, blueprints: di
         paragraphs(f"… and {counted(more, 'more blueprint')}: their breaks are in the list below.") if more > 0 else "",
         "## Breaks to fix, worst first\n"]
     rows = _FindingRows()
-    return paged(layout, first, str(team), intro, FINDING_HEADER, Rows(owned, rows.row, rows.json_row),
+    return paged(layout, first, str(team), intro, FINDING_HEADER, Rows(owned, rows.row, rows.json_row, _finding_key),
                  empty="No breaks: every handoff this team takes part in holds.")
 
 

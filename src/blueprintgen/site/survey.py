@@ -109,7 +109,7 @@ def _from_store(data: dict | None) -> dict | None:
         facts = Facts.from_json(data["facts"])
         texts = data.get("contribution", {}).get("texts")
         if isinstance(texts, list):   # the same words recur across blueprints (team names, rules): held once
-            data["contribution"]["texts"] = [sys.intern(text) if isinstance(text, str) else text for text in texts]
+            data["contribution"]["texts"] = list(map(sys.intern, texts))   # TypeError when one is not a text
         if not isinstance(data["diagram"], str) or not isinstance(data["rest"], str):
             return None
     except (KeyError, TypeError, ValueError, AttributeError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -21,11 +22,13 @@ from .build import read_sealed, sealed_text, write_entry
 from .folder import cache_folder
 
 __all__ = ["record_key", "load_record", "store_record", "load_page", "store_page", "page_content_key", "load_file",
-           "store_file", "tidy_kept", "check_again"]
+           "store_file", "tidy_kept", "check_again", "load_rows_files", "store_rows_files"]
 
 RECORDS, PAGES, FILES = "records", "pages", "files"
 # Kept while some build uses them; a record or page no build has used for this long is removed.
 MAX_AGE_S = 30 * 24 * 3600
+TIDY_EVERY_S = 24 * 3600
+TIDIED = ".tidied"   # in records/: when the kept entries were last looked at (see tidy_kept)
 
 
 def record_key(code: str, shown: str, size: int, sha256: str, settings, root: str) -> str:
@@ -110,6 +113,51 @@ def store_file(cache_dir: str, key: str, data: bytes) -> None:
         write_entry_bytes(folder / f"{key}.json", seal_first_line(data))
 
 
+# What each "Show more" file of the long lists was made from (layout.RowsFile's key) -> the sha256 of
+# its bytes, kept in `files/`: a build after one change makes only the files whose rows changed.
+ROWS_FILES = "rows-files.json"
+KEPT_ROWS_FILES = 4   # the index keeps up to this many builds' worth of names (several layouts, a branch)
+
+
+def load_rows_files(cache_dir: str) -> dict[str, str]:
+    """The index of "Show more" files: key -> sha256, newest first (empty when there is none or it is damaged)."""
+    folder = _folder(cache_dir, FILES)
+    data = read_sealed(folder / ROWS_FILES) if folder is not None else None
+    try:
+        index = {key: sha for key, sha in data}
+    except (TypeError, ValueError):
+        return {}
+    return index if all(isinstance(key, str) and isinstance(sha, str) for key, sha in index.items()) else {}
+
+
+def store_rows_files(cache_dir: str, made: dict[str, str]) -> None:
+    """Add this build's "Show more" files (key -> sha256) to the index, dropping the oldest names."""
+    folder = _folder(cache_dir, FILES)
+    if folder is None or not made:
+        return
+    known = load_rows_files(cache_dir)
+    if sorted(list(known.items())[:len(made)]) == sorted(made.items()):
+        return   # this build's names head the index already: not written again
+    older = [[key, sha] for key, sha in known.items() if key not in made]
+    write_entry(folder / ROWS_FILES,
+                sealed_text(sorted([key, sha] for key, sha in made.items()) + older[:(KEPT_ROWS_FILES - 1) * len(made)]))
+
+
+def _touch(path: Path) -> None:
+    """`path`'s time set to now, made empty if missing; never through a link, never a FIFO or device."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return   # a cache that cannot be written only costs disk
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.utime(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def write_entry_bytes(path: Path, data: bytes) -> None:
     try:
         write_atomically(path, data, mode=None)
@@ -120,10 +168,21 @@ def write_entry_bytes(path: Path, data: bytes) -> None:
 def tidy_kept(cache_dir: str, records: set[str], pages: set[str], files: set[str] = frozenset()) -> None:
     """Mark the records and pages this build used as fresh; remove ours no build has used for MAX_AGE_S.
 
-    Only names of our own entries (a sha256 and `.json`) are touched; a temporary file a killed
-    build left is removed once it is a day old.
+    Done once every TIDY_EVERY_S (the first build of a day does it): it looks at every entry, which
+    a build after one change should not pay for. Only names of our own entries (a sha256 and `.json`)
+    are touched; a temporary file a killed build left is removed once it is a day old.
     """
     now = time.time()
+    records_folder = _folder(cache_dir, RECORDS)
+    if records_folder is None:
+        return
+    stamp = records_folder / TIDIED
+    try:
+        if 0 <= now - os.lstat(stamp).st_mtime < TIDY_EVERY_S:
+            return
+    except OSError:
+        pass   # never tidied
+    _touch(stamp)
     for kind, used in ((RECORDS, records), (PAGES, pages), (FILES, files)):
         folder = _folder(cache_dir, kind)
         if folder is None:
@@ -137,7 +196,7 @@ def tidy_kept(cache_dir: str, records: set[str], pages: set[str], files: set[str
             try:
                 if stem is not None and len(stem) == 64 and all(c in "0123456789abcdef" for c in stem):
                     if stem in used:
-                        os.utime(folder / name, (now, now))
+                        os.utime(folder / name, (now, now), follow_symlinks=False)
                     elif now - os.lstat(folder / name).st_mtime > MAX_AGE_S:
                         os.unlink(folder / name)
                 elif name.startswith(".") and name.endswith(".tmp") and now - os.lstat(folder / name).st_mtime > 86400:
