@@ -146,6 +146,9 @@ def tree_bytes(folder: str) -> int:
     return sum(os.path.getsize(os.path.join(root, name)) for root, _, files in os.walk(folder) for name in files)
 
 
+LOOP_REPEATS = 3
+
+
 def build_command() -> list[str]:
     return [PYTHON, "-m", "blueprintgen", "build", "--blueprints", "blueprints", "-o", "site"]
 
@@ -811,8 +814,9 @@ def main() -> int:
         import loop
 
         scaling = {}
-        rows = [loop.measure_loop(n, 2, log, run, bare_site, build_command, mkdocs_command) for n in sizes]
-        plugin = loop.measure_plugin(2, log, bare_site)
+        # Three repetitions: a repetition swings 10-20% on a two-core machine, and a median of two is their mean.
+        rows = [loop.measure_loop(n, LOOP_REPEATS, log, run, bare_site, build_command, mkdocs_command) for n in sizes]
+        plugin = loop.measure_plugin(LOOP_REPEATS, log, bare_site)
         text, results = loop.loop_table(rows, plugin)
         rows.append(plugin)
     elif options.only == "check":

@@ -233,10 +233,11 @@ def paged(layout: Layout, first: str, title: str, intro: list[str], header: list
         return files
     # Rows in the JSON files are shown on the page's own URL, whatever the engine does with hrefs.
     url_layout = replace(layout, source_links=False)
+    made_for = repr((layout, url_layout, first)).replace("\n", "\\n") if len(items) > PAGE_ROWS else ""
     chunks = []
     for chunk, start in enumerate(range(PAGE_ROWS, len(items), CHUNK_ROWS), start=1):
         path = f"{first[:-3]}/rows-{chunk}.json"
-        files[path] = rows.file(url_layout, first, items[start:start + CHUNK_ROWS], layout)
+        files[path] = rows.file(url_layout, first, items[start:start + CHUNK_ROWS], made_for)
         chunks.append((layout.href(first, path), start + 1, min(start + CHUNK_ROWS, len(items))))
     shown_rows = render("list.html", header=header, rows=rows(layout, first, items[:PAGE_ROWS]), total=len(items),
                         chunks=chunks)
@@ -270,16 +271,15 @@ class Rows:
         rows = [[cell_json(cell) for cell in row] for row in self(layout, page, chunk)]
         return json.dumps({"rows": rows}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def file(self, layout: Layout, page: str, chunk: list, page_layout: Layout) -> "bytes | RowsFile":
-        """The JSON file of `chunk`'s rows: its bytes, or (with `key`) a RowsFile that makes them when asked."""
+    def file(self, layout: Layout, page: str, chunk: list, made_for: str) -> "bytes | RowsFile":
+        """The JSON file of `chunk`'s rows: its bytes, or (with `key`) a RowsFile that makes them when asked.
+        `made_for` names the page and its layouts (one text for all the page's files)."""
         keys = [self._key(item) for item in chunk] if self._key is not None else [None]
         if None in keys:
             return self.json(layout, page, chunk).encode("utf-8")
-        digest = hashlib.sha256()
-        for part in (repr(layout), repr(page_layout), page, *keys):
-            data = str(part).encode("utf-8", "surrogatepass")
-            digest.update(f"{len(data)}\0".encode("ascii") + data)
-        return RowsFile(digest.hexdigest(), lambda: self.json(layout, page, chunk).encode("utf-8"))
+        # Keys are record keys and numbers or slugs: never a newline.
+        key = hashlib.sha256("\n".join([made_for, *keys]).encode("utf-8", "surrogatepass")).hexdigest()
+        return RowsFile(key, lambda: self.json(layout, page, chunk).encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from ..words import number
 from .layout import Layout, Rows, paged, paragraphs, slug
 from .markup import grouped, join, link
 
-__all__ = ["ranked", "blueprint_row", "all_blueprints_pages", "team_name", "team_path", "team_of", "fix_of", "finding_of",
+__all__ = ["ranked", "blueprint_row", "blueprint_key", "all_blueprints_pages", "team_name", "team_path", "team_of", "fix_of", "finding_of",
            "summary_of", "NO_OWNER", "CUSTOMER_SIDE", "BLUEPRINT_HEADER"]
 
 
@@ -99,11 +99,16 @@ def blueprint_row(layout: Layout, page: str, item: tuple[dict, Summary]) -> list
             f"{number(c['broken'])} of {number(c['handoffs'])}", c["longest"]]
 
 
+def blueprint_key(item: tuple[dict, Summary]) -> str | None:
+    """What a blueprint's row is made from: its contribution alone (see layout.Rows)."""
+    return item[0].get("key")
+
+
 BLUEPRINT_HEADER = ["Blueprint", "Priority", "Why", "Status", "Broken handoffs", "Longest time to resolution"]
 
 
 def all_blueprints_pages(contributions: list[dict], layout: Layout) -> dict:
-    rows = Rows(ranked(contributions), blueprint_row)
+    rows = Rows(ranked(contributions), blueprint_row, key=blueprint_key)
     return paged(layout, layout.path("all"), "All blueprints",
                  ["# All blueprints\n", paragraphs(join([
                      "Every blueprint, worst first: the highest ",

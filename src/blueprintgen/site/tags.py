@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..priority import combined, reason
 from .layout import Layout, Rows, heading, paged, paragraphs, slug
 from .markup import link
-from .ranking import BLUEPRINT_HEADER, blueprint_row, ranked
+from .ranking import BLUEPRINT_HEADER, blueprint_key, blueprint_row, ranked
 
 __all__ = ["tags_pages"]
 
@@ -25,7 +25,7 @@ def tags_pages(contributions: list[dict], layout: Layout) -> dict:
         first = layout.path(f"tags/{slug(tag)}")
         intro = [heading(1, "tag", tag), paragraphs("Worst first: the highest priority first."),
                  paragraphs(link(layout.href(first, index), "All tags"))]
-        pages.update(paged(layout, first, tag, intro, BLUEPRINT_HEADER, Rows(by_tag[tag], blueprint_row)))
+        pages.update(paged(layout, first, tag, intro, BLUEPRINT_HEADER, Rows(by_tag[tag], blueprint_row, key=blueprint_key)))
     rows = Rows(tags, lambda layout, page, tag: [link(layout.href(page, layout.path(f"tags/{slug(tag)}")), tag),
                                                  len(by_tag[tag]), weight[tag].priority, reason(weight[tag])])
     intro = ["# Blueprints by tag\n", paragraphs("Worst first: the tags whose blueprints have the highest priority.")]
