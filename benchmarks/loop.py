@@ -14,7 +14,8 @@ For each N (generated blueprints, benchmarks/generate.py), after a cold build th
 and once, the plugin in an existing site (100 plain pages, 10 blueprints) under plain `mkdocs serve`:
 a blueprint saved vs a plain page saved, each to its page showing (target: <= 1.5x).
 
-Times are wall-clock seconds, medians of `repeats` (product and floor alternate).
+Times are wall-clock seconds, medians of `repeats` (product and floor alternate; the warm and the
+1-change build take turns at going first).
 """
 
 from __future__ import annotations
@@ -112,9 +113,13 @@ def measure_loop(count: int, repeats: int, log, run, bare_site, build_command, m
         row: dict = {"n": count, "repeats": repeats, "site_pages": pages, "warm": [], "change": [], "bare": []}
         for k in range(repeats):
             row["bare"].append(asdict(run(mkdocs_command(), bare)))
-            row["warm"].append(asdict(run(build_command(), work)))
-            _edit(Path(work, "blueprints", f"{generate.blueprint_id(1)}.yaml"), "action: ", f"Edited {k}.")
-            row["change"].append(asdict(run(build_command(), work)))
+            # Warm and 1-change in turn first (warm, change; change, warm; ...): builds on this machine get
+            # slower as a run goes on (its file system makes each new file a little slower after every
+            # site written and removed), which would always count against the one measured second.
+            for kind in (("warm", "change") if k % 2 == 0 else ("change", "warm")):
+                if kind == "change":
+                    _edit(Path(work, "blueprints", f"{generate.blueprint_id(1)}.yaml"), "action: ", f"Edited {k}.")
+                row[kind].append(asdict(run(build_command(), work)))
             log(f"N={count}: bare {row['bare'][-1]['wall']:.1f}s, warm {row['warm'][-1]['wall']:.1f}s, "
                 f"1-change {row['change'][-1]['wall']:.1f}s")
         # The title: the blueprint's page shows it, and so does the breaks page (a portfolio page). Long
