@@ -100,6 +100,10 @@ def _first_listed(page: str) -> str:
         return re.search(r'href="\.\./([a-z0-9][a-z0-9-]*)/#finding-', handle.read()).group(1)
 
 
+# Saves under `serve` per N: each waits for every rebuild it started, so they vary less than builds.
+SAVES = 3
+
+
 def measure_loop(count: int, repeats: int, log, run, bare_site, build_command, mkdocs_command) -> dict:
     """One N: warm and 1-change builds vs the bare build; serve vs bare serve (see the module's docstring)."""
     work = tempfile.mkdtemp(prefix=f"bpg-loop-{count}-")
@@ -126,13 +130,13 @@ def measure_loop(count: int, repeats: int, log, run, bare_site, build_command, m
         # lists show their first rows and load the rest on "Show more": the blueprint saved is the one
         # the breaks page lists first (a title does not change the ranking).
         first = _first_listed(os.path.join(work, "site", "blueprints", "breaks", "index.html"))
-        served = [first for _ in range(repeats)]
+        served = [first for _ in range(SAVES)]
         edits = [(Path(work, "blueprints", f"{blueprint_id}.yaml"), "title: '", f"Served {k}.",
                   f"blueprints/{blueprint_id}/") for k, blueprint_id in enumerate(served)]
         row["serve"] = save_to_page([sys.executable, "-m", "blueprintgen", "serve"], work, edits,
                                     follow="blueprints/breaks/")
         plain = [(Path(bare, "docs", f"p{k:04d}.md"), f"# Page {k}", f" Served {k}.", f"p{k:04d}/")
-                 for k in range(repeats)]
+                 for k in range(SAVES)]
         row["bare_serve"] = save_to_page([sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml"], bare, plain)
         log(f"N={count}: serve {row['serve']}, bare serve {row['bare_serve']}")
         return row
