@@ -125,7 +125,7 @@ def test_benchmark_measures_the_designers_loop(tmp_path):
     assert result.returncode in (0, 1), result.stderr[-2000:]
     data = json.loads(out.read_text())
     row, plugin = data["rows"]
-    assert row["n"] == 3 and len(row["warm"]) == len(row["change"]) == len(row["bare"]) == 2
+    assert row["n"] == 3 and len(row["warm"]) == len(row["change"]) == len(row["bare"]) == len(row["serve"]) == 3
     # Every save was seen on its page (a save never seen would be timed at the 300 s limit).
     assert all(0 < shown < 300 and shown <= followed < 300 for shown, followed in row["serve"])
     assert all(0 < shown < 300 for shown, _ in row["bare_serve"])

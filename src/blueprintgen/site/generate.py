@@ -165,14 +165,7 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     found = _surveyed(settings, folder, given, root, cache)
     if progress:
         progress("blueprints analysed", len(found.items), len(found.items))
-    ids = [item.facts.id for item in found.items]
-    drawing, inputs, has_svg = _draw_changed(found, ids, settings, cache, later, progress)
-    made, page_keys = incremental.blueprint_pages(found, layout, has_svg)
-    rows_files: dict[str, str] = {}
-    generated = _assembled(incremental.portfolio(found, layout, (), history, rows_files), made, page_keys, layout, (),
-                           present, drawing, ids)
-    generated.count, generated.records, generated.rows_files = len(ids), [item.key for item in found.items], rows_files
-    found.release()   # the pages are made: MkDocs renders them without every analysis held in memory
+    generated, drawing, ids, inputs = _made(found, layout, history, present, settings, cache, later, progress)
     # Kept under the key of the bytes read, not of the files on disk now: a file saved while
     # the build ran (or since the CLI read it) must not get this build's pages.
     kept_key = inputs_key(_relative(folder, os.getcwd()), settings, "generate", root, layout, history_identity(history),
@@ -182,6 +175,21 @@ def generate(settings: Settings, folder: str, present: set[str], root: str = "."
     if not later:
         generated.finish()
     return generated
+
+
+def _made(found: Survey, layout: Layout, history, present: set[str], settings: Settings, cache: str | None,
+          later: bool, progress) -> tuple:
+    """(the site's pages, the drawing, every blueprint's id, every diagram's key) from a survey: what the cache
+    has for what did not change, the rest made (see incremental)."""
+    ids = [item.facts.id for item in found.items]
+    drawing, inputs, has_svg = _draw_changed(found, ids, settings, cache, later, progress)
+    made, page_keys = incremental.blueprint_pages(found, layout, has_svg)
+    rows_files: dict[str, str] = {}
+    generated = _assembled(incremental.portfolio(found, layout, (), history, rows_files), made, page_keys, layout, (),
+                           present, drawing, ids)
+    generated.count, generated.records, generated.rows_files = len(ids), [item.key for item in found.items], rows_files
+    found.release()   # the pages are made: MkDocs renders them without every analysis held in memory
+    return generated, drawing, ids, inputs
 
 
 def _draw_changed(found: Survey, ids: list[str], settings: Settings, cache: str | None, later: bool,
