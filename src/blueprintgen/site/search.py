@@ -24,7 +24,9 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
+from ..wholefiles import write_atomically
 from .search_cache import PARTS_SCRIPT, copy_cached, forget_others, incomplete, index_key, store
 from .search_pages import EXCLUDE, index_parts, page_url, searchable_page, without_excluded
 
@@ -181,8 +183,9 @@ class Indexing:
             self._process = process = _start_pagefind(
                 [*program, "--site", os.path.join(self.source, name or "primary"), "--output-path",
                  os.path.join(root, name), "--exclude-selectors", EXCLUDE, "--silent"], self._messages)
-        with open(os.path.join(self.source, PID_FILE), "w", encoding="ascii") as handle:
-            handle.write(str(process.pid))
+        # Whole or not at all: a build killed while writing it must not leave an empty one the next
+        # build cannot read (it would leave that Pagefind running).
+        write_atomically(Path(self.source, PID_FILE), str(process.pid).encode("ascii"))
         return name, key, process
 
     def _finish(self, root: str, name: str, key: str | None, process: subprocess.Popen) -> bool:
